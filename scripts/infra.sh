@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Local infrastructure on 127.0.0.1, installed on first use, state under .infra/ (git-ignored).
+#
+#   scripts/infra.sh up [component...]      install what is missing, start, wait until ready
+#   scripts/infra.sh down [component...]    stop (no process is left behind)
+#   scripts/infra.sh status                 what runs, on which port, from which version
+#   scripts/infra.sh install [component...] install / build only
+#   scripts/infra.sh env                    the variables clients need (also written to .infra/env)
+#
+# Components: postgres rabbitmq redis ferretdb prometheus envoy kube tools
+# (kube = etcd + kube-apiserver + controller-manager + scheduler + kwok; tools = grpcurl + helm)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=infra/lib.sh
+source "$HERE/infra/lib.sh"
+for f in "$HERE"/infra/*.sh; do
+  [ "$(basename "$f")" = lib.sh ] || source "$f"
+done
+
+ALL_COMPONENTS=(postgres rabbitmq redis ferretdb prometheus envoy kube tools)
+
+status_line() { printf '%-24s %-8s %-7s %s\n' "$1" "$2" "$3" "$4"; }
+
+# ferretdb stores its data in PostgreSQL, so it pulls postgres in first.
+expand() {
+  local out=() c
+  for c in "$@"; do
+    case $c in
+      ferretdb) out+=(postgres ferretdb) ;;
+      all) out+=("${ALL_COMPONENTS[@]}") ;;
+      postgres | rabbitmq | redis | prometheus | envoy | kube | tools) out+=("$c") ;;
+      *) COMPONENT=$c fail "unknown component (known: ${ALL_COMPONENTS[*]})" ;;
+    esac
+  done
+  printf '%s\n' "${out[@]}" | awk '!seen[$0]++'
+}
+
+hook() {
+  local c=$1 action=$2
+  if declare -F "${c}_${action}" >/dev/null; then COMPONENT=$c "${c}_${action}"; fi
+}
+
+write_env() {
+  local c
+  {
+    for c in "${ALL_COMPONENTS[@]}"; do hook "$c" env; done
+  } >"$INFRA_STATE/env"
+}
+
+cmd=${1:-status}
+shift || true
+[ $# -eq 0 ] && set -- all
+mapfile -t components < <(expand "$@")
+
+case $cmd in
+  install)
+    for c in "${components[@]}"; do hook "$c" install; done
+    ;;
+  up)
+    for c in "${components[@]}"; do
+      started=$SECONDS
+      hook "$c" install
+      hook "$c" start
+      say "$c ready ($((SECONDS - started))s)"
+    done
+    write_env
+    ;;
+  down)
+    for ((i = ${#components[@]} - 1; i >= 0; i--)); do hook "${components[$i]}" stop; done
+    ;;
+  status)
+    status_line COMPONENT STATE PORT VERSION
+    for c in "${ALL_COMPONENTS[@]}"; do hook "$c" status; done
+    ;;
+  env)
+    write_env
+    cat "$INFRA_STATE/env"
+    ;;
+  *)
+    echo "usage: $0 up|down|status|install|env [component...]" >&2
+    exit 2
+    ;;
+esac
