@@ -2,6 +2,7 @@
 // "shopstack-source" condition makes workspace packages resolve to their src/ instead of dist/.
 // Narrow a run with a path: `npx mocha services/users/test`.
 module.exports = {
+  require: ['test/support/infra-env.cjs'],
   'node-option': ['import=tsx', 'conditions=shopstack-source'],
   spec: [
     'test/**/*.test.ts',
