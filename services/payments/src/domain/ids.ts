@@ -1,0 +1,43 @@
+// Identifiers derived from what makes a request unique. A retried request with the same idempotency
+// key maps to the same document id, so the unique _id index turns "did this already happen?" into a
+// single insert that either succeeds or reports the first attempt.
+import { createHash } from 'node:crypto';
+
+function digest(...parts: string[]): string {
+  // A separator that cannot occur in the parts keeps ("a|b","c") and ("a","b|c") apart.
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+export type OperationKind = 'transfer' | 'hold' | 'refund' | 'topup' | 'withdrawal';
+
+export function operationId(kind: OperationKind, scope: string, idempotencyKey: string): string {
+  return `${kind.slice(0, 3)}_${digest(kind, scope, idempotencyKey)}`;
+}
+
+export function customerAccountId(userId: string, currency: string): string {
+  return `acc_${digest('account', userId, currency)}`;
+}
+
+export type SystemAccountKind = 'clearing' | 'fees' | 'sales';
+
+/** Platform-owned accounts per currency: clearing mirrors money outside, fees and sales are revenue. */
+export function systemAccountId(kind: SystemAccountKind, currency: string): string {
+  return `sys_${kind}_${currency}`;
+}
+
+export function isSystemAccount(accountId: string): boolean {
+  return accountId.startsWith('sys_');
+}
+
+export function allowsOverdraft(accountId: string): boolean {
+  return accountId.startsWith('sys_clearing_');
+}
+
+/** A fingerprint of a request's arguments, to refuse an idempotency key reused for something else. */
+export function fingerprint(value: Record<string, string | number | bigint | undefined>): string {
+  const canonical = Object.keys(value)
+    .sort()
+    .map((k) => `${k}=${String(value[k] ?? '')}`)
+    .join('&');
+  return digest('fingerprint', canonical);
+}
