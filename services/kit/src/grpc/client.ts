@@ -1,0 +1,119 @@
+// gRPC client to another service: a deadline on every call, retries only for methods the proto
+// marks idempotent (idempotency_level), an opossum breaker per downstream, trace context in the
+// metadata, and client metrics. Breaker-open calls fail fast with UNAVAILABLE.
+import {
+  type CallOptions,
+  type Client,
+  ClientError,
+  type ClientMiddlewareCall,
+  type CompatServiceDefinition,
+  createChannel,
+  createClientFactory,
+  Metadata,
+  Status,
+} from 'nice-grpc';
+import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
+import { retryMiddleware } from 'nice-grpc-client-middleware-retry';
+import type { ServiceMetrics } from '../metrics.js';
+import { injectTraceContext } from '../tracing.js';
+import { type Breaker, type BreakerOptions, createBreaker } from './breaker.js';
+
+export interface GrpcClientOptions {
+  /** `host:port` of the downstream. */
+  address: string;
+  /** Name used in metrics and breaker state, e.g. `users`. */
+  downstream: string;
+  metrics: ServiceMetrics;
+  /** Per call, including retries. */
+  deadlineMs?: number;
+  /** Total attempts for idempotent calls. */
+  maxAttempts?: number;
+  retryBaseDelayMs?: number;
+  breaker?: BreakerOptions;
+}
+
+export interface GrpcClientHandle<D extends CompatServiceDefinition> {
+  client: Client<D>;
+  breaker: Breaker;
+  close(): void;
+}
+
+export function createGrpcClient<D extends CompatServiceDefinition>(
+  definition: D,
+  options: GrpcClientOptions,
+): GrpcClientHandle<D> {
+  const channel = createChannel(options.address);
+  const breaker = createBreaker(options.downstream, options.metrics, options.breaker);
+  const deadlineMs = options.deadlineMs ?? 2_000;
+  const client = createClientFactory()
+    .use(observe(options))
+    .use(guardWith(breaker))
+    .use(defaultDeadline(deadlineMs))
+    .use(retryMiddleware)
+    .use(deadlineMiddleware)
+    .create(definition, channel, {
+      '*': {
+        retryMaxAttempts: options.maxAttempts ?? 3,
+        retryBaseDelayMs: options.retryBaseDelayMs ?? 50,
+        retryMaxDelayMs: 1_000,
+        retryableStatuses: [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.RESOURCE_EXHAUSTED],
+      },
+    } as never);
+  return { client, breaker, close: () => channel.close() };
+}
+
+function observe({ downstream, metrics }: GrpcClientOptions) {
+  return async function* <Request, Response>(
+    call: ClientMiddlewareCall<Request, Response>,
+    options: CallOptions,
+  ) {
+    const metadata = Metadata(options.metadata);
+    for (const [key, value] of Object.entries(injectTraceContext())) metadata.set(key, value);
+    const method = call.method.path;
+    const stop = metrics.grpcClientDuration.startTimer();
+    let code = Status.OK;
+    try {
+      return yield* call.next(call.request, { ...options, metadata });
+    } catch (error) {
+      code = error instanceof ClientError ? error.code : Status.UNKNOWN;
+      throw error;
+    } finally {
+      const labels = { downstream, method, code: Status[code] };
+      metrics.grpcClientRequests.inc(labels);
+      stop(labels);
+    }
+  };
+}
+
+/** Every call gets a deadline (covering its retries) unless the caller set a tighter one. */
+function defaultDeadline(deadlineMs: number) {
+  return async function* <Request, Response>(
+    call: ClientMiddlewareCall<Request, Response>,
+    options: CallOptions & { deadline?: Date | number },
+  ) {
+    const deadline = options.deadline ?? new Date(Date.now() + deadlineMs);
+    return yield* call.next(call.request, { ...options, deadline } as CallOptions);
+  };
+}
+
+function guardWith(breaker: Breaker) {
+  return async function* <Request, Response>(
+    call: ClientMiddlewareCall<Request, Response>,
+    options: CallOptions,
+  ) {
+    if (call.responseStream || call.requestStream) return yield* call.next(call.request, options);
+    try {
+      return (await breaker.fire(async () => {
+        const iterator = call.next(call.request, options);
+        let step = await iterator.next();
+        while (!step.done) step = await iterator.next();
+        return step.value;
+      })) as Response;
+    } catch (error) {
+      if (breaker.opened && !(error instanceof ClientError)) {
+        throw new ClientError(call.method.path, Status.UNAVAILABLE, `circuit open for ${breaker.name}`);
+      }
+      throw error;
+    }
+  };
+}

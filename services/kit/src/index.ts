@@ -1,0 +1,81 @@
+// @shopstack/kit: the shared runtime. See README.md for a walk through.
+
+export {
+  type AuthenticatedUser,
+  createJwtVerifier,
+  type JwtVerifier,
+  type JwtVerifierOptions,
+} from './auth/jwt-verifier.js';
+export { authenticate, requireAuth, requireRole } from './auth/middleware.js';
+export { type BaseConfig, baseConfigSchema, ConfigError, envBoolean, loadConfig } from './config.js';
+export { type MigrateOptions, runMigrations } from './db/migrations.js';
+export {
+  createPgPool,
+  type IsolationLevel,
+  isUniqueViolation,
+  PG_SERIALIZATION_FAILURE,
+  PG_UNIQUE_VIOLATION,
+  type Pool,
+  type PoolClient,
+  pgReadiness,
+  type Queryable,
+  withTransaction,
+} from './db/pool.js';
+export { AppError, type AppErrorOptions, type ErrorKind, type FieldIssue, isAppError } from './errors.js';
+export { type Breaker, type BreakerOptions, createBreaker } from './grpc/breaker.js';
+export { createGrpcClient, type GrpcClientHandle, type GrpcClientOptions } from './grpc/client.js';
+export {
+  createGrpcServer,
+  type GrpcServer,
+  type GrpcServerOptions,
+  type GrpcServiceRegistration,
+} from './grpc/server.js';
+export { failureStatuses, grpcStatusOf } from './grpc/status.js';
+export { createHttpApp, type HttpAppOptions, type ReadinessCheck } from './http/app.js';
+export { readJsonBody } from './http/body.js';
+export { buildOpenApi, type OpenApiInfo } from './http/openapi.js';
+export {
+  httpStatusOf,
+  internalProblem,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPE_BASE,
+  type ProblemDocument,
+  problemFromError,
+} from './http/problem.js';
+export {
+  type HttpMethod,
+  HttpRoutes,
+  type RouteHandler,
+  type RouteInput,
+  type RouteResult,
+  type RouteSpec,
+} from './http/routes.js';
+export { type InputLocation, parseInput } from './http/validation.js';
+export { createLogger, type Logger } from './logging.js';
+export { consumeWithInbox, type InboxConsumerOptions, type IncomingMessage } from './messaging/inbox.js';
+export { enqueueOutbox, OUTBOX_CHANNEL, type OutgoingMessage } from './messaging/outbox.js';
+export {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  connectRabbit,
+  declareExchange,
+  declareQueue,
+  type QueueSpec,
+  rabbitReadiness,
+} from './messaging/rabbit.js';
+export { OutboxRelay, type OutboxRelayOptions } from './messaging/relay.js';
+export { createMetrics, type ServiceMetrics } from './metrics.js';
+export { currentRequestId, runWithRequestId } from './request-context.js';
+export { type RunningService, runMain, type ServiceParts, startService } from './service.js';
+export {
+  extractTraceContext,
+  injectTraceContext,
+  inSpan,
+  SpanKind,
+  setupTracing,
+  shutdownTracing,
+  type TracingOptions,
+  tracer,
+} from './tracing.js';

@@ -1,0 +1,73 @@
+// Idempotent consumers: the message id is recorded in the inbox in the same transaction as the
+// handler's effect, so a redelivered message is acknowledged without running the handler again.
+// A handler that fails is retried once (requeue); failing again sends the message to `<queue>.dead`.
+
+import { SpanKind } from '@opentelemetry/api';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import type { Logger } from '../logging.js';
+import { extractTraceContext, inSpan } from '../tracing.js';
+
+export interface IncomingMessage {
+  id: string;
+  type: string;
+  payload: unknown;
+  headers: Record<string, unknown>;
+}
+
+export interface InboxConsumerOptions {
+  channel: Channel;
+  queue: string;
+  pool: Pool;
+  /** Name under which handled ids are recorded; one per logical consumer. */
+  consumer: string;
+  logger: Logger;
+  prefetch?: number;
+  handle: (client: PoolClient, message: IncomingMessage) => Promise<void>;
+}
+
+/** Starts consuming; returns the consumer tag (cancel with `channel.cancel(tag)`). */
+export async function consumeWithInbox(options: InboxConsumerOptions): Promise<string> {
+  const { channel, logger } = options;
+  await channel.prefetch(options.prefetch ?? 10);
+  const { consumerTag } = await channel.consume(options.queue, (raw) => {
+    if (raw)
+      void handleOne(options, raw).catch((error) => logger.error({ err: error }, 'inbox consumer failed'));
+  });
+  return consumerTag;
+}
+
+async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Promise<void> {
+  const { channel, logger } = options;
+  const id = raw.properties.messageId as string | undefined;
+  if (!id) {
+    logger.error({ queue: options.queue }, 'message without message id; dead-lettering');
+    channel.nack(raw, false, false);
+    return;
+  }
+  const headers = (raw.properties.headers ?? {}) as Record<string, unknown>;
+  try {
+    const message: IncomingMessage = {
+      id,
+      type: String(raw.properties.type ?? ''),
+      payload: JSON.parse(raw.content.toString('utf8')),
+      headers,
+    };
+    await inSpan(`consume ${message.type}`, SpanKind.CONSUMER, extractTraceContext(headers), () =>
+      withTransaction(options.pool, async (client) => {
+        const inserted = await client.query(
+          'insert into kit_inbox (consumer, message_id) values ($1, $2) on conflict do nothing',
+          [options.consumer, id],
+        );
+        if (inserted.rowCount === 1) await options.handle(client, message);
+      }),
+    );
+    channel.ack(raw);
+  } catch (error) {
+    logger.warn(
+      { err: error, messageId: id, redelivered: raw.fields.redelivered },
+      'message handling failed',
+    );
+    channel.nack(raw, false, !raw.fields.redelivered);
+  }
+}

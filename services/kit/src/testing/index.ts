@@ -1,0 +1,4 @@
+// @shopstack/kit/testing: support for suites that run against the real servers.
+export { createTestDatabase, randomSuffix, requireEnv, type TestDatabase } from './database.js';
+export { createTestQueue, deleteExchange, type TestQueue, testExchangeName } from './rabbit.js';
+export { waitFor } from './wait.js';
