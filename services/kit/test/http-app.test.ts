@@ -1,0 +1,137 @@
+// The Koa app factory end to end over real HTTP: validation, problem+json, limits, operational routes.
+import assert from 'node:assert/strict';
+import { z } from 'zod';
+import type { RunningService } from '../src/index.js';
+import {
+  AppError,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  HttpRoutes,
+  startService,
+} from '../src/index.js';
+
+describe('kit HTTP app', () => {
+  let service: RunningService;
+  const stored: unknown[] = [];
+  let dependencyUp = true;
+
+  before(async () => {
+    const logger = createLogger({ service: 'kit-test', level: 'silent' });
+    const metrics = createMetrics('kit-test');
+    const routes = new HttpRoutes({ bodyLimitBytes: 1024 });
+    routes.post(
+      '/api/things',
+      {
+        summary: 'Create a thing',
+        body: z.object({ name: z.string().min(2), count: z.number().int().positive() }),
+        responses: { 201: { description: 'Created', schema: z.object({ name: z.string() }) } },
+      },
+      async ({ body }) => {
+        stored.push(body);
+        return { status: 201, body: { name: body.name } };
+      },
+    );
+    routes.get(
+      '/api/things/:id',
+      { summary: 'A thing', responses: { 200: { description: 'The thing' } } },
+      () => {
+        throw new AppError('not_found', 'thing-not-found', 'no such thing');
+      },
+    );
+    routes.get('/api/boom', { summary: 'Fails', responses: {} }, () => {
+      throw new Error('secret internal detail');
+    });
+    const http = createHttpApp({
+      service: 'kit-test',
+      logger,
+      metrics,
+      routes,
+      openApi: { title: 'kit test', version: '1' },
+      readiness: [{ name: 'dependency', check: async () => assert.ok(dependencyUp, 'down') }],
+    });
+    service = await startService({ logger, host: '127.0.0.1', httpPort: 0, http });
+  });
+
+  after(() => service.close());
+
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${service.httpUrl}/api/things`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
+
+  it('accepts valid input', async () => {
+    const response = await post(JSON.stringify({ name: 'lamp', count: 2 }));
+    assert.equal(response.status, 201);
+    assert.deepEqual(await response.json(), { name: 'lamp' });
+    assert.deepEqual(stored.at(-1), { name: 'lamp', count: 2 });
+  });
+
+  it('rejects bad input with a 400 problem naming each field, storing nothing', async () => {
+    const before = stored.length;
+    const response = await post(JSON.stringify({ name: 'x', count: -1 }));
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('content-type'), 'application/problem+json');
+    const problem = await response.json();
+    assert.equal(problem.type, 'https://shopstack.dev/problems/validation');
+    assert.equal(problem.status, 400);
+    assert.ok(problem.title && problem.detail);
+    assert.deepEqual(problem.errors.map((e: { field: string }) => e.field).sort(), ['count', 'name']);
+    assert.equal(stored.length, before);
+  });
+
+  it('rejects malformed JSON, oversized bodies and other media types', async () => {
+    assert.equal((await post('{"name":')).status, 400);
+    const big = await post(JSON.stringify({ name: 'a'.repeat(2000), count: 1 }));
+    assert.equal(big.status, 413);
+    assert.equal((await big.json()).type, 'https://shopstack.dev/problems/body-too-large');
+    assert.equal((await post('name=x', 'application/x-www-form-urlencoded')).status, 415);
+  });
+
+  it('maps AppError to its status and hides unexpected errors', async () => {
+    const missing = await fetch(`${service.httpUrl}/api/things/7`);
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).type, 'https://shopstack.dev/problems/thing-not-found');
+    const boom = await fetch(`${service.httpUrl}/api/boom`);
+    assert.equal(boom.status, 500);
+    const text = await boom.text();
+    assert.ok(!text.includes('secret internal detail'));
+    const unknown = await fetch(`${service.httpUrl}/nope`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
+  });
+
+  it('echoes a request id, or makes one', async () => {
+    const given = await fetch(`${service.httpUrl}/healthz`, { headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(given.headers.get('x-request-id'), 'abc-123');
+    const made = await fetch(`${service.httpUrl}/healthz`);
+    assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('serves healthz, readyz reflecting dependencies, metrics and the OpenAPI document', async () => {
+    assert.equal((await fetch(`${service.httpUrl}/healthz`)).status, 200);
+    assert.equal((await fetch(`${service.httpUrl}/readyz`)).status, 200);
+    dependencyUp = false;
+    const notReady = await fetch(`${service.httpUrl}/readyz`);
+    assert.equal(notReady.status, 503);
+    assert.equal((await notReady.json()).checks.dependency, 'down');
+    dependencyUp = true;
+
+    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    assert.match(metrics, /http_server_requests_total\{[^}]*route="\/api\/things"[^}]*status="201"/);
+    assert.match(metrics, /http_server_errors_total\{[^}]*route="\/api\/boom"[^}]*status="500"/);
+    assert.match(metrics, /process_cpu_seconds_total/);
+
+    const openApi = await (await fetch(`${service.httpUrl}/openapi.json`)).json();
+    const operation = openApi.paths['/api/things'].post;
+    assert.deepEqual(operation.requestBody.content['application/json'].schema.required.sort(), [
+      'count',
+      'name',
+    ]);
+    assert.ok(
+      openApi.paths['/api/things/{id}'].get.parameters.some((p: { name: string }) => p.name === 'id'),
+    );
+  });
+});
