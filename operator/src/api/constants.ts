@@ -1,0 +1,22 @@
+// Names shared by the CRD, the renderers and the controller.
+export const GROUP = 'shopstack.io';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'ShopDeployment';
+export const PLURAL = 'shopdeployments';
+export const FIELD_MANAGER = 'shopstack-operator';
+
+export const SHOP_SERVICES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
+export type ShopService = (typeof SHOP_SERVICES)[number];
+
+/** Every service serves REST, /healthz, /readyz and /metrics on HTTP and its gRPC API on GRPC. */
+export const HTTP_PORT = 8080;
+export const GRPC_PORT = 50051;
+export const ENVOY_ADMIN_PORT = 9901;
+export const PROMETHEUS_PORT = 9090;
+export const GRAFANA_PORT = 3000;
+
+/** Children carry this label so one watch per kind finds exactly the operator's objects. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const SHOP_LABEL = 'shopstack.io/shop';
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';

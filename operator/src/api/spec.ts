@@ -1,0 +1,170 @@
+// The ShopDeployment spec: the one source of truth. The CRD's OpenAPI schema (with its CEL rules and
+// defaults) is generated from these zod schemas, and the operator parses what it reads with them, so
+// the two can never disagree.
+import { z } from 'zod';
+import type { ShopService } from './constants.js';
+
+// Kubernetes' own quantity grammar, so a typo fails at admission instead of at pod creation.
+const QUANTITY =
+  /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const quantity = z.string().max(32).regex(QUANTITY);
+const image = z.string().min(1).max(255).regex(/^\S+$/);
+
+function limitNotBelowRequest(resource: 'cpu' | 'memory') {
+  return {
+    rule:
+      `!has(self.requests) || !has(self.limits) || !has(self.requests.${resource}) || ` +
+      `!has(self.limits.${resource}) || ` +
+      `quantity(self.limits.${resource}).compareTo(quantity(self.requests.${resource})) >= 0`,
+    message: `limits.${resource} must be at least requests.${resource}`,
+    fieldPath: `.limits.${resource}`,
+    reason: 'FieldValueInvalid',
+  };
+}
+
+const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() });
+
+export const Resources = z
+  .object({ requests: resourceList.optional(), limits: resourceList.optional() })
+  .describe('Container resources, as in a Pod spec.')
+  .meta({ 'x-kubernetes-validations': [limitNotBelowRequest('cpu'), limitNotBelowRequest('memory')] });
+
+const defaultServiceResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+
+export const ServiceSpec = z.object({
+  replicas: z.int().min(0).max(100).default(2).describe('Pods of this service; 0 scales it down.'),
+  image: image
+    .optional()
+    .describe('Container image; defaults to <spec.images.registry>/<service>:<spec.images.tag>.'),
+  resources: Resources.default(defaultServiceResources),
+});
+
+export const SecretKeyRef = z.object({
+  name: z.string().min(1).max(253).regex(DNS_NAME).describe('Secret in the ShopDeployment namespace.'),
+  key: z.string().min(1).max(253).default('url').describe('Key whose value is the connection URL.'),
+});
+
+const RateLimit = z
+  .object({
+    requestsPerSecond: z.int().min(1).max(100000).describe('Sustained requests per second per client IP.'),
+    burst: z.int().min(1).max(1000000).describe('Requests a client may send at once before being limited.'),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: 'self.burst >= self.requestsPerSecond',
+        message: 'burst must be at least requestsPerSecond',
+        fieldPath: '.burst',
+      },
+    ],
+  });
+
+export const EdgeSpec = z.object({
+  replicas: z.int().min(0).max(100).default(2),
+  image: image.default('envoyproxy/envoy:v1.40.0'),
+  port: z.int().min(1024).max(65535).default(8080).describe('Port of the edge listener and Service.'),
+  serviceType: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
+  resources: Resources.default({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
+  rateLimit: RateLimit.default({ requestsPerSecond: 50, burst: 100 }).describe(
+    'Limit for every route, per client IP.',
+  ),
+  authRateLimit: RateLimit.default({ requestsPerSecond: 2, burst: 10 }).describe(
+    'Stricter limit for register, login and refresh, per client IP (brute-force protection).',
+  ),
+  requestTimeoutSeconds: z.int().min(1).max(300).default(15),
+  jwt: z
+    .object({
+      issuer: z
+        .string()
+        .min(1)
+        .max(512)
+        .default('shopstack-users')
+        .describe('Expected `iss` of access tokens.'),
+      audiences: z
+        .array(z.string().min(1).max(256))
+        .min(1)
+        .max(16)
+        .default(['shopstack'])
+        .describe('Accepted `aud` values.'),
+    })
+    .prefault({})
+    .meta({
+      'x-kubernetes-validations': [
+        {
+          rule: 'self.audiences.all(a, self.audiences.exists_one(b, b == a))',
+          message: 'jwt.audiences must not repeat a value',
+          fieldPath: '.audiences',
+        },
+      ],
+    }),
+});
+
+const PrometheusSpec = z.object({
+  enabled: z.boolean().default(true),
+  image: image.default('prom/prometheus:v3.5.0'),
+  retention: z
+    .string()
+    .max(16)
+    .regex(/^[0-9]+(ms|s|m|h|d|w|y)$/)
+    .default('15d')
+    .describe('How long samples are kept, e.g. 15d.'),
+  resources: Resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
+});
+
+const GrafanaSpec = z.object({
+  enabled: z.boolean().default(true),
+  adminPasswordSecret: SecretKeyRef.optional().describe(
+    'Secret with the admin password; without it Grafana allows anonymous read-only viewing and no logins.',
+  ),
+  image: image.default('grafana/grafana:12.1.0'),
+  resources: Resources.default({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
+});
+
+export const ObservabilitySpec = z
+  .object({ prometheus: PrometheusSpec.prefault({}), grafana: GrafanaSpec.prefault({}) })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: '!self.grafana.enabled || self.prometheus.enabled',
+        message:
+          'grafana needs prometheus as its datasource: enable observability.prometheus or disable observability.grafana',
+        fieldPath: '.grafana.enabled',
+      },
+    ],
+  });
+
+const servicesShape = {
+  users: ServiceSpec.prefault({}),
+  catalog: ServiceSpec.prefault({}),
+  orders: ServiceSpec.prefault({}),
+  payments: ServiceSpec.prefault({}),
+  notifications: ServiceSpec.prefault({}),
+} satisfies Record<ShopService, unknown>;
+
+export const ShopDeploymentSpec = z.object({
+  images: z
+    .object({
+      registry: z.string().min(1).max(200).default('ghcr.io/shopstack'),
+      tag: z
+        .string()
+        .min(1)
+        .max(128)
+        .regex(/^[\w][\w.-]*$/)
+        .default('latest'),
+      pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+    })
+    .prefault({}),
+  services: z.object(servicesShape).prefault({}),
+  edge: EdgeSpec.prefault({}),
+  secrets: z
+    .object({ postgres: SecretKeyRef, mongodb: SecretKeyRef, rabbitmq: SecretKeyRef })
+    .describe('Where the services find their databases and broker: Secrets holding connection URLs.'),
+  observability: ObservabilitySpec.prefault({}),
+});
+
+export type ShopDeploymentSpec = z.infer<typeof ShopDeploymentSpec>;
+export type ServiceSpec = z.infer<typeof ServiceSpec>;
+export type EdgeSpec = z.infer<typeof EdgeSpec>;
+export type Resources = z.infer<typeof Resources>;

@@ -1,0 +1,60 @@
+// Writes the edge configuration for local runs with the same renderer the operator uses in a cluster:
+//
+//   npm run render-envoy -w @shopstack/operator -- --users 127.0.0.1:8101 --catalog 127.0.0.1:8102 \
+//     --orders 127.0.0.1:8103 --payments 127.0.0.1:8104 --notifications 127.0.0.1:8105 \
+//     [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
+//     [--out envoy/envoy.local.yaml]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import { renderEnvoyYaml, type Upstream } from '../render/envoy/index.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function upstream(flag: string, value: string | undefined): Upstream {
+  const match = /^([^:]+):(\d+)$/.exec(value ?? '');
+  if (!match) throw new Error(`--${flag} must be host:port, got ${JSON.stringify(value)}`);
+  return { host: match[1]!, port: Number(match[2]) };
+}
+
+function port(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`--${flag} must be a port number`);
+  return n;
+}
+
+const { values } = parseArgs({
+  options: {
+    ...Object.fromEntries(SHOP_SERVICES.map((s) => [s, { type: 'string' as const }])),
+    port: { type: 'string', default: '8080' },
+    'ops-port': { type: 'string', default: '9902' },
+    'admin-port': { type: 'string', default: '9901' },
+    issuer: { type: 'string', default: 'shopstack-users' },
+    audience: { type: 'string', multiple: true, default: ['shopstack'] },
+    'rate-per-second': { type: 'string', default: '50' },
+    burst: { type: 'string', default: '100' },
+    out: { type: 'string', default: 'envoy/envoy.local.yaml' },
+  },
+});
+
+const upstreams = Object.fromEntries(
+  SHOP_SERVICES.map((service) => [service, upstream(service, values[service] as string | undefined)]),
+) as Record<ShopService, Upstream>;
+
+const yaml = renderEnvoyYaml({
+  bindAddress: '127.0.0.1',
+  listenPort: port('port', values.port as string),
+  opsPort: port('ops-port', values['ops-port'] as string),
+  adminPort: port('admin-port', values['admin-port'] as string),
+  upstreams,
+  jwt: { issuer: values.issuer as string, audiences: values.audience as string[] },
+  rateLimit: { requestsPerSecond: Number(values['rate-per-second']), burst: Number(values.burst) },
+  authRateLimit: { requestsPerSecond: 2, burst: 10 },
+  requestTimeoutSeconds: 15,
+});
+const out = resolve(repoRoot, values.out as string);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, yaml);
+console.log(`wrote ${out}`);

@@ -1,0 +1,20 @@
+/** A non-2xx answer from the API server, with its Status reason (NotFound, Conflict, Expired, ...). */
+export class KubeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(`${status} ${reason}: ${message}`);
+    this.name = 'KubeApiError';
+  }
+
+  /** 4xx other than conflicts and throttling: retrying the same request cannot succeed. */
+  get permanent(): boolean {
+    return this.status >= 400 && this.status < 500 && ![408, 409, 429].includes(this.status);
+  }
+}
+
+export const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
+export const isConflict = (error: unknown) => error instanceof KubeApiError && error.status === 409;
+export const isGone = (error: unknown) => error instanceof KubeApiError && error.status === 410;

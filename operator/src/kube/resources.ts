@@ -1,0 +1,49 @@
+// REST paths of the kinds the operator reads and writes.
+import { GROUP, PLURAL, VERSION } from '../api/constants.js';
+import type { KubeObject } from '../api/shop-deployment.js';
+
+export interface ResourceType {
+  /** "/api/v1" for the core group, "/apis/<group>/<version>" otherwise. */
+  base: string;
+  apiVersion: string;
+  kind: string;
+  plural: string;
+}
+
+function type(apiVersion: string, kind: string, plural: string): ResourceType {
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  return { base, apiVersion, kind, plural };
+}
+
+export const SHOP_DEPLOYMENTS = type(`${GROUP}/${VERSION}`, 'ShopDeployment', PLURAL);
+export const DEPLOYMENTS = type('apps/v1', 'Deployment', 'deployments');
+export const SERVICES = type('v1', 'Service', 'services');
+export const CONFIG_MAPS = type('v1', 'ConfigMap', 'configmaps');
+export const POD_DISRUPTION_BUDGETS = type('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets');
+export const EVENTS = type('v1', 'Event', 'events');
+export const LEASES = type('coordination.k8s.io/v1', 'Lease', 'leases');
+
+/** Every kind a ShopDeployment owns; the controller watches each of them. */
+export const CHILD_TYPES = [DEPLOYMENTS, SERVICES, CONFIG_MAPS, POD_DISRUPTION_BUDGETS] as const;
+
+export function collectionPath(resource: ResourceType, namespace?: string): string {
+  return namespace
+    ? `${resource.base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`
+    : `${resource.base}/${resource.plural}`;
+}
+
+export function objectPath(resource: ResourceType, namespace: string, name: string): string {
+  return `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`;
+}
+
+export function typeOf(object: KubeObject): ResourceType {
+  const found = [SHOP_DEPLOYMENTS, ...CHILD_TYPES].find(
+    (t) => t.apiVersion === object.apiVersion && t.kind === object.kind,
+  );
+  if (!found) throw new Error(`no resource type for ${object.apiVersion} ${object.kind}`);
+  return found;
+}
+
+/** Cache key of a namespaced object, as client-go writes it. */
+export const keyOf = (object: { metadata: { namespace?: string; name: string } }) =>
+  `${object.metadata.namespace ?? ''}/${object.metadata.name}`;

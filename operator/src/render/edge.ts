@@ -1,0 +1,85 @@
+// The Envoy edge: ConfigMap with the rendered bootstrap, Deployment, Service and PDB.
+import { ENVOY_ADMIN_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
+import { contentHash } from './hash.js';
+import { childName } from './meta.js';
+import {
+  configMap,
+  deployment,
+  podDisruptionBudget,
+  restrictedContainerSecurity,
+  service,
+} from './workload.js';
+
+export const EDGE_OPS_PORT = 9902;
+const ENVOY_UID = 101;
+
+export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
+  const edge = shop.spec.edge;
+  const upstreams = Object.fromEntries(
+    SHOP_SERVICES.map((name) => [name, { host: childName(shop, name), port: HTTP_PORT }]),
+  ) as Record<ShopService, { host: string; port: number }>;
+  return {
+    bindAddress: '0.0.0.0',
+    listenPort: edge.port,
+    opsPort: EDGE_OPS_PORT,
+    adminPort: ENVOY_ADMIN_PORT,
+    upstreams,
+    jwt: edge.jwt,
+    rateLimit: edge.rateLimit,
+    authRateLimit: edge.authRateLimit,
+    requestTimeoutSeconds: edge.requestTimeoutSeconds,
+  };
+}
+
+export function edgeUrl(shop: ShopDeployment): string {
+  return `http://${childName(shop, 'edge')}.${shop.metadata.namespace}.svc:${shop.spec.edge.port}`;
+}
+
+export function renderEdge(shop: ShopDeployment): KubeObject[] {
+  const edge = shop.spec.edge;
+  const envoyYaml = renderEnvoyYaml(edgeEnvoyInput(shop));
+  const container = {
+    name: 'envoy',
+    image: edge.image,
+    imagePullPolicy: 'IfNotPresent',
+    args: ['-c', '/etc/envoy/envoy.yaml', '--log-level', 'info'],
+    ports: [
+      { name: 'http', containerPort: edge.port, protocol: 'TCP' },
+      { name: 'ops', containerPort: EDGE_OPS_PORT, protocol: 'TCP' },
+    ],
+    resources: edge.resources,
+    readinessProbe: { httpGet: { path: '/ready', port: 'ops' }, periodSeconds: 5, timeoutSeconds: 2 },
+    livenessProbe: {
+      httpGet: { path: '/ready', port: 'ops' },
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    },
+    volumeMounts: [{ name: 'config', mountPath: '/etc/envoy', readOnly: true }],
+    securityContext: restrictedContainerSecurity,
+  };
+  return [
+    configMap(shop, 'edge', childName(shop, 'edge'), { 'envoy.yaml': envoyYaml }),
+    deployment({
+      shop,
+      component: 'edge',
+      replicas: edge.replicas,
+      containers: [container],
+      volumes: [{ name: 'config', configMap: { name: childName(shop, 'edge') } }],
+      podAnnotations: { 'shopstack.io/config-hash': contentHash(envoyYaml) },
+      runAsUser: ENVOY_UID,
+    }),
+    service(
+      shop,
+      'edge',
+      [
+        { name: 'http', port: edge.port },
+        { name: 'ops', port: EDGE_OPS_PORT },
+      ],
+      { type: edge.serviceType },
+    ),
+    ...podDisruptionBudget(shop, 'edge', edge.replicas),
+  ];
+}

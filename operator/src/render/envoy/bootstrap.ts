@@ -1,0 +1,157 @@
+// Renders a complete Envoy bootstrap (static resources) for the shop's edge. Pure: same input, same output.
+import { stringify } from 'yaml';
+import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clusters.js';
+import { jwtAuthnFilter, localRateLimitFilter, perClientRateLimit } from './filters.js';
+import { EDGE_ROUTES } from './routes.js';
+import type { EnvoyConfigInput } from './types.js';
+
+function socket(address: string, port: number) {
+  return { socket_address: { address, port_value: port } };
+}
+
+function edgeRoutes(input: EnvoyConfigInput) {
+  return EDGE_ROUTES.map((route) => ({
+    name: route.name,
+    match: route.match,
+    route: {
+      cluster: clusterName(route.service),
+      timeout: `${input.requestTimeoutSeconds}s`,
+      // Only failures before the request reached a service are retried, so a POST is never sent twice.
+      retry_policy: { retry_on: 'connect-failure', num_retries: 2 },
+      rate_limits: [{ actions: [{ remote_address: {} }] }],
+    },
+    typed_per_filter_config: {
+      'envoy.filters.http.local_ratelimit': perClientRateLimit(
+        route.auth ? input.authRateLimit : input.rateLimit,
+      ),
+    },
+  }));
+}
+
+const accessLog = [
+  {
+    name: 'envoy.access_loggers.stdout',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
+      log_format: {
+        json_format: {
+          time: '%START_TIME%',
+          method: '%REQ(:METHOD)%',
+          path: '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
+          status: '%RESPONSE_CODE%',
+          flags: '%RESPONSE_FLAGS%',
+          duration_ms: '%DURATION%',
+          upstream: '%UPSTREAM_CLUSTER%',
+          request_id: '%REQ(X-REQUEST-ID)%',
+        },
+      },
+    },
+  },
+];
+
+function edgeListener(input: EnvoyConfigInput) {
+  return {
+    name: 'edge',
+    address: socket(input.bindAddress, input.listenPort),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type':
+                'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+              stat_prefix: 'edge',
+              // The edge is the first hop: the peer address is the client (rate limits key on it).
+              use_remote_address: true,
+              normalize_path: true,
+              merge_slashes: true,
+              path_with_escaped_slashes_action: 'UNESCAPE_AND_REDIRECT',
+              request_headers_timeout: '10s',
+              stream_idle_timeout: '60s',
+              access_log: accessLog,
+              route_config: {
+                name: 'edge',
+                virtual_hosts: [{ name: 'shop', domains: ['*'], routes: edgeRoutes(input) }],
+              },
+              http_filters: [
+                localRateLimitFilter(),
+                jwtAuthnFilter(input, clusterName('users')),
+                {
+                  name: 'envoy.filters.http.router',
+                  typed_config: {
+                    '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function opsListener(input: EnvoyConfigInput) {
+  const toAdmin = (path: string) => ({ match: { path }, route: { cluster: ADMIN_CLUSTER } });
+  return {
+    name: 'ops',
+    address: socket(input.bindAddress, input.opsPort),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type':
+                'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+              stat_prefix: 'ops',
+              route_config: {
+                name: 'ops',
+                virtual_hosts: [
+                  { name: 'ops', domains: ['*'], routes: [toAdmin('/ready'), toAdmin('/stats/prometheus')] },
+                ],
+              },
+              http_filters: [
+                {
+                  name: 'envoy.filters.http.router',
+                  typed_config: {
+                    '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function renderEnvoyBootstrap(input: EnvoyConfigInput) {
+  return {
+    node: { id: 'shopstack-edge', cluster: 'shopstack-edge' },
+    // The admin interface can stop the server, so it never leaves loopback; ops exposes the safe parts.
+    admin: { address: socket('127.0.0.1', input.adminPort) },
+    static_resources: {
+      listeners: [edgeListener(input), opsListener(input)],
+      clusters: [...serviceClusters(input), adminCluster(input)],
+    },
+    overload_manager: {
+      resource_monitors: [
+        {
+          name: 'envoy.resource_monitors.global_downstream_max_connections',
+          typed_config: {
+            '@type':
+              'type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig',
+            max_active_downstream_connections: 50_000,
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function renderEnvoyYaml(input: EnvoyConfigInput): string {
+  return `# Rendered by @shopstack/operator; do not edit by hand.\n${stringify(renderEnvoyBootstrap(input))}`;
+}

@@ -1,0 +1,91 @@
+// HTTP filters of the edge: JWT verification against the users service's JWKS, and per-client rate limits.
+import { EDGE_ROUTES, type EdgeRoute } from './routes.js';
+import type { EnvoyConfigInput, RateLimit } from './types.js';
+
+export const JWT_PROVIDER = 'users';
+const ALWAYS = { default_value: { numerator: 100, denominator: 'HUNDRED' } };
+
+function methodMatcher(methods: readonly string[]) {
+  return {
+    name: ':method',
+    string_match: { safe_regex: { regex: `^(${methods.join('|')})$` } },
+  };
+}
+
+/** Public routes come first and carry no requirement; everything else needs a valid token. */
+function jwtRules(routes: readonly EdgeRoute[]) {
+  const open = routes
+    .filter((route) => route.publicMethods !== undefined)
+    .map((route) => ({
+      match: {
+        ...route.match,
+        ...(route.publicMethods === 'all' ? {} : { headers: [methodMatcher(route.publicMethods ?? [])] }),
+      },
+    }));
+  return [...open, { match: { prefix: '/' }, requires: { provider_name: JWT_PROVIDER } }];
+}
+
+export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
+  const users = input.upstreams.users;
+  return {
+    name: 'envoy.filters.http.jwt_authn',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication',
+      providers: {
+        [JWT_PROVIDER]: {
+          issuer: input.jwt.issuer,
+          audiences: input.jwt.audiences,
+          from_headers: [{ name: 'Authorization', value_prefix: 'Bearer ' }],
+          forward: true,
+          remote_jwks: {
+            http_uri: {
+              uri: `http://${users.host}:${users.port}/.well-known/jwks.json`,
+              cluster: usersCluster,
+              timeout: '2s',
+            },
+            cache_duration: '300s',
+            // Without fast_listener the listener would wait for the first fetch, so the edge could not
+            // start before users does.
+            async_fetch: { fast_listener: true, failed_refetch_duration: '2s' },
+            retry_policy: { num_retries: 3, retry_back_off: { base_interval: '0.2s', max_interval: '2s' } },
+          },
+        },
+      },
+      rules: jwtRules(EDGE_ROUTES),
+    },
+  };
+}
+
+/** The filter itself is inert; each route switches it on with its own per-client bucket. */
+export function localRateLimitFilter() {
+  return {
+    name: 'envoy.filters.http.local_ratelimit',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+      stat_prefix: 'edge_rate_limit',
+    },
+  };
+}
+
+/**
+ * Per-route config: one token bucket per client address. The wildcard descriptor (empty value) makes
+ * Envoy keep a bucket per distinct remote_address, bounded by max_dynamic_descriptors.
+ */
+export function perClientRateLimit(limit: RateLimit) {
+  const bucket = { max_tokens: limit.burst, tokens_per_fill: limit.requestsPerSecond, fill_interval: '1s' };
+  return {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+    stat_prefix: 'edge_rate_limit',
+    // Only requests that match a descriptor are limited; this generous default bucket is never the bottleneck.
+    token_bucket: { max_tokens: 1_000_000, tokens_per_fill: 1_000_000, fill_interval: '1s' },
+    // Both default to 0% in Envoy, which would make the limit a no-op.
+    filter_enabled: { ...ALWAYS, runtime_key: 'edge_rate_limit_enabled' },
+    filter_enforced: { ...ALWAYS, runtime_key: 'edge_rate_limit_enforced' },
+    descriptors: [{ entries: [{ key: 'remote_address', value: '' }], token_bucket: bucket }],
+    max_dynamic_descriptors: 10_000,
+    response_headers_to_add: [
+      { append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: 'x-ratelimit-limited', value: 'true' } },
+    ],
+    rate_limits: [{ actions: [{ remote_address: {} }] }],
+  };
+}

@@ -1,0 +1,85 @@
+// Prometheus for one shop: scrape config for every service pod, the edge and itself.
+import { stringify } from 'yaml';
+import { HTTP_PORT, PROMETHEUS_PORT, SHOP_SERVICES } from '../api/constants.js';
+import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { EDGE_OPS_PORT } from './edge.js';
+import { contentHash } from './hash.js';
+import { childName } from './meta.js';
+import { configMap, deployment, httpProbe, restrictedContainerSecurity, service } from './workload.js';
+
+const NOBODY = 65534;
+
+export function prometheusUrl(shop: ShopDeployment): string {
+  return `http://${childName(shop, 'prometheus')}:${PROMETHEUS_PORT}`;
+}
+
+export function renderPrometheusConfig(shop: ShopDeployment): string {
+  const namespace = shop.metadata.namespace;
+  const shopLabel = { shop: shop.metadata.name };
+  // Service names resolve to every ready pod (headless Services), so each replica is its own target.
+  const serviceJobs = SHOP_SERVICES.map((name) => ({
+    job_name: name,
+    metrics_path: '/metrics',
+    dns_sd_configs: [{ names: [`${childName(shop, name)}.${namespace}.svc`], type: 'A', port: HTTP_PORT }],
+    relabel_configs: [
+      { target_label: 'service', replacement: name },
+      { target_label: 'shop', replacement: shop.metadata.name },
+    ],
+  }));
+  const config = {
+    global: { scrape_interval: '15s', evaluation_interval: '15s', external_labels: shopLabel },
+    scrape_configs: [
+      ...serviceJobs,
+      {
+        job_name: 'edge',
+        metrics_path: '/stats/prometheus',
+        static_configs: [
+          { targets: [`${childName(shop, 'edge')}:${EDGE_OPS_PORT}`], labels: { service: 'edge' } },
+        ],
+      },
+      { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] },
+    ],
+  };
+  return stringify(config);
+}
+
+export function renderPrometheus(shop: ShopDeployment): KubeObject[] {
+  const spec = shop.spec.observability.prometheus;
+  if (!spec.enabled) return [];
+  const prometheusYaml = renderPrometheusConfig(shop);
+  const container = {
+    name: 'prometheus',
+    image: spec.image,
+    imagePullPolicy: 'IfNotPresent',
+    args: [
+      '--config.file=/etc/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      `--storage.tsdb.retention.time=${spec.retention}`,
+    ],
+    ports: [{ name: 'http', containerPort: PROMETHEUS_PORT, protocol: 'TCP' }],
+    resources: spec.resources,
+    readinessProbe: httpProbe('/-/ready', 'http', 5),
+    livenessProbe: httpProbe('/-/healthy', 'http'),
+    volumeMounts: [
+      { name: 'config', mountPath: '/etc/prometheus', readOnly: true },
+      { name: 'data', mountPath: '/prometheus' },
+    ],
+    securityContext: restrictedContainerSecurity,
+  };
+  return [
+    configMap(shop, 'prometheus', childName(shop, 'prometheus'), { 'prometheus.yml': prometheusYaml }),
+    deployment({
+      shop,
+      component: 'prometheus',
+      replicas: 1,
+      containers: [container],
+      volumes: [
+        { name: 'config', configMap: { name: childName(shop, 'prometheus') } },
+        { name: 'data', emptyDir: {} },
+      ],
+      podAnnotations: { 'shopstack.io/config-hash': contentHash(prometheusYaml) },
+      runAsUser: NOBODY,
+    }),
+    service(shop, 'prometheus', [{ name: 'http', port: PROMETHEUS_PORT }]),
+  ];
+}

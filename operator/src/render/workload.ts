@@ -1,0 +1,109 @@
+// Building blocks of a hardened Deployment, shared by the services, the edge, Prometheus and Grafana.
+import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { type Component, childMeta, labels, selectorLabels } from './meta.js';
+
+export const restrictedContainerSecurity = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export interface WorkloadInput {
+  shop: ShopDeployment;
+  component: Component;
+  replicas: number;
+  containers: Record<string, unknown>[];
+  volumes?: Record<string, unknown>[];
+  /** Pod annotations; a config hash here rolls the pods when their ConfigMap changes. */
+  podAnnotations?: Record<string, string>;
+  /** Some upstream images run as a fixed non-root user; give it explicitly so runAsNonRoot can verify it. */
+  runAsUser?: number;
+}
+
+export function deployment(input: WorkloadInput): KubeObject {
+  const { shop, component } = input;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: childMeta(shop, component),
+    spec: {
+      replicas: input.replicas,
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: selectorLabels(shop, component) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: {
+          labels: labels(shop, component),
+          ...(input.podAnnotations ? { annotations: input.podAnnotations } : {}),
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: {
+            runAsNonRoot: true,
+            ...(input.runAsUser === undefined
+              ? {}
+              : { runAsUser: input.runAsUser, fsGroup: input.runAsUser }),
+          },
+          containers: input.containers,
+          ...(input.volumes ? { volumes: input.volumes } : {}),
+        },
+      },
+    },
+  };
+}
+
+export function httpProbe(path: string, port: string, periodSeconds = 10) {
+  return { httpGet: { path, port }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3 };
+}
+
+export function service(
+  shop: ShopDeployment,
+  component: Component,
+  ports: { name: string; port: number; targetPort?: number }[],
+  options: { headless?: boolean; type?: string } = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: childMeta(shop, component),
+    spec: {
+      ...(options.headless ? { clusterIP: 'None' } : { type: options.type ?? 'ClusterIP' }),
+      selector: selectorLabels(shop, component),
+      ports: ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.targetPort ?? p.port,
+        protocol: 'TCP',
+      })),
+    },
+  };
+}
+
+/** Keeps at least all but one pod up during voluntary disruptions (node drains); only when there is more than one. */
+export function podDisruptionBudget(
+  shop: ShopDeployment,
+  component: Component,
+  replicas: number,
+): KubeObject[] {
+  if (replicas <= 1) return [];
+  return [
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: childMeta(shop, component),
+      spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(shop, component) } },
+    },
+  ];
+}
+
+export function configMap(
+  shop: ShopDeployment,
+  component: Component,
+  name: string,
+  data: Record<string, string>,
+): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: childMeta(shop, component, name), data };
+}
