@@ -1,0 +1,113 @@
+// The shapes stored in MongoDB. Amounts are bigint (BSON Int64). Ids are strings chosen by the service
+// (derived from idempotency keys or from user + currency), never ObjectIds, so a retry finds its document.
+
+export interface AccountDoc {
+  _id: string;
+  /** The owning user, or "platform" for system accounts. */
+  userId: string;
+  currency: string;
+  kind: 'customer' | 'clearing' | 'fees' | 'sales';
+  createdAt: Date;
+}
+
+export type EntryKind = 'debit' | 'credit' | 'hold_reserve' | 'hold_capture' | 'hold_void' | 'hold_expire';
+
+export interface JournalDoc {
+  /** The operation key, e.g. "mv:<movement>:0" or "hold:<hold>:close": unique, so each step happens once. */
+  _id: string;
+  accountId: string;
+  seq: number;
+  kind: EntryKind;
+  outcome: 'applied' | 'declined';
+  reason?: string;
+  balanceDelta: bigint;
+  heldDelta: bigint;
+  /** Running state after this entry. */
+  balance: bigint;
+  held: bigint;
+  /** What caused it: a movement, hold or refund id. */
+  ref: string;
+  /** For a capture: what the hold captured and where it goes, so recovery can finish from the entry alone. */
+  capture?: { amount: bigint; settle: { accountId: string; amount: bigint }[] };
+  at: Date;
+}
+
+export type MovementKind = 'transfer' | 'topup' | 'refund';
+
+export interface MovementDoc {
+  _id: string;
+  kind: MovementKind;
+  /** The user who asked for it (the sender of a transfer), or "platform". */
+  ownerId: string;
+  currency: string;
+  amount: bigint;
+  fee: bigint;
+  legs: { accountId: string; amount: bigint }[];
+  status: 'pending' | 'completed' | 'declined';
+  failureReason?: string;
+  fingerprint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface HoldDoc {
+  _id: string;
+  purpose: 'order' | 'withdrawal';
+  orderId: string;
+  userId: string;
+  accountId: string;
+  currency: string;
+  amount: bigint;
+  captured: bigint;
+  status: 'pending' | 'authorized' | 'declined' | 'closing' | 'captured' | 'voided' | 'expired';
+  failureReason?: string;
+  /** Where a capture's money goes; an order's to the sales account. */
+  settleTo: { accountId: string; amount?: bigint }[];
+  fingerprint: string;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RefundLogDoc {
+  _id: string;
+  holdId: string;
+  seq: number;
+  outcome: 'applied' | 'declined';
+  amount: bigint;
+  refunded: bigint;
+  at: Date;
+}
+
+export interface RefundDoc {
+  _id: string;
+  holdId: string;
+  userId: string;
+  accountId: string;
+  currency: string;
+  amount: bigint;
+  status: 'pending' | 'completed' | 'declined';
+  failureReason?: string;
+  fingerprint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProviderPaymentDoc {
+  _id: string;
+  kind: 'topup' | 'withdrawal';
+  provider: string;
+  userId: string;
+  accountId: string;
+  currency: string;
+  amount: bigint;
+  fee: bigint;
+  source: string;
+  status: 'created' | 'submitted' | 'succeeded' | 'declined' | 'timed_out' | 'completed';
+  failureReason?: string;
+  /** The movement (top-up) or hold (withdrawal) that carries the money. */
+  moneyRef: string;
+  fingerprint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}

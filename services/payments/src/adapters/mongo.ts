@@ -1,0 +1,67 @@
+// The payments database: one MongoDB (FerretDB locally) database, its collections and indexes.
+// Writes use majority write concern: an acknowledged write survives a primary failover. Reads of a
+// journal head may be slightly stale under majority read concern; that only makes an append lose the
+// (account, seq) race and retry, never produces a wrong balance (see README "Invariants").
+import { type Collection, type Db, MongoClient } from 'mongodb';
+import type {
+  AccountDoc,
+  HoldDoc,
+  JournalDoc,
+  MovementDoc,
+  ProviderPaymentDoc,
+  RefundDoc,
+  RefundLogDoc,
+} from './documents.js';
+
+export interface PaymentsDb {
+  client: MongoClient;
+  db: Db;
+  accounts: Collection<AccountDoc>;
+  journal: Collection<JournalDoc>;
+  holds: Collection<HoldDoc>;
+  movements: Collection<MovementDoc>;
+  refunds: Collection<RefundDoc>;
+  refundLog: Collection<RefundLogDoc>;
+  providerPayments: Collection<ProviderPaymentDoc>;
+}
+
+export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
+  // useBigInt64: Int64 values come back as bigint, so money never passes through a float.
+  const client = new MongoClient(url, {
+    useBigInt64: true,
+    writeConcern: { w: 'majority', journal: true },
+    serverSelectionTimeoutMS: 10_000,
+    retryWrites: true,
+  });
+  await client.connect();
+  const db = client.db(dbName);
+  const paymentsDb: PaymentsDb = {
+    client,
+    db,
+    accounts: db.collection('accounts'),
+    journal: db.collection('journal'),
+    holds: db.collection('holds'),
+    movements: db.collection('movements'),
+    refunds: db.collection('refunds'),
+    refundLog: db.collection('refund_log'),
+    providerPayments: db.collection('provider_payments'),
+  };
+  await ensureIndexes(paymentsDb);
+  return paymentsDb;
+}
+
+/** Idempotent; run on every start. Only plain and unique indexes (FerretDB has no partial or TTL). */
+async function ensureIndexes(p: PaymentsDb): Promise<void> {
+  // The append race guard: exactly one entry per (account, seq). _id (the operation key) is unique too.
+  await p.journal.createIndex({ accountId: 1, seq: 1 }, { unique: true, name: 'account_seq_unique' });
+  await p.refundLog.createIndex({ holdId: 1, seq: 1 }, { unique: true, name: 'hold_seq_unique' });
+  await p.accounts.createIndex({ userId: 1 }, { name: 'by_user' });
+  await p.holds.createIndex({ status: 1, expiresAt: 1 }, { name: 'by_status_expiry' });
+  await p.movements.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
+  await p.refunds.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
+  await p.providerPayments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

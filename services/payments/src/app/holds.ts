@@ -1,0 +1,197 @@
+// Holds: authorize (reserve funds), then close exactly once by capture (full or part), void or expiry.
+// Every step is a journal append under a per-hold key, so retries, replays and the recovery job all
+// converge on the same outcome; the hold document only caches progress (see README "Holds").
+import type { Accounts } from '../adapters/accounts.js';
+import type { HoldDoc, JournalDoc } from '../adapters/documents.js';
+import type { Journal } from '../adapters/journal.js';
+import type { PaymentsDb } from '../adapters/mongo.js';
+import { advance, createOnce } from '../adapters/operations.js';
+import { CLOSED_BY, type CloseKind, closeEffect, resolveCapture } from '../domain/holds.js';
+import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
+import { idempotencyConflict, invalid, notFound } from './errors.js';
+
+export interface AuthorizeCommand {
+  idempotencyKey: string;
+  orderId: string;
+  userId: string;
+  amount: bigint;
+  currency: string;
+  ttlSeconds?: number;
+  purpose?: HoldDoc['purpose'];
+  /** Where captured money goes; defaults to the currency's sales account. */
+  settleTo?: HoldDoc['settleTo'];
+}
+
+export type HoldFailure = 'INSUFFICIENT_FUNDS' | 'NO_ACCOUNT' | 'HOLD_CLOSED';
+
+export interface HoldResult {
+  hold: HoldDoc;
+  /** Why this call did not take effect (the hold itself may be fine, e.g. already voided). */
+  failure?: HoldFailure;
+}
+
+const OPEN: HoldDoc['status'][] = ['pending', 'authorized', 'closing'];
+const closeKey = (holdId: string) => `hold:${holdId}:close`;
+
+export class Holds {
+  constructor(
+    private readonly db: PaymentsDb,
+    private readonly accounts: Accounts,
+    private readonly journal: Journal,
+    private readonly defaultTtlSeconds: number,
+  ) {}
+
+  async authorize(command: AuthorizeCommand): Promise<HoldResult> {
+    const { userId, currency, amount } = command;
+    const account = await this.accounts.findCustomer(userId, currency);
+    const settleTo = command.settleTo ?? [{ accountId: (await this.accounts.system('sales', currency))._id }];
+    const now = new Date();
+    const ttl = command.ttlSeconds || this.defaultTtlSeconds;
+    const created = await createOnce<HoldDoc>(this.db.holds, {
+      _id: operationId('hold', userId, command.idempotencyKey),
+      purpose: command.purpose ?? 'order',
+      orderId: command.orderId,
+      userId,
+      accountId: customerAccountId(userId, currency),
+      currency,
+      amount,
+      captured: 0n,
+      status: account ? 'pending' : 'declined',
+      ...(account ? {} : { failureReason: 'NO_ACCOUNT' }),
+      settleTo,
+      fingerprint: fingerprint({ orderId: command.orderId, currency, amount, purpose: command.purpose }),
+      expiresAt: new Date(now.getTime() + ttl * 1000),
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (created.kind === 'conflict') throw idempotencyConflict();
+    const hold = await this.ensureAuthorized(created.doc);
+    return withFailure(hold, hold.status === 'declined' ? (hold.failureReason as HoldFailure) : undefined);
+  }
+
+  async get(holdId: string): Promise<HoldDoc> {
+    const hold = await this.db.holds.findOne({ _id: holdId });
+    if (!hold) throw notFound('hold');
+    return hold;
+  }
+
+  async capture(holdId: string, requested: bigint | undefined): Promise<HoldResult> {
+    const hold = await this.ensureAuthorized(await this.get(holdId));
+    const amount = resolveCapture(hold.amount, requested);
+    if (!amount.ok) throw invalid('amount', amount.problem);
+    return this.close(hold, 'capture', amount.amount);
+  }
+
+  async void(holdId: string): Promise<HoldResult> {
+    return this.close(await this.ensureAuthorized(await this.get(holdId)), 'void', 0n);
+  }
+
+  /** Releases every open hold whose time is up. Returns how many were expired by this run. */
+  async expireDue(now: Date, limit = 200): Promise<number> {
+    const due = await this.db.holds
+      .find({ status: { $in: OPEN }, expiresAt: { $lte: now } })
+      .limit(limit)
+      .toArray();
+    let expired = 0;
+    for (const hold of due) {
+      const result = await this.close(await this.ensureAuthorized(hold), 'expire', 0n);
+      if (!result.failure && result.hold.status === 'expired') expired++;
+    }
+    return expired;
+  }
+
+  /** Completes holds a crash left half-way (older than `before`, so live requests are left alone). */
+  async recover(before: Date, limit = 200): Promise<number> {
+    const stuck = await this.db.holds
+      .find({ status: { $in: ['pending', 'closing'] }, updatedAt: { $lt: before } })
+      .limit(limit)
+      .toArray();
+    for (const hold of stuck) {
+      const authorized = await this.ensureAuthorized(hold);
+      if (authorized.status !== 'closing') continue;
+      const entry = await this.journal.get(closeKey(hold._id));
+      if (entry) await this.finishClose(authorized, entry);
+      // No close entry: the close was never acknowledged, so the hold is simply still authorized.
+      else await advance(this.db.holds, hold._id, ['closing'], { status: 'authorized' });
+    }
+    return stuck.length;
+  }
+
+  /** The reserve step, appended once; any later step starts by calling this, so it always comes first. */
+  async ensureAuthorized(hold: HoldDoc): Promise<HoldDoc> {
+    if (hold.status !== 'pending') return hold;
+    const { entry } = await this.journal.append({
+      opKey: `hold:${hold._id}:reserve`,
+      accountId: hold.accountId,
+      kind: 'hold_reserve',
+      effect: { balanceDelta: 0n, heldDelta: hold.amount },
+      ref: hold._id,
+    });
+    if (entry.outcome === 'declined') {
+      const failureReason = entry.reason ?? 'INSUFFICIENT_FUNDS';
+      await advance(this.db.holds, hold._id, ['pending'], { status: 'declined', failureReason });
+      return { ...hold, status: 'declined', failureReason };
+    }
+    await advance(this.db.holds, hold._id, ['pending'], { status: 'authorized' });
+    return { ...hold, status: 'authorized' };
+  }
+
+  private async close(hold: HoldDoc, kind: CloseKind, amount: bigint): Promise<HoldResult> {
+    if (hold.status === 'declined') return withFailure(hold, 'HOLD_CLOSED');
+    let entry = await this.journal.get(closeKey(hold._id));
+    if (!entry) {
+      const settle = kind === 'capture' ? settleLegs(hold, amount) : [];
+      if (settle === null) throw invalid('amount', 'this hold can only be captured in full');
+      const capture = kind === 'capture' ? { amount, settle } : undefined;
+      await advance(this.db.holds, hold._id, ['authorized'], { status: 'closing' });
+      ({ entry } = await this.journal.append({
+        opKey: closeKey(hold._id),
+        accountId: hold.accountId,
+        kind: `hold_${kind}`,
+        effect: closeEffect(kind, hold.amount, amount),
+        ref: hold._id,
+        ...(capture ? { capture } : {}),
+      }));
+    }
+    const closed = await this.finishClose(hold, entry);
+    return withFailure(closed, sameClose(entry, kind, amount) ? undefined : 'HOLD_CLOSED');
+  }
+
+  private async finishClose(hold: HoldDoc, entry: JournalDoc): Promise<HoldDoc> {
+    const kind = entry.kind.replace('hold_', '') as CloseKind;
+    const captured = entry.capture?.amount ?? 0n;
+    for (const [index, leg] of (entry.capture?.settle ?? []).entries()) {
+      await this.journal.append({
+        opKey: `hold:${hold._id}:settle:${index}`,
+        accountId: leg.accountId,
+        kind: 'credit',
+        effect: { balanceDelta: leg.amount, heldDelta: 0n },
+        ref: hold._id,
+      });
+    }
+    const status = CLOSED_BY[kind] as HoldDoc['status'];
+    await advance(this.db.holds, hold._id, OPEN, { status, captured });
+    return { ...hold, status, captured };
+  }
+}
+
+/** Where captured money goes. null when a fixed split (a withdrawal) is captured for another amount. */
+function settleLegs(hold: HoldDoc, amount: bigint): { accountId: string; amount: bigint }[] | null {
+  const fixed = hold.settleTo.every((leg) => leg.amount !== undefined);
+  if (fixed) {
+    return amount === hold.amount
+      ? hold.settleTo.map((leg) => ({ accountId: leg.accountId, amount: leg.amount! }))
+      : null;
+  }
+  return [{ accountId: hold.settleTo[0]!.accountId, amount }];
+}
+
+function sameClose(entry: JournalDoc, kind: CloseKind, amount: bigint): boolean {
+  if (kind === 'void') return entry.kind === 'hold_void' || entry.kind === 'hold_expire';
+  if (kind === 'expire') return entry.kind === 'hold_expire';
+  return entry.kind === 'hold_capture' && entry.capture?.amount === amount;
+}
+
+function withFailure(hold: HoldDoc, failure: HoldFailure | undefined): HoldResult {
+  return failure ? { hold, failure } : { hold };
+}

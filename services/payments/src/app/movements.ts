@@ -1,0 +1,45 @@
+// Drives a movement (its legs, in order) to completion. Safe to run any number of times, concurrently,
+// from a request handler and from the recovery job: each leg is a journal append under the key
+// "mv:<id>:<leg>", so a leg already done is found instead of repeated.
+import type { MovementDoc } from '../adapters/documents.js';
+import type { Journal } from '../adapters/journal.js';
+import type { PaymentsDb } from '../adapters/mongo.js';
+import { advance } from '../adapters/operations.js';
+
+export class MovementRunner {
+  constructor(
+    private readonly db: PaymentsDb,
+    private readonly journal: Journal,
+  ) {}
+
+  async drive(movement: MovementDoc): Promise<MovementDoc> {
+    if (movement.status !== 'pending') return movement;
+    for (const [index, leg] of movement.legs.entries()) {
+      const { entry } = await this.journal.append({
+        opKey: `mv:${movement._id}:${index}`,
+        accountId: leg.accountId,
+        kind: leg.amount < 0n ? 'debit' : 'credit',
+        effect: { balanceDelta: leg.amount, heldDelta: 0n },
+        ref: movement._id,
+      });
+      if (entry.outcome === 'declined') {
+        // Only the first leg can be declined (domain/movement.ts), so nothing was moved.
+        const failureReason = entry.reason ?? 'DECLINED';
+        await advance(this.db.movements, movement._id, ['pending'], { status: 'declined', failureReason });
+        return { ...movement, status: 'declined', failureReason };
+      }
+    }
+    await advance(this.db.movements, movement._id, ['pending'], { status: 'completed' });
+    return { ...movement, status: 'completed' };
+  }
+
+  /** Finishes movements a crash left pending (older than `before`, so live requests are left alone). */
+  async recover(before: Date, limit = 200): Promise<number> {
+    const stuck = await this.db.movements
+      .find({ status: 'pending', updatedAt: { $lt: before } })
+      .limit(limit)
+      .toArray();
+    for (const movement of stuck) await this.drive(movement);
+    return stuck.length;
+  }
+}

@@ -1,0 +1,53 @@
+// The payments application: every use case, wired to one database and one provider.
+import { Accounts } from '../adapters/accounts.js';
+import { Journal } from '../adapters/journal.js';
+import type { PaymentsDb } from '../adapters/mongo.js';
+import type { PaymentProvider } from '../adapters/providers/provider.js';
+import type { FeeSchedule } from '../domain/fees.js';
+import { AccountQueries } from './accounts.js';
+import { Holds } from './holds.js';
+import { MovementRunner } from './movements.js';
+import { ProviderPayments } from './provider-payments.js';
+import { Reconciliation } from './reconciliation.js';
+import { Refunds } from './refunds.js';
+import { Transfers } from './transfers.js';
+
+export interface PaymentsOptions {
+  db: PaymentsDb;
+  provider: PaymentProvider;
+  fees: FeeSchedule;
+  holdTtlSeconds: number;
+}
+
+export interface PaymentsApp {
+  db: PaymentsDb;
+  provider: PaymentProvider;
+  accounts: AccountQueries;
+  journal: Journal;
+  movements: MovementRunner;
+  transfers: Transfers;
+  holds: Holds;
+  refunds: Refunds;
+  providerPayments: ProviderPayments;
+  reconciliation: Reconciliation;
+}
+
+export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
+  const { db, provider, fees } = options;
+  const accountStore = new Accounts(db);
+  const journal = new Journal(db);
+  const movements = new MovementRunner(db, journal);
+  const holds = new Holds(db, accountStore, journal, options.holdTtlSeconds);
+  return {
+    db,
+    provider,
+    journal,
+    movements,
+    holds,
+    accounts: new AccountQueries(accountStore, journal),
+    transfers: new Transfers(db, accountStore, movements, fees),
+    refunds: new Refunds(db, journal, holds),
+    providerPayments: new ProviderPayments(db, accountStore, movements, holds, provider, fees),
+    reconciliation: new Reconciliation(accountStore, journal),
+  };
+}

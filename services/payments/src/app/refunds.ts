@@ -1,0 +1,106 @@
+// Refunds of captured money: the sales account pays the customer back. A per-hold refund log (same
+// sequence guard as the journal) caps the sum of refunds at what the hold captured, even when refunds
+// race; the money then moves as two journal entries under the refund's own keys.
+import type { RefundDoc, RefundLogDoc } from '../adapters/documents.js';
+import type { Journal } from '../adapters/journal.js';
+import type { PaymentsDb } from '../adapters/mongo.js';
+import { advance, createOnce } from '../adapters/operations.js';
+import { appendOnce } from '../adapters/sequenced-append.js';
+import { fingerprint, operationId, systemAccountId } from '../domain/ids.js';
+import { decideRefund, EMPTY_REFUND_LOG } from '../domain/refunds.js';
+import { idempotencyConflict, invalid } from './errors.js';
+import type { Holds } from './holds.js';
+
+export interface RefundCommand {
+  idempotencyKey: string;
+  holdId: string;
+  amount: bigint;
+}
+
+export class Refunds {
+  constructor(
+    private readonly db: PaymentsDb,
+    private readonly journal: Journal,
+    private readonly holds: Holds,
+  ) {}
+
+  async refund(command: RefundCommand): Promise<RefundDoc> {
+    const hold = await this.holds.get(command.holdId);
+    if (hold.purpose !== 'order') throw invalid('holdId', 'only order payments can be refunded');
+    const now = new Date();
+    const created = await createOnce<RefundDoc>(this.db.refunds, {
+      _id: operationId('refund', hold._id, command.idempotencyKey),
+      holdId: hold._id,
+      userId: hold.userId,
+      accountId: hold.accountId,
+      currency: hold.currency,
+      amount: command.amount,
+      status: 'pending',
+      fingerprint: fingerprint({ amount: command.amount }),
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (created.kind === 'conflict') throw idempotencyConflict();
+    return this.drive(created.doc);
+  }
+
+  async drive(refund: RefundDoc): Promise<RefundDoc> {
+    if (refund.status !== 'pending') return refund;
+    // What was captured is read from the journal (the truth), not from the hold's cached status.
+    const close = await this.journal.get(`hold:${refund.holdId}:close`);
+    const captured = close?.kind === 'hold_capture' ? (close.capture?.amount ?? 0n) : 0n;
+    const { entry: reservation } = await appendOnce<RefundLogDoc>(
+      this.db.refundLog,
+      'holdId',
+      refund.holdId,
+      `rf:${refund._id}`,
+      (head) => {
+        const state = head ? { seq: head.seq, refunded: head.refunded } : EMPTY_REFUND_LOG;
+        const decision = decideRefund(captured, state, refund.amount);
+        return {
+          _id: `rf:${refund._id}`,
+          holdId: refund.holdId,
+          seq: decision.next.seq,
+          outcome: decision.outcome,
+          amount: refund.amount,
+          refunded: decision.next.refunded,
+          at: new Date(),
+        };
+      },
+    );
+    if (reservation.outcome === 'declined') return this.finish(refund, 'declined', 'EXCEEDS_REFUNDABLE');
+    const debit = await this.journal.append({
+      opKey: `rf:${refund._id}:debit`,
+      accountId: systemAccountId('sales', refund.currency),
+      kind: 'debit',
+      effect: { balanceDelta: -refund.amount, heldDelta: 0n },
+      ref: refund._id,
+    });
+    // Sales only ever receives captures and pays refunds capped by them, so this cannot decline unless
+    // money left the sales account some other way; then nothing moved and the refund says so.
+    if (debit.entry.outcome === 'declined') return this.finish(refund, 'declined', 'INSUFFICIENT_FUNDS');
+    await this.journal.append({
+      opKey: `rf:${refund._id}:credit`,
+      accountId: refund.accountId,
+      kind: 'credit',
+      effect: { balanceDelta: refund.amount, heldDelta: 0n },
+      ref: refund._id,
+    });
+    return this.finish(refund, 'completed');
+  }
+
+  async recover(before: Date, limit = 200): Promise<number> {
+    const stuck = await this.db.refunds
+      .find({ status: 'pending', updatedAt: { $lt: before } })
+      .limit(limit)
+      .toArray();
+    for (const refund of stuck) await this.drive(refund);
+    return stuck.length;
+  }
+
+  private async finish(refund: RefundDoc, status: RefundDoc['status'], failureReason?: string) {
+    const set = failureReason ? { status, failureReason } : { status };
+    await advance(this.db.refunds, refund._id, ['pending'], set);
+    return { ...refund, ...set };
+  }
+}
