@@ -40,7 +40,10 @@ const { values } = parseArgs({
 });
 
 const upstreams = Object.fromEntries(
-  SHOP_SERVICES.map((service) => [service, upstream(service, values[service] as string | undefined)]),
+  SHOP_SERVICES.map((service) => [
+    service,
+    upstream(service, (values as Record<string, unknown>)[service] as string | undefined),
+  ]),
 ) as Record<ShopService, Upstream>;
 
 const yaml = renderEnvoyYaml({

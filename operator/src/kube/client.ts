@@ -1,9 +1,8 @@
-// A small Kubernetes REST client over node:https. @kubernetes/client-node loads the kubeconfig (files,
-// in-cluster service account, exec plugins) and supplies TLS and credentials; requests are sent here so
-// that server-side apply, watch streaming and write counting are explicit.
+// A small Kubernetes REST client over node:https, so that server-side apply, watch streaming and the
+// counting of writes are explicit. One keep-alive agent carries every request.
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
+import type { ClusterAccess } from './kubeconfig.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -23,14 +22,26 @@ const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export class KubeClient {
   private readonly server: URL;
+  private readonly agent: https.Agent;
 
   constructor(
-    private readonly config: KubeConfig,
+    private readonly access: ClusterAccess,
     private readonly onWrite: WriteObserver = () => {},
   ) {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    this.server = new URL(cluster.server);
+    this.server = new URL(access.server);
+    this.agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 32,
+      ca: access.ca,
+      cert: access.cert,
+      key: access.key,
+      rejectUnauthorized: !access.insecureSkipTlsVerify,
+    });
+  }
+
+  /** Closes idle keep-alive connections (tests, shutdown). */
+  close(): void {
+    this.agent.destroy();
   }
 
   private async options(
@@ -48,12 +59,13 @@ export class KubeClient {
       hostname: url.hostname,
       port: url.port,
       path: `${url.pathname}${url.search}`,
-      headers: { Accept: 'application/json' },
+      agent: this.agent,
     };
-    await this.config.applyToHTTPSOptions(request);
-    if (options.body !== undefined) {
-      (request.headers as Record<string, string>)['Content-Type'] = options.contentType ?? 'application/json';
-    }
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.access.token?.();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    request.headers = headers;
     return request;
   }
 
@@ -90,7 +102,7 @@ export class KubeClient {
   }
 
   private async open(method: string, path: string, options: RequestOptions) {
-    const request = await this.options(method, path, options);
+    const request = this.options(method, path, options);
     return new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       const req = https.request({ ...request, signal: options.signal }, resolve);
       req.on('error', reject);

@@ -1,0 +1,43 @@
+// ShopDeployments for tests, parsed through the real schema so defaults apply as in the cluster.
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { parseShopDeployment } from '../../src/api/parse.js';
+import type { KubeObject, ShopDeployment } from '../../src/api/shop-deployment.js';
+
+export const EXAMPLE_PATH = new URL('../../../charts/shopstack-operator/examples/shop.yaml', import.meta.url);
+
+/** The documents of the chart's example: three Secrets and the ShopDeployment. */
+export function exampleDocuments(): KubeObject[] {
+  return parseAllDocuments(readFileSync(EXAMPLE_PATH, 'utf8')).map((doc) => doc.toJSON() as KubeObject);
+}
+
+export function exampleShopObject(): KubeObject {
+  const shop = exampleDocuments().find((doc) => doc.kind === 'ShopDeployment');
+  if (!shop) throw new Error('the example has no ShopDeployment');
+  return shop;
+}
+
+export function shopFrom(
+  object: KubeObject,
+  namespace = 'shops',
+  uid = '11111111-2222-3333-4444-555555555555',
+): ShopDeployment {
+  const parsed = parseShopDeployment({
+    ...object,
+    metadata: { ...object.metadata, namespace, uid, generation: 1 },
+  });
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.shop;
+}
+
+export function minimalShop(spec: Record<string, unknown> = {}, name = 'mini'): ShopDeployment {
+  return shopFrom({
+    apiVersion: 'shopstack.io/v1alpha1',
+    kind: 'ShopDeployment',
+    metadata: { name },
+    spec: {
+      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      ...spec,
+    },
+  });
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  type EnvoyConfigInput,
+  renderEnvoyBootstrap,
+  renderEnvoyYaml,
+} from '../../src/render/envoy/index.js';
+
+const input: EnvoyConfigInput = {
+  bindAddress: '127.0.0.1',
+  listenPort: 18080,
+  opsPort: 18081,
+  adminPort: 19901,
+  upstreams: {
+    users: { host: '127.0.0.1', port: 8101 },
+    catalog: { host: '127.0.0.1', port: 8102 },
+    orders: { host: 'orders.local', port: 8103 },
+    payments: { host: '127.0.0.1', port: 8104 },
+    notifications: { host: '127.0.0.1', port: 8105 },
+  },
+  jwt: { issuer: 'shopstack-users', audiences: ['shopstack', 'admin'] },
+  rateLimit: { requestsPerSecond: 50, burst: 100 },
+  authRateLimit: { requestsPerSecond: 2, burst: 5 },
+  requestTimeoutSeconds: 12,
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: walking a rendered config
+const config = renderEnvoyBootstrap(input) as any;
+const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+const routes = hcm.route_config.virtual_hosts[0].routes;
+const jwt = hcm.http_filters.find(
+  (f: { name: string }) => f.name === 'envoy.filters.http.jwt_authn',
+).typed_config;
+
+describe('Envoy bootstrap renderer', () => {
+  it('routes each service prefix and the JWKS to the right cluster', () => {
+    const table = Object.fromEntries(routes.map((r: any) => [JSON.stringify(r.match), r.route.cluster]));
+    assert.equal(table['{"path":"/.well-known/jwks.json"}'], 'svc_users');
+    for (const service of ['users', 'catalog', 'orders', 'payments', 'notifications']) {
+      assert.equal(table[`{"path_separated_prefix":"/api/${service}"}`], `svc_${service}`);
+    }
+  });
+
+  it('verifies tokens from the users JWKS with the issuer and audiences, except on public routes', () => {
+    const provider = jwt.providers.users;
+    assert.equal(provider.issuer, 'shopstack-users');
+    assert.deepEqual(provider.audiences, ['shopstack', 'admin']);
+    assert.equal(provider.remote_jwks.http_uri.uri, 'http://127.0.0.1:8101/.well-known/jwks.json');
+    assert.equal(provider.remote_jwks.http_uri.cluster, 'svc_users');
+    const open = jwt.rules
+      .filter((r: any) => !r.requires)
+      .map((r: any) => r.match.path ?? r.match.path_separated_prefix);
+    assert.deepEqual(open, [
+      '/.well-known/jwks.json',
+      '/api/users/register',
+      '/api/users/login',
+      '/api/users/refresh',
+      '/api/catalog',
+    ]);
+    const catalog = jwt.rules.find((r: any) => r.match.path_separated_prefix === '/api/catalog');
+    assert.equal(catalog.match.headers[0].string_match.safe_regex.regex, '^(GET|HEAD)$');
+    assert.deepEqual(jwt.rules.at(-1), { match: { prefix: '/' }, requires: { provider_name: 'users' } });
+  });
+
+  it('limits per client address, stricter on login, and enforces the limit', () => {
+    const limitOf = (name: string) =>
+      routes.find((r: any) => r.name === name).typed_per_filter_config['envoy.filters.http.local_ratelimit'];
+    const login = limitOf('users-login');
+    assert.deepEqual(login.descriptors, [
+      {
+        entries: [{ key: 'remote_address', value: '' }],
+        token_bucket: { max_tokens: 5, tokens_per_fill: 2, fill_interval: '1s' },
+      },
+    ]);
+    assert.equal(limitOf('orders').descriptors[0].token_bucket.max_tokens, 100);
+    assert.equal(login.filter_enforced.default_value.numerator, 100);
+    assert.equal(login.filter_enabled.default_value.numerator, 100);
+  });
+
+  it('health-checks clusters, never panics to unhealthy hosts and retries only connection failures', () => {
+    const orders = config.static_resources.clusters.find((c: any) => c.name === 'svc_orders');
+    assert.equal(orders.type, 'STRICT_DNS');
+    assert.deepEqual(orders.common_lb_config, { healthy_panic_threshold: { value: 0 } });
+    assert.equal(orders.health_checks[0].http_health_check.path, '/readyz');
+    for (const route of routes) {
+      assert.deepEqual(route.route.retry_policy, { retry_on: 'connect-failure', num_retries: 2 });
+      assert.equal(route.route.timeout, '12s');
+    }
+  });
+
+  it('keeps the admin interface on loopback', () => {
+    assert.equal(config.admin.address.socket_address.address, '127.0.0.1');
+  });
+
+  it('is accepted by the real Envoy (--mode validate)', async () => {
+    const envoy = process.env.ENVOY_BIN;
+    assert.ok(envoy, 'ENVOY_BIN is not set: run `npm run infra -- up envoy`');
+    const dir = mkdtempSync(join(tmpdir(), 'envoy-config-'));
+    try {
+      const file = join(dir, 'envoy.yaml');
+      writeFileSync(file, renderEnvoyYaml(input));
+      const { stdout, stderr } = await promisify(execFile)(envoy, [
+        '--mode',
+        'validate',
+        '-c',
+        file,
+        '--disable-hot-restart',
+      ]);
+      assert.match(stdout + stderr, /OK/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { SHOP_SERVICES } from '../../src/api/constants.js';
+import type { KubeObject } from '../../src/api/shop-deployment.js';
+import { renderShop } from '../../src/render/index.js';
+import { renderPrometheusConfig } from '../../src/render/prometheus.js';
+import { exampleShopObject, minimalShop, shopFrom } from '../support/fixtures.js';
+
+const names = (objects: KubeObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+const find = (objects: KubeObject[], kind: string, name: string) => {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  assert.ok(found, `${kind}/${name} not rendered`);
+  return found as KubeObject & { spec: any; data: Record<string, string> };
+};
+
+describe('renderShop', () => {
+  const shop = shopFrom(exampleShopObject());
+  const objects = renderShop(shop, { dashboards: { 'orders.json': '{"title":"Orders"}' } });
+
+  it('renders a Deployment and headless Service per service, the edge, Prometheus and Grafana', () => {
+    const expected = [
+      ...SHOP_SERVICES.flatMap((s) => [`Deployment/shop-${s}`, `Service/shop-${s}`]),
+      'ConfigMap/shop-edge',
+      'Deployment/shop-edge',
+      'Service/shop-edge',
+      'ConfigMap/shop-prometheus',
+      'Deployment/shop-prometheus',
+      'Service/shop-prometheus',
+      'ConfigMap/shop-grafana',
+      'ConfigMap/shop-grafana-dashboards',
+      'Deployment/shop-grafana',
+      'Service/shop-grafana',
+      // replicas > 1: users 2, catalog 3, orders 3, payments 2, edge 3; notifications has 1
+      'PodDisruptionBudget/shop-users',
+      'PodDisruptionBudget/shop-catalog',
+      'PodDisruptionBudget/shop-orders',
+      'PodDisruptionBudget/shop-payments',
+      'PodDisruptionBudget/shop-edge',
+    ];
+    assert.deepEqual(names(objects), expected.sort());
+    assert.equal(find(objects, 'Service', 'shop-users').spec.clusterIP, 'None');
+  });
+
+  it('makes the shop the controlling owner of every object, in its namespace, with its labels', () => {
+    for (const object of objects) {
+      assert.equal(object.metadata.namespace, 'shops');
+      assert.deepEqual(object.metadata.ownerReferences, [
+        {
+          apiVersion: 'shopstack.io/v1alpha1',
+          kind: 'ShopDeployment',
+          name: 'shop',
+          uid: shop.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
+      assert.equal(object.metadata.labels?.['shopstack.io/shop'], 'shop');
+      assert.equal(object.metadata.labels?.['app.kubernetes.io/managed-by'], 'shopstack-operator');
+    }
+  });
+
+  it('gives each service its replicas, image, resources and connection Secrets', () => {
+    const payments = find(objects, 'Deployment', 'shop-payments');
+    assert.equal(payments.spec.replicas, 2);
+    const container = payments.spec.template.spec.containers[0];
+    assert.equal(container.image, 'ghcr.io/shopstack/payments:0.1.0');
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.deepEqual(env.MONGO_URL, { secretKeyRef: { name: 'shop-mongodb', key: 'url' } });
+    assert.deepEqual(env.AMQP_URL, { secretKeyRef: { name: 'shop-rabbitmq', key: 'url' } });
+    assert.equal(env.PG_URL, undefined);
+    assert.equal(env.USERS_GRPC_ADDR, 'shop-users:50051');
+    const users = find(objects, 'Deployment', 'shop-users').spec.template.spec.containers[0];
+    assert.ok(
+      users.env.some((e: any) => e.name === 'PG_URL' && e.valueFrom.secretKeyRef.name === 'shop-postgres'),
+    );
+    assert.equal(users.readinessProbe.httpGet.path, '/readyz');
+    assert.equal(users.securityContext.runAsNonRoot, true);
+  });
+
+  it('puts the rendered Envoy config in the edge ConfigMap and its hash on the pods', () => {
+    const config = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml']);
+    const clusters = config.static_resources.clusters.map((c: any) => c.name);
+    assert.ok(clusters.includes('svc_orders'));
+    const address =
+      config.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address;
+    assert.deepEqual(address.socket_address, { address: 'shop-users', port_value: 8080 });
+    const edge = find(objects, 'Deployment', 'shop-edge');
+    const hash = edge.spec.template.metadata.annotations['shopstack.io/config-hash'];
+    const changed = renderShop(
+      shopFrom({
+        ...exampleShopObject(),
+        spec: {
+          ...(exampleShopObject().spec as object),
+          edge: { rateLimit: { requestsPerSecond: 9, burst: 9 } },
+        },
+      }),
+      { dashboards: {} },
+    );
+    assert.notEqual(
+      find(changed, 'Deployment', 'shop-edge').spec.template.metadata.annotations['shopstack.io/config-hash'],
+      hash,
+    );
+  });
+
+  it('scrapes every service pod through DNS and keeps the retention from the spec', () => {
+    const config = parse(renderPrometheusConfig(shop));
+    const jobs = config.scrape_configs.map((j: any) => j.job_name);
+    assert.deepEqual(jobs, [...SHOP_SERVICES, 'edge', 'prometheus']);
+    assert.deepEqual(config.scrape_configs[2].dns_sd_configs, [
+      { names: ['shop-orders.shops.svc'], type: 'A', port: 8080 },
+    ]);
+    const args = find(objects, 'Deployment', 'shop-prometheus').spec.template.spec.containers[0].args;
+    assert.ok(args.includes('--storage.tsdb.retention.time=7d'));
+  });
+
+  it('provisions Grafana with the Prometheus datasource and the dashboards', () => {
+    const provisioning = find(objects, 'ConfigMap', 'shop-grafana').data;
+    assert.equal(parse(provisioning['datasources.yaml']).datasources[0].url, 'http://shop-prometheus:9090');
+    assert.deepEqual(find(objects, 'ConfigMap', 'shop-grafana-dashboards').data, {
+      'orders.json': '{"title":"Orders"}',
+    });
+  });
+
+  it('leaves out observability when disabled and PDBs for single replicas', () => {
+    const small = minimalShop({
+      services: {
+        users: { replicas: 1 },
+        catalog: { replicas: 1 },
+        orders: { replicas: 1 },
+        payments: { replicas: 1 },
+        notifications: { replicas: 0 },
+      },
+      edge: { replicas: 1 },
+      observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
+    });
+    const rendered = renderShop(small, { dashboards: {} });
+    assert.equal(rendered.filter((o) => o.kind === 'PodDisruptionBudget').length, 0);
+    assert.ok(!rendered.some((o) => /prometheus|grafana/.test(o.metadata.name)));
+    assert.equal(find(rendered, 'Deployment', 'mini-notifications').spec.replicas, 0);
+  });
+
+  it('is pure: the same spec renders the same objects', () => {
+    assert.deepEqual(renderShop(shop, { dashboards: {} }), renderShop(shop, { dashboards: {} }));
+  });
+});

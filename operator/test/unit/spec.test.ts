@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { ShopDeploymentSpec } from '../../src/api/spec.js';
+import { exampleShopObject, minimalShop } from '../support/fixtures.js';
+
+describe('ShopDeployment spec schema', () => {
+  it('fills every default from only the required Secret references', () => {
+    const shop = minimalShop();
+    assert.equal(shop.spec.services.users.replicas, 2);
+    assert.deepEqual(shop.spec.services.payments.resources, {
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { memory: '256Mi' },
+    });
+    assert.equal(shop.spec.edge.port, 8080);
+    assert.deepEqual(shop.spec.edge.jwt, { issuer: 'shopstack-users', audiences: ['shopstack'] });
+    assert.equal(shop.spec.secrets.postgres.key, 'url');
+    assert.equal(shop.spec.observability.prometheus.retention, '15d');
+    assert.equal(shop.spec.observability.grafana.enabled, true);
+  });
+
+  it('accepts the chart example', () => {
+    const result = ShopDeploymentSpec.safeParse(exampleShopObject().spec);
+    assert.ok(result.success, result.success ? '' : result.error.message);
+    assert.equal(result.data.services.catalog.replicas, 3);
+  });
+
+  it('rejects bad values and names the field', () => {
+    const result = ShopDeploymentSpec.safeParse({
+      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      services: { orders: { replicas: -1 } },
+      edge: { resources: { requests: { cpu: 'lots' } } },
+    });
+    assert.equal(result.success, false);
+    const paths = result.error!.issues.map((issue) => issue.path.join('.'));
+    assert.ok(paths.includes('services.orders.replicas'), paths.join(','));
+    assert.ok(paths.includes('edge.resources.requests.cpu'), paths.join(','));
+  });
+
+  it('requires the Secret references', () => {
+    const result = ShopDeploymentSpec.safeParse({});
+    assert.equal(result.success, false);
+    assert.deepEqual(
+      result.error!.issues.map((issue) => issue.path.join('.')),
+      ['secrets'],
+    );
+  });
+});
