@@ -65,7 +65,8 @@ build_kwok() {
   mkdir -p "$out/stages"
   local mod
   mod=$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION/kustomize/stage
-  cp "$mod"/node/fast/*.yaml "$mod"/pod/fast/*.yaml "$out/stages/"
+  cp "$mod"/node/fast/node-initialize.yaml "$mod"/node/heartbeat/node-heartbeat.yaml \
+    "$mod"/pod/fast/pod-ready.yaml "$mod"/pod/fast/pod-complete.yaml "$mod"/pod/fast/pod-delete.yaml "$out/stages/"
 }
 
 kube_install() {
@@ -210,5 +211,5 @@ kube_status() {
 
 kube_env() {
   echo "KUBECONFIG=$KUBECONFIG_FILE"
-  echo "KUBECTL=$KUBE_BIN/kubectl"
+  echo "KUBECTL_BIN=$KUBE_BIN/kubectl"
 }

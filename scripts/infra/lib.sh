@@ -109,13 +109,14 @@ stop_daemon() {
   rm -f "$f"
 }
 
-# go_build_cached NAME VERSION OUTDIR BUILD_FUNCTION — runs the build once per version.
+# cached_build NAME VERSION OUTDIR BUILD_FUNCTION — runs the build once per version.
 # The marker file is written last, so an interrupted build is redone rather than trusted.
 cached_build() {
   local name=$1 version=$2 dir=$3 fn=$4
   [ -f "$dir/.complete" ] && return 0
   mkdir -p "$dir"
   local log=$INFRA_LOGS/build-$name.log started=$SECONDS
+  : >"$log"
   say "$name $version: first build (cached in $dir afterwards); log: $log"
   ( set -e; "$fn" "$dir" ) >>"$log" 2>&1 &
   local pid=$!

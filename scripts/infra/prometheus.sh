@@ -1,0 +1,50 @@
+# Prometheus and promtool from Debian's packages. Scrape targets are files under .infra/prometheus/targets/
+# (the platform's start script writes one per running service); rules come from observability/.
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
+PROM_STATE=$INFRA_STATE/prometheus
+
+prometheus_install() { apt_install prometheus; }
+
+prometheus_write_config() {
+  mkdir -p "$PROM_STATE/targets" "$PROM_STATE/data"
+  cat >"$PROM_STATE/prometheus.yml" <<YAML
+global:
+  scrape_interval: 5s
+  evaluation_interval: 5s
+rule_files:
+  - $REPO_ROOT/observability/prometheus/rules/*.yml
+scrape_configs:
+  - job_name: prometheus
+    static_configs: [{ targets: ['127.0.0.1:$PROMETHEUS_PORT'] }]
+  - job_name: shopstack
+    file_sd_configs: [{ files: ['$PROM_STATE/targets/*.json'], refresh_interval: 5s }]
+YAML
+}
+
+prom_ready() { curl -sf --max-time 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; }
+
+prometheus_start() {
+  prometheus_write_config
+  pid_alive prometheus && return 0
+  require_free_port prometheus "$PROMETHEUS_PORT"
+  start_daemon prometheus "$INFRA_LOGS/prometheus.log" /usr/bin/prometheus \
+    --config.file="$PROM_STATE/prometheus.yml" --storage.tsdb.path="$PROM_STATE/data" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=2d
+  wait_until prometheus "$INFRA_LOGS/prometheus.log" 30 prom_ready
+}
+
+prometheus_stop() { stop_daemon prometheus; }
+
+prometheus_status() {
+  if pid_alive prometheus; then
+    status_line prometheus running "$PROMETHEUS_PORT" "$(/usr/bin/prometheus --version 2>&1 | awk 'NR==1 {print $3}')"
+  else
+    status_line prometheus stopped - -
+  fi
+}
+
+prometheus_env() {
+  echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
+  echo "PROMETHEUS_TARGETS_DIR=$PROM_STATE/targets"
+  echo "PROMTOOL_BIN=/usr/bin/promtool"
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# npm test: install what is missing, bring up the real infrastructure, type-check, run every mocha suite.
+# Arguments name the suites to run (e.g. `npm test -- 'services/users/test/**/*.test.ts'`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+
+started=$SECONDS
+ensure_node_modules
+bash scripts/infra.sh up postgres rabbitmq redis ferretdb prometheus envoy kube tools
+generate_code
+echo "[test] type-checking" >&2
+npx tsc -p tsconfig.check.json
+echo "[test] set-up took $((SECONDS - started))s; running mocha" >&2
+
+# Without arguments, every suite in the repository; with arguments, only those files or globs.
+[ $# -eq 0 ] && set -- 'test/**/*.test.ts' 'services/*/test/**/*.test.ts' 'operator/test/**/*.test.ts'
+out=$(mktemp)
+set +e
+npx mocha "$@" 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line, so any reader of the log gets the counts without knowing mocha's wording.
+passed=$(sed -n 's/^ *\([0-9]\+\) passing.*/\1/p' "$out" | tail -1)
+failed=$(sed -n 's/^ *\([0-9]\+\) failing.*/\1/p' "$out" | tail -1)
+pending=$(sed -n 's/^ *\([0-9]\+\) pending.*/\1/p' "$out" | tail -1)
+rm -f "$out"
+echo "[test] total $((SECONDS - started))s"
+echo "mocha: ${passed:-0} passed, ${failed:-0} failed, ${pending:-0} skipped"
+exit "$status"
