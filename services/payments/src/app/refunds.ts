@@ -89,6 +89,12 @@ export class Refunds {
     return this.finish(refund, 'completed');
   }
 
+  /** The sum of completed refund reservations of a hold. */
+  async refunded(holdId: string): Promise<bigint> {
+    const head = await this.db.refundLog.find({ holdId }).sort({ seq: -1 }).limit(1).next();
+    return head?.refunded ?? 0n;
+  }
+
   async recover(before: Date, limit = 200): Promise<number> {
     const stuck = await this.db.refunds
       .find({ status: 'pending', updatedAt: { $lt: before } })
