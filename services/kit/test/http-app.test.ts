@@ -10,6 +10,7 @@ import {
   HttpRoutes,
   startService,
 } from '../src/index.js';
+import { readJson } from '../src/testing/index.js';
 
 describe('kit HTTP app', () => {
   let service: RunningService;
@@ -65,7 +66,7 @@ describe('kit HTTP app', () => {
   it('accepts valid input', async () => {
     const response = await post(JSON.stringify({ name: 'lamp', count: 2 }));
     assert.equal(response.status, 201);
-    assert.deepEqual(await response.json(), { name: 'lamp' });
+    assert.deepEqual(await readJson(response), { name: 'lamp' });
     assert.deepEqual(stored.at(-1), { name: 'lamp', count: 2 });
   });
 
@@ -74,7 +75,7 @@ describe('kit HTTP app', () => {
     const response = await post(JSON.stringify({ name: 'x', count: -1 }));
     assert.equal(response.status, 400);
     assert.equal(response.headers.get('content-type'), 'application/problem+json');
-    const problem = await response.json();
+    const problem = await readJson(response);
     assert.equal(problem.type, 'https://shopstack.dev/problems/validation');
     assert.equal(problem.status, 400);
     assert.ok(problem.title && problem.detail);
@@ -86,14 +87,14 @@ describe('kit HTTP app', () => {
     assert.equal((await post('{"name":')).status, 400);
     const big = await post(JSON.stringify({ name: 'a'.repeat(2000), count: 1 }));
     assert.equal(big.status, 413);
-    assert.equal((await big.json()).type, 'https://shopstack.dev/problems/body-too-large');
+    assert.equal((await readJson(big)).type, 'https://shopstack.dev/problems/body-too-large');
     assert.equal((await post('name=x', 'application/x-www-form-urlencoded')).status, 415);
   });
 
   it('maps AppError to its status and hides unexpected errors', async () => {
     const missing = await fetch(`${service.httpUrl}/api/things/7`);
     assert.equal(missing.status, 404);
-    assert.equal((await missing.json()).type, 'https://shopstack.dev/problems/thing-not-found');
+    assert.equal((await readJson(missing)).type, 'https://shopstack.dev/problems/thing-not-found');
     const boom = await fetch(`${service.httpUrl}/api/boom`);
     assert.equal(boom.status, 500);
     const text = await boom.text();
@@ -116,7 +117,7 @@ describe('kit HTTP app', () => {
     dependencyUp = false;
     const notReady = await fetch(`${service.httpUrl}/readyz`);
     assert.equal(notReady.status, 503);
-    assert.equal((await notReady.json()).checks.dependency, 'down');
+    assert.equal((await readJson(notReady)).checks.dependency, 'down');
     dependencyUp = true;
 
     const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
@@ -124,7 +125,7 @@ describe('kit HTTP app', () => {
     assert.match(metrics, /http_server_errors_total\{[^}]*route="\/api\/boom"[^}]*status="500"/);
     assert.match(metrics, /process_cpu_seconds_total/);
 
-    const openApi = await (await fetch(`${service.httpUrl}/openapi.json`)).json();
+    const openApi = await readJson(await fetch(`${service.httpUrl}/openapi.json`));
     const operation = openApi.paths['/api/things'].post;
     assert.deepEqual(operation.requestBody.content['application/json'].schema.required.sort(), [
       'count',

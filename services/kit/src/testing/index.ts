@@ -1,4 +1,5 @@
 // @shopstack/kit/testing: support for suites that run against the real servers.
 export { createTestDatabase, randomSuffix, requireEnv, type TestDatabase } from './database.js';
+export { type Json, readJson, requestJson } from './http.js';
 export { createTestQueue, deleteExchange, type TestQueue, testExchangeName } from './rabbit.js';
 export { waitFor } from './wait.js';

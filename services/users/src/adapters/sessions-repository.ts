@@ -1,0 +1,80 @@
+// Refresh-token families (one per sign-in) and the tokens rotated within them.
+import type { Queryable } from '@shopstack/kit';
+
+export async function createFamily(db: Queryable, familyId: string, userId: string): Promise<void> {
+  await db.query('insert into refresh_families (id, user_id) values ($1, $2)', [familyId, userId]);
+}
+
+export async function insertRefreshToken(
+  db: Queryable,
+  token: { hash: Buffer; familyId: string; expiresAt: Date },
+): Promise<void> {
+  await db.query('insert into refresh_tokens (token_hash, family_id, expires_at) values ($1, $2, $3)', [
+    token.hash,
+    token.familyId,
+    token.expiresAt,
+  ]);
+}
+
+export interface StoredRefreshToken {
+  familyId: string;
+  userId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  familyRevokedAt: Date | null;
+}
+
+/** Locks the token row, so two refreshes with one token are decided one after the other. */
+export async function findRefreshTokenForUpdate(
+  db: Queryable,
+  hash: Buffer,
+): Promise<StoredRefreshToken | undefined> {
+  const { rows } = await db.query<{
+    family_id: string;
+    user_id: string;
+    expires_at: Date;
+    used_at: Date | null;
+    revoked_at: Date | null;
+  }>(
+    `select t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
+       from refresh_tokens t join refresh_families f on f.id = t.family_id
+      where t.token_hash = $1 for update of t`,
+    [hash],
+  );
+  const row = rows[0];
+  return (
+    row && {
+      familyId: row.family_id,
+      userId: row.user_id,
+      expiresAt: row.expires_at,
+      usedAt: row.used_at,
+      familyRevokedAt: row.revoked_at,
+    }
+  );
+}
+
+export async function markRefreshTokenUsed(db: Queryable, hash: Buffer): Promise<void> {
+  await db.query('update refresh_tokens set used_at = now() where token_hash = $1', [hash]);
+}
+
+export async function revokeFamily(db: Queryable, familyId: string, reason: string): Promise<void> {
+  await db.query(
+    'update refresh_families set revoked_at = now(), revoked_reason = $2 where id = $1 and revoked_at is null',
+    [familyId, reason],
+  );
+}
+
+export async function revokeAllFamilies(db: Queryable, userId: string, reason: string): Promise<number> {
+  const result = await db.query(
+    'update refresh_families set revoked_at = now(), revoked_reason = $2 where user_id = $1 and revoked_at is null',
+    [userId, reason],
+  );
+  return result.rowCount ?? 0;
+}
+
+export async function isFamilyActive(db: Queryable, familyId: string): Promise<boolean> {
+  const { rows } = await db.query('select 1 from refresh_families where id = $1 and revoked_at is null', [
+    familyId,
+  ]);
+  return rows.length > 0;
+}

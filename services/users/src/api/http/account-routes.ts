@@ -1,0 +1,101 @@
+// The signed-in user's own account: profile, password, two-factor sign-in.
+import type { HttpRoutes } from '@shopstack/kit';
+import type { UsersDeps } from '../../app/deps.js';
+import { changePassword } from '../../app/password.js';
+import { currentAccount, profileFor } from '../../app/queries.js';
+import { confirmTwoFactorEnrollment, disableTwoFactor, enrollTwoFactor } from '../../app/two-factor.js';
+import { toUserView } from '../../domain/user.js';
+import { requestMeta } from './auth-routes.js';
+import { ChangePasswordBody, DisableTwoFactorBody, TotpCodeBody, UserIdParams, UserView } from './schemas.js';
+
+export function addAccountRoutes(routes: HttpRoutes, deps: UsersDeps): void {
+  routes.get(
+    '/api/users/me',
+    {
+      summary: 'The signed-in user',
+      tags: ['account'],
+      auth: true,
+      responses: { 200: { description: 'Profile', schema: UserView } },
+    },
+    async ({ user }) => ({ body: toUserView(await currentAccount(deps, user)) }),
+  );
+
+  routes.post(
+    '/api/users/me/password',
+    {
+      summary: 'Change the password (needs the current one); ends every session',
+      tags: ['account'],
+      auth: true,
+      body: ChangePasswordBody,
+      responses: { 204: { description: 'Changed' } },
+    },
+    async ({ user, body, ctx }) => {
+      const account = await currentAccount(deps, user);
+      await changePassword(deps, account.id, body, requestMeta(ctx));
+      return { status: 204 };
+    },
+  );
+
+  routes.post(
+    '/api/users/me/two-factor/enroll',
+    {
+      summary: 'Start TOTP enrolment: returns the secret and an otpauth:// URL (shown once)',
+      tags: ['account'],
+      auth: true,
+      responses: { 200: { description: 'Secret' } },
+    },
+    async ({ user }) => {
+      const account = await currentAccount(deps, user);
+      return { body: await enrollTwoFactor(deps, account.id), headers: { 'Cache-Control': 'no-store' } };
+    },
+  );
+
+  routes.post(
+    '/api/users/me/two-factor/confirm',
+    {
+      summary: 'Turn two-factor sign-in on with a first code; returns recovery codes (shown once)',
+      tags: ['account'],
+      auth: true,
+      body: TotpCodeBody,
+      responses: { 200: { description: 'Recovery codes' } },
+    },
+    async ({ user, body, ctx }) => {
+      const account = await currentAccount(deps, user);
+      return {
+        body: await confirmTwoFactorEnrollment(deps, account.id, body.code, requestMeta(ctx)),
+        headers: { 'Cache-Control': 'no-store' },
+      };
+    },
+  );
+
+  routes.post(
+    '/api/users/me/two-factor/disable',
+    {
+      summary: 'Turn two-factor sign-in off (password plus a TOTP or recovery code)',
+      tags: ['account'],
+      auth: true,
+      body: DisableTwoFactorBody,
+      responses: { 204: { description: 'Off' } },
+    },
+    async ({ user, body, ctx }) => {
+      const account = await currentAccount(deps, user);
+      await disableTwoFactor(deps, account.id, body, requestMeta(ctx));
+      return { status: 204 };
+    },
+  );
+
+  routes.get(
+    '/api/users/:id',
+    {
+      summary: 'A user profile: your own, or anyone for support and admin',
+      tags: ['account'],
+      auth: true,
+      params: UserIdParams,
+      responses: { 200: { description: 'Profile', schema: UserView } },
+    },
+    async ({ user, params }) => {
+      await currentAccount(deps, user);
+      return { body: toUserView(await profileFor(deps, user, params.id)) };
+    },
+  );
+}

@@ -1,0 +1,165 @@
+// User management by admins: search, block / unblock, role changes, deletion (anonymizing).
+// An admin cannot act on their own account here, so nobody locks themselves out by mistake.
+import { AppError, withTransaction } from '@shopstack/kit';
+import { type AuditQuery, queryAudit, recordAudit } from '../adapters/audit-log.js';
+import { revokeAllFamilies } from '../adapters/sessions-repository.js';
+import {
+  anonymizeUser,
+  findUserById,
+  searchUsers,
+  setBlocked,
+  setRole,
+  type UserSearch,
+} from '../adapters/users-repository.js';
+import { anonymizedEmail } from '../domain/email.js';
+import type { Role } from '../domain/roles.js';
+import { toUserView, type User, type UserView } from '../domain/user.js';
+import type { RequestMeta, UsersDeps } from './deps.js';
+import { emitUserEvent } from './events.js';
+
+export interface Actor {
+  id: string;
+}
+
+export async function listUsers(
+  deps: UsersDeps,
+  search: UserSearch,
+): Promise<{ users: UserView[]; nextCursor: string | null }> {
+  const users = await searchUsers(deps.pool, { ...search, limit: search.limit + 1 });
+  const page = users.slice(0, search.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    users.length > search.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  return { users: page.map(toUserView), nextCursor };
+}
+
+export function encodeCursor(position: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new AppError('invalid', 'invalid-cursor', 'the cursor is malformed', {
+      fields: [{ field: 'cursor', message: 'malformed' }],
+    });
+  }
+  return { createdAt, id };
+}
+
+/** Loads the target inside the transaction, refusing self-targeting and deleted accounts. */
+async function lockTarget(
+  client: Parameters<typeof findUserById>[0],
+  actor: Actor,
+  userId: string,
+): Promise<User> {
+  if (actor.id === userId) {
+    throw new AppError(
+      'forbidden',
+      'cannot-target-self',
+      'use another admin account to change your own account',
+    );
+  }
+  const user = await findUserById(client, userId, true);
+  if (!user || user.deletedAt) throw new AppError('not_found', 'user-not-found', 'no such user');
+  return user;
+}
+
+export async function blockUser(
+  deps: UsersDeps,
+  actor: Actor,
+  userId: string,
+  reason: string,
+  meta: RequestMeta,
+): Promise<UserView> {
+  return withTransaction(deps.pool, async (client) => {
+    const user = await lockTarget(client, actor, userId);
+    if (!user.blockedAt) {
+      await setBlocked(client, userId, true, reason);
+      const revoked = await revokeAllFamilies(client, userId, 'blocked');
+      await recordAudit(client, {
+        event: 'user.blocked',
+        actorId: actor.id,
+        subjectId: userId,
+        ip: meta.ip,
+        details: { reason, sessionsRevoked: revoked },
+      });
+      await emitUserEvent(client, deps, 'user.blocked', { userId, reason });
+    }
+    return toUserView((await findUserById(client, userId))!);
+  });
+}
+
+export async function unblockUser(deps: UsersDeps, actor: Actor, userId: string, meta: RequestMeta) {
+  return withTransaction(deps.pool, async (client) => {
+    const user = await lockTarget(client, actor, userId);
+    if (user.blockedAt) {
+      await setBlocked(client, userId, false);
+      await recordAudit(client, {
+        event: 'user.unblocked',
+        actorId: actor.id,
+        subjectId: userId,
+        ip: meta.ip,
+      });
+      await emitUserEvent(client, deps, 'user.unblocked', { userId });
+    }
+    return toUserView((await findUserById(client, userId))!);
+  });
+}
+
+export async function changeRole(
+  deps: UsersDeps,
+  actor: Actor,
+  userId: string,
+  role: Role,
+  meta: RequestMeta,
+) {
+  return withTransaction(deps.pool, async (client) => {
+    const user = await lockTarget(client, actor, userId);
+    if (user.role !== role) {
+      await setRole(client, userId, role);
+      // Tokens carry the role: end the sessions so the next token has the new one.
+      await revokeAllFamilies(client, userId, 'role_changed');
+      await recordAudit(client, {
+        event: 'role.changed',
+        actorId: actor.id,
+        subjectId: userId,
+        ip: meta.ip,
+        details: { from: user.role, to: role },
+      });
+      await emitUserEvent(client, deps, 'user.role_changed', { userId, from: user.role, to: role });
+    }
+    return toUserView((await findUserById(client, userId))!);
+  });
+}
+
+export async function deleteUser(
+  deps: UsersDeps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  await withTransaction(deps.pool, async (client) => {
+    await lockTarget(client, actor, userId);
+    await anonymizeUser(client, userId, anonymizedEmail(userId));
+    await revokeAllFamilies(client, userId, 'deleted');
+    await recordAudit(client, { event: 'user.deleted', actorId: actor.id, subjectId: userId, ip: meta.ip });
+    await emitUserEvent(client, deps, 'user.deleted', { userId });
+  });
+}
+
+export function readAudit(deps: UsersDeps, query: AuditQuery) {
+  return queryAudit(deps.pool, query);
+}
+
+export async function rotateSigningKey(deps: UsersDeps, actor: Actor, meta: RequestMeta): Promise<string> {
+  const kid = await deps.keys.rotate();
+  await recordAudit(deps.pool, {
+    event: 'signing_key.rotated',
+    actorId: actor.id,
+    ip: meta.ip,
+    details: { kid },
+  });
+  return kid;
+}

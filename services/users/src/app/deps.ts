@@ -1,0 +1,31 @@
+// What the use cases need, passed explicitly so each one is easy to follow and to test.
+import type { Logger, Pool } from '@shopstack/kit';
+import type { PasswordHasher } from '../adapters/password-hasher.js';
+import type { SigningKeyRing } from './signing-key-ring.js';
+
+export interface UsersSettings {
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  emailVerificationTtlSeconds: number;
+  passwordResetTtlSeconds: number;
+  loginChallengeTtlSeconds: number;
+  /** Topic exchange that integration events are published to. */
+  eventsExchange: string;
+  /** Shown in authenticator apps next to the account. */
+  totpIssuer: string;
+}
+
+export interface UsersDeps {
+  pool: Pool;
+  hasher: PasswordHasher;
+  keys: SigningKeyRing;
+  settings: UsersSettings;
+  logger: Logger;
+}
+
+/** Where a request came from, for the audit log. */
+export interface RequestMeta {
+  ip?: string | undefined;
+}

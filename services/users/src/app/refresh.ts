@@ -1,0 +1,66 @@
+// Refresh-token rotation with reuse detection, and sign-out.
+import { AppError, withTransaction } from '@shopstack/kit';
+import { recordAudit } from '../adapters/audit-log.js';
+import {
+  findRefreshTokenForUpdate,
+  markRefreshTokenUsed,
+  revokeFamily,
+} from '../adapters/sessions-repository.js';
+import { findUserById } from '../adapters/users-repository.js';
+import { hashSecret } from '../domain/secrets.js';
+import { isActive } from '../domain/user.js';
+import type { RequestMeta, UsersDeps } from './deps.js';
+import { issueTokens, type TokenPair } from './sessions.js';
+
+const invalidRefreshToken = () =>
+  new AppError(
+    'unauthenticated',
+    'invalid-refresh-token',
+    'the refresh token is invalid, expired or revoked',
+  );
+
+export async function refreshSession(
+  deps: UsersDeps,
+  refreshToken: string,
+  meta: RequestMeta,
+): Promise<TokenPair> {
+  const hash = hashSecret(refreshToken);
+  // The transaction returns instead of throwing when it revokes something, so the revocation commits.
+  const outcome = await withTransaction(deps.pool, async (client) => {
+    const stored = await findRefreshTokenForUpdate(client, hash);
+    if (!stored || stored.familyRevokedAt) return 'invalid' as const;
+    if (stored.usedAt) {
+      // A spent token came back: whoever holds it (the user or a thief) must lose the whole session.
+      await revokeFamily(client, stored.familyId, 'reuse_detected');
+      await recordAudit(client, {
+        event: 'token.reuse_detected',
+        subjectId: stored.userId,
+        ip: meta.ip,
+        details: { familyId: stored.familyId },
+      });
+      return 'invalid' as const;
+    }
+    if (stored.expiresAt.getTime() <= Date.now()) return 'invalid' as const;
+    const user = await findUserById(client, stored.userId);
+    if (!user || !isActive(user)) {
+      await revokeFamily(client, stored.familyId, 'account_inactive');
+      return 'invalid' as const;
+    }
+    await markRefreshTokenUsed(client, hash);
+    const tokens = await issueTokens(client, deps, user, stored.familyId);
+    await recordAudit(client, { event: 'token.refreshed', subjectId: user.id, ip: meta.ip });
+    return tokens;
+  });
+  if (outcome === 'invalid') throw invalidRefreshToken();
+  return outcome;
+}
+
+/** Revokes the session the refresh token belongs to. Unknown tokens are ignored: nothing to revoke. */
+export async function logout(deps: UsersDeps, refreshToken: string, meta: RequestMeta): Promise<void> {
+  await withTransaction(deps.pool, async (client) => {
+    const stored = await findRefreshTokenForUpdate(client, hashSecret(refreshToken));
+    if (!stored || stored.familyRevokedAt) return;
+    await revokeFamily(client, stored.familyId, 'logout');
+    await recordAudit(client, { event: 'logout', subjectId: stored.userId, ip: meta.ip });
+  });
+}

@@ -1,0 +1,32 @@
+// The users service's environment. Durations are in seconds.
+import { baseConfigSchema } from '@shopstack/kit';
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const usersConfigSchema = baseConfigSchema.extend({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
+  /** PostgreSQL database owned by this service. */
+  DATABASE_URL: z.string().min(1),
+  AMQP_URL: z.string().min(1),
+  EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+  JWT_ISSUER: z.string().min(1).default('shopstack-users'),
+  JWT_AUDIENCE: z.string().min(1).default('shopstack'),
+  /** At most 15 minutes: access tokens cannot be revoked, only outlived. */
+  ACCESS_TOKEN_TTL_SECONDS: seconds(900).pipe(z.number().max(900)),
+  REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
+  SIGNING_KEY_ROTATION_SECONDS: seconds(30 * 24 * 3600),
+  EMAIL_VERIFICATION_TTL_SECONDS: seconds(48 * 3600),
+  PASSWORD_RESET_TTL_SECONDS: seconds(3600),
+  LOGIN_CHALLENGE_TTL_SECONDS: seconds(300),
+  TOTP_ISSUER: z.string().min(1).default('ShopStack'),
+  /** argon2id cost (OWASP: m = 19 MiB, t = 2, p = 1). Lower only for tests. */
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+  /** Run the outbox relay in this process (one active per database in any case). */
+  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
+});
+
+export type UsersConfig = z.infer<typeof usersConfigSchema>;
