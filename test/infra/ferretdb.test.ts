@@ -27,7 +27,10 @@ describe('infrastructure: FerretDB through the official mongodb driver', () => {
     await journal.createIndex({ account: 1, seq: 1 }, { unique: true });
     await journal.insertOne({ account: 'acc-1', seq: 1, amountMinor: 100 });
     const duplicate = journal.insertOne({ account: 'acc-1', seq: 1, amountMinor: 200 });
-    await assert.rejects(duplicate, (error: unknown) => error instanceof MongoServerError && error.code === 11000);
+    await assert.rejects(
+      duplicate,
+      (error: unknown) => error instanceof MongoServerError && error.code === 11000,
+    );
     assert.equal(await journal.countDocuments({ account: 'acc-1' }), 1);
   });
 });

@@ -41,7 +41,13 @@ describe('infrastructure: grpcurl', () => {
   });
 
   it('calls a method with a JSON request', async () => {
-    const called = await run(grpcurl, ['-plaintext', '-d', '{"name":"shop"}', address, 'shop.infratest.v1.Greeter/Greet']);
+    const called = await run(grpcurl, [
+      '-plaintext',
+      '-d',
+      '{"name":"shop"}',
+      address,
+      'shop.infratest.v1.Greeter/Greet',
+    ]);
     assert.equal(called.code, 0, called.stderr);
     assert.deepEqual(JSON.parse(called.stdout), { greeting: 'hello, shop' });
   });

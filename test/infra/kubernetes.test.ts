@@ -62,6 +62,9 @@ describe('infrastructure: Kubernetes API server with kwok', function () {
       currentContext: 'local',
     });
     const api = stranger.makeApiClient(k8s.CoreV1Api);
-    await assert.rejects(api.listNamespacedPod({ namespace }), (error: { code?: number }) => error.code === 401);
+    await assert.rejects(
+      api.listNamespacedPod({ namespace }),
+      (error: { code?: number }) => error.code === 401,
+    );
   });
 });

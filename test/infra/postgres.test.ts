@@ -23,15 +23,23 @@ describe('infrastructure: PostgreSQL', () => {
   });
 
   it('stores a row and reads it back in a fresh database', async () => {
-    await client.query('CREATE TABLE money (id serial PRIMARY KEY, amount_minor bigint NOT NULL, currency char(3) NOT NULL)');
-    await client.query('INSERT INTO money (amount_minor, currency) VALUES ($1, $2)', ['9007199254740993', 'EUR']);
+    await client.query(
+      'CREATE TABLE money (id serial PRIMARY KEY, amount_minor bigint NOT NULL, currency char(3) NOT NULL)',
+    );
+    await client.query('INSERT INTO money (amount_minor, currency) VALUES ($1, $2)', [
+      '9007199254740993',
+      'EUR',
+    ]);
     const { rows } = await client.query('SELECT amount_minor, currency FROM money');
     // bigint arrives as a string, so no precision is lost beyond 2^53.
     assert.deepEqual(rows, [{ amount_minor: '9007199254740993', currency: 'EUR' }]);
   });
 
   it('rejects a row that breaks a constraint', async () => {
-    await assert.rejects(client.query('INSERT INTO money (amount_minor) VALUES (1)'), /null value in column "currency"/);
+    await assert.rejects(
+      client.query('INSERT INTO money (amount_minor) VALUES (1)'),
+      /null value in column "currency"/,
+    );
   });
 
   it('listens on loopback only', async () => {

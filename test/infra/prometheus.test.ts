@@ -24,7 +24,10 @@ describe('infrastructure: Prometheus and promtool', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rules-'));
     try {
       const file = path.join(dir, 'broken.yml');
-      await writeFile(file, 'groups:\n  - name: g\n    rules:\n      - alert: Broken\n        expr: rate(up[5m]\n');
+      await writeFile(
+        file,
+        'groups:\n  - name: g\n    rules:\n      - alert: Broken\n        expr: rate(up[5m]\n',
+      );
       const checked = await run(promtool, ['check', 'rules', file]);
       assert.notEqual(checked.code, 0);
       assert.match(checked.stdout + checked.stderr, /unclosed left parenthesis|parse error/);
@@ -36,7 +39,9 @@ describe('infrastructure: Prometheus and promtool', () => {
   it('scrapes itself and answers a PromQL query', async () => {
     const base = infraEnv('PROMETHEUS_URL');
     const value = await eventually(async () => {
-      const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent('up{job="prometheus"}')}`);
+      const response = await fetch(
+        `${base}/api/v1/query?query=${encodeURIComponent('up{job="prometheus"}')}`,
+      );
       const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
       return body.data.result[0]?.value[1];
     }, 30_000);

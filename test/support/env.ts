@@ -2,7 +2,9 @@
 export function infraEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run \`npm run infra -- up\` first (it writes .infra/env, which mocha loads)`);
+    throw new Error(
+      `${name} is not set: run \`npm run infra -- up\` first (it writes .infra/env, which mocha loads)`,
+    );
   }
   return value;
 }

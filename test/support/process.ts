@@ -12,11 +12,18 @@ export interface RunResult {
 /** Runs a command to completion and returns its exit code and output instead of throwing on failure. */
 export async function run(command: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
   try {
-    const { stdout, stderr } = await execFileAsync(command, args, { timeout: timeoutMs, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await execFileAsync(command, args, {
+      timeout: timeoutMs,
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? String(error),
+    };
   }
 }
 
@@ -34,7 +41,10 @@ export function start(command: string, args: string[]): ChildProcess & { output:
 }
 
 /** Polls until `check` resolves truthy, or fails after `timeoutMs` with the last error. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
