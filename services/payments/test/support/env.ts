@@ -13,7 +13,7 @@ export function serviceEnv(dbName: string, jwksUrl: string, overrides: Record<st
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
     GRPC_PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     MONGO_URL: mongoUrl(),
     MONGO_DB: dbName,
     JWKS_URL: jwksUrl,

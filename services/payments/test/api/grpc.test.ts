@@ -1,0 +1,176 @@
+// The gRPC API the checkout saga uses, over a real channel: holds, partial captures, refunds, voids,
+// balances, idempotent replays, invalid arguments (nothing changes), and reflection for grpcurl.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import {
+  FailureReason,
+  HoldStatus,
+  PaymentsServiceDefinition,
+  RefundStatus,
+} from '@shopstack/proto/shop/payments/v1/payments';
+import { MongoClient } from 'mongodb';
+import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { loadPaymentsConfig } from '../../src/config.js';
+import { type PaymentsService, startPaymentsService } from '../../src/service.js';
+import { fund } from '../support/app.js';
+import { startTestIssuer, type TestIssuer } from '../support/auth.js';
+import { mongoUrl, testDbName } from '../support/db.js';
+import { serviceEnv } from '../support/env.js';
+
+describe('payments gRPC API', function () {
+  this.timeout(60_000);
+  let issuer: TestIssuer;
+  let service: PaymentsService;
+  let channel: Channel;
+  let client: ReturnType<typeof createClient<typeof PaymentsServiceDefinition>>;
+  const dbName = testDbName();
+  const buyer = `buyer-${randomUUID()}`;
+
+  before(async () => {
+    issuer = await startTestIssuer();
+    service = await startPaymentsService(loadPaymentsConfig(serviceEnv(dbName, issuer.jwksUrl)));
+    channel = createChannel(service.grpcAddress!);
+    client = createClient(PaymentsServiceDefinition, channel);
+    await fund(service.app, buyer, 'EUR', 10_000n);
+  });
+
+  after(async () => {
+    channel?.close();
+    await service?.close();
+    await issuer?.close();
+    const mongo = await MongoClient.connect(mongoUrl());
+    await mongo.db(dbName).dropDatabase();
+    await mongo.close();
+  });
+
+  const authorize = (amountMinor: string, idempotencyKey = randomUUID(), userId = buyer) =>
+    client.authorizeHold({
+      idempotencyKey,
+      orderId: `order-${randomUUID()}`,
+      userId,
+      amountMinor,
+      currency: 'EUR',
+    });
+
+  async function expectStatus(call: Promise<unknown>, status: Status) {
+    await assert.rejects(call, (error: unknown) => error instanceof ClientError && error.code === status);
+  }
+
+  it('authorizes, captures part, refunds part, and reports balances', async () => {
+    const { hold } = await authorize('4000');
+    assert.equal(hold?.status, HoldStatus.HOLD_STATUS_AUTHORIZED);
+    let { balance } = await client.getBalance({ userId: buyer, currency: 'EUR' });
+    assert.deepEqual(
+      [balance?.balanceMinor, balance?.heldMinor, balance?.availableMinor],
+      ['10000', '4000', '6000'],
+    );
+
+    const captured = await client.captureHold({
+      idempotencyKey: randomUUID(),
+      holdId: hold!.holdId,
+      amountMinor: '2500',
+    });
+    assert.equal(captured.hold?.status, HoldStatus.HOLD_STATUS_CAPTURED);
+    assert.equal(captured.hold?.capturedMinor, '2500');
+    ({ balance } = await client.getBalance({ userId: buyer, currency: 'EUR' }));
+    assert.deepEqual([balance?.balanceMinor, balance?.heldMinor], ['7500', '0']);
+
+    const refund = await client.refund({ idempotencyKey: 'r-1', holdId: hold!.holdId, amountMinor: '1000' });
+    assert.equal(refund.refund?.status, RefundStatus.REFUND_STATUS_COMPLETED);
+    const replay = await client.refund({ idempotencyKey: 'r-1', holdId: hold!.holdId, amountMinor: '1000' });
+    assert.equal(replay.refund?.refundId, refund.refund?.refundId);
+    const tooMuch = await client.refund({ idempotencyKey: 'r-2', holdId: hold!.holdId, amountMinor: '1501' });
+    assert.equal(tooMuch.refund?.status, RefundStatus.REFUND_STATUS_DECLINED);
+    assert.equal(tooMuch.refund?.failureReason, FailureReason.FAILURE_REASON_EXCEEDS_REFUNDABLE);
+    const view = await client.getHold({ holdId: hold!.holdId });
+    assert.equal(view.hold?.refundedMinor, '1000');
+    ({ balance } = await client.getBalance({ userId: buyer, currency: 'EUR' }));
+    assert.equal(balance?.balanceMinor, '8500');
+
+    const voided = await client.voidHold({ idempotencyKey: randomUUID(), holdId: hold!.holdId });
+    assert.equal(voided.hold?.status, HoldStatus.HOLD_STATUS_CAPTURED);
+    assert.equal(voided.hold?.failureReason, FailureReason.FAILURE_REASON_HOLD_CLOSED);
+  });
+
+  it('replays an authorization by key, refuses the key for other arguments, declines what is not there', async () => {
+    const key = randomUUID();
+    const orderId = `order-${randomUUID()}`;
+    const request = { idempotencyKey: key, orderId, userId: buyer, amountMinor: '100', currency: 'EUR' };
+    const first = await client.authorizeHold(request);
+    const again = await client.authorizeHold(request);
+    assert.equal(again.hold?.holdId, first.hold?.holdId);
+    await expectStatus(client.authorizeHold({ ...request, amountMinor: '101' }), Status.ALREADY_EXISTS);
+    const voided = await client.voidHold({ idempotencyKey: randomUUID(), holdId: first.hold!.holdId });
+    assert.equal(voided.hold?.status, HoldStatus.HOLD_STATUS_VOIDED);
+
+    const broke = await authorize('999999');
+    assert.equal(broke.hold?.status, HoldStatus.HOLD_STATUS_DECLINED);
+    assert.equal(broke.hold?.failureReason, FailureReason.FAILURE_REASON_INSUFFICIENT_FUNDS);
+    const stranger = await authorize('1', randomUUID(), `nobody-${randomUUID()}`);
+    assert.equal(stranger.hold?.failureReason, FailureReason.FAILURE_REASON_NO_ACCOUNT);
+  });
+
+  it('rejects invalid arguments with INVALID_ARGUMENT and changes nothing', async () => {
+    const before = await service.app.db.journal.countDocuments();
+    const holdsBefore = await service.app.db.holds.countDocuments();
+    const valid = {
+      idempotencyKey: randomUUID(),
+      orderId: 'o',
+      userId: buyer,
+      amountMinor: '5',
+      currency: 'EUR',
+    };
+    for (const bad of [
+      { ...valid, idempotencyKey: '' },
+      { ...valid, amountMinor: '0' },
+      { ...valid, amountMinor: '-5' },
+      { ...valid, amountMinor: '1000000000000001' },
+      { ...valid, currency: 'eur' },
+      { ...valid, userId: '' },
+      { ...valid, orderId: '' },
+    ]) {
+      await expectStatus(client.authorizeHold(bad), Status.INVALID_ARGUMENT);
+    }
+    await expectStatus(
+      client.captureHold({ idempotencyKey: 'k', holdId: '', amountMinor: '0' }),
+      Status.INVALID_ARGUMENT,
+    );
+    await expectStatus(
+      client.refund({ idempotencyKey: 'k', holdId: 'x', amountMinor: '0' }),
+      Status.INVALID_ARGUMENT,
+    );
+    await expectStatus(client.getBalance({ userId: buyer, currency: 'EURO' }), Status.INVALID_ARGUMENT);
+    await expectStatus(
+      client.captureHold({ idempotencyKey: 'k', holdId: 'hol_missing', amountMinor: '0' }),
+      Status.NOT_FOUND,
+    );
+    const { hold } = await authorize('10');
+    const journalAfterAuthorize = await service.app.db.journal.countDocuments();
+    await expectStatus(
+      client.captureHold({ idempotencyKey: 'k', holdId: hold!.holdId, amountMinor: '11' }),
+      Status.INVALID_ARGUMENT,
+    );
+    assert.equal(await service.app.db.journal.countDocuments(), journalAfterAuthorize);
+    assert.equal(journalAfterAuthorize, before + 1);
+    assert.equal(await service.app.db.holds.countDocuments(), holdsBefore + 1);
+  });
+
+  it('serves reflection and health, so grpcurl can list and call it', async function () {
+    const grpcurl = process.env.GRPCURL_BIN;
+    if (!grpcurl) this.skip(); // needs `npm run infra -- up tools`
+    const run = promisify(execFile);
+    const listed = await run(grpcurl!, ['-plaintext', service.grpcAddress!, 'list']);
+    assert.match(listed.stdout, /shop\.payments\.v1\.PaymentsService/);
+    assert.match(listed.stdout, /grpc\.health\.v1\.Health/);
+    const balance = await run(grpcurl!, [
+      '-plaintext',
+      '-d',
+      JSON.stringify({ user_id: buyer, currency: 'EUR' }),
+      service.grpcAddress!,
+      'shop.payments.v1.PaymentsService/GetBalance',
+    ]);
+    assert.equal(JSON.parse(balance.stdout).balance.currency, 'EUR');
+  });
+});
