@@ -17,6 +17,8 @@ scrape_configs:
   - job_name: prometheus
     static_configs: [{ targets: ['127.0.0.1:$PROMETHEUS_PORT'] }]
   - job_name: shopstack
+    # Services label their own samples with service=...; keep theirs rather than renaming it.
+    honor_labels: true
     file_sd_configs: [{ files: ['$PROM_STATE/targets/*.json'], refresh_interval: 5s }]
 YAML
 }
@@ -25,7 +27,10 @@ prom_ready() { curl -sf --max-time 2 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
 
 prometheus_start() {
   prometheus_write_config
-  pid_alive prometheus && return 0
+  if pid_alive prometheus; then
+    curl -sf -X POST "http://127.0.0.1:$PROMETHEUS_PORT/-/reload" >/dev/null || true
+    return 0
+  fi
   require_free_port prometheus "$PROMETHEUS_PORT"
   start_daemon prometheus "$INFRA_LOGS/prometheus.log" /usr/bin/prometheus \
     --config.file="$PROM_STATE/prometheus.yml" --storage.tsdb.path="$PROM_STATE/data" \

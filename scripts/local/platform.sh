@@ -1,0 +1,80 @@
+# Starting and stopping the platform's own processes (services, edge, operator) on this machine.
+# Sourced by start.sh and stop.sh; infra/*.sh and local/services.sh are sourced first.
+
+tsx_node() { echo node --import tsx --conditions=shopstack-source; }
+
+http_ok() { curl -sf --max-time 2 -o /dev/null "$1"; }
+
+ensure_database() {
+  local db=$1
+  "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" |
+    grep -q 1 || "$(pg_bin)/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$db"
+}
+
+start_service() {
+  local name=$1 port
+  port=$(http_port_of "$name")
+  if pid_alive "svc-$name"; then
+    say "$name: already running on :$port"
+    return 0
+  fi
+  require_free_port "$name" "$port"
+  [ "$(store_of "$name")" = postgres ] && ensure_database "shopstack_$name"
+  mapfile -t vars < <(service_env "$name")
+  # shellcheck disable=SC2046
+  COMPONENT=$name start_daemon "svc-$name" "$INFRA_LOGS/$name.log" env "${vars[@]}" $(tsx_node) \
+    "$REPO_ROOT/services/$name/src/main.ts"
+  COMPONENT=$name wait_until "$name" "$INFRA_LOGS/$name.log" 90 http_ok "http://127.0.0.1:$port/readyz"
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"%s"}}]\n' "$port" "$name" \
+    >"$INFRA_STATE/prometheus/targets/$name.json"
+  say "$name: ready on :$port (gRPC :$(grpc_port_of "$name")), log $INFRA_LOGS/$name.log"
+}
+
+render_edge_config() {
+  local args=() s
+  for s in users catalog orders payments notifications; do args+=("--$s" "127.0.0.1:$(http_port_of "$s")"); done
+  $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" "${args[@]}" --port "$EDGE_PORT" \
+    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --out envoy/envoy.local.yaml >/dev/null
+}
+
+start_edge() {
+  render_edge_config
+  if pid_alive edge; then
+    # A running Envoy keeps its config; restart it only if the rendered config changed.
+    cmp -s "$REPO_ROOT/envoy/envoy.local.yaml" "$INFRA_RUN/edge.yaml" && { say "edge: already running on :$EDGE_PORT"; return 0; }
+    stop_daemon edge
+  fi
+  require_free_port edge "$EDGE_PORT"
+  cp "$REPO_ROOT/envoy/envoy.local.yaml" "$INFRA_RUN/edge.yaml"
+  COMPONENT=edge start_daemon edge "$INFRA_LOGS/edge.log" "$ENVOY_VENV/envoy" -c "$INFRA_RUN/edge.yaml" \
+    --disable-hot-restart --log-level warn
+  wait_until edge "$INFRA_LOGS/edge.log" 60 http_ok "http://127.0.0.1:$EDGE_ADMIN_PORT/ready"
+  say "edge: Envoy on :$EDGE_PORT, log $INFRA_LOGS/edge.log"
+}
+
+start_operator() {
+  "$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side --field-manager shopstack-start \
+    -f "$REPO_ROOT/charts/shopstack-operator/crds/" >>"$INFRA_LOGS/operator.log" 2>&1 ||
+    fail_with_log operator "$INFRA_LOGS/operator.log" "could not install the ShopDeployment CRD"
+  if pid_alive operator; then
+    say "operator: already running"
+    return 0
+  fi
+  require_free_port operator "$OPERATOR_METRICS_PORT"
+  # shellcheck disable=SC2046
+  COMPONENT=operator start_daemon operator "$INFRA_LOGS/operator.log" env KUBECONFIG="$KUBECONFIG_FILE" \
+    METRICS_HOST=127.0.0.1 METRICS_PORT="$OPERATOR_METRICS_PORT" POD_NAMESPACE=default \
+    $(tsx_node) "$REPO_ROOT/operator/src/main.ts"
+  wait_until operator "$INFRA_LOGS/operator.log" 60 http_ok "http://127.0.0.1:$OPERATOR_METRICS_PORT/readyz"
+  say "operator: reconciling ShopDeployments on the local API server, log $INFRA_LOGS/operator.log"
+}
+
+stop_platform() {
+  stop_daemon operator
+  stop_daemon edge
+  local name
+  for name in notifications orders payments catalog users; do
+    stop_daemon "svc-$name"
+    rm -f "$INFRA_STATE/prometheus/targets/$name.json"
+  done
+}

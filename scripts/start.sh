@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# npm start: the whole platform on this machine — infrastructure, every service, the Envoy edge,
+# Prometheus, a local Kubernetes API server with the operator — then demo data and the URLs.
+# Safe to run again: what already runs is left alone. `npm stop` stops everything.
+# SHOPSTACK_KUBE=0 skips the Kubernetes control plane and the operator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+source scripts/infra/lib.sh
+for f in scripts/infra/*.sh; do [ "$(basename "$f")" = lib.sh ] || source "$f"; done
+source scripts/local/services.sh
+source scripts/local/platform.sh
+
+with_kube=${SHOPSTACK_KUBE:-1}
+started=$SECONDS
+
+say "1/5 npm dependencies and generated code"
+ensure_node_modules
+generate_code
+
+say "2/5 infrastructure (the first run builds some of it from source; later runs take seconds)"
+components=(postgres rabbitmq redis ferretdb prometheus envoy)
+[ "$with_kube" = 1 ] && components+=(kube tools)
+bash scripts/infra.sh up "${components[@]}"
+
+say "3/5 services"
+mapfile -t services < <(present_services)
+for name in "${services[@]}"; do start_service "$name"; done
+
+say "4/5 edge$([ "$with_kube" = 1 ] && echo ' and operator')"
+start_edge
+[ "$with_kube" = 1 ] && start_operator
+
+say "5/5 demo data"
+if [ -f scripts/seed.ts ]; then
+  EDGE_URL="http://127.0.0.1:$EDGE_PORT" $(tsx_node) scripts/seed.ts
+fi
+
+cat <<EOT
+
+ShopStack is running ($((SECONDS - started))s).
+  Edge (all REST APIs)   http://127.0.0.1:$EDGE_PORT      e.g. curl http://127.0.0.1:$EDGE_PORT/.well-known/jwks.json
+  Envoy admin            http://127.0.0.1:$EDGE_ADMIN_PORT
+  Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets
+EOT
+for name in "${services[@]}"; do
+  printf '  %-22s http://127.0.0.1:%s  (gRPC 127.0.0.1:%s, OpenAPI /openapi.json)\n' "$name" \
+    "$(http_port_of "$name")" "$(grpc_port_of "$name")"
+done
+if [ "$with_kube" = 1 ]; then
+  cat <<EOT
+  Kubernetes API         https://127.0.0.1:$KUBE_API_PORT  export KUBECONFIG=$KUBECONFIG_FILE
+  kubectl                $KUBE_BIN/kubectl
+  Operator metrics       http://127.0.0.1:$OPERATOR_METRICS_PORT/metrics
+EOT
+fi
+cat <<EOT
+  Logs                   $INFRA_LOGS/
+  State                  $INFRA_STATE/   (npm stop stops everything; delete the folder to start afresh)
+EOT
