@@ -115,7 +115,7 @@ export function addAuthRoutes(routes: HttpRoutes, deps: UsersDeps): void {
     },
     async ({ body, ctx }) => {
       await requestPasswordReset(deps, body.email, requestMeta(ctx));
-      return { status: 202 };
+      return { status: 202, body: { message: 'if the account exists, a reset token is on its way' } };
     },
   );
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-policy.js';
 import { ROLES } from '../../domain/roles.js';
 
-const email = z.email().max(254);
+// Trimmed before it is checked, so a stray space is not an error (the case is normalized later).
+const email = z.string().trim().pipe(z.email().max(254));
 const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 // Existing passwords are checked, not judged: only bound their size.
 const anyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);
