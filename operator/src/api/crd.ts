@@ -97,7 +97,7 @@ export function shopDeploymentCrd() {
                   rule: 'self.metadata.name.size() <= 40',
                   message:
                     'metadata.name must be at most 40 characters: it prefixes the names of the objects the shop creates',
-                  reason: 'FieldValueTooLong',
+                  reason: 'FieldValueInvalid',
                 },
                 {
                   rule: "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",

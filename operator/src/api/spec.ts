@@ -93,7 +93,7 @@ export const EdgeSpec = z.object({
     .meta({
       'x-kubernetes-validations': [
         {
-          rule: 'self.audiences.all(a, self.audiences.exists_one(b, b == a))',
+          rule: '!has(self.audiences) || self.audiences.all(a, self.audiences.exists_one(b, b == a))',
           message: 'jwt.audiences must not repeat a value',
           fieldPath: '.audiences',
         },
@@ -127,7 +127,10 @@ export const ObservabilitySpec = z
   .meta({
     'x-kubernetes-validations': [
       {
-        rule: '!self.grafana.enabled || self.prometheus.enabled',
+        // has(): the API server also checks this rule against the default ({}), before nested defaults.
+        rule:
+          '!has(self.grafana) || !has(self.grafana.enabled) || !self.grafana.enabled || ' +
+          '!has(self.prometheus) || !has(self.prometheus.enabled) || self.prometheus.enabled',
         message:
           'grafana needs prometheus as its datasource: enable observability.prometheus or disable observability.grafana',
         fieldPath: '.grafana.enabled',

@@ -44,11 +44,7 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private async options(
-    method: string,
-    path: string,
-    options: RequestOptions,
-  ): Promise<https.RequestOptions> {
+  private options(method: string, path: string, options: RequestOptions): https.RequestOptions {
     const url = new URL(path, this.server);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -64,7 +60,12 @@ export class KubeClient {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.access.token?.();
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    if (options.body !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      // Explicit length: Node sends DELETE bodies neither chunked nor sized, which would leave the
+      // body on the keep-alive connection to corrupt the next request.
+      headers['Content-Length'] = String(Buffer.byteLength(serialize(options.body)));
+    }
     request.headers = headers;
     return request;
   }
@@ -112,11 +113,15 @@ export class KubeClient {
         );
       }
       if (options.body !== undefined) {
-        req.write(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+        req.write(serialize(options.body));
       }
       req.end();
     });
   }
+}
+
+function serialize(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
 async function readAll(response: import('node:http').IncomingMessage): Promise<string> {

@@ -25,7 +25,7 @@ describe('CRD generated from the zod types', () => {
     const text = JSON.stringify(version.schema);
     for (const rule of [
       'quantity(self.limits.cpu).compareTo(quantity(self.requests.cpu)) >= 0',
-      '!self.grafana.enabled || self.prometheus.enabled',
+      '!self.grafana.enabled || !has(self.prometheus) || !has(self.prometheus.enabled) || self.prometheus.enabled',
       'self.burst >= self.requestsPerSecond',
       'self.metadata.name.size() <= 40',
     ]) {

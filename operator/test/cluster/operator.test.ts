@@ -1,0 +1,282 @@
+// The operator on a real API server, running as the chart's ServiceAccount (so RBAC is exercised),
+// from applying the chart's example to garbage collection.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SHOP_SERVICES } from '../../src/api/constants.js';
+import type { KubeObject } from '../../src/api/shop-deployment.js';
+import {
+  eventually,
+  getObject,
+  type InstalledChart,
+  installChart,
+  kubectl,
+  serviceAccountKubeconfig,
+  suffix,
+} from '../support/cluster.js';
+import { exampleDocuments } from '../support/fixtures.js';
+import { OperatorProcess } from '../support/operator-process.js';
+
+type Shop = KubeObject & {
+  status?: {
+    observedGeneration?: number;
+    conditions?: { type: string; status: string; reason: string }[];
+    readyServices?: string;
+  };
+};
+
+describe('ShopDeployment operator on a real API server', function () {
+  this.timeout(120_000);
+  let chart: InstalledChart;
+  let operator: OperatorProcess;
+  let dir: string;
+  let ns: string;
+  const shopPath = () => `/apis/shopstack.io/v1alpha1/namespaces/${ns}/shopdeployments/shop`;
+  const deploymentPath = (name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+  const getShop = async () => (await getObject(shopPath())) as Shop;
+  const condition = (shop: Shop, type: string) => shop.status?.conditions?.find((c) => c.type === type);
+  const readyAt = async (generation: number) =>
+    eventually(`shop Ready at generation ${generation}`, async () => {
+      const shop = await getShop();
+      return (
+        shop.status?.observedGeneration === generation && condition(shop, 'Ready')?.status === 'True' && shop
+      );
+    });
+  const writes = () => operator.sum('shopstack_operator_api_writes_total', 'purpose="reconcile"');
+
+  before(async () => {
+    ns = `op-e2e-${suffix()}`;
+    dir = mkdtempSync(join(tmpdir(), 'operator-e2e-'));
+    chart = await installChart(ns);
+    const kubeconfig = await serviceAccountKubeconfig(chart, dir);
+    operator = await OperatorProcess.start({
+      kubeconfig,
+      namespace: ns,
+      leaseName: chart.fullname,
+      identity: `e2e-${ns}`,
+    });
+    await kubectl(
+      ['apply', '-n', ns, '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: exampleDocuments() }),
+    );
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(operator?.logs.slice(-30).join('\n'));
+  });
+
+  after(async () => {
+    await operator?.stop();
+    await chart?.uninstall();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the ServiceAccount no access to Secrets (least privilege)', async () => {
+    const subject = `system:serviceaccount:${ns}:${chart.serviceAccount}`;
+    const can = (verb: string, resource: string, ...extra: string[]) =>
+      kubectl(['auth', 'can-i', verb, resource, '-n', ns, '--as', subject, ...extra]).then(
+        (out) => out.trim(),
+        // `can-i` answers "no" on stdout with exit status 1.
+        (error: { stdout?: string }) => (error.stdout ?? '').trim(),
+      );
+    assert.equal(await can('get', 'secrets'), 'no');
+    assert.equal(await can('update', 'deployments.apps'), 'no');
+    assert.equal(await can('patch', 'deployments.apps'), 'yes');
+    assert.equal(await can('patch', 'shopdeployments.shopstack.io', '--subresource=status'), 'yes');
+    assert.equal(await can('update', 'shopdeployments.shopstack.io'), 'no', 'the spec belongs to users');
+  });
+
+  it('creates every child with the shop as its controlling owner', async () => {
+    const shop = await getShop();
+    const expected = [
+      ...SHOP_SERVICES.flatMap((s) => [`deployments/shop-${s}`, `services/shop-${s}`]),
+      'deployments/shop-edge',
+      'services/shop-edge',
+      'configmaps/shop-edge',
+      'deployments/shop-prometheus',
+      'configmaps/shop-prometheus',
+      'deployments/shop-grafana',
+      'configmaps/shop-grafana-dashboards',
+      'poddisruptionbudgets/shop-orders',
+    ];
+    const base = (resource: string) =>
+      resource.startsWith('deployments')
+        ? `/apis/apps/v1/namespaces/${ns}/${resource}`
+        : resource.startsWith('poddisruptionbudgets')
+          ? `/apis/policy/v1/namespaces/${ns}/${resource}`
+          : `/api/v1/namespaces/${ns}/${resource}`;
+    for (const resource of expected) {
+      const child = await eventually(`${resource} to exist`, () => getObject(base(resource)));
+      const owner = child.metadata.ownerReferences?.[0];
+      assert.equal(owner?.uid, shop.metadata.uid, `${resource} owner`);
+      assert.equal(owner?.controller, true);
+      const managers =
+        (child.metadata as { managedFields?: { manager: string; operation: string }[] }).managedFields ?? [];
+      assert.ok(
+        managers.some((m) => m.manager === 'shopstack-operator' && m.operation === 'Apply'),
+        `${resource} applied server-side`,
+      );
+    }
+  });
+
+  it('becomes Ready once kwok makes the pods ready, with observedGeneration and the edge URL', async () => {
+    const shop = await readyAt(1);
+    assert.equal(shop.status?.readyServices, '5/5');
+    assert.equal(condition(shop, 'Reconciling')?.status, 'False');
+    assert.equal(condition(shop, 'Stalled')?.status, 'False');
+    const table = await kubectl(['get', 'shop', '-n', ns]);
+    assert.match(table, /shop\s+True\s+5\/5\s+http:\/\/shop-edge\.[-a-z0-9]+\.svc:8080/);
+  });
+
+  it('sends no writes while nothing changes, even when asked to look again', async () => {
+    const before = await writes();
+    const reconciles = await operator.sum('shopstack_operator_reconcile_total');
+    // A metadata-only change triggers a reconcile without changing the spec.
+    await kubectl(['annotate', 'shop', 'shop', '-n', ns, `test/poke=${suffix()}`]);
+    await eventually(
+      'the poke to be reconciled',
+      async () => (await operator.sum('shopstack_operator_reconcile_total')) > reconciles,
+    );
+    assert.equal(await writes(), before);
+  });
+
+  it('follows a replica change, and drops the PDB when one replica is left', async () => {
+    await kubectl([
+      'patch',
+      'shop',
+      'shop',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      '{"spec":{"services":{"orders":{"replicas":1}}}}',
+    ]);
+    await eventually('orders to scale to 1', async () => {
+      const deployment = (await getObject(deploymentPath('shop-orders'))) as { spec: { replicas: number } };
+      return deployment.spec.replicas === 1;
+    });
+    await eventually(
+      'the orders PDB to go',
+      async () => !(await getObject(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/shop-orders`)),
+    );
+    await readyAt(2);
+  });
+
+  it('reverts a hand edit of a child', async () => {
+    await kubectl(['scale', 'deployment', 'shop-users', '-n', ns, '--replicas=5']);
+    await kubectl([
+      'patch',
+      'configmap',
+      'shop-edge',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      '{"data":{"envoy.yaml":"hacked"}}',
+    ]);
+    await eventually('users back to 2 replicas', async () => {
+      const deployment = (await getObject(deploymentPath('shop-users'))) as { spec: { replicas: number } };
+      return deployment.spec.replicas === 2;
+    });
+    await eventually('the edge config restored', async () => {
+      const config = (await getObject(`/api/v1/namespaces/${ns}/configmaps/shop-edge`)) as {
+        data: Record<string, string>;
+      };
+      return config.data['envoy.yaml']?.includes('jwt_authn');
+    });
+  });
+
+  it('recreates a deleted child', async () => {
+    const old = await getObject(deploymentPath('shop-catalog'));
+    await kubectl(['delete', 'deployment', 'shop-catalog', '-n', ns, '--wait=false']);
+    await eventually('catalog recreated', async () => {
+      const fresh = await getObject(deploymentPath('shop-catalog'));
+      return fresh && fresh.metadata.uid !== old?.metadata.uid && !fresh.metadata.deletionTimestamp;
+    });
+    await readyAt(2);
+  });
+
+  it('rejects invalid ShopDeployments at the API with a message that names the problem', async () => {
+    const attempt = async (name: string, spec: Record<string, unknown>) => {
+      const shop = {
+        apiVersion: 'shopstack.io/v1alpha1',
+        kind: 'ShopDeployment',
+        metadata: { name, namespace: ns },
+        spec: {
+          secrets: { postgres: { name: 'a' }, mongodb: { name: 'b' }, rabbitmq: { name: 'c' } },
+          ...spec,
+        },
+      };
+      const error = await kubectl(['apply', '-f', '-'], JSON.stringify(shop)).then(
+        () => undefined,
+        (e: { stderr: string }) => e.stderr,
+      );
+      assert.ok(error, `${name} was accepted`);
+      return error;
+    };
+    assert.match(
+      await attempt('bad-observability', {
+        observability: { prometheus: { enabled: false }, grafana: { enabled: true } },
+      }),
+      /grafana needs prometheus as its datasource/,
+    );
+    assert.match(
+      await attempt('bad-resources', {
+        services: { users: { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } } },
+      }),
+      /spec\.services\.users\.resources\.limits\.memory.*limits\.memory must be at least requests\.memory/,
+    );
+    assert.match(
+      await attempt('bad-replicas', { services: { orders: { replicas: -3 } } }),
+      /spec\.services\.orders\.replicas.*should be greater than or equal to 0/,
+    );
+    assert.match(
+      await attempt('bad-limit', { edge: { rateLimit: { requestsPerSecond: 10, burst: 5 } } }),
+      /burst must be at least requestsPerSecond/,
+    );
+    assert.match(await attempt('a'.repeat(45), {}), /metadata\.name must be at most 40 characters/);
+    const names = await kubectl(['get', 'shop', '-n', ns, '-o', 'name']);
+    assert.equal(names.trim(), 'shopdeployment.shopstack.io/shop');
+  });
+
+  it('records Events on the shop', async () => {
+    const events = JSON.parse(
+      await kubectl([
+        'get',
+        'events',
+        '-n',
+        ns,
+        '--field-selector',
+        'involvedObject.name=shop,involvedObject.kind=ShopDeployment',
+        '-o',
+        'json',
+      ]),
+    ) as { items: { reason: string }[] };
+    const reasons = new Set(events.items.map((e) => e.reason));
+    for (const reason of ['Created', 'Ready', 'Updated', 'Deleted'])
+      assert.ok(reasons.has(reason), `no ${reason} event in ${[...reasons]}`);
+  });
+
+  it('leaves the children to the garbage collector when the shop is deleted', async () => {
+    await kubectl(['delete', 'shop', 'shop', '-n', ns, '--wait=false']);
+    await eventually(
+      'children garbage-collected',
+      async () => {
+        const left = await kubectl([
+          'get',
+          'deployments,services,configmaps,poddisruptionbudgets',
+          '-n',
+          ns,
+          '-l',
+          'shopstack.io/shop=shop',
+          '-o',
+          'name',
+        ]);
+        return left.trim() === '';
+      },
+      90_000,
+    );
+    assert.ok(operator.alive);
+  });
+});
