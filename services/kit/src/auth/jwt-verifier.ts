@@ -46,13 +46,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, keys, {
+        const { payload, protectedHeader } = await jwtVerify(token, keys, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms,
           requiredClaims: ['sub', 'exp', 'iat'],
           clockTolerance: 5,
         });
+        // Tokens name their key: a token without kid could only be matched by guessing.
+        if (!protectedHeader.kid) throw invalidToken();
         if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw invalidToken();
         return {
           id: payload.sub,

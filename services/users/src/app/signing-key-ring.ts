@@ -3,7 +3,7 @@
 // publish the same JWKS; each replica caches them and reloads on an unknown kid.
 import { randomUUID } from 'node:crypto';
 import { type Pool, withTransaction } from '@shopstack/kit';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
+import { errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import {
   insertSigningKey,
   loadPublishableKeys,
@@ -84,13 +84,13 @@ export class SigningKeyRing {
 
   /** Key resolver for jose's jwtVerify: only our published keys, only our algorithm. */
   readonly verificationKey: JWTVerifyGetKey = async (header) => {
-    if (header.alg !== SIGNING_ALGORITHM || !header.kid) throw new Error('unexpected token header');
+    if (header.alg !== SIGNING_ALGORITHM || !header.kid) throw new errors.JWKSNoMatchingKey();
     let found = this.keys.find((key) => key.kid === header.kid);
     if (!found && Date.now() - this.loadedAt > 1_000) {
       await this.reload(); // a key another replica just created
       found = this.keys.find((key) => key.kid === header.kid);
     }
-    if (!found) throw new Error('unknown kid');
+    if (!found) throw new errors.JWKSNoMatchingKey();
     return this.importKey(`public:${found.kid}`, found.publicJwk);
   };
 
