@@ -58,7 +58,10 @@ describe('Envoy bootstrap renderer', () => {
       '/.well-known/jwks.json',
       '/api/users/register',
       '/api/users/login',
-      '/api/users/refresh',
+      '/api/users/token/refresh',
+      '/api/users/password-reset',
+      '/api/users/verify-email',
+      '/api/users/logout',
       '/api/catalog',
     ]);
     const catalog = jwt.rules.find((r: any) => r.match.path_separated_prefix === '/api/catalog');

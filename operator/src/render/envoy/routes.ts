@@ -12,7 +12,16 @@ export interface EdgeRoute {
   auth?: boolean;
 }
 
-const AUTH_PATHS = ['register', 'login', 'refresh'] as const;
+// The users endpoints reached before one has an access token. Those that take a secret (a password, a
+// refresh token, a reset token) are brute-force targets and get the stricter per-client limit.
+const USERS_PUBLIC_PATHS: readonly { path: string; auth: boolean }[] = [
+  { path: 'register', auth: true },
+  { path: 'login', auth: true }, // and login/second-factor below it
+  { path: 'token/refresh', auth: true },
+  { path: 'password-reset', auth: true },
+  { path: 'verify-email', auth: false },
+  { path: 'logout', auth: false },
+];
 
 export const EDGE_ROUTES: readonly EdgeRoute[] = [
   {
@@ -21,13 +30,13 @@ export const EDGE_ROUTES: readonly EdgeRoute[] = [
     match: { path: '/.well-known/jwks.json' },
     publicMethods: ['GET', 'HEAD'],
   },
-  ...AUTH_PATHS.map(
-    (action): EdgeRoute => ({
-      name: `users-${action}`,
+  ...USERS_PUBLIC_PATHS.map(
+    ({ path, auth }): EdgeRoute => ({
+      name: `users-${path.replace('/', '-')}`,
       service: 'users',
-      match: { path_separated_prefix: `/api/users/${action}` },
+      match: { path_separated_prefix: `/api/users/${path}` },
       publicMethods: 'all',
-      auth: true,
+      auth,
     }),
   ),
   // Browsing the catalog needs no account; changing it does.
