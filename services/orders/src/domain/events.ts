@@ -1,0 +1,58 @@
+// The events of an order, in their current shapes. Money is a decimal string of minor units in events
+// (JSON has no int64); the aggregate turns it into bigint.
+
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+  unitPriceMinor: string;
+  currency: string;
+}
+
+/** Why an order ended cancelled; stable values, shown to customers and used in metrics. */
+export type CancelReason =
+  | 'out_of_stock'
+  | 'insufficient_funds'
+  | 'payment_declined'
+  | 'stock_timeout'
+  | 'payment_timeout'
+  | 'cancelled_by_customer';
+
+export interface OrderEventData {
+  'order.placed': {
+    orderId: string;
+    userId: string;
+    lines: OrderLine[];
+    totalMinor: string;
+    currency: string;
+    placedAt: string;
+  };
+  'order.stock-reserved': Record<string, never>;
+  'order.payment-held': { holdId: string };
+  'order.confirmed': { confirmedAt: string };
+  'order.payment-captured': { holdId: string; amountMinor: string };
+  'order.stock-committed': Record<string, never>;
+  'order.cancelled': { reason: CancelReason; detail?: string };
+  'order.refunded': { refundId: string; amountMinor: string };
+}
+
+export type OrderEventType = keyof OrderEventData;
+
+/** An event about to be appended (no version yet). */
+export type NewOrderEvent = {
+  [T in OrderEventType]: { type: T; data: OrderEventData[T] };
+}[OrderEventType];
+
+/** An event as read back from the store. */
+export type RecordedOrderEvent = NewOrderEvent & { version: number; recordedAt: Date };
+
+/** The schema version written for each type today; older rows are upcast when read. */
+export const CURRENT_SCHEMA_VERSION: Record<OrderEventType, number> = {
+  'order.placed': 2,
+  'order.stock-reserved': 1,
+  'order.payment-held': 1,
+  'order.confirmed': 1,
+  'order.payment-captured': 1,
+  'order.stock-committed': 1,
+  'order.cancelled': 1,
+  'order.refunded': 1,
+};
