@@ -1,0 +1,82 @@
+// A real Envoy, configured by the operator's renderer, in front of a real users service. The other
+// services' routes point at a port nobody listens on, so the edge sees them as unhealthy.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@shopstack/kit';
+import { createTestDatabase, deleteExchange, testExchangeName } from '@shopstack/kit/testing';
+import { renderEnvoyYaml } from '@shopstack/operator/envoy';
+import { startUsersService, type UsersService, usersConfigSchema } from '@shopstack/users';
+import { infraEnv } from '../support/env.js';
+import { freePort } from '../support/ports.js';
+import { eventually, start } from '../support/process.js';
+
+export interface EdgeHarness {
+  edgeUrl: string;
+  users: UsersService;
+  close(): Promise<void>;
+}
+
+/** The stricter per-client limit on sign-in routes, small so a test can exhaust it. */
+export const AUTH_BURST = 5;
+
+export async function startEdge(): Promise<EdgeHarness> {
+  const database = await createTestDatabase('edge_users');
+  const exchange = testExchangeName('edge.events');
+  const users = await startUsersService(
+    usersConfigSchema.parse({
+      HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      DATABASE_URL: database.url,
+      AMQP_URL: infraEnv('AMQP_URL'),
+      EVENTS_EXCHANGE: exchange,
+      LOG_LEVEL: 'silent',
+      ARGON2_MEMORY_KIB: '4096',
+      ARGON2_TIME_COST: '1',
+    }),
+    createLogger({ service: 'users', level: 'silent' }),
+  );
+  const nowhere = { host: '127.0.0.1', port: await freePort() };
+  const [listenPort, opsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+  const yaml = renderEnvoyYaml({
+    bindAddress: '127.0.0.1',
+    listenPort,
+    opsPort,
+    adminPort,
+    upstreams: {
+      users: { host: '127.0.0.1', port: Number(new URL(users.httpUrl).port) },
+      catalog: nowhere,
+      orders: nowhere,
+      payments: nowhere,
+      notifications: nowhere,
+    },
+    jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+    rateLimit: { requestsPerSecond: 100, burst: 200 },
+    authRateLimit: { requestsPerSecond: 1, burst: AUTH_BURST },
+    requestTimeoutSeconds: 10,
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-'));
+  const config = path.join(dir, 'envoy.yaml');
+  await writeFile(config, yaml);
+  const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
+  const edgeUrl = `http://127.0.0.1:${listenPort}`;
+  // Ready once the JWKS answers through the edge: the users cluster passed its health check.
+  await eventually(
+    async () => (await fetch(`${edgeUrl}/.well-known/jwks.json`)).status === 200,
+    60_000,
+  ).catch((error) => {
+    throw new Error(`${error}\nenvoy output:\n${envoy.output()}`);
+  });
+  return {
+    edgeUrl,
+    users,
+    async close() {
+      envoy.kill('SIGTERM');
+      await users.close();
+      await database.drop();
+      await deleteExchange(exchange);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { generateKeyPair, SignJWT } from 'jose';
+import { AUTH_BURST, type EdgeHarness, startEdge } from './edge-harness.js';
+
+const PASSWORD = 'correct horse battery';
+
+async function post(url: string, body: unknown, token?: string) {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** How many requests the users service itself answered on a route, read from its own /metrics. */
+async function servedByUsers(edge: EdgeHarness, route: string): Promise<number> {
+  const text = await (await fetch(`${edge.users.httpUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('http_server_requests_total{') && line.includes(`route="${route}"`))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+describe('the edge: Envoy in front of the users service', function () {
+  this.timeout(120_000);
+  let edge: EdgeHarness;
+  let accessToken: string;
+  let refreshToken: string;
+  let userId: string;
+
+  before(async () => {
+    edge = await startEdge();
+  });
+
+  after(async () => {
+    await edge?.close();
+  });
+
+  it('lets the public sign-up, sign-in and refresh flows through and checks the token on /me', async () => {
+    const email = `edge.${Date.now()}@example.test`;
+    const registered = await post(`${edge.edgeUrl}/api/users/register`, { email, password: PASSWORD });
+    assert.equal(registered.status, 201);
+    userId = ((await registered.json()) as { id: string }).id;
+
+    const login = await post(`${edge.edgeUrl}/api/users/login`, { email, password: PASSWORD });
+    assert.equal(login.status, 200);
+    ({ accessToken, refreshToken } = (await login.json()) as { accessToken: string; refreshToken: string });
+
+    const refreshed = await post(`${edge.edgeUrl}/api/users/token/refresh`, { refreshToken });
+    assert.equal(refreshed.status, 200);
+    accessToken = ((await refreshed.json()) as { accessToken: string }).accessToken;
+
+    const me = await fetch(`${edge.edgeUrl}/api/users/me`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    assert.equal(me.status, 200);
+    assert.equal(((await me.json()) as { id: string }).id, userId);
+  });
+
+  it('sheds requests without a valid token before they reach the service', async () => {
+    const before = await servedByUsers(edge, '/api/users/me');
+    const [header, payload, signature] = accessToken.split('.');
+    const flipped = `${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
+    const { privateKey } = await generateKeyPair('EdDSA');
+    const kid = JSON.parse(Buffer.from(header!, 'base64url').toString()).kid as string;
+    const forged = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setSubject(userId)
+      .setIssuer('shopstack-users')
+      .setAudience('shopstack')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+
+    for (const token of [undefined, `${header}.${payload}.${flipped}`, forged, 'not-a-jwt']) {
+      const response = await fetch(`${edge.edgeUrl}/api/users/me`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      assert.equal(response.status, 401, `token ${String(token).slice(0, 20)}… was let through`);
+    }
+    assert.equal(
+      await servedByUsers(edge, '/api/users/me'),
+      before,
+      'the service saw a request the edge should have shed',
+    );
+  });
+
+  it('keeps the service closed when reached without the edge', async () => {
+    const direct = await fetch(`${edge.users.httpUrl}/api/users/me`);
+    assert.equal(direct.status, 401);
+    assert.match(direct.headers.get('content-type') ?? '', /application\/problem\+json/);
+  });
+
+  it('limits sign-in attempts per client and answers 429 past the burst', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < AUTH_BURST + 5; i++) {
+      const response = await post(`${edge.edgeUrl}/api/users/login`, {
+        email: 'nobody@example.test',
+        password: 'wrong password!',
+      });
+      statuses.push(response.status);
+    }
+    const limited = statuses.filter((status) => status === 429).length;
+    assert.ok(
+      limited >= 3,
+      `expected the edge to refuse most attempts past the burst, got ${statuses.join(',')}`,
+    );
+    assert.ok(
+      statuses.slice(0, 3).every((status) => status === 401),
+      `first attempts: ${statuses.join(',')}`,
+    );
+  });
+
+  it('answers 503 at once for a service with no healthy instance, without trying it', async () => {
+    const response = await fetch(`${edge.edgeUrl}/api/orders/orders`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    assert.equal(response.status, 503);
+  });
+
+  it('routes nothing it does not know', async () => {
+    const response = await fetch(`${edge.edgeUrl}/internal/admin`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    assert.equal(response.status, 404);
+  });
+});
