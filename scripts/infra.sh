@@ -50,7 +50,8 @@ write_env() {
 cmd=${1:-status}
 shift || true
 [ $# -eq 0 ] && set -- all
-mapfile -t components < <(expand "$@")
+expanded=$(expand "$@") || exit 1
+mapfile -t components <<<"$expanded"
 
 case $cmd in
   install)

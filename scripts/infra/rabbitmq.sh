@@ -2,19 +2,20 @@
 AMQP_PORT=${AMQP_PORT:-5672}
 RABBITMQ_DIST_PORT=${RABBITMQ_DIST_PORT:-25672}
 RMQ_STATE=$INFRA_STATE/rabbitmq
+RABBITMQ_NODE=${RABBITMQ_NODE:-rabbit@localhost}
 
 rabbitmq_install() { apt_install rabbitmq-server; }
 
 rmq_env() {
   export RABBITMQ_MNESIA_BASE=$RMQ_STATE/mnesia RABBITMQ_LOG_BASE=$RMQ_STATE/log
-  export RABBITMQ_PID_FILE=$RMQ_STATE/rabbitmq.pid RABBITMQ_NODENAME=rabbit@localhost
+  export RABBITMQ_PID_FILE=$RMQ_STATE/rabbitmq.pid RABBITMQ_NODENAME=$RABBITMQ_NODE
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$AMQP_PORT RABBITMQ_DIST_PORT=$RABBITMQ_DIST_PORT
   export RABBITMQ_ENABLED_PLUGINS_FILE=$RMQ_STATE/enabled_plugins RABBITMQ_CONFIG_FILE=$RMQ_STATE/rabbitmq
   export ERL_EPMD_ADDRESS=127.0.0.1
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
-rmq_ctl() { rmq_env; rabbitmqctl -n rabbit@localhost "$@"; }
+rmq_ctl() { rmq_env; rabbitmqctl -n "$RABBITMQ_NODE" "$@"; }
 
 rabbitmq_start() {
   rmq_env
@@ -28,13 +29,18 @@ rabbitmq_start() {
   local log=$INFRA_LOGS/rabbitmq.log
   rabbitmq-server -detached >>"$log" 2>&1 || fail_with_log rabbitmq "$log" "rabbitmq-server did not launch"
   rmq_ctl wait "$RABBITMQ_PID_FILE" --timeout 90 >>"$log" 2>&1 ||
-    fail_with_log rabbitmq "$RMQ_STATE/log/rabbit@localhost.log" "broker did not become ready"
+    fail_with_log rabbitmq "$RMQ_STATE/log/$RABBITMQ_NODE.log" "broker did not become ready"
 }
 
 rabbitmq_stop() {
   if rmq_ctl status >/dev/null 2>&1; then rmq_ctl stop >/dev/null 2>&1 || true; fi
-  # epmd outlives the broker unless told to go.
-  if pgrep -x epmd >/dev/null; then epmd -kill >/dev/null 2>&1 || pkill -x epmd || true; fi
+  # epmd outlives the broker unless told to go; leave it to any other Erlang node still using it.
+  pgrep -x epmd >/dev/null || return 0
+  for _ in $(seq 1 20); do
+    epmd -names 2>/dev/null | grep -q '^name ' || break
+    sleep 0.25
+  done
+  epmd -names 2>/dev/null | grep -q '^name ' || epmd -kill >/dev/null 2>&1 || true
 }
 
 rabbitmq_status() {
