@@ -1,0 +1,111 @@
+// The catalog's side of the checkout saga: stock commands from orders arrive on a durable queue
+// (`catalog.reserve-stock`, `catalog.release-stock`, `catalog.commit-stock`), are applied through the
+// stock use cases inside the kit's inbox transaction, and the reply goes out through the outbox in that
+// same transaction. So a command is applied once and answered once, whatever the redeliveries.
+import {
+  AppError,
+  type ChannelModel,
+  connectRabbit,
+  consumeWithInbox,
+  declareQueue,
+  enqueueOutbox,
+  type Logger,
+  type Pool,
+  type PoolClient,
+} from '@shopstack/kit';
+import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
+import type { Reservation, StockLine } from '../domain/stock.js';
+
+export const STOCK_REPLY_TYPE = 'catalog.stock-reservation';
+
+export interface SagaStockCommandsOptions {
+  amqpUrl: string;
+  /** Topic exchange for saga commands and replies. */
+  exchange: string;
+  queue: string;
+  pool: Pool;
+  logger: Logger;
+}
+
+interface StockCommand {
+  orderId: string;
+  lines?: StockLine[];
+  /** Routing key the reply is published under. */
+  replyTo: string;
+}
+
+export interface SagaStockCommands {
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
+
+export async function startSagaStockCommands(options: SagaStockCommandsOptions): Promise<SagaStockCommands> {
+  const connection: ChannelModel = await connectRabbit(options.amqpUrl, 'catalog-saga-commands');
+  let connected = true;
+  let closing = false;
+  connection.on('close', () => {
+    connected = false;
+    if (!closing) options.logger.error('saga commands connection lost');
+  });
+  const channel = await connection.createChannel();
+  await declareQueue(channel, {
+    queue: options.queue,
+    bindings: [{ exchange: options.exchange, pattern: 'catalog.*-stock' }],
+  });
+  await consumeWithInbox({
+    channel,
+    queue: options.queue,
+    pool: options.pool,
+    consumer: 'catalog.saga-commands',
+    logger: options.logger,
+    handle: async (client, message) => {
+      const command = message.payload as StockCommand;
+      const reservation = await apply(client, message.type, command);
+      await enqueueOutbox(client, {
+        exchange: options.exchange,
+        routingKey: command.replyTo,
+        type: STOCK_REPLY_TYPE,
+        payload: replyOf(message.type, command.orderId, reservation),
+      });
+    },
+  });
+  return {
+    isConnected: () => connected,
+    async close() {
+      closing = true;
+      await connection.close().catch(() => {});
+    },
+  };
+}
+
+async function apply(
+  client: PoolClient,
+  type: string,
+  command: StockCommand,
+): Promise<Reservation | undefined> {
+  switch (type) {
+    case 'catalog.reserve-stock':
+      try {
+        return await reserveStockIn(client, command.orderId, command.lines ?? []);
+      } catch (error) {
+        // A malformed reserve is answered as a rejection: the saga must hear back either way.
+        if (error instanceof AppError && error.kind === 'invalid') return undefined;
+        throw error;
+      }
+    case 'catalog.release-stock':
+      return releaseStockIn(client, command.orderId);
+    case 'catalog.commit-stock':
+      return commitStockIn(client, command.orderId);
+    default:
+      throw new Error(`unknown saga command ${type}`);
+  }
+}
+
+function replyOf(type: string, orderId: string, reservation: Reservation | undefined) {
+  return {
+    orderId,
+    command: type.replace(/^catalog\./, ''),
+    status: reservation?.status ?? 'rejected',
+    shortages: reservation?.shortages ?? [],
+  };
+}

@@ -1,0 +1,101 @@
+// gRPC for orders: product lookups to price cart lines, and the stock steps of the checkout saga.
+import { AppError } from '@shopstack/kit';
+import {
+  type CatalogServiceImplementation,
+  type Product as ProductMessage,
+  type Reservation as ReservationMessage,
+  ReservationStatus,
+  ShortageReason,
+} from '@shopstack/proto/shop/catalog/v1/catalog';
+import type { CatalogDeps } from '../../app/deps.js';
+import { getProduct, getProducts } from '../../app/products.js';
+import { commitStock, releaseStock, reserveStock } from '../../app/stock.js';
+import { isPurchasable, type Product, productRating, stockAvailable } from '../../domain/product.js';
+import type {
+  ShortageReason as Reason,
+  Reservation,
+  ReservationStatus as Status,
+} from '../../domain/stock.js';
+
+const MAX_IDS = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const statusToProto: Record<Status, ReservationStatus> = {
+  reserved: ReservationStatus.RESERVATION_STATUS_RESERVED,
+  rejected: ReservationStatus.RESERVATION_STATUS_REJECTED,
+  released: ReservationStatus.RESERVATION_STATUS_RELEASED,
+  committed: ReservationStatus.RESERVATION_STATUS_COMMITTED,
+};
+
+const reasonToProto: Record<Reason, ShortageReason> = {
+  insufficient_stock: ShortageReason.SHORTAGE_REASON_INSUFFICIENT_STOCK,
+  product_not_found: ShortageReason.SHORTAGE_REASON_PRODUCT_NOT_FOUND,
+  not_purchasable: ShortageReason.SHORTAGE_REASON_NOT_PURCHASABLE,
+};
+
+export function toProductMessage(product: Product): ProductMessage {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    categoryId: product.categoryId ?? '',
+    priceMinor: product.priceMinor.toString(),
+    currency: product.currency,
+    stockAvailable: stockAvailable(product),
+    purchasable: isPurchasable(product),
+    ownerId: product.ownerId,
+    ratingAverage: productRating(product),
+    reviewCount: product.reviewCount,
+    updatedAt: product.updatedAt.toISOString(),
+  };
+}
+
+export function toReservationMessage(reservation: Reservation): ReservationMessage {
+  return {
+    orderId: reservation.orderId,
+    status: statusToProto[reservation.status],
+    lines: reservation.lines,
+    shortages: reservation.shortages.map((shortage) => ({
+      productId: shortage.productId,
+      requested: shortage.requested,
+      available: shortage.available,
+      reason: reasonToProto[shortage.reason],
+    })),
+    updatedAt: reservation.updatedAt.toISOString(),
+  };
+}
+
+function requireUuid(id: string, field: string) {
+  if (!UUID.test(id))
+    throw new AppError('invalid', 'validation', `${field} must be a UUID`, {
+      fields: [{ field, message: 'must be a UUID' }],
+    });
+}
+
+export function catalogGrpcService(deps: CatalogDeps): CatalogServiceImplementation {
+  return {
+    async getProduct(request) {
+      requireUuid(request.id, 'id');
+      return { product: toProductMessage(await getProduct(deps, request.id.toLowerCase())) };
+    },
+    async getProducts(request) {
+      if (request.ids.length > MAX_IDS)
+        throw new AppError('invalid', 'validation', `at most ${MAX_IDS} ids per call`);
+      for (const id of request.ids) requireUuid(id, 'ids');
+      const products = await getProducts(
+        deps,
+        request.ids.map((id) => id.toLowerCase()),
+      );
+      return { products: products.map(toProductMessage) };
+    },
+    async reserveStock(request) {
+      return { reservation: toReservationMessage(await reserveStock(deps, request.orderId, request.lines)) };
+    },
+    async releaseStock(request) {
+      return { reservation: toReservationMessage(await releaseStock(deps, request.orderId)) };
+    },
+    async commitStock(request) {
+      return { reservation: toReservationMessage(await commitStock(deps, request.orderId)) };
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// @shopstack/catalog: the service and the application functions other adapters may call
+// (e.g. a saga-command consumer driving stock inside its own inbox transaction).
+export type { CatalogDeps } from './app/deps.js';
+export { type OrderConfirmed, OrderConfirmedPayload, recordOrderConfirmed } from './app/purchases.js';
+export {
+  commitStock,
+  commitStockIn,
+  getReservation,
+  releaseStock,
+  releaseStockIn,
+  reserveStock,
+  reserveStockIn,
+} from './app/stock.js';
+export { type CatalogConfig, catalogConfigSchema } from './config.js';
+export type { Reservation, ReservationStatus, Shortage, StockLine } from './domain/stock.js';
+export { type CatalogService, startCatalogService } from './service.js';
