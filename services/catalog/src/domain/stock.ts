@@ -97,7 +97,7 @@ export function decideReservation(
   for (const line of lines) {
     const row = byId.get(line.productId);
     if (!row) {
-      shortages.push({ ...line, requested: line.quantity, available: 0, reason: 'product_not_found' });
+      shortages.push(shortage(line, 0, 'product_not_found'));
     } else if (!row.purchasable) {
       shortages.push(shortage(line, available(row), 'not_purchasable'));
     } else if (available(row) < line.quantity) {
