@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     workers: config.WORKERS,
     relistSeconds: config.RELIST_SECONDS,
     watchTimeoutSeconds: config.WATCH_TIMEOUT_SECONDS,
+    shard: config.SHARD,
   });
   const elector = new LeaderElector(
     client,

@@ -20,3 +20,9 @@ export const GRAFANA_PORT = 3000;
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const SHOP_LABEL = 'shopstack.io/shop';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/**
+ * Shards split shops between operator deployments (a canary operator version, one per team, or test
+ * isolation on a shared cluster): an operator with SHARD=x handles only shops labelled
+ * shopstack.io/shard=x; one without a shard handles only unlabelled shops. Children inherit the label.
+ */
+export const SHARD_LABEL = 'shopstack.io/shard';

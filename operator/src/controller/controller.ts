@@ -1,6 +1,6 @@
 // The ShopDeployment controller: informers feed keys into the work queue, workers reconcile them.
 import type { Logger } from 'pino';
-import { FIELD_MANAGER, KIND, MANAGED_BY_LABEL, SHOP_LABEL } from '../api/constants.js';
+import { FIELD_MANAGER, KIND, MANAGED_BY_LABEL, SHARD_LABEL, SHOP_LABEL } from '../api/constants.js';
 import type { KubeObject } from '../api/shop-deployment.js';
 import type { KubeClient } from '../kube/client.js';
 import { Informer } from '../kube/informer.js';
@@ -20,6 +20,11 @@ export interface ControllerOptions {
   workers: number;
   relistSeconds: number;
   watchTimeoutSeconds: number;
+  shard?: string;
+}
+
+export function shardSelector(shard: string | undefined): string {
+  return shard ? `${SHARD_LABEL}=${shard}` : `!${SHARD_LABEL}`;
 }
 
 /** The shop a child belongs to: its controller ownerReference, else its shop label. */
@@ -45,14 +50,18 @@ export class ShopController {
       log,
       onRestart: (reason: string) => metrics.watchRestarts.inc({ resource: resource.plural, reason }),
     });
-    this.shops = new Informer(client, SHOP_DEPLOYMENTS, informerOptions(SHOP_DEPLOYMENTS));
+    this.shops = new Informer(
+      client,
+      SHOP_DEPLOYMENTS,
+      informerOptions(SHOP_DEPLOYMENTS, shardSelector(options.shard)),
+    );
     this.shops.onEvent((_event, shop) => this.enqueue(keyOf(shop)));
     for (const type of CHILD_TYPES) {
       // Only the operator's own objects: a label selector keeps the caches small in a busy cluster.
       const informer = new Informer(
         client,
         type,
-        informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER}`),
+        informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER},${shardSelector(options.shard)}`),
       );
       informer.onEvent((_event, child) => {
         const key = ownerKey(child);

@@ -5,6 +5,7 @@ import {
   FIELD_MANAGER,
   KIND,
   MANAGED_BY_LABEL,
+  SHARD_LABEL,
   SHOP_LABEL,
 } from '../api/constants.js';
 import type { ObjectMeta, ShopDeployment } from '../api/shop-deployment.js';
@@ -33,7 +34,13 @@ export function labels(shop: ShopDeployment, component: Component): Record<strin
     'app.kubernetes.io/instance': shop.metadata.name,
     'app.kubernetes.io/part-of': 'shopstack',
     [MANAGED_BY_LABEL]: FIELD_MANAGER,
+    ...shardLabel(shop),
   };
+}
+
+export function shardLabel(shop: ShopDeployment): Record<string, string> {
+  const shard = shop.metadata.labels?.[SHARD_LABEL];
+  return shard ? { [SHARD_LABEL]: shard } : {};
 }
 
 /** Metadata of a child: in the shop's namespace, labelled, and owned by the shop (so GC removes it). */

@@ -14,6 +14,12 @@ const Env = z.object({
   POD_NAMESPACE: z.string().min(1).default('default'),
   POD_NAME: z.string().min(1).optional(),
   LEASE_NAME: z.string().min(1).default('shopstack-operator'),
+  /** Handle only shops labelled shopstack.io/shard=<SHARD>; unset: only shops without the label. */
+  SHARD: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+    .max(63)
+    .optional(),
   LEASE_DURATION_SECONDS: seconds(15),
   RENEW_DEADLINE_SECONDS: seconds(10),
   RETRY_PERIOD_SECONDS: seconds(2),

@@ -15,7 +15,7 @@ import {
   serviceAccountKubeconfig,
   suffix,
 } from '../support/cluster.js';
-import { exampleDocuments } from '../support/fixtures.js';
+import { exampleDocumentsInShard } from '../support/fixtures.js';
 import { OperatorProcess } from '../support/operator-process.js';
 
 type Shop = KubeObject & {
@@ -55,10 +55,11 @@ describe('ShopDeployment operator on a real API server', function () {
       namespace: ns,
       leaseName: chart.fullname,
       identity: `e2e-${ns}`,
+      shard: ns,
     });
     await kubectl(
       ['apply', '-n', ns, '-f', '-'],
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: exampleDocuments() }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: exampleDocumentsInShard(ns) }),
     );
   });
 

@@ -39,7 +39,7 @@ export async function kubectl(
     const child = execFile(
       kubectlBin,
       args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig } },
+      { env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         if (error)
           reject(

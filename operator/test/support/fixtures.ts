@@ -11,6 +11,18 @@ export function exampleDocuments(): KubeObject[] {
   return parseAllDocuments(readFileSync(EXAMPLE_PATH, 'utf8')).map((doc) => doc.toJSON() as KubeObject);
 }
 
+/** The example with its ShopDeployment put in a shard (see SHARD_LABEL). */
+export function exampleDocumentsInShard(shard: string): KubeObject[] {
+  return exampleDocuments().map((doc) =>
+    doc.kind === 'ShopDeployment'
+      ? {
+          ...doc,
+          metadata: { ...doc.metadata, labels: { ...doc.metadata.labels, 'shopstack.io/shard': shard } },
+        }
+      : doc,
+  );
+}
+
 export function exampleShopObject(): KubeObject {
   const shop = exampleDocuments().find((doc) => doc.kind === 'ShopDeployment');
   if (!shop) throw new Error('the example has no ShopDeployment');

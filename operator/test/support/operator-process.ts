@@ -8,6 +8,8 @@ export interface OperatorOptions {
   namespace: string;
   leaseName: string;
   identity: string;
+  /** Shops of this shard only, so operators others run on the shared cluster leave the test's shops alone. */
+  shard: string;
   env?: Record<string, string>;
 }
 
@@ -45,6 +47,7 @@ export class OperatorProcess {
           POD_NAMESPACE: options.namespace,
           POD_NAME: options.identity,
           LEASE_NAME: options.leaseName,
+          SHARD: options.shard,
           METRICS_PORT: '0',
           METRICS_HOST: '127.0.0.1',
           LEASE_DURATION_SECONDS: '6',

@@ -139,6 +139,21 @@ describe('renderShop', () => {
     assert.equal(find(rendered, 'Deployment', 'mini-notifications').spec.replicas, 0);
   });
 
+  it("passes the shop's shard label on to every child", () => {
+    const sharded = shopFrom({
+      ...exampleShopObject(),
+      metadata: { name: 'shop', labels: { 'shopstack.io/shard': 'canary' } },
+    });
+    for (const object of renderShop(sharded, { dashboards: {} })) {
+      assert.equal(
+        object.metadata.labels?.['shopstack.io/shard'],
+        'canary',
+        `${object.kind}/${object.metadata.name}`,
+      );
+    }
+    assert.ok(objects.every((o) => !(o.metadata.labels ?? {})['shopstack.io/shard']));
+  });
+
   it('is pure: the same spec renders the same objects', () => {
     assert.deepEqual(renderShop(shop, { dashboards: {} }), renderShop(shop, { dashboards: {} }));
   });
