@@ -255,11 +255,11 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
       for (let r = 0; r < refundShare; r++) {
         const refundKey = `refund-${i}-${r}`;
         const share = (capturedAmount + 1n) / 2n;
-        const { refund } = await untilAnswered(() =>
+        const answer: RefundResponse = await untilAnswered<RefundResponse>(() =>
           client.refund({ idempotencyKey: refundKey, holdId: hold.holdId, amountMinor: share.toString() }),
         );
-        if (refund?.status === RefundStatus.REFUND_STATUS_COMPLETED) adjust(user, share);
-        else assert.equal(refund?.status, RefundStatus.REFUND_STATUS_DECLINED);
+        if (answer.refund?.status === RefundStatus.REFUND_STATUS_COMPLETED) adjust(user, share);
+        else assert.equal(answer.refund?.status, RefundStatus.REFUND_STATUS_DECLINED);
       }
     };
   }
