@@ -10,6 +10,7 @@ import { waitFor } from '@shopstack/kit/testing';
 import {
   HoldStatus,
   PaymentsServiceDefinition,
+  type RefundResponse,
   RefundStatus,
 } from '@shopstack/proto/shop/payments/v1/payments';
 import { type Channel, createChannel, createClient } from 'nice-grpc';
