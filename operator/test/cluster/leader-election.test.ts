@@ -25,7 +25,7 @@ describe('operator leader election', function () {
   let ns: string;
   const replicas: OperatorProcess[] = [];
   const leasePath = () => `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/${chart.fullname}`;
-  const holder = async () => ((await getObject(leasePath())) as Lease | undefined)?.spec.holderIdentity;
+  const holder = async () => (await getObject<Lease>(leasePath()))?.spec.holderIdentity;
   const ordersReplicas = async () =>
     (
       (await getObject(`/apis/apps/v1/namespaces/${ns}/deployments/tiny-orders`)) as
@@ -97,14 +97,14 @@ describe('operator leader election', function () {
       '{"spec":{"services":{"orders":{"replicas":3}}}}',
     ]);
     await eventually('the new leader to scale orders', async () => (await ordersReplicas()) === 3);
-    const lease = (await getObject(leasePath())) as Lease;
+    const lease = (await getObject<Lease>(leasePath()))!;
     assert.ok((lease.spec.leaseTransitions ?? 0) >= 1);
   });
 
   it('hands the Lease over at once on a clean shutdown', async () => {
     const leader = replicas.find((r) => r.alive)!;
     await leader.stop('SIGTERM');
-    const lease = (await getObject(leasePath())) as Lease;
+    const lease = (await getObject<Lease>(leasePath()))!;
     assert.equal(lease.spec.holderIdentity ?? '', '', 'a stopping leader releases the lease');
   });
 });

@@ -34,7 +34,11 @@ describe('ShopDeployment operator on a real API server', function () {
   let ns: string;
   const shopPath = () => `/apis/shopstack.io/v1alpha1/namespaces/${ns}/shopdeployments/shop`;
   const deploymentPath = (name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
-  const getShop = async () => (await getObject(shopPath())) as Shop;
+  const getShop = async () => {
+    const shop = await getObject<Shop>(shopPath());
+    assert.ok(shop, 'the shop is gone');
+    return shop;
+  };
   const condition = (shop: Shop, type: string) => shop.status?.conditions?.find((c) => c.type === type);
   const readyAt = async (generation: number) =>
     eventually(`shop Ready at generation ${generation}`, async () => {
@@ -154,8 +158,8 @@ describe('ShopDeployment operator on a real API server', function () {
       '{"spec":{"services":{"orders":{"replicas":1}}}}',
     ]);
     await eventually('orders to scale to 1', async () => {
-      const deployment = (await getObject(deploymentPath('shop-orders'))) as { spec: { replicas: number } };
-      return deployment.spec.replicas === 1;
+      const deployment = await getObject<{ spec: { replicas: number } }>(deploymentPath('shop-orders'));
+      return deployment?.spec.replicas === 1;
     });
     await eventually(
       'the orders PDB to go',
@@ -177,14 +181,14 @@ describe('ShopDeployment operator on a real API server', function () {
       '{"data":{"envoy.yaml":"hacked"}}',
     ]);
     await eventually('users back to 2 replicas', async () => {
-      const deployment = (await getObject(deploymentPath('shop-users'))) as { spec: { replicas: number } };
-      return deployment.spec.replicas === 2;
+      const deployment = await getObject<{ spec: { replicas: number } }>(deploymentPath('shop-users'));
+      return deployment?.spec.replicas === 2;
     });
     await eventually('the edge config restored', async () => {
-      const config = (await getObject(`/api/v1/namespaces/${ns}/configmaps/shop-edge`)) as {
-        data: Record<string, string>;
-      };
-      return config.data['envoy.yaml']?.includes('jwt_authn');
+      const config = await getObject<{ data: Record<string, string> }>(
+        `/api/v1/namespaces/${ns}/configmaps/shop-edge`,
+      );
+      return config?.data['envoy.yaml']?.includes('jwt_authn');
     });
   });
 

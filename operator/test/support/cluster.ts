@@ -148,15 +148,17 @@ export async function serviceAccountKubeconfig(
 /** Polls until check returns a value (not undefined / false) or the deadline passes. */
 export async function eventually<T>(
   description: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
+  check: () => Promise<T> | T,
   timeoutMs = 60_000,
-): Promise<T> {
+): Promise<Exclude<T, undefined | false | null | ''>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== false && value !== null && value !== '') {
+        return value as Exclude<T, undefined | false | null | ''>;
+      }
     } catch (error) {
       lastError = error;
     }
@@ -169,10 +171,10 @@ export async function eventually<T>(
   }
 }
 
-export async function getObject(path: string): Promise<KubeObject | undefined> {
+export async function getObject<T = KubeObject>(path: string): Promise<T | undefined> {
   const admin = adminClient();
   try {
-    return await admin.request<KubeObject>('GET', path);
+    return await admin.request<T>('GET', path);
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined;
     throw error;

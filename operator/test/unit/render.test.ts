@@ -78,7 +78,7 @@ describe('renderShop', () => {
   });
 
   it('puts the rendered Envoy config in the edge ConfigMap and its hash on the pods', () => {
-    const config = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml']);
+    const config = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml'] ?? '');
     const clusters = config.static_resources.clusters.map((c: any) => c.name);
     assert.ok(clusters.includes('svc_orders'));
     const address =
@@ -115,7 +115,10 @@ describe('renderShop', () => {
 
   it('provisions Grafana with the Prometheus datasource and the dashboards', () => {
     const provisioning = find(objects, 'ConfigMap', 'shop-grafana').data;
-    assert.equal(parse(provisioning['datasources.yaml']).datasources[0].url, 'http://shop-prometheus:9090');
+    assert.equal(
+      parse(provisioning['datasources.yaml'] ?? '').datasources[0].url,
+      'http://shop-prometheus:9090',
+    );
     assert.deepEqual(find(objects, 'ConfigMap', 'shop-grafana-dashboards').data, {
       'orders.json': '{"title":"Orders"}',
     });
