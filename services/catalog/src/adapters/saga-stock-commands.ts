@@ -17,6 +17,7 @@ import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
 import type { Reservation, StockLine } from '../domain/stock.js';
 
 export const STOCK_REPLY_TYPE = 'catalog.stock-reservation';
+export const STOCK_COMMANDS = ['catalog.reserve-stock', 'catalog.release-stock', 'catalog.commit-stock'];
 
 export interface SagaStockCommandsOptions {
   amqpUrl: string;
@@ -50,7 +51,7 @@ export async function startSagaStockCommands(options: SagaStockCommandsOptions):
   const channel = await connection.createChannel();
   await declareQueue(channel, {
     queue: options.queue,
-    bindings: [{ exchange: options.exchange, pattern: 'catalog.*-stock' }],
+    bindings: STOCK_COMMANDS.map((pattern) => ({ exchange: options.exchange, pattern })),
   });
   await consumeWithInbox({
     channel,

@@ -2,7 +2,7 @@
 import type { HttpRoutes } from '@shopstack/kit';
 import type { CatalogDeps } from '../../app/deps.js';
 import { addFavourite, myFavourites, removeFavourite } from '../../app/favourites.js';
-import { FavouritePageView, PageQuery, ProductIdParams } from './schemas.js';
+import { FavouriteAddedView, FavouritePageView, PageQuery, ProductIdParams } from './schemas.js';
 import { pageOf, productView } from './views.js';
 
 export function addFavouriteRoutes(routes: HttpRoutes, deps: CatalogDeps): void {
@@ -30,9 +30,15 @@ export function addFavouriteRoutes(routes: HttpRoutes, deps: CatalogDeps): void 
       tags: ['favourites'],
       auth: true,
       params: ProductIdParams,
-      responses: { 201: { description: 'Added' }, 204: { description: 'Already a favourite' } },
+      responses: {
+        201: { description: 'Added', schema: FavouriteAddedView },
+        204: { description: 'Already a favourite' },
+      },
     },
-    async ({ params, user }) => ((await addFavourite(deps, user, params.productId)) ? { status: 201 } : {}),
+    async ({ params, user }) =>
+      (await addFavourite(deps, user, params.productId))
+        ? { status: 201, body: { productId: params.productId } }
+        : {},
   );
 
   routes.delete(

@@ -141,3 +141,4 @@ export const ReviewView = z.object({
 });
 export const ReviewPageView = pageView(ReviewView);
 export const FavouritePageView = pageView(z.object({ product: ProductView, addedAt: z.string() }));
+export const FavouriteAddedView = z.object({ productId: z.uuid() });
