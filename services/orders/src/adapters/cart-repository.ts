@@ -1,0 +1,59 @@
+// Cart lines per user. Only the product and the quantity are stored; prices are the catalog's.
+import type { Queryable } from '@shopstack/kit';
+
+export interface CartLineRow {
+  productId: string;
+  quantity: number;
+}
+
+export async function readCart(db: Queryable, userId: string): Promise<CartLineRow[]> {
+  const { rows } = await db.query<{ product_id: string; quantity: number }>(
+    'select product_id, quantity from cart_lines where user_id = $1 order by added_at, product_id',
+    [userId],
+  );
+  return rows.map((row) => ({ productId: row.product_id, quantity: row.quantity }));
+}
+
+/** Adds to the line's quantity (creating it); returns the new quantity. */
+export async function addToCart(
+  db: Queryable,
+  userId: string,
+  productId: string,
+  quantity: number,
+): Promise<number> {
+  const { rows } = await db.query<{ quantity: number }>(
+    `insert into cart_lines (user_id, product_id, quantity) values ($1, $2, $3)
+     on conflict (user_id, product_id) do update set quantity = cart_lines.quantity + excluded.quantity
+     returning quantity`,
+    [userId, productId, quantity],
+  );
+  return rows[0]!.quantity;
+}
+
+/** Sets the quantity of an existing line; false when the cart has no such line. */
+export async function setCartQuantity(db: Queryable, userId: string, productId: string, quantity: number) {
+  const result = await db.query(
+    'update cart_lines set quantity = $3 where user_id = $1 and product_id = $2',
+    [userId, productId, quantity],
+  );
+  return result.rowCount === 1;
+}
+
+export async function removeFromCart(db: Queryable, userId: string, productId: string): Promise<boolean> {
+  const result = await db.query('delete from cart_lines where user_id = $1 and product_id = $2', [
+    userId,
+    productId,
+  ]);
+  return result.rowCount === 1;
+}
+
+export async function countCartLines(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ count: string }>('select count(*) from cart_lines where user_id = $1', [
+    userId,
+  ]);
+  return Number(rows[0]?.count ?? 0);
+}
+
+export async function clearCart(db: Queryable, userId: string): Promise<void> {
+  await db.query('delete from cart_lines where user_id = $1', [userId]);
+}

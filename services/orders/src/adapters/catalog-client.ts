@@ -1,0 +1,48 @@
+// Product prices from the catalog over gRPC (deadline, retries of these read-only calls, breaker).
+import { createGrpcClient, type ServiceMetrics } from '@shopstack/kit';
+import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
+
+export interface PricedProduct {
+  productId: string;
+  name: string;
+  unitPriceMinor: string;
+  currency: string;
+  purchasable: boolean;
+  stockAvailable: number;
+}
+
+export interface CatalogPort {
+  /** The products that exist among `ids`; missing ids are left out. */
+  getProducts(ids: readonly string[]): Promise<PricedProduct[]>;
+  close(): void;
+}
+
+export function createCatalogClient(options: {
+  address: string;
+  metrics: ServiceMetrics;
+  deadlineMs: number;
+  breakerResetMs: number;
+}): CatalogPort {
+  const handle = createGrpcClient(CatalogServiceDefinition, {
+    address: options.address,
+    downstream: 'catalog',
+    metrics: options.metrics,
+    deadlineMs: options.deadlineMs,
+    breaker: { resetTimeoutMs: options.breakerResetMs },
+  });
+  return {
+    close: handle.close,
+    async getProducts(ids) {
+      if (ids.length === 0) return [];
+      const { products } = await handle.client.getProducts({ ids: [...ids] });
+      return products.map((product) => ({
+        productId: product.id,
+        name: product.name,
+        unitPriceMinor: product.priceMinor,
+        currency: product.currency,
+        purchasable: product.purchasable,
+        stockAvailable: product.stockAvailable,
+      }));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The orders service's environment.
+import { baseConfigSchema, loadConfig } from '@shopstack/kit';
+import { z } from 'zod';
+
+const millis = z.coerce.number().int().positive();
+
+export const ordersConfigSchema = baseConfigSchema.extend({
+  DATABASE_URL: z.string().startsWith('postgres'),
+  AMQP_URL: z.string().startsWith('amqp'),
+  JWKS_URL: z.url(),
+  JWT_ISSUER: z.string().min(1).default('shopstack-users'),
+  JWT_AUDIENCE: z.string().min(1).default('shopstack'),
+  /** `host:port` of the catalog's and the payments' gRPC servers. */
+  CATALOG_GRPC_ADDRESS: z.string().min(1),
+  PAYMENTS_GRPC_ADDRESS: z.string().min(1),
+  /** Topic exchange of integration events (order.confirmed, ...). */
+  EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+  /** Topic exchange of saga commands and replies. */
+  COMMANDS_EXCHANGE: z.string().min(1).default('shop.commands'),
+  /** Queue the catalog's saga replies arrive on (routing key of the same name). */
+  REPLIES_QUEUE: z.string().min(1).default('orders.saga-replies'),
+  GRPC_DEADLINE_MS: millis.default(2_000),
+  BREAKER_RESET_MS: millis.default(10_000),
+  /** Step timeouts of the checkout saga. */
+  RESERVE_STOCK_TIMEOUT_MS: millis.default(30_000),
+  HOLD_FUNDS_TIMEOUT_MS: millis.default(30_000),
+  COMMIT_STOCK_RESEND_MS: millis.default(30_000),
+  /** How long payments keeps an uncaptured hold; capture follows within seconds normally. */
+  HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
+  SAGA_POLL_MS: millis.default(250),
+});
+
+export type OrdersConfig = z.infer<typeof ordersConfigSchema>;
+
+export function loadOrdersConfig(env: Record<string, string | undefined> = process.env): OrdersConfig {
+  return loadConfig(ordersConfigSchema, env);
+}

@@ -1,0 +1,205 @@
+// The checkout saga against the real catalog, payments, PostgreSQL, FerretDB and RabbitMQ.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createTestQueue, type TestQueue, waitFor } from '@shopstack/kit/testing';
+import { customer, sagaStep } from '../support/orders-api.js';
+import { addProduct, balanceOf, fund, holdsOf, type Shop, startShop, stockOf } from '../support/shop.js';
+
+describe('checkout saga', function () {
+  this.timeout(120_000);
+  let shop: Shop;
+  let events: TestQueue;
+
+  before(async () => {
+    shop = await startShop();
+    events = await createTestQueue(shop.names.events, 'order.#');
+  });
+  after(async () => {
+    await events?.close();
+    await shop?.close();
+  });
+
+  it('confirms a paid order: stock sold, money captured, order.confirmed published', async () => {
+    const mug = await addProduct(shop, { priceMinor: 1250, stock: 10 });
+    const tea = await addProduct(shop, { priceMinor: 399, stock: 5 });
+    const alice = customer(shop, randomUUID());
+    await fund(shop, alice.userId, 10_000n);
+    await alice.addToCart(mug, 2);
+    const cart = await alice.addToCart(tea, 3);
+    assert.deepEqual(cart.totals, [{ currency: 'EUR', totalMinor: '3697' }]);
+
+    const placed = await alice.checkout();
+    assert.equal(placed.status, 'pending');
+    assert.equal(placed.totalMinor, '3697');
+    const order = await alice.settled(placed.orderId);
+
+    assert.equal(order.status, 'confirmed');
+    assert.deepEqual(order.progress, {
+      stockReserved: true,
+      paymentHeld: true,
+      paymentCaptured: true,
+      stockCommitted: true,
+    });
+    assert.deepEqual(await stockOf(shop, mug), { on_hand: 8, reserved: 0 });
+    assert.deepEqual(await stockOf(shop, tea), { on_hand: 2, reserved: 0 });
+    assert.deepEqual(await balanceOf(shop, alice.userId), { balance: 6303n, held: 0n });
+    assert.deepEqual((await alice.call('GET', '/api/orders/cart')).body.lines, [], 'the cart was emptied');
+
+    const confirmed = await waitFor(
+      () =>
+        events.messages.find(
+          (m) =>
+            m.properties.type === 'order.confirmed' &&
+            JSON.parse(m.content.toString()).orderId === placed.orderId,
+        ),
+      { what: 'order.confirmed' },
+    );
+    const payload = JSON.parse(confirmed.content.toString());
+    assert.equal(payload.userId, alice.userId);
+    assert.equal(payload.totalMinor, '3697');
+    assert.equal(payload.currency, 'EUR');
+    assert.deepEqual(
+      payload.lines.map((l: { productId: string; quantity: number; unitPriceMinor: string }) => [
+        l.productId,
+        l.quantity,
+        l.unitPriceMinor,
+      ]),
+      [
+        [mug, 2, '1250'],
+        [tea, 3, '399'],
+      ],
+    );
+    assert.ok(Date.parse(payload.confirmedAt) > 0);
+  });
+
+  it('returns the same order for a repeated checkout key and places no second one', async () => {
+    const pen = await addProduct(shop, { priceMinor: 100, stock: 10 });
+    const bob = customer(shop, randomUUID());
+    await fund(shop, bob.userId, 1_000n);
+    await bob.addToCart(pen, 1);
+    const key = randomUUID();
+    const [first, second] = await Promise.all([bob.checkout(key), bob.checkout(key)]);
+    assert.equal(first.orderId, second.orderId);
+    await bob.settled(first.orderId);
+    const again = await bob.checkout(key);
+    assert.equal(again.orderId, first.orderId);
+    const list = (await bob.call('GET', '/api/orders')).body;
+    assert.equal(list.items.length, 1);
+    assert.deepEqual(await balanceOf(shop, bob.userId), { balance: 900n, held: 0n });
+  });
+
+  it('cancels for insufficient funds and releases the reserved stock', async () => {
+    const lamp = await addProduct(shop, { priceMinor: 5000, stock: 3 });
+    const carol = customer(shop, randomUUID());
+    await fund(shop, carol.userId, 4_999n);
+    await carol.addToCart(lamp, 1);
+    const order = await carol.settled((await carol.checkout()).orderId);
+    assert.equal(order.status, 'cancelled');
+    assert.equal(order.cancelReason, 'insufficient_funds');
+    assert.equal(order.progress.stockReserved, true);
+    await waitFor(async () => (await stockOf(shop, lamp)).reserved === 0, { what: 'stock released' });
+    assert.deepEqual(await stockOf(shop, lamp), { on_hand: 3, reserved: 0 });
+    assert.deepEqual(await balanceOf(shop, carol.userId), { balance: 4_999n, held: 0n });
+    assert.equal(await sagaStep(shop, order.orderId), 'done');
+  });
+
+  it('cancels when out of stock, without ever holding funds', async () => {
+    const rare = await addProduct(shop, { priceMinor: 10, stock: 1 });
+    const dave = customer(shop, randomUUID());
+    await fund(shop, dave.userId, 1_000n);
+    await dave.addToCart(rare, 2);
+    const order = await dave.settled((await dave.checkout()).orderId);
+    assert.equal(order.status, 'cancelled');
+    assert.equal(order.cancelReason, 'out_of_stock');
+    assert.equal(order.progress.paymentHeld, false);
+    assert.deepEqual(await stockOf(shop, rare), { on_hand: 1, reserved: 0 });
+    assert.deepEqual(await balanceOf(shop, dave.userId), { balance: 1_000n, held: 0n });
+    assert.deepEqual(await holdsOf(shop, order.orderId), [], 'no hold was ever placed');
+  });
+
+  it('refunds a confirmed order its customer cancels', async () => {
+    const book = await addProduct(shop, { priceMinor: 2000, stock: 4 });
+    const erin = customer(shop, randomUUID());
+    await fund(shop, erin.userId, 3_000n);
+    await erin.addToCart(book, 1);
+    const confirmed = await erin.settled((await erin.checkout()).orderId);
+    assert.equal(confirmed.status, 'confirmed');
+    assert.deepEqual(await balanceOf(shop, erin.userId), { balance: 1_000n, held: 0n });
+
+    const cancel = await erin.call('POST', `/api/orders/${confirmed.orderId}/cancel`, { key: null });
+    assert.equal(cancel.status, 202);
+    const refunded = await erin.reaches(confirmed.orderId, 'refunded');
+    assert.equal(refunded.status, 'refunded');
+    assert.equal(refunded.refundedMinor, '2000');
+    assert.deepEqual(await balanceOf(shop, erin.userId), { balance: 3_000n, held: 0n });
+  });
+
+  it('applies a reply delivered twice only once', async () => {
+    const cup = await addProduct(shop, { priceMinor: 300, stock: 5 });
+    const fay = customer(shop, randomUUID());
+    await fund(shop, fay.userId, 1_000n);
+    await fay.addToCart(cup, 1);
+    const order = await fay.settled((await fay.checkout()).orderId);
+    assert.equal(order.status, 'confirmed');
+    const before = await eventCount(shop, order.orderId);
+
+    // The catalog's reserve reply, published again with its original message id (a relay crash
+    // between confirm and mark does exactly this).
+    const { rows } = await shop.catalog.deps.pool.query<{
+      message_id: string;
+      payload: unknown;
+      routing_key: string;
+      message_type: string;
+    }>(
+      `select message_id, payload, routing_key, message_type from kit_outbox where payload->>'orderId' = $1 and payload->>'command' = 'reserve-stock'`,
+      [order.orderId],
+    );
+    assert.equal(rows.length, 1);
+    const reply = rows[0]!;
+    const { connectRabbit } = await import('@shopstack/kit');
+    const connection = await connectRabbit(process.env.AMQP_URL!, 'test-duplicate');
+    const channel = await connection.createConfirmChannel();
+    channel.publish(shop.names.commands, reply.routing_key, Buffer.from(JSON.stringify(reply.payload)), {
+      messageId: reply.message_id,
+      type: reply.message_type,
+      persistent: true,
+    });
+    await channel.waitForConfirms();
+    await connection.close();
+
+    await waitFor(
+      async () => {
+        const { rows: seen } = await shop.orders.deps.pool.query(
+          `select 1 from kit_inbox where message_id = $1`,
+          [reply.message_id],
+        );
+        return seen.length === 1;
+      },
+      { what: 'reply handled' },
+    );
+    // The queue is drained once the duplicate was acked; then nothing may have changed.
+    await waitFor(async () => (await queueDepth(shop)) === 0, { what: 'replies queue drained' });
+    assert.equal(await eventCount(shop, order.orderId), before);
+    assert.deepEqual(await stockOf(shop, cup), { on_hand: 4, reserved: 0 });
+  });
+});
+
+async function eventCount(shop: Shop, orderId: string): Promise<number> {
+  const { rows } = await shop.orders.deps.pool.query<{ count: string }>(
+    'select count(*) from order_events where stream_id = $1',
+    [orderId],
+  );
+  return Number(rows[0]!.count);
+}
+
+async function queueDepth(shop: Shop): Promise<number> {
+  const { connectRabbit } = await import('@shopstack/kit');
+  const connection = await connectRabbit(process.env.AMQP_URL!, 'test-depth');
+  try {
+    const channel = await connection.createChannel();
+    const { messageCount } = await channel.checkQueue(shop.names.replies);
+    return messageCount;
+  } finally {
+    await connection.close();
+  }
+}

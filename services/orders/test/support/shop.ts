@@ -1,0 +1,225 @@
+// A small shop for the orders suites, all real: the catalog service and its saga consumer on their own
+// PostgreSQL database, the payments service on its own FerretDB database, and the orders service on
+// its own database, talking over RabbitMQ exchanges and queues named for this suite only.
+import { randomUUID } from 'node:crypto';
+import { type CatalogService, catalogConfigSchema, startCatalogService } from '@shopstack/catalog';
+import { loadConfig, OutboxRelay } from '@shopstack/kit';
+import {
+  createTestDatabase,
+  deleteExchange,
+  randomSuffix,
+  requireEnv,
+  type TestDatabase,
+} from '@shopstack/kit/testing';
+import { loadPaymentsConfig, type PaymentsService, startPaymentsService } from '@shopstack/payments';
+import { startSagaStockCommands } from '../../../catalog/src/adapters/saga-stock-commands.js';
+import { loadOrdersConfig } from '../../src/config.js';
+import { type OrdersService, startOrdersService } from '../../src/service.js';
+import { startTestIssuer, type TestIssuer } from './issuer.js';
+
+export interface Shop {
+  suffix: string;
+  issuer: TestIssuer;
+  catalog: CatalogService;
+  catalogDb: TestDatabase;
+  stockConsumer: { close(): Promise<void> } | undefined;
+  payments: PaymentsService;
+  ordersDb: TestDatabase;
+  orders: OrdersService;
+  ordersEnv: Record<string, string>;
+  names: { events: string; commands: string; replies: string; stockQueue: string };
+  /** Starts the catalog's saga consumer (again, after stopStockConsumer). */
+  startStockConsumer(): Promise<void>;
+  stopStockConsumer(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startShop(ordersOverrides: Record<string, string> = {}): Promise<Shop> {
+  const suffix = randomSuffix();
+  const amqpUrl = requireEnv('AMQP_URL');
+  const names = {
+    events: `shop.events.${suffix}`,
+    commands: `shop.commands.${suffix}`,
+    replies: `orders.saga-replies.${suffix}`,
+    stockQueue: `catalog.saga-commands.${suffix}`,
+  };
+  const issuer = await startTestIssuer();
+  const common = {
+    HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    GRPC_PORT: '0',
+    LOG_LEVEL: 'error',
+    JWKS_URL: issuer.jwksUrl,
+  };
+
+  const catalogDb = await createTestDatabase('orders_catalog');
+  const catalog = await startCatalogService(
+    loadConfig(catalogConfigSchema, {
+      ...common,
+      DATABASE_URL: catalogDb.url,
+      AMQP_URL: amqpUrl,
+      EVENTS_EXCHANGE: names.events,
+      ORDER_EVENTS_QUEUE: `catalog.order-events.${suffix}`,
+    }),
+  );
+  // The catalog's side of the saga: its command consumer and the relay that sends its replies.
+  const catalogRelay = new OutboxRelay({
+    pool: catalog.deps.pool,
+    amqpUrl,
+    logger: catalog.deps.logger,
+    pollIntervalMs: 200,
+  });
+  catalogRelay.start();
+
+  const payments = await startPaymentsService(
+    loadPaymentsConfig({
+      ...common,
+      MONGO_URL: requireEnv('MONGO_URL'),
+      MONGO_DB: `orders_payments_${suffix}`,
+      SANDBOX_WEBHOOK_SECRET: 'sandbox-test-secret-0123456789',
+      SANDBOX_DELAY_MS: '20',
+      RECOVERY_INTERVAL_MS: '500',
+      RECOVERY_GRACE_MS: '2000',
+      RECONCILE_INTERVAL_MS: '600000',
+    }),
+  );
+
+  const ordersDb = await createTestDatabase('orders_saga');
+  const ordersEnv = {
+    ...common,
+    DATABASE_URL: ordersDb.url,
+    AMQP_URL: amqpUrl,
+    CATALOG_GRPC_ADDRESS: catalog.grpcAddress!,
+    PAYMENTS_GRPC_ADDRESS: payments.grpcAddress!,
+    EVENTS_EXCHANGE: names.events,
+    COMMANDS_EXCHANGE: names.commands,
+    REPLIES_QUEUE: names.replies,
+    SAGA_POLL_MS: '100',
+    ...ordersOverrides,
+  };
+  const orders = await startOrdersService(loadOrdersConfig(ordersEnv));
+
+  const shop: Shop = {
+    suffix,
+    issuer,
+    catalog,
+    catalogDb,
+    stockConsumer: undefined,
+    payments,
+    ordersDb,
+    orders,
+    ordersEnv,
+    names,
+    async startStockConsumer() {
+      shop.stockConsumer = await startSagaStockCommands({
+        amqpUrl,
+        exchange: names.commands,
+        queue: names.stockQueue,
+        pool: catalog.deps.pool,
+        logger: catalog.deps.logger,
+      });
+    },
+    async stopStockConsumer() {
+      await shop.stockConsumer?.close();
+      shop.stockConsumer = undefined;
+    },
+    async close() {
+      await shop.orders.close();
+      await shop.stopStockConsumer();
+      await catalogRelay.stop();
+      await catalog.close();
+      await payments.close();
+      await issuer.close();
+      await deleteQueues(amqpUrl, [
+        names.replies,
+        `${names.replies}.dead`,
+        names.stockQueue,
+        `${names.stockQueue}.dead`,
+        `catalog.order-events.${suffix}`,
+        `catalog.order-events.${suffix}.dead`,
+      ]);
+      await deleteExchange(names.events).catch(() => {});
+      await deleteExchange(names.commands).catch(() => {});
+      await ordersDb.drop();
+      await catalogDb.drop();
+      await dropMongo(`orders_payments_${suffix}`);
+    },
+  };
+  await shop.startStockConsumer();
+  return shop;
+}
+
+async function deleteQueues(amqpUrl: string, queues: string[]) {
+  const { connectRabbit } = await import('@shopstack/kit');
+  const connection = await connectRabbit(amqpUrl, 'test-cleanup');
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue).catch(() => {});
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
+
+async function dropMongo(name: string) {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(requireEnv('MONGO_URL'));
+  try {
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+/** A product straight into the catalog's table, with stock on hand. */
+export async function addProduct(
+  shop: Shop,
+  input: { priceMinor: number; currency?: string; stock: number; name?: string },
+) {
+  const id = randomUUID();
+  await shop.catalog.deps.pool.query(
+    `insert into products (id, owner_id, name, price_minor, currency, stock_on_hand) values ($1, 'seller', $2, $3, $4, $5)`,
+    [id, input.name ?? `product ${id.slice(0, 8)}`, input.priceMinor, input.currency ?? 'EUR', input.stock],
+  );
+  return id;
+}
+
+export async function stockOf(shop: Shop, productId: string) {
+  const { rows } = await shop.catalog.deps.pool.query<{ on_hand: number; reserved: number }>(
+    'select stock_on_hand as on_hand, stock_reserved as reserved from products where id = $1',
+    [productId],
+  );
+  return rows[0]!;
+}
+
+/** Puts money on a user's account the way production does: a top-up the provider confirms. */
+export async function fund(shop: Shop, userId: string, amount: bigint, currency = 'EUR') {
+  const app = shop.payments.app;
+  const payment = await app.providerPayments.topUp({
+    userId,
+    idempotencyKey: randomUUID(),
+    currency,
+    amount,
+    token: 'tok_ok',
+  });
+  await app.providerPayments.onProviderEvent({ paymentId: payment._id, outcome: 'succeeded' });
+}
+
+export async function balanceOf(shop: Shop, userId: string, currency = 'EUR') {
+  const view = await shop.payments.app.accounts.balanceByCurrency(userId, currency);
+  return { balance: view?.balance ?? 0n, held: view?.held ?? 0n };
+}
+
+/** The holds payments recorded for an order, read from its database. */
+export async function holdsOf(shop: Shop, orderId: string): Promise<{ status: string }[]> {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(requireEnv('MONGO_URL'));
+  try {
+    return await client
+      .db(`orders_payments_${shop.suffix}`)
+      .collection<{ status: string }>('holds')
+      .find({ orderId })
+      .toArray();
+  } finally {
+    await client.close();
+  }
+}
