@@ -51,6 +51,7 @@ export async function startCatalogService(config: CatalogConfig, logger?: Logger
     queue: config.ORDER_EVENTS_QUEUE,
     pool,
     logger: log,
+    connectionName: `catalog ${config.ORDER_EVENTS_QUEUE}`,
   });
 
   const verifier = createJwtVerifier({

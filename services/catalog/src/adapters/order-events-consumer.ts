@@ -1,6 +1,8 @@
 // Consumes `order.confirmed` from the integration-events exchange into the catalog's purchases,
 // through the kit's inbox: the purchase and the "handled" mark commit together, so redelivery is a
 // no-op. A malformed event fails twice and lands in `<queue>.dead` for a human to look at.
+// When the broker connection drops, the consumer reconnects with backoff; unacknowledged messages
+// return to the queue meanwhile, so nothing is lost.
 import {
   type ChannelModel,
   connectRabbit,
@@ -12,6 +14,7 @@ import {
 import { recordOrderConfirmed } from '../app/purchases.js';
 
 export const ORDER_CONFIRMED = 'order.confirmed';
+const MAX_BACKOFF_MS = 30_000;
 
 export interface OrderEventsConsumerOptions {
   amqpUrl: string;
@@ -19,6 +22,9 @@ export interface OrderEventsConsumerOptions {
   queue: string;
   pool: Pool;
   logger: Logger;
+  /** Shown by the broker (`rabbitmqctl list_connections client_properties`). */
+  connectionName?: string;
+  firstRetryMs?: number;
 }
 
 export interface OrderEventsConsumer {
@@ -26,37 +32,69 @@ export interface OrderEventsConsumer {
   close(): Promise<void>;
 }
 
+/** Resolves once the first connection consumes; a broker that is down at start fails the start. */
 export async function startOrderEventsConsumer(
   options: OrderEventsConsumerOptions,
 ): Promise<OrderEventsConsumer> {
-  const connection: ChannelModel = await connectRabbit(options.amqpUrl, 'catalog-order-events');
-  let connected = true;
+  const { logger } = options;
+  let connection: ChannelModel | undefined;
   let closing = false;
-  connection.on('close', () => {
-    connected = false;
-    if (!closing) options.logger.error('order events connection lost');
-  });
-  const channel = await connection.createChannel();
-  await declareQueue(channel, {
-    queue: options.queue,
-    bindings: [{ exchange: options.exchange, pattern: ORDER_CONFIRMED }],
-  });
-  await consumeWithInbox({
-    channel,
-    queue: options.queue,
-    pool: options.pool,
-    consumer: 'catalog.purchases',
-    logger: options.logger,
-    handle: async (client, message) => {
-      const event = await recordOrderConfirmed(client, message.payload);
-      options.logger.debug({ orderId: event.orderId }, 'purchases recorded');
-    },
-  });
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  async function connect(): Promise<void> {
+    const opened = await connectRabbit(options.amqpUrl, options.connectionName ?? 'catalog-order-events');
+    try {
+      const channel = await opened.createChannel();
+      // A channel closed by the broker (not the connection) would stop consuming silently: start over.
+      channel.on('close', () => void opened.close().catch(() => {}));
+      channel.on('error', () => {});
+      await declareQueue(channel, {
+        queue: options.queue,
+        bindings: [{ exchange: options.exchange, pattern: ORDER_CONFIRMED }],
+      });
+      await consumeWithInbox({
+        channel,
+        queue: options.queue,
+        pool: options.pool,
+        consumer: 'catalog.purchases',
+        logger,
+        handle: async (client, message) => {
+          const event = await recordOrderConfirmed(client, message.payload);
+          logger.debug({ orderId: event.orderId }, 'purchases recorded');
+        },
+      });
+    } catch (error) {
+      await opened.close().catch(() => {});
+      throw error;
+    }
+    opened.on('close', () => {
+      connection = undefined;
+      if (closing) return;
+      logger.warn('order events connection lost; reconnecting');
+      scheduleReconnect(options.firstRetryMs ?? 500);
+    });
+    connection = opened;
+  }
+
+  function scheduleReconnect(delayMs: number) {
+    retryTimer = setTimeout(() => {
+      if (closing) return;
+      connect()
+        .then(() => logger.info('order events consumer reconnected'))
+        .catch((error) => {
+          logger.warn({ err: error, retryInMs: delayMs * 2 }, 'order events reconnect failed');
+          scheduleReconnect(Math.min(delayMs * 2, MAX_BACKOFF_MS));
+        });
+    }, delayMs);
+  }
+
+  await connect();
   return {
-    isConnected: () => connected,
+    isConnected: () => connection !== undefined,
     async close() {
       closing = true;
-      await connection.close().catch(() => {});
+      clearTimeout(retryTimer);
+      await connection?.close().catch(() => {});
     },
   };
 }
