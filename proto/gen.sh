@@ -11,7 +11,7 @@ scratch=$(mktemp -d "$PWD/.gen.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 chmod 755 "$scratch"
 "$BIN/buf" lint
-"$BIN/buf" generate -o "$scratch"
+"$BIN/buf" generate -o "$scratch" --exclude-path grpc
 "$BIN/buf" build -o "$scratch/descriptor-set.binpb"
 rm -rf ".gen.old.$$"
 [ -d gen ] && mv gen ".gen.old.$$"

@@ -23,7 +23,12 @@ export {
 } from './db/pool.js';
 export { AppError, type AppErrorOptions, type ErrorKind, type FieldIssue, isAppError } from './errors.js';
 export { type Breaker, type BreakerOptions, createBreaker } from './grpc/breaker.js';
-export { createGrpcClient, type GrpcClientHandle, type GrpcClientOptions } from './grpc/client.js';
+export {
+  createGrpcClient,
+  type GrpcClient,
+  type GrpcClientHandle,
+  type GrpcClientOptions,
+} from './grpc/client.js';
 export {
   createGrpcServer,
   type GrpcServer,

@@ -7,6 +7,8 @@ import { createJwtVerifier } from '@shopstack/kit';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { type Harness, startHarness } from './support/harness.js';
 
+type SigningKey = Parameters<SignJWT['sign']>[0];
+
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('users: access tokens and JWKS', () => {
@@ -14,7 +16,7 @@ describe('users: access tokens and JWKS', () => {
   let user: { id: string; email: string; password: string };
   let sessionId: string;
   let realKid: string;
-  let realKey: CryptoKey | Uint8Array;
+  let realKey: SigningKey;
   let publicJwk: JWK;
 
   before(async () => {
@@ -37,7 +39,7 @@ describe('users: access tokens and JWKS', () => {
   const claims = () => ({ role: 'customer', sid: sessionId });
   const signed = (
     build: (jwt: SignJWT) => SignJWT = (jwt) => jwt,
-    key: CryptoKey | Uint8Array = realKey,
+    key: SigningKey = realKey,
     header: Record<string, unknown> = { alg: 'EdDSA', kid: realKid },
   ) =>
     build(

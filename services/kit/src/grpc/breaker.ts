@@ -29,7 +29,8 @@ export function createBreaker(
     resetTimeout: options.resetTimeoutMs ?? 10_000,
     volumeThreshold: options.volumeThreshold ?? 10,
     rollingCountTimeout: options.rollingCountTimeoutMs ?? 10_000,
-    errorFilter: (error: unknown) => !(error instanceof ClientError && !failureStatuses.has(error.code)),
+    // true = "not the downstream's fault": the error is passed on without counting as a failure.
+    errorFilter: (error: unknown) => error instanceof ClientError && !failureStatuses.has(error.code),
   });
   const gauge = metrics.breakerState;
   gauge.set({ downstream }, 0);

@@ -12,8 +12,8 @@ import {
   Metadata,
   Status,
 } from 'nice-grpc';
-import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
-import { retryMiddleware } from 'nice-grpc-client-middleware-retry';
+import { type DeadlineOptions, deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
+import { type RetryOptions, retryMiddleware } from 'nice-grpc-client-middleware-retry';
 import type { ServiceMetrics } from '../metrics.js';
 import { injectTraceContext } from '../tracing.js';
 import { type Breaker, type BreakerOptions, createBreaker } from './breaker.js';
@@ -32,8 +32,11 @@ export interface GrpcClientOptions {
   breaker?: BreakerOptions;
 }
 
+/** A client whose calls also accept `deadline` and retry options per call. */
+export type GrpcClient<D extends CompatServiceDefinition> = Client<D, DeadlineOptions & RetryOptions>;
+
 export interface GrpcClientHandle<D extends CompatServiceDefinition> {
-  client: Client<D>;
+  client: GrpcClient<D>;
   breaker: Breaker;
   close(): void;
 }
@@ -45,21 +48,24 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
   const channel = createChannel(options.address);
   const breaker = createBreaker(options.downstream, options.metrics, options.breaker);
   const deadlineMs = options.deadlineMs ?? 2_000;
+  // nice-grpc wraps each middleware around the ones added before it, so read this bottom-up:
+  // metrics → breaker → default deadline → deadline (covering all attempts) → retries → the wire.
   const client = createClientFactory()
-    .use(observe(options))
-    .use(guardWith(breaker))
-    .use(defaultDeadline(deadlineMs))
     .use(retryMiddleware)
     .use(deadlineMiddleware)
+    .use(defaultDeadline(deadlineMs))
+    .use(guardWith(breaker))
+    .use(observe(options))
     .create(definition, channel, {
       '*': {
-        retryMaxAttempts: options.maxAttempts ?? 3,
+        // The retry middleware counts retries after the first attempt.
+        retryMaxAttempts: (options.maxAttempts ?? 3) - 1,
         retryBaseDelayMs: options.retryBaseDelayMs ?? 50,
         retryMaxDelayMs: 1_000,
         retryableStatuses: [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.RESOURCE_EXHAUSTED],
       },
     } as never);
-  return { client, breaker, close: () => channel.close() };
+  return { client: client as unknown as GrpcClient<D>, breaker, close: () => channel.close() };
 }
 
 function observe({ downstream, metrics }: GrpcClientOptions) {

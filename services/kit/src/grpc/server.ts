@@ -113,7 +113,9 @@ function mapErrors(logger: Logger) {
     } catch (error) {
       if (error instanceof ServerError) throw error;
       if (isAppError(error)) throw new ServerError(grpcStatusOf[error.kind], error.detail);
+      // The caller gave up (deadline, cancel): nothing went wrong here worth an error log.
       if ((error as Error)?.name === 'AbortError') throw error;
+      if (context.signal.aborted) throw new ServerError(Status.CANCELLED, 'cancelled by the caller');
       logger.error({ err: error, method: call.method.path }, 'unhandled gRPC error');
       throw new ServerError(Status.INTERNAL, 'internal error');
     }
