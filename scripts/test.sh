@@ -9,6 +9,11 @@ started=$SECONDS
 ensure_node_modules
 bash scripts/infra.sh up postgres rabbitmq redis ferretdb prometheus envoy kube tools
 generate_code
+# An operator left running by `npm start` would act on the namespaces the operator tests create.
+if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>/dev/null; then
+  echo "[test] stopping the operator started by npm start (the operator tests run their own)" >&2
+  kill "$(cat .infra/run/operator.pid)" && rm -f .infra/run/operator.pid
+fi
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.check.json
 echo "[test] set-up took $((SECONDS - started))s; running mocha" >&2
