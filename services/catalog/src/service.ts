@@ -25,6 +25,7 @@ import { addFavouriteRoutes } from './api/http/favourite-routes.js';
 import { addProductRoutes } from './api/http/product-routes.js';
 import { addReviewRoutes } from './api/http/review-routes.js';
 import type { CatalogDeps } from './app/deps.js';
+import { createCatalogMetrics } from './app/metrics.js';
 import type { CatalogConfig } from './config.js';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -43,7 +44,7 @@ export async function startCatalogService(config: CatalogConfig, logger?: Logger
   await runMigrations({ databaseUrl: config.DATABASE_URL, dir: migrationsDir, logger: log });
   const pool = createPgPool(config.DATABASE_URL, { name: 'catalog', max: config.PG_POOL_SIZE });
   const metrics = createMetrics('catalog');
-  const deps: CatalogDeps = { pool, logger: log };
+  const deps: CatalogDeps = { pool, logger: log, metrics: createCatalogMetrics(metrics) };
 
   const orderEvents = await startOrderEventsConsumer({
     amqpUrl: config.AMQP_URL,
@@ -51,6 +52,7 @@ export async function startCatalogService(config: CatalogConfig, logger?: Logger
     queue: config.ORDER_EVENTS_QUEUE,
     pool,
     logger: log,
+    metrics: deps.metrics,
     connectionName: `catalog ${config.ORDER_EVENTS_QUEUE}`,
   });
 

@@ -11,6 +11,7 @@ import {
   type Logger,
   type Pool,
 } from '@shopstack/kit';
+import type { CatalogMetrics } from '../app/metrics.js';
 import { recordOrderConfirmed } from '../app/purchases.js';
 
 export const ORDER_CONFIRMED = 'order.confirmed';
@@ -22,6 +23,7 @@ export interface OrderEventsConsumerOptions {
   queue: string;
   pool: Pool;
   logger: Logger;
+  metrics: CatalogMetrics;
   /** Shown by the broker (`rabbitmqctl list_connections client_properties`). */
   connectionName?: string;
   firstRetryMs?: number;
@@ -61,6 +63,7 @@ export async function startOrderEventsConsumer(
         handle: async (client, message) => {
           const event = await recordOrderConfirmed(client, message.payload);
           logger.debug({ orderId: event.orderId }, 'purchases recorded');
+          options.metrics.purchasesRecorded(event.lines.length);
         },
       });
     } catch (error) {

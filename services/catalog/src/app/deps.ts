@@ -1,7 +1,9 @@
 // What the use cases need, passed explicitly.
 import type { Logger, Pool } from '@shopstack/kit';
+import type { CatalogMetrics } from './metrics.js';
 
 export interface CatalogDeps {
   pool: Pool;
   logger: Logger;
+  metrics: CatalogMetrics;
 }

@@ -22,6 +22,7 @@ import {
   validateOrderId,
 } from '../domain/stock.js';
 import type { CatalogDeps } from './deps.js';
+import type { StockOperation } from './metrics.js';
 
 export async function reserveStockIn(
   client: PoolClient,
@@ -84,16 +85,35 @@ export async function commitStockIn(client: PoolClient, orderId: string): Promis
   return (await findReservation(client, orderId))!;
 }
 
+/** Counted after the transaction committed, so a rolled-back call is never counted. */
+async function counted(deps: CatalogDeps, operation: StockOperation, work: Promise<Reservation>) {
+  const reservation = await work;
+  deps.metrics.stockCall(operation, reservation.status);
+  return reservation;
+}
+
 export function reserveStock(deps: CatalogDeps, orderId: string, lines: readonly StockLine[]) {
-  return withTransaction(deps.pool, (client) => reserveStockIn(client, orderId, lines));
+  return counted(
+    deps,
+    'reserve',
+    withTransaction(deps.pool, (client) => reserveStockIn(client, orderId, lines)),
+  );
 }
 
 export function releaseStock(deps: CatalogDeps, orderId: string) {
-  return withTransaction(deps.pool, (client) => releaseStockIn(client, orderId));
+  return counted(
+    deps,
+    'release',
+    withTransaction(deps.pool, (client) => releaseStockIn(client, orderId)),
+  );
 }
 
 export function commitStock(deps: CatalogDeps, orderId: string) {
-  return withTransaction(deps.pool, (client) => commitStockIn(client, orderId));
+  return counted(
+    deps,
+    'commit',
+    withTransaction(deps.pool, (client) => commitStockIn(client, orderId)),
+  );
 }
 
 export async function getReservation(deps: CatalogDeps, orderId: string): Promise<Reservation> {

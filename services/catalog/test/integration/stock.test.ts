@@ -59,6 +59,15 @@ describe('catalog stock over gRPC', function () {
     assert.equal(rows[0]?.held, 10, 'reserved lines add up to the product’s reserved units');
     const answered = await catalog.grpc.getProduct({ id: product.id });
     assert.equal(answered.product?.stockAvailable, 0);
+    const metrics = await (await fetch(`${catalog.service.httpUrl}/metrics`)).text();
+    assert.match(
+      metrics,
+      /catalog_stock_calls_total\{[^}]*operation="reserve",outcome="reserved"[^}]*\} 10\n/,
+    );
+    assert.match(
+      metrics,
+      /catalog_stock_calls_total\{[^}]*operation="reserve",outcome="rejected"[^}]*\} 40\n/,
+    );
 
     // Committing the winners sells the units: nothing on hand, nothing reserved, never negative.
     const winners = orders.filter((_, i) => statuses[i] === ReservationStatus.RESERVATION_STATUS_RESERVED);
