@@ -51,7 +51,9 @@ export function injectTraceContext(carrier: Record<string, string> = {}, from: C
 /** Reads a trace context from a header map; returns the context to run the work in. */
 export function extractTraceContext(carrier: Record<string, unknown>): Context {
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(carrier)) {
+  for (const [key, raw] of Object.entries(carrier)) {
+    // gRPC metadata holds lists of values; the first one is the header's value.
+    const value = Array.isArray(raw) ? raw[0] : raw;
     if (typeof value === 'string') headers[key.toLowerCase()] = value;
     else if (Buffer.isBuffer(value)) headers[key.toLowerCase()] = value.toString();
   }
