@@ -169,10 +169,9 @@ describe('checkout saga', function () {
 
     await waitFor(
       async () => {
-        const { rows: seen } = await shop.orders.deps.pool.query(
-          `select 1 from kit_inbox where message_id = $1`,
-          [reply.message_id],
-        );
+        const { rows: seen } = await shop.ordersPool.query(`select 1 from kit_inbox where message_id = $1`, [
+          reply.message_id,
+        ]);
         return seen.length === 1;
       },
       { what: 'reply handled' },
@@ -185,7 +184,7 @@ describe('checkout saga', function () {
 });
 
 async function eventCount(shop: Shop, orderId: string): Promise<number> {
-  const { rows } = await shop.orders.deps.pool.query<{ count: string }>(
+  const { rows } = await shop.ordersPool.query<{ count: string }>(
     'select count(*) from order_events where stream_id = $1',
     [orderId],
   );

@@ -3,8 +3,8 @@ import { waitFor } from '@shopstack/kit/testing';
 import { httpClient } from './http.js';
 import type { Shop } from './shop.js';
 
-export function customer(shop: Shop, userId: string) {
-  const call = httpClient(shop.orders.httpUrl);
+export function customer(shop: Shop, userId: string, baseUrl = () => shop.orders!.httpUrl) {
+  const call = (...args: Parameters<ReturnType<typeof httpClient>>) => httpClient(baseUrl())(...args);
   let token: string | undefined;
   const auth = async () => {
     token ??= await shop.issuer.token(userId);
@@ -12,7 +12,7 @@ export function customer(shop: Shop, userId: string) {
   };
   return {
     userId,
-    call: async (method: string, path: string, options: Parameters<typeof call>[2] = {}) =>
+    call: async (method: string, path: string, options: Parameters<ReturnType<typeof httpClient>>[2] = {}) =>
       call(method, path, { token: await auth(), ...options }),
     async addToCart(productId: string, quantity: number) {
       const response = await call('POST', '/api/orders/cart/lines', {
@@ -65,7 +65,7 @@ export function customer(shop: Shop, userId: string) {
 
 /** The saga row of an order, to see that compensation finished. */
 export async function sagaStep(shop: Shop, orderId: string): Promise<string | undefined> {
-  const { rows } = await shop.orders.deps.pool.query<{ step: string }>(
+  const { rows } = await shop.ordersPool.query<{ step: string }>(
     'select step from checkout_sagas where order_id = $1',
     [orderId],
   );

@@ -3,7 +3,7 @@
 // its own database, talking over RabbitMQ exchanges and queues named for this suite only.
 import { randomUUID } from 'node:crypto';
 import { type CatalogService, catalogConfigSchema, startCatalogService } from '@shopstack/catalog';
-import { loadConfig, OutboxRelay } from '@shopstack/kit';
+import { createPgPool, loadConfig, OutboxRelay, type Pool } from '@shopstack/kit';
 import {
   createTestDatabase,
   deleteExchange,
@@ -25,7 +25,10 @@ export interface Shop {
   stockConsumer: { close(): Promise<void> } | undefined;
   payments: PaymentsService;
   ordersDb: TestDatabase;
-  orders: OrdersService;
+  /** Undefined when the suite runs orders itself. */
+  orders: OrdersService | undefined;
+  /** A pool on the orders database, for looking at what the service stored. */
+  ordersPool: Pool;
   ordersEnv: Record<string, string>;
   names: { events: string; commands: string; replies: string; stockQueue: string };
   /** Starts the catalog's saga consumer (again, after stopStockConsumer). */
@@ -34,7 +37,11 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-export async function startShop(ordersOverrides: Record<string, string> = {}): Promise<Shop> {
+/** `inProcessOrders: false` leaves orders to the test (e.g. as a process it kills); the env is ready. */
+export async function startShop(
+  ordersOverrides: Record<string, string> = {},
+  options: { inProcessOrders?: boolean } = {},
+): Promise<Shop> {
   const suffix = randomSuffix();
   const amqpUrl = requireEnv('AMQP_URL');
   const names = {
@@ -97,7 +104,9 @@ export async function startShop(ordersOverrides: Record<string, string> = {}): P
     SAGA_POLL_MS: '100',
     ...ordersOverrides,
   };
-  const orders = await startOrdersService(loadOrdersConfig(ordersEnv));
+  const orders =
+    options.inProcessOrders === false ? undefined : await startOrdersService(loadOrdersConfig(ordersEnv));
+  const ordersPool = createPgPool(ordersDb.url, { max: 2 });
 
   const shop: Shop = {
     suffix,
@@ -108,6 +117,7 @@ export async function startShop(ordersOverrides: Record<string, string> = {}): P
     payments,
     ordersDb,
     orders,
+    ordersPool,
     ordersEnv,
     names,
     async startStockConsumer() {
@@ -124,7 +134,8 @@ export async function startShop(ordersOverrides: Record<string, string> = {}): P
       shop.stockConsumer = undefined;
     },
     async close() {
-      await shop.orders.close();
+      await shop.orders?.close();
+      await ordersPool.end();
       await shop.stopStockConsumer();
       await catalogRelay.stop();
       await catalog.close();
