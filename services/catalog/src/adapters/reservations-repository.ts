@@ -59,35 +59,43 @@ export async function lockStockRows(db: Queryable, productIds: readonly string[]
   }));
 }
 
+/** Inserts the reservation and its lines in one statement; answers the time it was recorded. */
 export async function insertReservation(
   db: Queryable,
   orderId: string,
   status: ReservationStatus,
   lines: readonly StockLine[],
   shortages: readonly Shortage[] = [],
-): Promise<void> {
-  await db.query('insert into stock_reservations (order_id, status, shortages) values ($1, $2, $3)', [
-    orderId,
-    status,
-    JSON.stringify(shortages),
-  ]);
-  if (lines.length === 0) return;
-  await db.query(
-    `insert into stock_reservation_lines (order_id, product_id, quantity)
-     select $1, product_id, quantity from unnest($2::uuid[], $3::int[]) as l(product_id, quantity)`,
-    [orderId, lines.map((line) => line.productId), lines.map((line) => line.quantity)],
+): Promise<Date> {
+  const { rows } = await db.query<{ updated_at: Date }>(
+    `with reservation as (
+       insert into stock_reservations (order_id, status, shortages) values ($1, $2, $3) returning updated_at
+     ), inserted_lines as (
+       insert into stock_reservation_lines (order_id, product_id, quantity)
+       select $1, product_id, quantity from unnest($4::uuid[], $5::int[]) as l(product_id, quantity)
+     )
+     select updated_at from reservation`,
+    [
+      orderId,
+      status,
+      JSON.stringify(shortages),
+      lines.map((line) => line.productId),
+      lines.map((line) => line.quantity),
+    ],
   );
+  return rows[0]!.updated_at;
 }
 
 export async function setReservationStatus(
   db: Queryable,
   orderId: string,
   status: ReservationStatus,
-): Promise<void> {
-  await db.query('update stock_reservations set status = $2, updated_at = now() where order_id = $1', [
-    orderId,
-    status,
-  ]);
+): Promise<Date> {
+  const { rows } = await db.query<{ updated_at: Date }>(
+    'update stock_reservations set status = $2, updated_at = now() where order_id = $1 returning updated_at',
+    [orderId, status],
+  );
+  return rows[0]!.updated_at;
 }
 
 /**

@@ -42,11 +42,11 @@ export async function reserveStockIn(
   const decision = decideReservation(lines, rows);
   if (decision.kind === 'reserve') {
     await applyStockMovement(client, 'reserve', lines);
-    await insertReservation(client, orderId, 'reserved', lines);
-  } else {
-    await insertReservation(client, orderId, 'rejected', lines, decision.shortages);
+    const updatedAt = await insertReservation(client, orderId, 'reserved', lines);
+    return { orderId, status: 'reserved', lines, shortages: [], updatedAt };
   }
-  return (await findReservation(client, orderId))!;
+  const updatedAt = await insertReservation(client, orderId, 'rejected', lines, decision.shortages);
+  return { orderId, status: 'rejected', lines, shortages: decision.shortages, updatedAt };
 }
 
 export async function releaseStockIn(client: PoolClient, orderId: string): Promise<Reservation> {
@@ -55,16 +55,10 @@ export async function releaseStockIn(client: PoolClient, orderId: string): Promi
   const existing = await findReservation(client, orderId);
   if (!existing) {
     // Compensation arrived before the reservation: remember it, so a late reserve takes nothing.
-    await insertReservation(client, orderId, 'released', []);
-  } else if (movesStock(existing.status)) {
-    await lockStockRows(
-      client,
-      existing.lines.map((line) => line.productId),
-    );
-    await applyStockMovement(client, 'release', existing.lines);
-    await setReservationStatus(client, orderId, 'released');
+    const updatedAt = await insertReservation(client, orderId, 'released', []);
+    return { orderId, status: 'released', lines: [], shortages: [], updatedAt };
   }
-  return (await findReservation(client, orderId))!;
+  return movesStock(existing.status) ? finish(client, existing, 'release') : existing;
 }
 
 export async function commitStockIn(client: PoolClient, orderId: string): Promise<Reservation> {
@@ -74,15 +68,23 @@ export async function commitStockIn(client: PoolClient, orderId: string): Promis
   if (!existing) {
     throw new AppError('not_found', 'reservation-not-found', `no stock reservation for order ${orderId}`);
   }
-  if (movesStock(existing.status)) {
-    await lockStockRows(
-      client,
-      existing.lines.map((line) => line.productId),
-    );
-    await applyStockMovement(client, 'commit', existing.lines);
-    await setReservationStatus(client, orderId, 'committed');
-  }
-  return (await findReservation(client, orderId))!;
+  return movesStock(existing.status) ? finish(client, existing, 'commit') : existing;
+}
+
+/** Ends a held reservation: the units go back (release) or out of the shop (commit). */
+async function finish(
+  client: PoolClient,
+  reservation: Reservation,
+  movement: 'release' | 'commit',
+): Promise<Reservation> {
+  await lockStockRows(
+    client,
+    reservation.lines.map((line) => line.productId),
+  );
+  await applyStockMovement(client, movement, reservation.lines);
+  const status = movement === 'release' ? 'released' : 'committed';
+  const updatedAt = await setReservationStatus(client, reservation.orderId, status);
+  return { ...reservation, status, updatedAt };
 }
 
 /** Counted after the transaction committed, so a rolled-back call is never counted. */

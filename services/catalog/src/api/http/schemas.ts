@@ -73,7 +73,10 @@ export const UpdateProductBody = z
     currency: Currency.optional(),
     status: z.enum(['active', 'archived']).optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'name at least one field');
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'must change at least one field',
+  );
 
 export const StockBody = z.strictObject({ onHand: StockCount });
 
@@ -85,7 +88,10 @@ export const CreateCategoryBody = z.strictObject({
 
 export const UpdateCategoryBody = z
   .strictObject({ slug: Slug.optional(), name: Name.optional(), parentId: z.uuid().nullable().optional() })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'name at least one field');
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'must change at least one field',
+  );
 
 const Rating = z.number().int().min(MIN_RATING).max(MAX_RATING);
 export const CreateReviewBody = z.strictObject({
@@ -99,7 +105,10 @@ export const UpdateReviewBody = z
     title: z.string().trim().max(200).optional(),
     body: z.string().trim().max(5_000).optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'name at least one field');
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'must change at least one field',
+  );
 
 // Views (documentation of what the API answers).
 export const ProductView = z.object({
