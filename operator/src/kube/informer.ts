@@ -80,18 +80,23 @@ export class Informer {
     let resourceVersion: string | undefined;
     let listedAt = 0;
     let failures = 0;
+    const relistMs = this.options.relistSeconds * 1000;
     while (!signal.aborted) {
+      // Ends the current watch when the next periodic relist is due.
+      let relistDue: AbortSignal | undefined;
       try {
-        if (!resourceVersion || Date.now() - listedAt > this.options.relistSeconds * 1000) {
+        if (!resourceVersion || Date.now() - listedAt >= relistMs) {
           if (resourceVersion) this.options.onRestart?.('relist');
           resourceVersion = await this.relist(signal);
           listedAt = Date.now();
         }
-        resourceVersion = await this.watch(resourceVersion, signal);
+        relistDue = AbortSignal.timeout(Math.max(1, listedAt + relistMs - Date.now()));
+        resourceVersion = await this.watch(resourceVersion, AbortSignal.any([signal, relistDue]));
         failures = 0;
         this.options.onRestart?.('ended');
       } catch (error) {
         if (signal.aborted) return;
+        if (relistDue?.aborted) continue;
         if (isGone(error)) {
           this.options.log.info({ resource: this.resource.plural }, 'watch too old, relisting');
           this.options.onRestart?.('gone');

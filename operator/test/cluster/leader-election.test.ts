@@ -72,7 +72,11 @@ describe('operator leader election', function () {
       'the standby must not reconcile',
     );
     assert.equal(await standby.sum('shopstack_operator_api_writes_total', 'purpose="reconcile"'), 0);
-    assert.ok((await leader.sum('shopstack_operator_reconcile_total')) > 0);
+    // The counter moves when a reconcile finishes, a moment after its first writes.
+    await eventually(
+      'the leader to count its reconcile',
+      async () => (await leader.sum('shopstack_operator_reconcile_total')) > 0,
+    );
   });
 
   it('fails over to the standby when the leader dies', async () => {

@@ -60,6 +60,8 @@ describe('ShopDeployment operator on a real API server', function () {
       leaseName: chart.fullname,
       identity: `e2e-${ns}`,
       shard: ns,
+      // Frequent full relists, so the steady-state test sees one.
+      env: { RELIST_SECONDS: '5' },
     });
     await kubectl(
       ['apply', '-n', ns, '-f', '-'],
@@ -137,6 +139,7 @@ describe('ShopDeployment operator on a real API server', function () {
   it('sends no writes while nothing changes, even when asked to look again', async () => {
     const before = await writes();
     const reconciles = await operator.sum('shopstack_operator_reconcile_total');
+    const statusWrites = await operator.sum('shopstack_operator_api_writes_total', 'purpose="status"');
     // A metadata-only change triggers a reconcile without changing the spec.
     await kubectl(['annotate', 'shop', 'shop', '-n', ns, `test/poke=${suffix()}`]);
     await eventually(
@@ -144,6 +147,19 @@ describe('ShopDeployment operator on a real API server', function () {
       async () => (await operator.sum('shopstack_operator_reconcile_total')) > reconciles,
     );
     assert.equal(await writes(), before);
+    // A full relist re-delivers every object and reconciles the shop again: still nothing to write.
+    const relists = await operator.sum('shopstack_operator_watch_restarts_total', 'reason="relist"');
+    await eventually(
+      'a full relist of every resource',
+      async () =>
+        (await operator.sum('shopstack_operator_watch_restarts_total', 'reason="relist"')) >= relists + 5,
+    );
+    await eventually(
+      'the queue to drain',
+      async () => (await operator.sum('shopstack_operator_workqueue_depth')) === 0,
+    );
+    assert.equal(await writes(), before);
+    assert.equal(await operator.sum('shopstack_operator_api_writes_total', 'purpose="status"'), statusWrites);
   });
 
   it('follows a replica change, and drops the PDB when one replica is left', async () => {
