@@ -64,7 +64,7 @@ service_env() {
   for other in users catalog orders payments notifications; do
     local upper
     upper=$(echo "$other" | tr a-z A-Z)
-    echo "${upper}_GRPC_ADDR=127.0.0.1:$(grpc_port_of "$other")"
+    echo "${upper}_GRPC_ADDRESS=127.0.0.1:$(grpc_port_of "$other")"
   done
   case $name in
     payments) echo "SANDBOX_WEBHOOK_SECRET=$(local_secret sandbox-webhook)" ;;
