@@ -12,6 +12,14 @@ export const catalogConfigSchema = baseConfigSchema.extend({
   EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
   /** Durable queue of this service for order events (one per service, shared by its replicas). */
   ORDER_EVENTS_QUEUE: z.string().min(1).default('catalog.order-events'),
+  /** Topic exchange of saga commands and replies (orders sends catalog.reserve-stock etc. there). */
+  COMMANDS_EXCHANGE: z.string().min(1).default('shop.commands'),
+  /** Durable queue of this service for stock commands. */
+  SAGA_COMMANDS_QUEUE: z.string().min(1).default('catalog.saga-commands'),
+  /** Consume stock commands in this process (`off` when something else runs that consumer). */
+  SAGA_COMMANDS: z.enum(['on', 'off']).default('on'),
+  /** Run the outbox relay (saga replies) in this process; one is active per database in any case. */
+  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
   /** Where the users service publishes its signing keys. */
   JWKS_URL: z.url(),
   JWT_ISSUER: z.string().min(1).default('shopstack-users'),

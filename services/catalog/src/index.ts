@@ -1,5 +1,12 @@
 // @shopstack/catalog: the service and the application functions other adapters may call
 // (e.g. a saga-command consumer driving stock inside its own inbox transaction).
+
+export {
+  type SagaStockCommands,
+  STOCK_COMMANDS,
+  STOCK_REPLY_TYPE,
+  startSagaStockCommands,
+} from './adapters/saga-stock-commands.js';
 export type { CatalogDeps } from './app/deps.js';
 export { type CatalogMetrics, createCatalogMetrics, noMetrics } from './app/metrics.js';
 export { type OrderConfirmed, OrderConfirmedPayload, recordOrderConfirmed } from './app/purchases.js';

@@ -9,6 +9,7 @@ import {
   createPgPool,
   HttpRoutes,
   type Logger,
+  OutboxRelay,
   pgReadiness,
   type RunningService,
   rabbitReadiness,
@@ -19,6 +20,7 @@ import {
 import { loadDescriptorSet } from '@shopstack/proto';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { startOrderEventsConsumer } from './adapters/order-events-consumer.js';
+import { startSagaStockCommands } from './adapters/saga-stock-commands.js';
 import { catalogGrpcService } from './api/grpc/catalog-grpc.js';
 import { addCategoryRoutes } from './api/http/category-routes.js';
 import { addFavouriteRoutes } from './api/http/favourite-routes.js';
@@ -32,6 +34,7 @@ const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface CatalogService extends RunningService {
   deps: CatalogDeps;
+  relay: OutboxRelay | undefined;
 }
 
 export async function startCatalogService(config: CatalogConfig, logger?: Logger): Promise<CatalogService> {
@@ -56,6 +59,23 @@ export async function startCatalogService(config: CatalogConfig, logger?: Logger
     connectionName: `catalog ${config.ORDER_EVENTS_QUEUE}`,
   });
 
+  // The checkout saga's stock commands; replies leave through the outbox, published by the relay.
+  const sagaCommands =
+    config.SAGA_COMMANDS === 'on'
+      ? await startSagaStockCommands({
+          amqpUrl: config.AMQP_URL,
+          exchange: config.COMMANDS_EXCHANGE,
+          queue: config.SAGA_COMMANDS_QUEUE,
+          pool,
+          logger: log,
+        })
+      : undefined;
+  const relay =
+    config.OUTBOX_RELAY === 'on'
+      ? new OutboxRelay({ pool, amqpUrl: config.AMQP_URL, logger: log })
+      : undefined;
+  relay?.start();
+
   const verifier = createJwtVerifier({
     jwksUrl: config.JWKS_URL,
     issuer: config.JWT_ISSUER,
@@ -78,7 +98,10 @@ export async function startCatalogService(config: CatalogConfig, logger?: Logger
       version: '1.0.0',
       description: 'Products, categories, stock, reviews and favourites',
     },
-    readiness: [pgReadiness(pool), rabbitReadiness(orderEvents.isConnected)],
+    readiness: [
+      pgReadiness(pool),
+      rabbitReadiness(() => orderEvents.isConnected() && (sagaCommands?.isConnected() ?? true)),
+    ],
     isAccepting: () => accepting,
   });
   const grpc = createGrpcServer({
@@ -99,8 +122,13 @@ export async function startCatalogService(config: CatalogConfig, logger?: Logger
     onStopAccepting: () => {
       accepting = false;
     },
-    // Closed in reverse: the consumer stops before the pool its handlers use.
-    closers: [() => pool.end(), () => orderEvents.close()],
+    // Closed in reverse: consumers and relay stop before the pool they use.
+    closers: [
+      () => pool.end(),
+      () => orderEvents.close(),
+      async () => sagaCommands?.close(),
+      async () => relay?.stop(),
+    ],
   });
-  return { ...running, deps };
+  return { ...running, deps, relay };
 }

@@ -4,8 +4,6 @@
 // same transaction. So a command is applied once and answered once, whatever the redeliveries.
 import {
   AppError,
-  type ChannelModel,
-  connectRabbit,
   consumeWithInbox,
   declareQueue,
   enqueueOutbox,
@@ -15,6 +13,7 @@ import {
 } from '@shopstack/kit';
 import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
 import type { Reservation, StockLine } from '../domain/stock.js';
+import { type ResilientConsumer, startResilientConsumer } from './resilient-consumer.js';
 
 export const STOCK_REPLY_TYPE = 'catalog.stock-reservation';
 export const STOCK_COMMANDS = ['catalog.reserve-stock', 'catalog.release-stock', 'catalog.commit-stock'];
@@ -26,6 +25,7 @@ export interface SagaStockCommandsOptions {
   queue: string;
   pool: Pool;
   logger: Logger;
+  connectionName?: string;
 }
 
 interface StockCommand {
@@ -35,48 +35,41 @@ interface StockCommand {
   replyTo: string;
 }
 
-export interface SagaStockCommands {
-  isConnected(): boolean;
-  close(): Promise<void>;
-}
+export type SagaStockCommands = ResilientConsumer;
 
-export async function startSagaStockCommands(options: SagaStockCommandsOptions): Promise<SagaStockCommands> {
-  const connection: ChannelModel = await connectRabbit(options.amqpUrl, 'catalog-saga-commands');
-  let connected = true;
-  let closing = false;
-  connection.on('close', () => {
-    connected = false;
-    if (!closing) options.logger.error('saga commands connection lost');
-  });
-  const channel = await connection.createChannel();
-  await declareQueue(channel, {
-    queue: options.queue,
-    bindings: STOCK_COMMANDS.map((pattern) => ({ exchange: options.exchange, pattern })),
-  });
-  await consumeWithInbox({
-    channel,
-    queue: options.queue,
-    pool: options.pool,
-    consumer: 'catalog.saga-commands',
+/** Reconnects by itself after a lost broker connection (see resilient-consumer.ts). */
+export function startSagaStockCommands(options: SagaStockCommandsOptions): Promise<SagaStockCommands> {
+  return startResilientConsumer({
+    amqpUrl: options.amqpUrl,
+    connectionName: options.connectionName ?? `catalog ${options.queue}`,
     logger: options.logger,
-    handle: async (client, message) => {
-      const command = message.payload as StockCommand;
-      const reservation = await apply(client, message.type, command);
-      await enqueueOutbox(client, {
-        exchange: options.exchange,
-        routingKey: command.replyTo,
-        type: STOCK_REPLY_TYPE,
-        payload: replyOf(message.type, command.orderId, reservation),
+    setup: async (channel) => {
+      await declareQueue(channel, {
+        queue: options.queue,
+        bindings: STOCK_COMMANDS.map((pattern) => ({ exchange: options.exchange, pattern })),
+      });
+      await consumeWithInbox({
+        channel,
+        queue: options.queue,
+        pool: options.pool,
+        consumer: 'catalog.saga-commands',
+        logger: options.logger,
+        handle: async (client, message) => {
+          const command = message.payload as StockCommand;
+          // Without a reply address the saga cannot hear back: let it go to the dead-letter queue.
+          if (typeof command?.replyTo !== 'string' || command.replyTo === '')
+            throw new Error(`${message.type} ${message.id} has no replyTo`);
+          const reservation = await apply(client, message.type, command);
+          await enqueueOutbox(client, {
+            exchange: options.exchange,
+            routingKey: command.replyTo,
+            type: STOCK_REPLY_TYPE,
+            payload: replyOf(message.type, command.orderId, reservation),
+          });
+        },
       });
     },
   });
-  return {
-    isConnected: () => connected,
-    async close() {
-      closing = true;
-      await connection.close().catch(() => {});
-    },
-  };
 }
 
 async function apply(

@@ -45,8 +45,10 @@ export function available(row: Pick<StockRow, 'onHand' | 'reserved'>): number {
   return row.onHand - row.reserved;
 }
 
-export function validateOrderId(orderId: string, field = 'orderId'): void {
-  if (!ORDER_ID.test(orderId)) {
+// Inputs may come from JSON messages, not only typed gRPC requests: check types, not just shapes
+// (a regex would happily accept `undefined` as the string "undefined").
+export function validateOrderId(orderId: unknown, field = 'orderId'): asserts orderId is string {
+  if (typeof orderId !== 'string' || !ORDER_ID.test(orderId)) {
     throw new AppError('invalid', 'validation', `${field} must be 1-128 letters, digits or -_.:`, {
       title: 'Request validation failed',
       fields: [{ field, message: 'must be 1-128 letters, digits or -_.:' }],
@@ -58,19 +60,36 @@ export function validateOrderId(orderId: string, field = 'orderId'): void {
  * Checks the lines of a reserve request and returns them sorted by product id (the order in which
  * rows are locked, so two reservations never deadlock).
  */
-export function normalizeLines(lines: readonly StockLine[], field = 'lines'): StockLine[] {
+export function normalizeLines(lines: unknown, field = 'lines'): StockLine[] {
   const issues: { field: string; message: string }[] = [];
+  if (!Array.isArray(lines)) {
+    throw new AppError('invalid', 'validation', `invalid ${field}`, {
+      title: 'Request validation failed',
+      fields: [{ field, message: 'must be a list of lines' }],
+    });
+  }
   if (lines.length === 0) issues.push({ field, message: 'must have at least one line' });
   if (lines.length > MAX_RESERVATION_LINES)
     issues.push({ field, message: `must have at most ${MAX_RESERVATION_LINES} lines` });
   const seen = new Set<string>();
-  lines.forEach((line, index) => {
-    if (!UUID.test(line.productId))
+  lines.forEach((raw: unknown, index) => {
+    const line = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<
+      Record<keyof StockLine, unknown>
+    >;
+    if (typeof line.productId !== 'string' || !UUID.test(line.productId)) {
       issues.push({ field: `${field}.${index}.productId`, message: 'must be a UUID' });
-    else if (seen.has(line.productId.toLowerCase()))
-      issues.push({ field: `${field}.${index}.productId`, message: 'appears in more than one line' });
-    seen.add(line.productId.toLowerCase());
-    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY)
+    } else {
+      const id = line.productId.toLowerCase();
+      if (seen.has(id))
+        issues.push({ field: `${field}.${index}.productId`, message: 'appears in more than one line' });
+      seen.add(id);
+    }
+    if (
+      typeof line.quantity !== 'number' ||
+      !Number.isInteger(line.quantity) ||
+      line.quantity < 1 ||
+      line.quantity > MAX_LINE_QUANTITY
+    )
       issues.push({
         field: `${field}.${index}.quantity`,
         message: `must be an integer from 1 to ${MAX_LINE_QUANTITY}`,
@@ -82,7 +101,7 @@ export function normalizeLines(lines: readonly StockLine[], field = 'lines'): St
       fields: issues,
     });
   }
-  return lines
+  return (lines as StockLine[])
     .map((line) => ({ productId: line.productId.toLowerCase(), quantity: line.quantity }))
     .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
 }

@@ -28,6 +28,8 @@ describe('catalog process (main.ts)', function () {
   let output = '';
   const exchange = testExchangeName();
   const queue = `catalog.order-events.${randomUUID().slice(0, 8)}`;
+  const commandsExchange = testExchangeName('shop.commands');
+  const commandsQueue = `catalog.saga-commands.${randomUUID().slice(0, 8)}`;
 
   before(async () => {
     db = await createTestDatabase('catalog_process');
@@ -44,6 +46,8 @@ describe('catalog process (main.ts)', function () {
         AMQP_URL: requireEnv('AMQP_URL'),
         EVENTS_EXCHANGE: exchange,
         ORDER_EVENTS_QUEUE: queue,
+        COMMANDS_EXCHANGE: commandsExchange,
+        SAGA_COMMANDS_QUEUE: commandsQueue,
         JWKS_URL: issuer.jwksUrl,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +65,10 @@ describe('catalog process (main.ts)', function () {
     await issuer?.close();
     await deleteQueue(queue).catch(() => {});
     await deleteQueue(`${queue}.dead`).catch(() => {});
+    await deleteQueue(commandsQueue).catch(() => {});
+    await deleteQueue(`${commandsQueue}.dead`).catch(() => {});
     await deleteExchange(exchange).catch(() => {});
+    await deleteExchange(commandsExchange).catch(() => {});
     await db?.drop();
   });
 

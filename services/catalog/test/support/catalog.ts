@@ -23,6 +23,8 @@ export interface TestCatalog {
   issuer: TestIssuer;
   exchange: string;
   queue: string;
+  commandsExchange: string;
+  commandsQueue: string;
   grpc: ReturnType<typeof createClient<typeof CatalogServiceDefinition>>;
   /** REST call against the service: path under the service root. */
   call(
@@ -38,6 +40,8 @@ export async function startTestCatalog(): Promise<TestCatalog> {
   const issuer = await startTestIssuer();
   const exchange = testExchangeName();
   const queue = `catalog.order-events.${randomSuffix()}`;
+  const commandsExchange = testExchangeName('shop.commands');
+  const commandsQueue = `catalog.saga-commands.${randomSuffix()}`;
   const config = loadConfig(catalogConfigSchema, {
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
@@ -47,6 +51,8 @@ export async function startTestCatalog(): Promise<TestCatalog> {
     AMQP_URL: requireEnv('AMQP_URL'),
     EVENTS_EXCHANGE: exchange,
     ORDER_EVENTS_QUEUE: queue,
+    COMMANDS_EXCHANGE: commandsExchange,
+    SAGA_COMMANDS_QUEUE: commandsQueue,
     JWKS_URL: issuer.jwksUrl,
   });
   const service = await startCatalogService(config);
@@ -57,6 +63,8 @@ export async function startTestCatalog(): Promise<TestCatalog> {
     issuer,
     exchange,
     queue,
+    commandsExchange,
+    commandsQueue,
     grpc: createClient(CatalogServiceDefinition, channel),
     call: (method, path, options = {}) => requestJson(service.httpUrl + path, { method, ...options }),
     async stop() {
@@ -65,7 +73,10 @@ export async function startTestCatalog(): Promise<TestCatalog> {
       await issuer.close();
       await deleteQueue(queue);
       await deleteQueue(`${queue}.dead`);
+      await deleteQueue(commandsQueue);
+      await deleteQueue(`${commandsQueue}.dead`);
       await deleteExchange(exchange);
+      await deleteExchange(commandsExchange);
       await db.drop();
     },
   };

@@ -60,6 +60,21 @@ describe('catalog domain: stock lines', () => {
     );
   });
 
+  it('refuses values of the wrong type, as JSON commands may carry them', () => {
+    assert.deepEqual(
+      fieldsOf(() => validateOrderId(undefined)),
+      ['orderId'],
+    );
+    assert.deepEqual(
+      fieldsOf(() => normalizeLines('lines')),
+      ['lines'],
+    );
+    assert.deepEqual(
+      fieldsOf(() => normalizeLines([null, { productId: [A], quantity: '1' }])),
+      ['lines.0.productId', 'lines.0.quantity', 'lines.1.productId', 'lines.1.quantity'],
+    );
+  });
+
   it('accepts order ids that are UUIDs or similar tokens and refuses empty or odd ones', () => {
     validateOrderId('5d0f7a6e-6b4e-4f7e-9f53-2b1c7d1e0a11');
     validateOrderId('ord_123:retry-1');
