@@ -75,7 +75,7 @@ export async function readStream(
   return rows.map(
     (row) =>
       ({
-        ...upcast(row.event_type, row.schema_version, row.data, row.recorded_at),
+        ...upcast(row.event_type, row.schema_version, row.data),
         version: row.version,
         recordedAt: row.recorded_at,
       }) as RecordedOrderEvent,

@@ -54,9 +54,7 @@ export async function checkout(
         idempotencyKey,
         orderId,
       ]);
-      const placed = await saveOrder(client, orderId, undefined, [
-        placeOrder({ orderId, userId, lines, now: new Date() }),
-      ]);
+      const placed = await saveOrder(client, orderId, undefined, [placeOrder({ orderId, userId, lines })]);
       await insertSaga(client, orderId, 'reserve_stock', {
         nextAttemptInMs: deps.timeouts.reserveStockMs,
         deadlineInMs: deps.timeouts.reserveStockMs,

@@ -24,7 +24,6 @@ export interface OrderEventData {
     lines: OrderLine[];
     totalMinor: string;
     currency: string;
-    placedAt: string;
   };
   'order.stock-reserved': Record<string, never>;
   'order.payment-held': { holdId: string };

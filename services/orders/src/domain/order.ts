@@ -40,12 +40,7 @@ export class OrderRuleError extends Error {
 export const MAX_LINES = 100;
 export const MAX_QUANTITY = 1000;
 
-export function placeOrder(input: {
-  orderId: string;
-  userId: string;
-  lines: OrderLine[];
-  now: Date;
-}): NewOrderEvent {
+export function placeOrder(input: { orderId: string; userId: string; lines: OrderLine[] }): NewOrderEvent {
   if (input.lines.length === 0) throw new OrderRuleError('cart-empty', 'The cart is empty');
   if (input.lines.length > MAX_LINES)
     throw new OrderRuleError('too-many-lines', `At most ${MAX_LINES} lines`);
@@ -71,7 +66,6 @@ export function placeOrder(input: {
       lines: input.lines,
       totalMinor: total.toString(),
       currency,
-      placedAt: input.now.toISOString(),
     },
   };
 }
@@ -87,7 +81,8 @@ export function evolve(state: Order | undefined, event: RecordedOrderEvent): Ord
       lines: data.lines,
       totalMinor: BigInt(data.totalMinor),
       currency: data.currency,
-      placedAt: new Date(data.placedAt),
+      // The time the store recorded the placement: temporal queries use the same clock.
+      placedAt: event.recordedAt,
       updatedAt: event.recordedAt,
       stockReserved: false,
       holdId: undefined,

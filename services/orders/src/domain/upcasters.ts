@@ -7,8 +7,8 @@ export class UnknownEventError extends Error {}
 
 /**
  * order.placed v1 (first release) had `customerId`, `items: [{ productId, qty, priceMinor }]` and one
- * `currency` for the order, and no total or time. v2 names the owner `userId`, carries the currency on
- * each line, and stores the total and the time of placement.
+ * `currency` for the order, and no total. v2 names the owner `userId`, carries the currency on each
+ * line, and stores the total.
  */
 export interface OrderPlacedV1 {
   orderId: string;
@@ -17,7 +17,7 @@ export interface OrderPlacedV1 {
   currency: string;
 }
 
-export function upcastOrderPlacedV1(v1: OrderPlacedV1, recordedAt: Date) {
+export function upcastOrderPlacedV1(v1: OrderPlacedV1) {
   const lines = v1.items.map((item) => ({
     productId: item.productId,
     quantity: item.qty,
@@ -31,16 +31,15 @@ export function upcastOrderPlacedV1(v1: OrderPlacedV1, recordedAt: Date) {
     lines,
     totalMinor: total.toString(),
     currency: v1.currency,
-    placedAt: recordedAt.toISOString(),
   };
 }
 
 /** Lifts a stored event of any known schema version to the current shape. */
-export function upcast(type: string, schemaVersion: number, data: unknown, recordedAt: Date): NewOrderEvent {
+export function upcast(type: string, schemaVersion: number, data: unknown): NewOrderEvent {
   if (!(type in CURRENT_SCHEMA_VERSION)) throw new UnknownEventError(`unknown event type ${type}`);
   const current = CURRENT_SCHEMA_VERSION[type as OrderEventType];
   if (schemaVersion === current) return { type, data } as NewOrderEvent;
   if (type === 'order.placed' && schemaVersion === 1)
-    return { type, data: upcastOrderPlacedV1(data as OrderPlacedV1, recordedAt) };
+    return { type, data: upcastOrderPlacedV1(data as OrderPlacedV1) };
   throw new UnknownEventError(`no upcaster for ${type} v${schemaVersion}`);
 }
