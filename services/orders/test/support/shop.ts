@@ -3,7 +3,7 @@
 // its own database, talking over RabbitMQ exchanges and queues named for this suite only.
 import { randomUUID } from 'node:crypto';
 import { type CatalogService, catalogConfigSchema, startCatalogService } from '@shopstack/catalog';
-import { createPgPool, loadConfig, OutboxRelay, type Pool } from '@shopstack/kit';
+import { createPgPool, loadConfig, type Pool } from '@shopstack/kit';
 import {
   createTestDatabase,
   deleteExchange,
@@ -67,16 +67,11 @@ export async function startShop(
       AMQP_URL: amqpUrl,
       EVENTS_EXCHANGE: names.events,
       ORDER_EVENTS_QUEUE: `catalog.order-events.${suffix}`,
+      COMMANDS_EXCHANGE: names.commands,
+      // The suite starts and stops the catalog's saga consumer itself (startStockConsumer below).
+      SAGA_COMMANDS: 'off',
     }),
   );
-  // The catalog's side of the saga: its command consumer and the relay that sends its replies.
-  const catalogRelay = new OutboxRelay({
-    pool: catalog.deps.pool,
-    amqpUrl,
-    logger: catalog.deps.logger,
-    pollIntervalMs: 200,
-  });
-  catalogRelay.start();
 
   const payments = await startPaymentsService(
     loadPaymentsConfig({
@@ -137,7 +132,6 @@ export async function startShop(
       await shop.orders?.close();
       await ordersPool.end();
       await shop.stopStockConsumer();
-      await catalogRelay.stop();
       await catalog.close();
       await payments.close();
       await issuer.close();
