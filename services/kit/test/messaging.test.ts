@@ -84,12 +84,25 @@ describe('kit outbox and inbox', () => {
   it('delivers every message exactly once across a relay restart in the middle of publishing', async () => {
     const queue = await createTestQueue(exchange, 'thing.*');
     const ids = await enqueue(300, 'restart');
+    // Hold row locks from the third batch on: the relay publishes that batch, gets the confirms,
+    // and then waits to mark it — a relay caught in the middle of publishing, deterministically.
+    const locker = await pool.connect();
+    await locker.query('begin');
+    // (The offset sits in a subquery: FOR UPDATE with OFFSET would also lock the rows it skips.)
+    await locker.query(
+      `select position from kit_outbox where position in
+         (select position from kit_outbox where published_at is null order by position offset 40) for update`,
+    );
     const relay = new OutboxRelay({ pool, amqpUrl: requireEnv('AMQP_URL'), logger, batchSize: 20 });
     relay.start();
-    await waitFor(() => queue.messages.length >= 40, { what: 'first batches' });
-    await relay.stop(); // mid-publish: more than half the rows are still waiting
+    await waitFor(() => queue.messages.length >= 60, { what: 'third batch published' });
+    const stopped = relay.stop();
+    await locker.query('rollback');
+    locker.release();
+    await stopped;
     const { rows } = await pool.query('select count(*)::int as n from kit_outbox where published_at is null');
-    assert.ok(rows[0].n > 0, 'the relay was stopped before it finished');
+    assert.equal(rows[0].n, 240, 'the batch in flight was marked, nothing after it was published');
+    assert.equal(queue.messages.length, 60);
 
     const second = new OutboxRelay({ pool, amqpUrl: requireEnv('AMQP_URL'), logger, batchSize: 20 });
     second.start();
@@ -130,6 +143,43 @@ describe('kit outbox and inbox', () => {
     assert.equal(queue.messages.length, ids.length);
     assert.equal(relays[0]!.publishedCount + relays[1]!.publishedCount, ids.length);
     await queue.close();
+  });
+
+  it('retries a failing handler once, then dead-letters the message; its effects are rolled back', async () => {
+    const connection = await connectRabbit(requireEnv('AMQP_URL'));
+    const channel = await connection.createChannel();
+    const queueName = `kit.poison.${Date.now()}`;
+    await declareQueue(channel, { queue: queueName, bindings: [{ exchange, pattern: 'poison.*' }] });
+    await pool.query('create table if not exists attempts (message_id text)');
+    let attempts = 0;
+    await consumeWithInbox({
+      channel,
+      queue: queueName,
+      pool,
+      consumer: 'kit-poison',
+      logger,
+      handle: async (client, message) => {
+        attempts++;
+        await client.query('insert into attempts values ($1)', [message.id]);
+        throw new Error('cannot handle this');
+      },
+    });
+    channel.publish(exchange, 'poison.pill', Buffer.from('{}'), { messageId: 'p-1', type: 'poison.pill' });
+    const dead = await waitFor(
+      async () => (await channel.checkQueue(`${queueName}.dead`)).messageCount === 1,
+      {
+        what: 'message in the dead-letter queue',
+      },
+    );
+    assert.ok(dead);
+    assert.equal(attempts, 2);
+    const { rows } = await pool.query("select count(*)::int as n from attempts where message_id = 'p-1'");
+    assert.equal(rows[0].n, 0, 'the failed attempts left nothing behind');
+    const inbox = await pool.query("select count(*)::int as n from kit_inbox where consumer = 'kit-poison'");
+    assert.equal(inbox.rows[0].n, 0);
+    await channel.deleteQueue(queueName);
+    await channel.deleteQueue(`${queueName}.dead`);
+    await connection.close();
   });
 
   it('runs a consumer handler once per message id, even when the message is delivered twice', async () => {
