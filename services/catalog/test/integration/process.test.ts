@@ -1,9 +1,8 @@
 // The catalog as a process, the way Kubernetes runs it: migrations on start, ready on /readyz,
 // reachable with grpcurl through server reflection, and a clean exit on SIGTERM.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPgPool } from '@shopstack/kit';
 import {
@@ -12,20 +11,18 @@ import {
   requireEnv,
   type TestDatabase,
   testExchangeName,
-  waitFor,
 } from '@shopstack/kit/testing';
 import { startTestIssuer, type TestIssuer } from '../support/auth.js';
+import { type CatalogProcess, startCatalogProcess } from '../support/process.js';
 import { deleteQueue } from '../support/rabbit.js';
 
 const run = promisify(execFile);
-const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('catalog process (main.ts)', function () {
   this.timeout(60_000);
   let db: TestDatabase;
   let issuer: TestIssuer;
-  let child: ChildProcess;
-  let output = '';
+  let catalog: CatalogProcess;
   const exchange = testExchangeName();
   const queue = `catalog.order-events.${randomUUID().slice(0, 8)}`;
   const commandsExchange = testExchangeName('shop.commands');
@@ -34,34 +31,19 @@ describe('catalog process (main.ts)', function () {
   before(async () => {
     db = await createTestDatabase('catalog_process');
     issuer = await startTestIssuer();
-    child = spawn(process.execPath, ['--import', 'tsx', '--conditions', 'shopstack-source', 'src/main.ts'], {
-      cwd: serviceDir,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        GRPC_PORT: '0',
-        LOG_LEVEL: 'info',
-        DATABASE_URL: db.url,
-        AMQP_URL: requireEnv('AMQP_URL'),
-        EVENTS_EXCHANGE: exchange,
-        ORDER_EVENTS_QUEUE: queue,
-        COMMANDS_EXCHANGE: commandsExchange,
-        SAGA_COMMANDS_QUEUE: commandsQueue,
-        JWKS_URL: issuer.jwksUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
+    catalog = await startCatalogProcess({
+      DATABASE_URL: db.url,
+      AMQP_URL: requireEnv('AMQP_URL'),
+      EVENTS_EXCHANGE: exchange,
+      ORDER_EVENTS_QUEUE: queue,
+      COMMANDS_EXCHANGE: commandsExchange,
+      SAGA_COMMANDS_QUEUE: commandsQueue,
+      JWKS_URL: issuer.jwksUrl,
     });
   });
 
   after(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (catalog && catalog.child.exitCode === null) catalog.child.kill('SIGKILL');
     await issuer?.close();
     await deleteQueue(queue).catch(() => {});
     await deleteQueue(`${queue}.dead`).catch(() => {});
@@ -73,14 +55,8 @@ describe('catalog process (main.ts)', function () {
   });
 
   it('migrates, serves HTTP and gRPC (reflection for grpcurl), and stops cleanly on SIGTERM', async function () {
-    const started = await waitFor(
-      () => {
-        const line = output.split('\n').find((l) => l.includes('"service started"'));
-        return line ? (JSON.parse(line) as { httpPort: number; grpcAddress: string }) : undefined;
-      },
-      { timeoutMs: 30_000, what: `the process to start; output so far:\n${output}` },
-    );
-    const ready = await fetch(`http://127.0.0.1:${started.httpPort}/readyz`);
+    const started = { httpUrl: catalog.httpUrl, grpcAddress: catalog.grpcAddress };
+    const ready = await fetch(`${started.httpUrl}/readyz`);
     assert.equal(ready.status, 200);
     const pool = createPgPool(db.url, { max: 1 });
     const { rows } = await pool
@@ -108,8 +84,7 @@ describe('catalog process (main.ts)', function () {
       this.test!.title += ' (grpcurl part skipped: GRPCURL_BIN not set, run `npm run infra -- up tools`)';
     }
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    catalog.child.kill('SIGTERM');
+    assert.equal(await catalog.exited, 0);
   });
 });
