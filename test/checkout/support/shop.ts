@@ -1,0 +1,239 @@
+// The whole checkout path as real processes: users, catalog, payments and orders, each on its own
+// database, talking over exchanges and queues named for this run only.
+import { randomUUID } from 'node:crypto';
+import { connectRabbit } from '@shopstack/kit';
+import {
+  createTestDatabase,
+  deleteExchange,
+  randomSuffix,
+  requireEnv,
+  type TestDatabase,
+  waitFor,
+} from '@shopstack/kit/testing';
+import { MongoClient } from 'mongodb';
+import pg from 'pg';
+import { type ServiceProcess, startServiceProcess } from './processes.js';
+
+export interface RunningShop {
+  users: ServiceProcess;
+  catalog: ServiceProcess;
+  payments: ServiceProcess;
+  orders: ServiceProcess;
+  usersDb: TestDatabase;
+  stop(): Promise<void>;
+}
+
+export async function startShopProcesses(): Promise<RunningShop> {
+  const suffix = randomSuffix();
+  const amqp = requireEnv('AMQP_URL');
+  const events = `shop.events.${suffix}`;
+  const commands = `shop.commands.${suffix}`;
+  const queues = [
+    `catalog.order-events.${suffix}`,
+    `catalog.saga-commands.${suffix}`,
+    `orders.saga-replies.${suffix}`,
+  ];
+  const mongoDb = `e2e_payments_${suffix}`;
+  const [usersDb, catalogDb, ordersDb] = await Promise.all([
+    createTestDatabase('e2e_users'),
+    createTestDatabase('e2e_catalog'),
+    createTestDatabase('e2e_orders'),
+  ]);
+  const started: ServiceProcess[] = [];
+  try {
+    const users = await startServiceProcess('users', {
+      DATABASE_URL: usersDb.url,
+      AMQP_URL: amqp,
+      EVENTS_EXCHANGE: events,
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_TIME_COST: '1',
+    });
+    started.push(users);
+    const jwks = `${users.httpUrl}/.well-known/jwks.json`;
+    const [catalog, payments] = await Promise.all([
+      startServiceProcess('catalog', {
+        DATABASE_URL: catalogDb.url,
+        AMQP_URL: amqp,
+        JWKS_URL: jwks,
+        EVENTS_EXCHANGE: events,
+        COMMANDS_EXCHANGE: commands,
+        ORDER_EVENTS_QUEUE: queues[0]!,
+        SAGA_COMMANDS_QUEUE: queues[1]!,
+      }),
+      startServiceProcess('payments', {
+        MONGO_URL: requireEnv('MONGO_URL'),
+        MONGO_DB: mongoDb,
+        JWKS_URL: jwks,
+        SANDBOX_WEBHOOK_SECRET: 'sandbox-e2e-secret-0123456789',
+        SANDBOX_DELAY_MS: '20',
+      }),
+    ]);
+    started.push(catalog, payments);
+    const orders = await startServiceProcess('orders', {
+      DATABASE_URL: ordersDb.url,
+      AMQP_URL: amqp,
+      JWKS_URL: jwks,
+      CATALOG_GRPC_ADDRESS: catalog.grpcAddress!,
+      PAYMENTS_GRPC_ADDRESS: payments.grpcAddress!,
+      EVENTS_EXCHANGE: events,
+      COMMANDS_EXCHANGE: commands,
+      REPLIES_QUEUE: queues[2]!,
+    });
+    started.push(orders);
+    return {
+      users,
+      catalog,
+      payments,
+      orders,
+      usersDb,
+      async stop() {
+        await Promise.all(started.map((service) => service.stop()));
+        await cleanUp();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((service) => service.stop()));
+    await cleanUp();
+    throw error;
+  }
+
+  async function cleanUp() {
+    const connection = await connectRabbit(amqp, 'e2e-cleanup');
+    const channel = await connection.createChannel();
+    for (const queue of queues.flatMap((q) => [q, `${q}.dead`]))
+      await channel.deleteQueue(queue).catch(() => {});
+    await connection.close().catch(() => {});
+    await deleteExchange(events).catch(() => {});
+    await deleteExchange(commands).catch(() => {});
+    const mongo = new MongoClient(requireEnv('MONGO_URL'));
+    await mongo
+      .db(mongoDb)
+      .dropDatabase()
+      .catch(() => {});
+    await mongo.close();
+    await Promise.all([usersDb.drop(), catalogDb.drop(), ordersDb.drop()]);
+  }
+}
+
+export interface Session {
+  userId: string;
+  token: string;
+  call(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in tests
+  ): Promise<{ status: number; body: any }>;
+}
+
+async function request(
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Registers and signs in; `role` other than customer is granted the way a first admin is: in the database. */
+export async function signUp(shop: RunningShop, role?: 'admin'): Promise<Session> {
+  const email = `${randomUUID()}@example.com`;
+  const password = 'correct horse battery staple 42';
+  const registered = await request('POST', `${shop.users.httpUrl}/api/users/register`, undefined, {
+    email,
+    password,
+  });
+  if (registered.status !== 201)
+    throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
+  if (role) {
+    const db = new pg.Client({ connectionString: shop.usersDb.url });
+    await db.connect();
+    await db.query('update users set role = $1 where id = $2', [role, registered.body.id]);
+    await db.end();
+  }
+  const login = await request('POST', `${shop.users.httpUrl}/api/users/login`, undefined, {
+    email,
+    password,
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+  const token = login.body.accessToken as string;
+  return {
+    userId: registered.body.id,
+    token,
+    call: (method, url, body, headers) => request(method, url, token, body, headers),
+  };
+}
+
+/** Tops up through the payments API and waits until the sandbox provider's confirmation credited it. */
+export async function topUp(shop: RunningShop, session: Session, amount: number, currency = 'EUR') {
+  const response = await session.call(
+    'POST',
+    `${shop.payments.httpUrl}/api/payments/topups`,
+    { currency, amount, source: 'tok_ok' },
+    { 'idempotency-key': randomUUID() },
+  );
+  if (response.status !== 202) throw new Error(`top-up: ${response.status} ${JSON.stringify(response.body)}`);
+  await waitFor(async () => (await balance(shop, session, currency)).balance === String(amount), {
+    timeoutMs: 30_000,
+    what: 'top-up credited',
+  });
+}
+
+export async function balance(shop: RunningShop, session: Session, currency = 'EUR') {
+  const { body } = await session.call('GET', `${shop.payments.httpUrl}/api/payments/accounts`);
+  const account = body?.accounts?.find((a: { currency: string }) => a.currency === currency);
+  return {
+    id: account?.id as string | undefined,
+    balance: account?.balance ?? '0',
+    held: account?.held ?? '0',
+  };
+}
+
+export async function createProduct(
+  shop: RunningShop,
+  admin: Session,
+  priceMinor: number,
+  stockOnHand: number,
+) {
+  const response = await admin.call('POST', `${shop.catalog.httpUrl}/api/catalog/products`, {
+    name: `Product ${randomSuffix()}`,
+    priceMinor,
+    currency: 'EUR',
+    stockOnHand,
+  });
+  if (response.status !== 201)
+    throw new Error(`create product: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.id as string;
+}
+
+export async function stock(shop: RunningShop, productId: string) {
+  const response = await fetch(`${shop.catalog.httpUrl}/api/catalog/products/${productId}`);
+  const product = (await response.json()) as {
+    stock: { onHand: number; reserved: number; available: number };
+  };
+  return product.stock;
+}
+
+export async function settled(shop: RunningShop, session: Session, orderId: string) {
+  return waitFor(
+    async () => {
+      const { body } = await session.call('GET', `${shop.orders.httpUrl}/api/orders/${orderId}`);
+      const done =
+        (body?.status === 'confirmed' && body.progress.stockCommitted) || body?.status === 'cancelled';
+      return done ? body : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: `order ${orderId} to settle` },
+  );
+}
