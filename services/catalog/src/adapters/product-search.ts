@@ -21,7 +21,7 @@ export interface ProductPage {
 }
 
 export async function searchProducts(db: Queryable, search: ProductSearch): Promise<ProductPage> {
-  // $1..$7 are always bound (null = no filter), so the SQL text is the same for every search.
+  // $1..$7 and $10 are always bound (null / 'all' = no filter), so the SQL text is the same for every search.
   const { rows } = await db.query<ProductRow & { total: string }>(
     `with recursive subtree as (
          select id from categories where slug = $2
@@ -30,7 +30,7 @@ export async function searchProducts(db: Queryable, search: ProductSearch): Prom
        )
      select ${PRODUCT_COLUMNS}, count(*) over () as total
        from products p
-      where p.status = 'active'
+      where ($10::text = 'all' or p.status = $10::text)
         and ($1::text is null or p.search @@ websearch_to_tsquery('simple', $1::text))
         and ($2::text is null or p.category_id in (select id from subtree))
         and ($3::text is null or p.currency = $3::text)
@@ -50,6 +50,7 @@ export async function searchProducts(db: Queryable, search: ProductSearch): Prom
       search.ownerId ?? null,
       search.pageSize,
       pageOffset(search.page, search.pageSize),
+      search.status ?? 'active',
     ],
   );
   return { items: rows.map(toProduct), total: rows[0] ? Number(rows[0].total) : await countOnly(db, search) };

@@ -15,6 +15,8 @@ export interface ProductSearch {
   maxPrice?: bigint | undefined;
   inStock?: boolean | undefined;
   ownerId?: string | undefined;
+  /** Public search shows active products only; an owner's own list may show archived ones. */
+  status?: 'active' | 'archived' | 'all' | undefined;
   sort: ProductSort;
   page: number;
   pageSize: number;

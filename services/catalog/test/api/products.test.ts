@@ -204,6 +204,30 @@ describe('catalog REST: products and categories', function () {
       assert.deepEqual(await tableCounts(catalog), before);
     });
 
+    it("sellers list their own products, archived ones included; nobody else's", async () => {
+      const kept = await createProduct(catalog, otherSeller, { name: 'Kept' });
+      const archived = await createProduct(catalog, otherSeller, { name: 'Withdrawn' });
+      assert.equal(
+        (await catalog.call('DELETE', `/api/catalog/products/${archived.id}`, { token: otherSeller })).status,
+        204,
+      );
+      const ids = async (query: string) => {
+        const page = await catalog.call('GET', `/api/catalog/me/products${query}`, { token: otherSeller });
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        return page.body.items.map((p: { id: string }) => p.id).sort();
+      };
+      assert.deepEqual(await ids(''), [kept.id, archived.id].sort());
+      assert.deepEqual(await ids('?status=archived'), [archived.id]);
+      assert.deepEqual(await ids('?status=active'), [kept.id]);
+      const mine = await catalog.call('GET', '/api/catalog/me/products', { token: seller });
+      assert.ok(mine.body.items.every((p: { ownerId: string }) => p.ownerId === sellerId));
+      assert.equal((await catalog.call('GET', '/api/catalog/me/products', { token: customer })).status, 403);
+      assert.equal(
+        (await catalog.call('GET', '/api/catalog/me/products?status=gone', { token: seller })).status,
+        400,
+      );
+    });
+
     it('stock on hand cannot go below the units reserved for orders', async () => {
       const product = await createProduct(catalog, seller, { stockOnHand: 5 });
       const { reservation } = await catalog.grpc.reserveStock({

@@ -13,6 +13,7 @@ import { cacheableRead } from './etag.js';
 import {
   CreateProductBody,
   IdParams,
+  MyProductsQuery,
   ProductPageView,
   ProductSearchQuery,
   ProductView,
@@ -64,6 +65,27 @@ export function addProductRoutes(routes: HttpRoutes, deps: CatalogDeps): void {
       },
     },
     async ({ params, ctx }) => cacheableRead(ctx, productView(await getProduct(deps, params.id))),
+  );
+
+  routes.get(
+    '/api/catalog/me/products',
+    {
+      summary: "The caller's own products, archived ones included (sellers and admins)",
+      tags: ['products'],
+      auth: PRODUCT_WRITERS,
+      query: MyProductsQuery,
+      responses: { 200: { description: 'A page of your products', schema: ProductPageView } },
+    },
+    async ({ query, user }) => {
+      const page = await searchProducts(deps, {
+        ownerId: user.id,
+        status: query.status,
+        sort: query.sort,
+        page: query.page,
+        pageSize: query.pageSize,
+      });
+      return { body: pageOf(page, query, productView) };
+    },
   );
 
   routes.post(

@@ -55,6 +55,12 @@ export const ProductSearchQuery = z
     }
   });
 
+export const MyProductsQuery = z.strictObject({
+  status: z.enum(['active', 'archived', 'all']).default('all'),
+  sort: z.enum(SORTS).default('newest'),
+  ...pageFields,
+});
+
 export const CreateProductBody = z.strictObject({
   name: Name,
   description: Description.default(''),
