@@ -16,14 +16,17 @@ const count = Number(values.count);
 const steadySeconds = Number(values.steady);
 const ns = `bench-op-${suffix()}`;
 
+// The local kwok node takes at most 1000 pods and the whole cluster is shared, so a bench shop runs two
+// pods (users and the edge); the other services are Deployments at zero replicas. The operator still
+// renders, applies and watches every object of every shop.
 function shop(index: number) {
-  const one = { replicas: 1, resources: { requests: { cpu: '10m', memory: '16Mi' } } };
+  const zero = { replicas: 0 };
   return {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopDeployment',
     metadata: { name: `shop-${index}`, namespace: ns, labels: { 'shopstack.io/shard': ns } },
     spec: {
-      services: { users: one, catalog: one, orders: one, payments: one, notifications: one },
+      services: { users: { replicas: 1 }, catalog: zero, orders: zero, payments: zero, notifications: zero },
       edge: { replicas: 1 },
       secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },

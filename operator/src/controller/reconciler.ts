@@ -15,14 +15,15 @@ import {
   keyOf,
   objectPath,
   type ResourceType,
+  SERVICES,
   SHOP_DEPLOYMENTS,
   typeOf,
 } from '../kube/resources.js';
 import { contentHash } from '../render/hash.js';
-import { edgeUrl, type RenderContext, renderShop } from '../render/index.js';
+import { childName, type RenderContext, renderShop } from '../render/index.js';
 import { AppliedMemo, isSubset } from './drift.js';
 import type { EventRecorder } from './events.js';
-import { computeStatus, type DeploymentState, sameStatus } from './status.js';
+import { computeStatus, type DeploymentState, edgeEndpoint, sameStatus } from './status.js';
 
 export interface ReconcilerDeps {
   client: KubeClient;
@@ -78,7 +79,10 @@ export class Reconciler {
       shop,
       deployments: this.deploymentStates(shop, desired),
       stalled,
-      edgeUrl: edgeUrl(shop),
+      edgeUrl: edgeEndpoint(
+        shop,
+        this.deps.children.get(SERVICES)?.get(shop.metadata.namespace, childName(shop, 'edge')),
+      ),
       now: now(),
     });
     result.statusWritten = await this.writeStatus(shop, status);

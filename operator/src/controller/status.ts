@@ -2,6 +2,7 @@
 import { SHOP_SERVICES } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import type { ComponentStatus, Condition, ShopDeploymentStatus } from '../api/status.js';
+import { edgeUrl } from '../render/index.js';
 
 export interface DeploymentState {
   component: string;
@@ -31,6 +32,19 @@ export function componentStatus(state: DeploymentState): ComponentStatus & { rol
     (status.replicas ?? 0) === state.desired &&
     ready >= state.desired;
   return { name: state.component, desired: state.desired, ready: Math.min(ready, state.desired), rolledOut };
+}
+
+/**
+ * Where clients reach the edge: the load balancer's address once the cloud has assigned one, else the
+ * Service's cluster DNS name.
+ */
+export function edgeEndpoint(shop: ShopDeployment, edgeService: KubeObject | undefined): string {
+  const status = edgeService?.status as
+    | { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } }
+    | undefined;
+  const ingress = status?.loadBalancer?.ingress?.[0];
+  const host = ingress?.ip ?? ingress?.hostname;
+  return host ? `http://${host}:${shop.spec.edge.port}` : edgeUrl(shop);
 }
 
 export interface StatusInput {

@@ -1,7 +1,8 @@
 // Where the API server is and how to authenticate, from a kubeconfig file or a pod's service account.
 // Supports what the operator meets in practice: server + CA (file or data) or insecure-skip-tls-verify,
-// and a bearer token (inline or file) or a client certificate. (@kubernetes/client-node 2.x cannot load
-// on Node 20: its undici 8 needs Node 22.)
+// and a bearer token (inline or file) or a client certificate. Exec credential plugins are not
+// supported. (@kubernetes/client-node 2.x declares undici ^8, which needs Node 22; this workspace runs
+// on Node 20, and the operator needs only this much of a client.)
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';

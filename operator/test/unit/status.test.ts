@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { computeStatus, sameStatus } from '../../src/controller/status.js';
+import { computeStatus, edgeEndpoint, sameStatus } from '../../src/controller/status.js';
 import { minimalShop } from '../support/fixtures.js';
 
 const rolledOut = (replicas: number, generation = 1) => ({
@@ -85,5 +85,21 @@ describe('computeStatus', () => {
     });
     assert.equal(flipped.conditions![0]!.lastTransitionTime, '2026-01-03T00:00:00Z');
     assert.equal(sameStatus(first, flipped), false);
+  });
+
+  it('reports the load balancer address of the edge once there is one', () => {
+    const service = (ingress: unknown[]) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'mini-edge' },
+      status: { loadBalancer: { ingress } },
+    });
+    assert.equal(edgeEndpoint(shop, undefined), 'http://mini-edge.shops.svc:8080');
+    assert.equal(edgeEndpoint(shop, service([])), 'http://mini-edge.shops.svc:8080');
+    assert.equal(edgeEndpoint(shop, service([{ ip: '203.0.113.7' }])), 'http://203.0.113.7:8080');
+    assert.equal(
+      edgeEndpoint(shop, service([{ hostname: 'shop.example.com' }])),
+      'http://shop.example.com:8080',
+    );
   });
 });
