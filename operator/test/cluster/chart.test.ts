@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the tests walk rendered configs and manifests
 // The Helm chart as Helm itself sees it: lint, schema-checked values, and what the templates render.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the tests walk rendered configs and manifests
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,6 @@ const input: EnvoyConfigInput = {
   requestTimeoutSeconds: 12,
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: walking a rendered config
 const config = renderEnvoyBootstrap(input) as any;
 const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
 const routes = hcm.route_config.virtual_hosts[0].routes;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the tests walk rendered configs and manifests
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { SHOP_SERVICES } from '../../src/api/constants.js';
@@ -154,7 +155,7 @@ describe('renderShop', () => {
         `${object.kind}/${object.metadata.name}`,
       );
     }
-    assert.ok(objects.every((o) => !(o.metadata.labels ?? {})['shopstack.io/shard']));
+    assert.ok(objects.every((o) => !o.metadata.labels?.['shopstack.io/shard']));
   });
 
   it('is pure: the same spec renders the same objects', () => {
