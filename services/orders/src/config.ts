@@ -28,6 +28,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** How long payments keeps an uncaptured hold; capture follows within seconds normally. */
   HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
   SAGA_POLL_MS: millis.default(250),
+  /** Sagas one process drives at once (each holds a database connection while it calls payments). */
+  SAGA_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
 });
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -34,7 +34,7 @@ export async function startOrdersService(config: OrdersConfig): Promise<OrdersSe
   const logger = createLogger({ service: 'orders', level: config.LOG_LEVEL });
   const metrics = createMetrics('orders');
   await migrateOrdersDb(config.DATABASE_URL, logger);
-  const pool = createPgPool(config.DATABASE_URL, { name: 'orders' });
+  const pool = createPgPool(config.DATABASE_URL, { name: 'orders', max: config.SAGA_WORKERS + 10 });
 
   const clientOptions = {
     metrics,
@@ -62,7 +62,7 @@ export async function startOrdersService(config: OrdersConfig): Promise<OrdersSe
     },
     wakeSaga: () => engine?.wake(),
   };
-  engine = new SagaEngine(deps, config.SAGA_POLL_MS);
+  engine = new SagaEngine(deps, config.SAGA_POLL_MS, config.SAGA_WORKERS);
 
   const replies = await startRepliesConsumer({
     amqpUrl: config.AMQP_URL,

@@ -20,6 +20,9 @@ export interface RunningShop {
   payments: ServiceProcess;
   orders: ServiceProcess;
   usersDb: TestDatabase;
+  catalogDb: TestDatabase;
+  ordersDb: TestDatabase;
+  names: { events: string; commands: string };
   stop(): Promise<void>;
 }
 
@@ -86,6 +89,9 @@ export async function startShopProcesses(): Promise<RunningShop> {
       payments,
       orders,
       usersDb,
+      catalogDb,
+      ordersDb,
+      names: { events, commands },
       async stop() {
         await Promise.all(started.map((service) => service.stop()));
         await cleanUp();

@@ -1,5 +1,6 @@
 // Drives every unfinished checkout saga from its durable row: picks the next due saga (locked, so
-// replicas share the work), runs its step, commits, repeats. Nothing lives only in memory, so a
+// workers and replicas share the work), runs its step, commits, repeats. Several workers run at
+// once, because a step mostly waits on payments. Nothing lives only in memory, so a
 // restarted service resumes every saga where its last commit left it.
 import { withTransaction } from '@shopstack/kit';
 import { lockNextDueSaga } from '../adapters/saga-store.js';
@@ -9,12 +10,13 @@ import { runDueStep } from './saga-steps.js';
 export class SagaEngine {
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
   private woken = false;
 
   constructor(
     private readonly deps: OrdersDeps,
     private readonly pollMs: number,
+    private readonly workers = 4,
   ) {}
 
   start(): void {
@@ -33,7 +35,7 @@ export class SagaEngine {
   /** Look for due work now instead of at the next poll. */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    for (const wakeUp of this.sleepers) wakeUp();
   }
 
   /** Runs due sagas until none is due; returns how many steps ran. */
@@ -52,6 +54,10 @@ export class SagaEngine {
   }
 
   private async run(): Promise<void> {
+    await Promise.all(Array.from({ length: this.workers }, () => this.work()));
+  }
+
+  private async work(): Promise<void> {
     while (!this.stopping) {
       this.woken = false;
       try {
@@ -65,12 +71,13 @@ export class SagaEngine {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.sleepers.delete(done);
         resolve();
-      }
-      this.wakeUp = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
     });
   }
 }
