@@ -17,6 +17,11 @@ export const usersConfigSchema = baseConfigSchema.extend({
   ACCESS_TOKEN_TTL_SECONDS: seconds(900).pipe(z.number().max(900)),
   REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
   SIGNING_KEY_ROTATION_SECONDS: seconds(30 * 24 * 3600),
+  /** 32 bytes as 64 hex characters; seals the private signing keys in the database. */
+  SIGNING_KEY_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+    .optional(),
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(48 * 3600),
   PASSWORD_RESET_TTL_SECONDS: seconds(3600),
   LOGIN_CHALLENGE_TTL_SECONDS: seconds(300),

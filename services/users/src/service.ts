@@ -22,6 +22,7 @@ import {
 } from '@shopstack/kit';
 import { loadDescriptorSet } from '@shopstack/proto';
 import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
+import { KeySealer } from './adapters/key-sealing.js';
 import { PasswordHasher } from './adapters/password-hasher.js';
 import { usersGrpcService } from './api/grpc/users-grpc.js';
 import { addAccountRoutes } from './api/http/account-routes.js';
@@ -55,11 +56,20 @@ export async function startUsersService(config: UsersConfig, logger?: Logger): P
   await declareExchange(await broker.createChannel(), config.EVENTS_EXCHANGE);
   await broker.close();
 
+  const sealer = new KeySealer(config.SIGNING_KEY_ENCRYPTION_KEY);
+  if (!sealer.enabled)
+    log.warn('SIGNING_KEY_ENCRYPTION_KEY is not set: private signing keys are stored unsealed');
   const keys = new SigningKeyRing(pool, {
+    sealer,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     rotationIntervalSeconds: config.SIGNING_KEY_ROTATION_SECONDS,
   });
-  await keys.ensureActiveKey();
+  try {
+    await keys.ensureActiveKey();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   const keyCheck = setInterval(() => {
     keys.ensureActiveKey().catch((error) => log.warn({ err: error }, 'signing key check failed'));
   }, KEY_CHECK_INTERVAL_MS);

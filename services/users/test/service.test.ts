@@ -95,3 +95,40 @@ describe('users: service surface', () => {
     assert.match(traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
   });
 });
+
+describe('users: private signing keys sealed at rest', () => {
+  const sealingKey = 'a1'.repeat(32);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ SIGNING_KEY_ENCRYPTION_KEY: sealingKey });
+  });
+  after(() => h?.close());
+
+  it('stores no private key material in clear and still signs and verifies', async () => {
+    const { rows } = await h.service.deps.pool.query('select private_jwk from signing_keys');
+    assert.ok(rows.length >= 1);
+    for (const { private_jwk: stored } of rows) {
+      assert.equal(stored.sealed, 'A256GCM');
+      assert.equal(stored.d, undefined);
+    }
+    const user = await h.register();
+    const { accessToken } = await h.login(user.email, user.password);
+    assert.equal((await h.call('/api/users/me', { token: accessToken })).status, 200);
+  });
+
+  it('refuses to start with the wrong sealing key or none, saying why', async () => {
+    const base = {
+      DATABASE_URL: h.database.url,
+      AMQP_URL: requireEnv('AMQP_URL'),
+      EVENTS_EXCHANGE: h.exchange,
+      OUTBOX_RELAY: 'off',
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+    };
+    const wrong = spawnUsers({ ...base, SIGNING_KEY_ENCRYPTION_KEY: 'b2'.repeat(32) });
+    const none = spawnUsers(base);
+    assert.deepEqual(await Promise.all([wrong.exited, none.exited]), [1, 1]);
+    assert.match(wrong.output(), /not the key they were sealed with/);
+    assert.match(none.output(), /sealed but SIGNING_KEY_ENCRYPTION_KEY is not set/);
+  });
+});

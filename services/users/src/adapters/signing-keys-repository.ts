@@ -1,12 +1,14 @@
 // JWT signing keys. The private half never leaves the service; the public half is the JWKS.
 import type { Queryable } from '@shopstack/kit';
 import type { JWK } from 'jose';
+import type { StoredPrivateJwk } from './key-sealing.js';
 
 export interface StoredSigningKey {
   kid: string;
   algorithm: string;
   publicJwk: JWK;
-  privateJwk: JWK;
+  /** Sealed when a key-sealing key is configured (see key-sealing.ts). */
+  privateJwk: StoredPrivateJwk;
   createdAt: Date;
   retiredAt: Date | null;
 }

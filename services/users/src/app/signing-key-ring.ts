@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Pool, withTransaction } from '@shopstack/kit';
 import { errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { KeySealer } from '../adapters/key-sealing.js';
 import {
   insertSigningKey,
   loadPublishableKeys,
@@ -17,6 +18,8 @@ const RELOAD_AFTER_MS = 30_000;
 
 export interface KeyRingOptions {
   accessTokenTtlSeconds: number;
+  /** Seals private keys at rest (AES-256-GCM) when it has a key. */
+  sealer: KeySealer;
   /** Rotate automatically when the active key is older than this. */
   rotationIntervalSeconds: number;
 }
@@ -49,6 +52,7 @@ export class SigningKeyRing {
       if (age === undefined || age > this.options.rotationIntervalSeconds) await this.createKey(client);
     });
     await this.reload();
+    await this.activeKey(); // fails now, not at the first sign-in, when the keys cannot be opened
   }
 
   /** A new key signs from now on; the old one stays in the JWKS until its tokens expire. */
@@ -71,7 +75,10 @@ export class SigningKeyRing {
     if (Date.now() - this.loadedAt > RELOAD_AFTER_MS) await this.reload();
     const active = this.keys.find((key) => key.retiredAt === null);
     if (!active) throw new Error('no active signing key');
-    return { kid: active.kid, key: await this.importKey(active.kid, active.privateJwk) };
+    return {
+      kid: active.kid,
+      key: await this.importKey(active.kid, this.options.sealer.open(active.privateJwk)),
+    };
   }
 
   /** The public keys for /.well-known/jwks.json. */
@@ -104,7 +111,7 @@ export class SigningKeyRing {
       kid,
       algorithm: SIGNING_ALGORITHM,
       publicJwk: await exportJWK(publicKey),
-      privateJwk: await exportJWK(privateKey),
+      privateJwk: this.options.sealer.seal(await exportJWK(privateKey)),
     });
     await retireOtherKeys(client, kid);
     return kid;
