@@ -1,5 +1,6 @@
 // Credentials: lockout with growing backoff, password change and reset — end to end over HTTP.
 import assert from 'node:assert/strict';
+import { hash } from '@node-rs/argon2';
 import { waitFor } from '@shopstack/kit/testing';
 import { type Harness, PASSWORD, startHarness, uniqueEmail } from './support/harness.js';
 
@@ -57,6 +58,25 @@ describe('users: credentials', () => {
       assert.ok(events.rows.some((r) => r.event === 'login.locked'));
       assert.equal(events.rows.filter((r) => r.event === 'login.failed').length, 6);
       assert.equal(events.rows.at(-1).event, 'login.succeeded');
+    });
+  });
+
+  describe('password hashes', () => {
+    it('upgrades a hash made with older argon2id parameters at the next sign-in', async () => {
+      const user = await h.register();
+      const weaker = await hash(user.password, {
+        algorithm: 2,
+        memoryCost: 2048,
+        timeCost: 1,
+        parallelism: 1,
+      });
+      await h.service.deps.pool.query('update users set password_hash = $2 where id = $1', [user.id, weaker]);
+      await h.login(user.email, user.password);
+      const { rows } = await h.service.deps.pool.query('select password_hash from users where id = $1', [
+        user.id,
+      ]);
+      assert.match(rows[0].password_hash, /^\$argon2id\$v=19\$m=4096,t=1,p=1\$/);
+      await h.login(user.email, user.password);
     });
   });
 

@@ -26,6 +26,18 @@ export class PasswordHasher {
     });
   }
 
+  /**
+   * True when `storedHash` was made with other parameters than the current ones: after raising
+   * the cost, hashes are upgraded at the next successful sign-in.
+   */
+  needsRehash(storedHash: string): boolean {
+    const match = /^\$argon2id\$v=\d+\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(storedHash);
+    if (!match) return true;
+    const [, memory, time, parallelism] = match.map(Number);
+    const wanted = this.parameters;
+    return memory !== wanted.memoryKib || time !== wanted.timeCost || parallelism !== wanted.parallelism;
+  }
+
   /** Constant-time comparison is done inside argon2's verify. */
   async verify(storedHash: string, password: string): Promise<boolean> {
     try {

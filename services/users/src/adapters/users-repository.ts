@@ -77,11 +77,19 @@ export async function findPasswordHash(db: Queryable, userId: string): Promise<s
   return rows[0]?.password_hash;
 }
 
-export async function setPasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<void> {
-  await db.query('update users set password_hash = $2, password_changed_at = now() where id = $1', [
-    userId,
-    passwordHash,
-  ]);
+export async function setPasswordHash(
+  db: Queryable,
+  userId: string,
+  passwordHash: string,
+  options: { keepChangedAt?: boolean } = {},
+): Promise<void> {
+  // An upgrade of the hash parameters is not a password change.
+  await db.query(
+    options.keepChangedAt
+      ? 'update users set password_hash = $2 where id = $1'
+      : 'update users set password_hash = $2, password_changed_at = now() where id = $1',
+    [userId, passwordHash],
+  );
 }
 
 export async function markEmailVerified(db: Queryable, userId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { recordAudit } from '../adapters/audit-log.js';
 import { clearLoginFailures, lockedForSeconds, recordLoginFailure } from '../adapters/login-failures.js';
 import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../adapters/one-time-tokens.js';
 import { findTwoFactor, recordUsedStep, useRecoveryCode } from '../adapters/two-factor-repository.js';
-import { findCredentialsByEmail, findUserById } from '../adapters/users-repository.js';
+import { findCredentialsByEmail, findUserById, setPasswordHash } from '../adapters/users-repository.js';
 import { normalizeEmail } from '../domain/email.js';
 import { normalizeRecoveryCode } from '../domain/secrets.js';
 import { matchTotp } from '../domain/totp.js';
@@ -57,6 +57,11 @@ export async function login(
   }
 
   await clearLoginFailures(deps.pool, email);
+  if (credentials && deps.hasher.needsRehash(credentials.passwordHash)) {
+    await setPasswordHash(deps.pool, user.id, await deps.hasher.hash(input.password), {
+      keepChangedAt: true,
+    });
+  }
   if (user.twoFactorEnabled) {
     const challengeToken = await issueOneTimeToken(
       deps.pool,
