@@ -1,12 +1,15 @@
 // Account documents. An account's id is derived from (user, currency), so opening it twice, even
 // concurrently, yields the same single account: the second insert hits the unique _id and is ignored.
-import { customerAccountId, type SystemAccountKind, systemAccountId } from '../domain/ids.js';
+import { customerAccountId, type SystemAccountKind, shardFor, systemAccountId } from '../domain/ids.js';
 import type { AccountDoc } from './documents.js';
 import { isDuplicateKey, type PaymentsDb } from './mongo.js';
 
 export const PLATFORM_USER = 'platform';
 
 export class Accounts {
+  /** Accounts known to exist; accounts are never deleted, so this cache cannot go wrong. */
+  private readonly known = new Map<string, AccountDoc>();
+
   constructor(private readonly db: PaymentsDb) {}
 
   async open(userId: string, currency: string): Promise<AccountDoc> {
@@ -19,9 +22,10 @@ export class Accounts {
     });
   }
 
-  async system(kind: SystemAccountKind, currency: string): Promise<AccountDoc> {
+  /** The shard of a system account that the operation `operationId` uses. */
+  async system(kind: SystemAccountKind, currency: string, operationId: string): Promise<AccountDoc> {
     return this.insertOnce({
-      _id: systemAccountId(kind, currency),
+      _id: systemAccountId(kind, currency, shardFor(operationId)),
       userId: PLATFORM_USER,
       currency,
       kind,
@@ -46,14 +50,19 @@ export class Accounts {
   }
 
   private async insertOnce(doc: AccountDoc): Promise<AccountDoc> {
+    const cached = this.known.get(doc._id);
+    if (cached) return cached;
+    let stored = doc;
     try {
       await this.db.accounts.insertOne(doc);
-      return doc;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       const existing = await this.db.accounts.findOne({ _id: doc._id });
       if (!existing) throw error;
-      return existing;
+      stored = existing;
     }
+    if (this.known.size > 100_000) this.known.clear();
+    this.known.set(doc._id, stored);
+    return stored;
   }
 }

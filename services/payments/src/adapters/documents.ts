@@ -32,6 +32,14 @@ export interface JournalDoc {
   at: Date;
 }
 
+/** A hint to the latest entry of an account (see journal-heads.ts); never the truth. */
+export interface JournalHeadDoc {
+  _id: string;
+  seq: number;
+  balance: bigint;
+  held: bigint;
+}
+
 export type MovementKind = 'transfer' | 'topup' | 'refund';
 
 export interface MovementDoc {
@@ -82,6 +90,8 @@ export interface RefundLogDoc {
 export interface RefundDoc {
   _id: string;
   holdId: string;
+  /** The sales account the hold's capture went to: it pays the refund back. */
+  fromAccountId: string;
   userId: string;
   accountId: string;
   currency: string;

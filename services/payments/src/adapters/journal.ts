@@ -1,9 +1,10 @@
 // The append-only journal of every account. Balances are never stored anywhere else: an account's
-// balance is the running balance of its latest entry (see sequenced-append.ts for the race guard).
-
+// balance is the running balance of its latest entry (see sequenced-append.ts for the race guard and
+// journal-heads.ts for how the latest entry is found).
 import { allowsOverdraft } from '../domain/ids.js';
-import { type AccountState, decide, type Effect, EMPTY_ACCOUNT } from '../domain/ledger.js';
+import { type AccountState, type Decision, decide, type Effect } from '../domain/ledger.js';
 import type { EntryKind, JournalDoc } from './documents.js';
+import { JournalHeads } from './journal-heads.js';
 import type { PaymentsDb } from './mongo.js';
 import { type AppendResult, appendOnce } from './sequenced-append.js';
 
@@ -17,35 +18,26 @@ export interface AppendRequest {
 }
 
 export class Journal {
-  constructor(private readonly db: PaymentsDb) {}
+  private readonly heads: JournalHeads;
 
-  append(request: AppendRequest): Promise<AppendResult<JournalDoc>> {
-    const overdraft = allowsOverdraft(request.accountId);
-    return appendOnce(this.db.journal, 'accountId', request.accountId, request.opKey, (head) => {
-      const decision = decide(head ? stateOf(head) : EMPTY_ACCOUNT, request.effect, overdraft);
-      const applied = decision.outcome === 'applied';
-      const entry: JournalDoc = {
-        _id: request.opKey,
-        accountId: request.accountId,
-        seq: decision.next.seq,
-        kind: request.kind,
-        outcome: decision.outcome,
-        balanceDelta: applied ? request.effect.balanceDelta : 0n,
-        heldDelta: applied ? request.effect.heldDelta : 0n,
-        balance: decision.next.balance,
-        held: decision.next.held,
-        ref: request.ref,
-        at: new Date(),
-      };
-      if (decision.outcome === 'declined') entry.reason = decision.reason;
-      if (request.capture) entry.capture = request.capture;
-      return entry;
-    });
+  constructor(private readonly db: PaymentsDb) {
+    this.heads = new JournalHeads(db);
   }
 
-  async state(accountId: string): Promise<AccountState> {
-    const head = await this.db.journal.find({ accountId }).sort({ seq: -1 }).limit(1).next();
-    return head ? stateOf(head) : EMPTY_ACCOUNT;
+  async append(request: AppendRequest): Promise<AppendResult<JournalDoc>> {
+    const overdraft = allowsOverdraft(request.accountId);
+    const result = await appendOnce({
+      log: this.db.journal,
+      opKey: request.opKey,
+      readHead: () => this.heads.read(request.accountId),
+      build: (head: AccountState) => entryFor(request, decide(head, request.effect, overdraft)),
+    });
+    if (result.fresh) this.heads.remember(result.entry);
+    return result;
+  }
+
+  state(accountId: string): Promise<AccountState> {
+    return this.heads.read(accountId);
   }
 
   get(opKey: string): Promise<JournalDoc | null> {
@@ -64,6 +56,22 @@ export class Journal {
   }
 }
 
-function stateOf(entry: JournalDoc): AccountState {
-  return { seq: entry.seq, balance: BigInt(entry.balance), held: BigInt(entry.held) };
+function entryFor(request: AppendRequest, decision: Decision): JournalDoc {
+  const applied = decision.outcome === 'applied';
+  const entry: JournalDoc = {
+    _id: request.opKey,
+    accountId: request.accountId,
+    seq: decision.next.seq,
+    kind: request.kind,
+    outcome: decision.outcome,
+    balanceDelta: applied ? request.effect.balanceDelta : 0n,
+    heldDelta: applied ? request.effect.heldDelta : 0n,
+    balance: decision.next.balance,
+    held: decision.next.held,
+    ref: request.ref,
+    at: new Date(),
+  };
+  if (decision.outcome === 'declined') entry.reason = decision.reason;
+  if (request.capture) entry.capture = request.capture;
+  return entry;
 }

@@ -7,6 +7,7 @@ import type {
   AccountDoc,
   HoldDoc,
   JournalDoc,
+  JournalHeadDoc,
   MovementDoc,
   ProviderPaymentDoc,
   RefundDoc,
@@ -18,6 +19,7 @@ export interface PaymentsDb {
   db: Db;
   accounts: Collection<AccountDoc>;
   journal: Collection<JournalDoc>;
+  heads: Collection<JournalHeadDoc>;
   holds: Collection<HoldDoc>;
   movements: Collection<MovementDoc>;
   refunds: Collection<RefundDoc>;
@@ -40,6 +42,7 @@ export async function connectPaymentsDb(url: string, dbName: string): Promise<Pa
     db,
     accounts: db.collection('accounts'),
     journal: db.collection('journal'),
+    heads: db.collection('journal_heads'),
     holds: db.collection('holds'),
     movements: db.collection('movements'),
     refunds: db.collection('refunds'),

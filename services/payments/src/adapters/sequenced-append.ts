@@ -5,10 +5,10 @@
 // writers that read the same head, the unique index lets exactly one insert succeed; the other re-reads
 // and decides again against the new head. If the operation key already exists, the operation happened
 // before (a retry or a recovery run): its stored entry is the answer, so every step takes effect once.
-import type { Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
+import type { Collection, Document, Filter, OptionalUnlessRequiredId } from 'mongodb';
 import { isDuplicateKey } from './mongo.js';
 
-interface SequencedDoc {
+interface SequencedDoc extends Document {
   _id: string;
   seq: number;
 }
@@ -19,34 +19,49 @@ export interface AppendResult<T> {
   fresh: boolean;
 }
 
+export interface AppendSpec<T extends Document, H> {
+  log: Collection<T>;
+  opKey: string;
+  /** The latest entry's state; it may be stale (the insert then loses the race and we retry). */
+  readHead: () => Promise<H>;
+  build: (head: H) => T;
+}
+
 const MAX_ATTEMPTS = 2_000;
 
-export async function appendOnce<T extends SequencedDoc>(
-  log: Collection<T>,
-  streamField: keyof T & string,
-  streamId: string,
-  opKey: string,
-  build: (head: T | null) => T,
+export async function appendOnce<T extends SequencedDoc, H>(
+  spec: AppendSpec<T, H>,
 ): Promise<AppendResult<T>> {
+  const { log, opKey } = spec;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const head = (await log
-      .find({ [streamField]: streamId } as Filter<T>)
-      .sort({ seq: -1 })
-      .limit(1)
-      .next()) as T | null;
-    const entry = build(head);
+    let entry: T;
+    try {
+      entry = spec.build(await spec.readHead());
+    } catch (error) {
+      // A step that is impossible on the current head (releasing a hold that is no longer held) is
+      // usually this very step, already appended by a concurrent caller after our first look.
+      const existing = (await log.findOne({ _id: opKey } as Filter<T>)) as T | null;
+      if (existing) return { entry: existing, fresh: false };
+      throw error;
+    }
     try {
       await log.insertOne(entry as OptionalUnlessRequiredId<T>);
       return { entry, fresh: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
+      // Which index refused it is not reported by every server (FerretDB is silent), so look.
       const existing = (await log.findOne({ _id: opKey } as Filter<T>)) as T | null;
       if (existing) return { entry: existing, fresh: false };
       // Lost the seq race: back off a little (more under contention) and decide again.
       await pause(attempt);
     }
   }
-  throw new Error(`could not append ${opKey} to ${streamId}: too much contention`);
+  throw new Error(`could not append ${opKey}: too much contention`);
+}
+
+/** The head of a small stream by sorting; fine for streams of a few entries (a hold's refunds). */
+export function headBySort<T extends SequencedDoc>(log: Collection<T>, filter: Filter<T>) {
+  return async () => (await log.find(filter).sort({ seq: -1 }).limit(1).next()) as T | null;
 }
 
 function pause(attempt: number): Promise<void> {

@@ -44,11 +44,14 @@ export class Holds {
   async authorize(command: AuthorizeCommand): Promise<HoldResult> {
     const { userId, currency, amount } = command;
     const account = await this.accounts.findCustomer(userId, currency);
-    const settleTo = command.settleTo ?? [{ accountId: (await this.accounts.system('sales', currency))._id }];
+    const id = operationId('hold', userId, command.idempotencyKey);
+    const settleTo = command.settleTo ?? [
+      { accountId: (await this.accounts.system('sales', currency, id))._id },
+    ];
     const now = new Date();
     const ttl = command.ttlSeconds || this.defaultTtlSeconds;
     const created = await createOnce<HoldDoc>(this.db.holds, {
-      _id: operationId('hold', userId, command.idempotencyKey),
+      _id: id,
       purpose: command.purpose ?? 'order',
       orderId: command.orderId,
       userId,

@@ -14,23 +14,28 @@ export class MovementRunner {
 
   async drive(movement: MovementDoc): Promise<MovementDoc> {
     if (movement.status !== 'pending') return movement;
-    for (const [index, leg] of movement.legs.entries()) {
-      const { entry } = await this.journal.append({
-        opKey: `mv:${movement._id}:${index}`,
-        accountId: leg.accountId,
-        kind: leg.amount < 0n ? 'debit' : 'credit',
-        effect: { balanceDelta: leg.amount, heldDelta: 0n },
-        ref: movement._id,
-      });
-      if (entry.outcome === 'declined') {
-        // Only the first leg can be declined (domain/movement.ts), so nothing was moved.
-        const failureReason = entry.reason ?? 'DECLINED';
-        await advance(this.db.movements, movement._id, ['pending'], { status: 'declined', failureReason });
-        return { ...movement, status: 'declined', failureReason };
-      }
+    const first = await this.appendLeg(movement, 0);
+    if (first.outcome === 'declined') {
+      const failureReason = first.reason ?? 'DECLINED';
+      await advance(this.db.movements, movement._id, ['pending'], { status: 'declined', failureReason });
+      return { ...movement, status: 'declined', failureReason };
     }
+    // Only the first leg can be declined (domain/movement.ts); the others cannot fail, so they go at once.
+    await Promise.all(movement.legs.slice(1).map((_, i) => this.appendLeg(movement, i + 1)));
     await advance(this.db.movements, movement._id, ['pending'], { status: 'completed' });
     return { ...movement, status: 'completed' };
+  }
+
+  private async appendLeg(movement: MovementDoc, index: number) {
+    const leg = movement.legs[index]!;
+    const { entry } = await this.journal.append({
+      opKey: `mv:${movement._id}:${index}`,
+      accountId: leg.accountId,
+      kind: leg.amount < 0n ? 'debit' : 'credit',
+      effect: { balanceDelta: leg.amount, heldDelta: 0n },
+      ref: movement._id,
+    });
+    return entry;
   }
 
   /** Finishes movements a crash left pending (older than `before`, so live requests are left alone). */

@@ -163,11 +163,11 @@ export class ProviderPayments {
   }
 
   private async withdrawalSettlement(payment: ProviderPaymentDoc) {
-    const clearing = await this.accounts.system('clearing', payment.currency);
+    const clearing = await this.accounts.system('clearing', payment.currency, payment._id);
     const legs = [{ accountId: clearing._id, amount: payment.amount }];
     if (payment.fee > 0n) {
       legs.push({
-        accountId: (await this.accounts.system('fees', payment.currency))._id,
+        accountId: (await this.accounts.system('fees', payment.currency, payment._id))._id,
         amount: payment.fee,
       });
     }
@@ -175,8 +175,8 @@ export class ProviderPayments {
   }
 
   private async topUpMovement(payment: ProviderPaymentDoc): Promise<MovementDoc> {
-    const clearing = await this.accounts.system('clearing', payment.currency);
-    const fees = await this.accounts.system('fees', payment.currency);
+    const clearing = await this.accounts.system('clearing', payment.currency, payment._id);
+    const fees = await this.accounts.system('fees', payment.currency, payment._id);
     const split = topUpLegs(clearing._id, payment.accountId, fees._id, payment.amount, {
       fixed: payment.fee,
       basisPoints: 0n,

@@ -5,8 +5,8 @@ import type { RefundDoc, RefundLogDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
 import { advance, createOnce } from '../adapters/operations.js';
-import { appendOnce } from '../adapters/sequenced-append.js';
-import { fingerprint, operationId, systemAccountId } from '../domain/ids.js';
+import { appendOnce, headBySort } from '../adapters/sequenced-append.js';
+import { fingerprint, operationId } from '../domain/ids.js';
 import { decideRefund, EMPTY_REFUND_LOG } from '../domain/refunds.js';
 import { idempotencyConflict, invalid } from './errors.js';
 import type { Holds } from './holds.js';
@@ -31,6 +31,7 @@ export class Refunds {
     const created = await createOnce<RefundDoc>(this.db.refunds, {
       _id: operationId('refund', hold._id, command.idempotencyKey),
       holdId: hold._id,
+      fromAccountId: hold.settleTo[0]!.accountId,
       userId: hold.userId,
       accountId: hold.accountId,
       currency: hold.currency,
@@ -49,16 +50,16 @@ export class Refunds {
     // What was captured is read from the journal (the truth), not from the hold's cached status.
     const close = await this.journal.get(`hold:${refund.holdId}:close`);
     const captured = close?.kind === 'hold_capture' ? (close.capture?.amount ?? 0n) : 0n;
-    const { entry: reservation } = await appendOnce<RefundLogDoc>(
-      this.db.refundLog,
-      'holdId',
-      refund.holdId,
-      `rf:${refund._id}`,
-      (head) => {
+    const opKey = `rf:${refund._id}`;
+    const { entry: reservation } = await appendOnce({
+      log: this.db.refundLog,
+      opKey,
+      readHead: headBySort(this.db.refundLog, { holdId: refund.holdId }),
+      build: (head: RefundLogDoc | null): RefundLogDoc => {
         const state = head ? { seq: head.seq, refunded: head.refunded } : EMPTY_REFUND_LOG;
         const decision = decideRefund(captured, state, refund.amount);
         return {
-          _id: `rf:${refund._id}`,
+          _id: opKey,
           holdId: refund.holdId,
           seq: decision.next.seq,
           outcome: decision.outcome,
@@ -67,11 +68,11 @@ export class Refunds {
           at: new Date(),
         };
       },
-    );
+    });
     if (reservation.outcome === 'declined') return this.finish(refund, 'declined', 'EXCEEDS_REFUNDABLE');
     const debit = await this.journal.append({
       opKey: `rf:${refund._id}:debit`,
-      accountId: systemAccountId('sales', refund.currency),
+      accountId: refund.fromAccountId,
       kind: 'debit',
       effect: { balanceDelta: -refund.amount, heldDelta: 0n },
       ref: refund._id,

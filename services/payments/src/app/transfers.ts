@@ -28,17 +28,20 @@ export class Transfers {
   async transfer(command: TransferCommand): Promise<MovementDoc> {
     const { userId, currency, toUserId, amount } = command;
     if (toUserId === userId) throw unprocessable('same-account', 'toUserId', 'cannot transfer to yourself');
-    const from = await this.accounts.findCustomer(userId, currency);
+    const [from, to] = await Promise.all([
+      this.accounts.findCustomer(userId, currency),
+      this.accounts.findCustomer(toUserId, currency),
+    ]);
     if (!from) throw unprocessable('no-account', 'currency', `you have no ${currency} account`);
-    const to = await this.accounts.findCustomer(toUserId, currency);
     if (!to)
       throw unprocessable('recipient-has-no-account', 'toUserId', `the recipient has no ${currency} account`);
-    const feesAccount = await this.accounts.system('fees', currency);
+    const id = operationId('transfer', userId, command.idempotencyKey);
+    const feesAccount = await this.accounts.system('fees', currency, id);
     const { legs, fee } = transferLegs(from._id, to._id, feesAccount._id, amount, this.fees.transfer);
     checkLegs(legs, { overdraft: allowsOverdraft });
     const now = new Date();
     const result = await createOnce(this.db.movements, {
-      _id: operationId('transfer', userId, command.idempotencyKey),
+      _id: id,
       kind: 'transfer',
       ownerId: userId,
       currency,

@@ -20,9 +20,20 @@ export function customerAccountId(userId: string, currency: string): string {
 
 export type SystemAccountKind = 'clearing' | 'fees' | 'sales';
 
-/** Platform-owned accounts per currency: clearing mirrors money outside, fees and sales are revenue. */
-export function systemAccountId(kind: SystemAccountKind, currency: string): string {
-  return `sys_${kind}_${currency}`;
+/**
+ * Platform-owned accounts per currency: clearing mirrors money outside, fees and sales are revenue.
+ * Each is split into shards: every transfer credits the fee account, so a single one would make all
+ * transfers contend for one journal sequence. An operation picks its shard from its own id, and
+ * records the account id it used, so the shard count can change without moving history.
+ */
+export const SYSTEM_ACCOUNT_SHARDS = 8;
+
+export function systemAccountId(kind: SystemAccountKind, currency: string, shard = 0): string {
+  return `sys_${kind}_${currency}_${shard}`;
+}
+
+export function shardFor(operationId: string): number {
+  return createHash('sha256').update(operationId).digest().readUInt32BE(0) % SYSTEM_ACCOUNT_SHARDS;
 }
 
 export function isSystemAccount(accountId: string): boolean {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { isAppError } from '@shopstack/kit';
 import { recoverOnce } from '../../src/app/jobs.js';
 import type { PaymentsApp } from '../../src/app/payments.js';
-import { customerAccountId, systemAccountId } from '../../src/domain/ids.js';
+import { customerAccountId } from '../../src/domain/ids.js';
 import { balanceOf, createTestApp, fund } from '../support/app.js';
 
 describe('payments ledger on FerretDB', function () {
@@ -107,7 +107,7 @@ describe('payments ledger on FerretDB', function () {
     assert.equal(winners.length, 1);
     const state = await balanceOf(app, account);
     assert.equal(state.held, 0n);
-    const sales = (await balanceOf(app, systemAccountId('sales', EUR))).balance;
+    const sales = (await balanceOf(app, hold.settleTo[0]!.accountId)).balance;
     if (!capture.failure) {
       assert.equal(state.balance, 600n);
       assert.equal(capture.hold.status, 'captured');
