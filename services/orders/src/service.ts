@@ -20,6 +20,7 @@ import { createPaymentsClient } from './adapters/payments-client.js';
 import { startRepliesConsumer } from './adapters/replies-consumer.js';
 import { cartRoutes } from './api/http/cart-routes.js';
 import { orderRoutes } from './api/http/order-routes.js';
+import { registerOrdersMetrics } from './api/metrics.js';
 import type { OrdersDeps } from './app/deps.js';
 import { SagaEngine } from './app/saga-engine.js';
 import { handleStockReply } from './app/saga-replies.js';
@@ -62,6 +63,7 @@ export async function startOrdersService(config: OrdersConfig): Promise<OrdersSe
     },
     wakeSaga: () => engine?.wake(),
   };
+  registerOrdersMetrics(metrics, pool);
   engine = new SagaEngine(deps, config.SAGA_POLL_MS, config.SAGA_WORKERS);
 
   const replies = await startRepliesConsumer({

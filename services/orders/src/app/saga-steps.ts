@@ -1,6 +1,7 @@
 // What the engine does when a saga is due: the gRPC call of a call step (retried until the step's
 // deadline), or the timeout of a step that waits for a reply. Runs with the saga row locked.
 import type { PoolClient } from '@shopstack/kit';
+import { ClientError, Status } from 'nice-grpc';
 import { loadOrder, saveOrder } from '../adapters/order-repository.js';
 import { moveSaga, retrySagaLater, type SagaRow } from '../adapters/saga-store.js';
 import { sendCommitStock } from '../adapters/stock-commands.js';
@@ -65,6 +66,15 @@ export async function runDueStep(client: PoolClient, deps: OrdersDeps, saga: Sag
         return;
     }
   } catch (error) {
+    // Payments refusing the request itself (not a fault of the moment) will refuse it again.
+    if (saga.step === 'hold_funds' && isRefusal(error)) {
+      deps.logger.warn({ err: error, orderId: saga.orderId }, 'payments refused the hold');
+      await compensate(client, deps, saga, order, 'payment_declined', {
+        nothingHeld: true,
+        detail: (error as Error).message,
+      });
+      return;
+    }
     // Payments unreachable, slow or behind an open breaker: try again, until the step's deadline.
     await retryLater(client, saga, (error as Error).message);
   }
@@ -104,4 +114,15 @@ function retryLater(
   delayMs = retryDelayMs(saga.attempts + 1),
 ) {
   return retrySagaLater(client, saga.orderId, delayMs, reason);
+}
+
+const refusals = new Set([
+  Status.INVALID_ARGUMENT,
+  Status.ALREADY_EXISTS,
+  Status.FAILED_PRECONDITION,
+  Status.PERMISSION_DENIED,
+]);
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ClientError && refusals.has(error.code);
 }

@@ -181,6 +181,32 @@ describe('checkout saga', function () {
     assert.equal(await eventCount(shop, order.orderId), before);
     assert.deepEqual(await stockOf(shop, cup), { on_hand: 4, reserved: 0 });
   });
+
+  it('cancels at once when payments refuses the hold itself (a currency it does not keep)', async () => {
+    const yen = await addProduct(shop, { priceMinor: 500, currency: 'JPY', stock: 3 });
+    const gus = customer(shop, randomUUID());
+    await gus.addToCart(yen, 1);
+    const order = await gus.settled((await gus.checkout()).orderId);
+    assert.equal(order.status, 'cancelled');
+    assert.equal(order.cancelReason, 'payment_declined');
+    await waitFor(async () => (await stockOf(shop, yen)).reserved === 0, { what: 'stock released' });
+    assert.equal(await sagaStep(shop, order.orderId), 'done');
+  });
+
+  it('reports orders by status and unfinished sagas on /metrics', async () => {
+    const text = await (await fetch(`${shop.orders!.httpUrl}/metrics`)).text();
+    const sample = (name: string, ...labels: string[]) => {
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    assert.ok((sample('orders_orders', 'status="confirmed"') ?? 0) >= 2);
+    assert.equal(sample('orders_orders', 'status="cancelled"', 'reason="out_of_stock"'), 1);
+    assert.equal(sample('orders_orders', 'status="cancelled"', 'reason="payment_declined"'), 1);
+    assert.equal(sample('orders_orders', 'status="refunded"'), 1);
+    assert.equal(sample('orders_sagas_overdue'), 0);
+  });
 });
 
 async function eventCount(shop: Shop, orderId: string): Promise<number> {
