@@ -31,6 +31,37 @@ describe('users: roles, administration and audit', () => {
       assert.equal(badId.body.errors[0].field, 'id');
     });
 
+    it('lets users change their own phone number, validated, and only their own', async () => {
+      const set = await h.call('/api/users/me', {
+        method: 'PATCH',
+        body: { phone: '+4930123456' },
+        token: customer.accessToken,
+      });
+      assert.equal(set.status, 200);
+      assert.equal(set.body.phone, '+4930123456');
+      const bad = await h.call('/api/users/me', {
+        method: 'PATCH',
+        body: { phone: '030 123' },
+        token: customer.accessToken,
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.errors[0].field, 'phone');
+      const cleared = await h.call('/api/users/me', {
+        method: 'PATCH',
+        body: { phone: null },
+        token: customer.accessToken,
+      });
+      assert.equal(cleared.body.phone, null);
+      const { rows } = await h.service.deps.pool.query('select phone from users where id = $1', [
+        customer.id,
+      ]);
+      assert.equal(rows[0].phone, null);
+      assert.equal(
+        (await h.call('/api/users/me', { method: 'PATCH', body: { phone: '+4930123456' } })).status,
+        401,
+      );
+    });
+
     it('keeps user management to admins and the audit log to admins and support', async () => {
       const target = await h.register();
       const attempts: [string, string, unknown][] = [

@@ -4,6 +4,7 @@ import type { Queryable } from '@shopstack/kit';
 export type AuditEvent =
   | 'user.registered'
   | 'email.verified'
+  | 'profile.updated'
   | 'login.succeeded'
   | 'login.failed'
   | 'login.locked'

@@ -92,6 +92,10 @@ export async function setPasswordHash(
   );
 }
 
+export async function setPhone(db: Queryable, userId: string, phone: string | null): Promise<void> {
+  await db.query('update users set phone = $2 where id = $1', [userId, phone]);
+}
+
 export async function markEmailVerified(db: Queryable, userId: string): Promise<void> {
   await db.query('update users set email_verified_at = coalesce(email_verified_at, now()) where id = $1', [
     userId,

@@ -2,11 +2,19 @@
 import type { HttpRoutes } from '@shopstack/kit';
 import type { UsersDeps } from '../../app/deps.js';
 import { changePassword } from '../../app/password.js';
+import { updateProfile } from '../../app/profile.js';
 import { currentAccount, profileFor } from '../../app/queries.js';
 import { confirmTwoFactorEnrollment, disableTwoFactor, enrollTwoFactor } from '../../app/two-factor.js';
 import { toUserView } from '../../domain/user.js';
 import { requestMeta } from './auth-routes.js';
-import { ChangePasswordBody, DisableTwoFactorBody, TotpCodeBody, UserIdParams, UserView } from './schemas.js';
+import {
+  ChangePasswordBody,
+  DisableTwoFactorBody,
+  TotpCodeBody,
+  UpdateProfileBody,
+  UserIdParams,
+  UserView,
+} from './schemas.js';
 
 export function addAccountRoutes(routes: HttpRoutes, deps: UsersDeps): void {
   routes.get(
@@ -18,6 +26,21 @@ export function addAccountRoutes(routes: HttpRoutes, deps: UsersDeps): void {
       responses: { 200: { description: 'Profile', schema: UserView } },
     },
     async ({ user }) => ({ body: toUserView(await currentAccount(deps, user)) }),
+  );
+
+  routes.patch(
+    '/api/users/me',
+    {
+      summary: 'Update your own profile (phone number)',
+      tags: ['account'],
+      auth: true,
+      body: UpdateProfileBody,
+      responses: { 200: { description: 'Profile', schema: UserView } },
+    },
+    async ({ user, body, ctx }) => {
+      const account = await currentAccount(deps, user);
+      return { body: await updateProfile(deps, account.id, body, requestMeta(ctx)) };
+    },
   );
 
   routes.post(

@@ -10,14 +10,12 @@ const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH)
 const anyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);
 const opaqueToken = z.string().min(1).max(512);
 
-export const RegisterBody = z.object({
-  email,
-  password: newPassword,
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +4915112345678')
-    .optional(),
-});
+const phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +4915112345678');
+
+export const RegisterBody = z.object({ email, password: newPassword, phone: phone.optional() });
+
+/** `phone: null` removes the number. */
+export const UpdateProfileBody = z.object({ phone: phone.nullable() });
 
 export const VerifyEmailBody = z.object({ token: opaqueToken });
 export const LoginBody = z.object({ email, password: anyPassword });
