@@ -58,7 +58,9 @@ describe('payments REST API', function () {
 
   before(async () => {
     issuer = await startTestIssuer();
-    service = await startPaymentsService(loadPaymentsConfig(serviceEnv(dbName, issuer.jwksUrl)));
+    service = await startPaymentsService(
+      loadPaymentsConfig(serviceEnv(dbName, issuer.jwksUrl, { RECONCILE_INTERVAL_MS: '300' })),
+    );
     call = httpClient(service.httpUrl);
     aliceToken = await issuer.token(alice);
     bobToken = await issuer.token(bob);
@@ -362,6 +364,14 @@ describe('payments REST API', function () {
       assert.equal(after.body.balance, before.body.balance);
     });
 
+    it('publishes its OpenAPI document and its metrics', async () => {
+      const openapi = await call('GET', '/openapi.json');
+      assert.equal(openapi.status, 200);
+      assert.ok(openapi.body.paths['/api/payments/transfers']);
+      const metrics = await fetch(`${service.httpUrl}/metrics`).then((r) => r.text());
+      assert.match(metrics, /payments_reconciliation_difference_minor/);
+    });
+
     it('only admins may run reconciliation, and it finds the journal consistent', async () => {
       assert.equal(
         (await call('POST', '/api/payments/admin/reconciliation', { token: aliceToken })).status,
@@ -372,6 +382,28 @@ describe('payments REST API', function () {
       assert.equal(report.status, 200);
       assert.equal(report.body.problems, 0);
       assert.equal(report.body.difference.EUR, '0');
+    });
+  });
+
+  // Last (mocha runs nested blocks in order), because it corrupts the journal on purpose.
+  describe('reconciliation job', () => {
+    it('reports a balance that differs from its journal as a metric', async () => {
+      const head = await service.app.db.journal
+        .find({ accountId: aliceAccount })
+        .sort({ seq: -1 })
+        .limit(1)
+        .next();
+      await service.app.db.journal.updateOne({ _id: head!._id }, { $set: { balance: head!.balance + 42n } });
+      const metric = /payments_reconciliation_difference_minor\{[^}]*currency="EUR"[^}]*\} (\d+)/;
+      const value = await waitFor(
+        async () => {
+          const text = await fetch(`${service.httpUrl}/metrics`).then((r) => r.text());
+          const found = metric.exec(text)?.[1];
+          return found && found !== '0' ? found : undefined;
+        },
+        { what: 'the difference metric', timeoutMs: 20_000 },
+      );
+      assert.equal(value, '42');
     });
   });
 });

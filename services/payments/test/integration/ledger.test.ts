@@ -198,6 +198,25 @@ describe('payments ledger on FerretDB', function () {
     assert.equal((await balanceOf(app, customerAccountId(bob, EUR))).balance, 100n);
   });
 
+  it('a provider that never answers is flagged timed out, and a late success still credits once', async () => {
+    const customer = user();
+    const payment = await app.providerPayments.topUp({
+      userId: customer,
+      idempotencyKey: randomUUID(),
+      currency: EUR,
+      amount: 900n,
+      token: 'tok_timeout',
+    });
+    assert.equal(payment.status, 'submitted');
+    await recoverOnce(app, { graceMs: 0, providerTimeoutMs: 0 }, new Date(Date.now() + 1_000));
+    assert.equal((await app.providerPayments.get(customer, payment._id)).status, 'timed_out');
+    const late = { paymentId: payment._id, outcome: 'succeeded' as const };
+    await app.providerPayments.onProviderEvent(late);
+    await app.providerPayments.onProviderEvent(late);
+    assert.equal((await app.providerPayments.get(customer, payment._id)).status, 'completed');
+    assert.equal((await balanceOf(app, customerAccountId(customer, EUR))).balance, 900n);
+  });
+
   it('reconciliation finds the journal consistent and reports a tampered balance', async () => {
     const clean = await app.reconciliation.run();
     assert.deepEqual(clean.problems, []);
