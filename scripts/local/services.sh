@@ -67,6 +67,7 @@ service_env() {
     echo "${upper}_GRPC_ADDRESS=127.0.0.1:$(grpc_port_of "$other")"
   done
   case $name in
+    users) echo "SIGNING_KEY_ENCRYPTION_KEY=$(local_secret signing-key-encryption)" ;;
     payments) echo "SANDBOX_WEBHOOK_SECRET=$(local_secret sandbox-webhook)" ;;
   esac
 }
