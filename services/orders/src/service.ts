@@ -1,7 +1,8 @@
 // Assembles the orders service: database, catalog and payments clients, the outbox relay, the saga
-// replies consumer, the saga engine and the HTTP API. main.ts runs it as a process; tests start it
+// replies consumer, the saga engine, the HTTP API and the read-only gRPC API. main.ts runs it as a process; tests start it
 // in-process on port 0.
 import {
+  createGrpcServer,
   createHttpApp,
   createJwtVerifier,
   createLogger,
@@ -14,10 +15,13 @@ import {
   rabbitReadiness,
   startService,
 } from '@shopstack/kit';
+import { loadDescriptorSet } from '@shopstack/proto';
+import { OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
 import { createCatalogClient } from './adapters/catalog-client.js';
 import { migrateOrdersDb } from './adapters/migrate.js';
 import { createPaymentsClient } from './adapters/payments-client.js';
 import { startRepliesConsumer } from './adapters/replies-consumer.js';
+import { ordersGrpcService } from './api/grpc.js';
 import { cartRoutes } from './api/http/cart-routes.js';
 import { orderRoutes } from './api/http/order-routes.js';
 import { registerOrdersMetrics } from './api/metrics.js';
@@ -96,11 +100,20 @@ export async function startOrdersService(config: OrdersConfig): Promise<OrdersSe
     isAccepting: () => accepting,
   });
 
+  const grpc = createGrpcServer({
+    logger,
+    metrics,
+    descriptorSet: loadDescriptorSet(),
+    services: [{ definition: OrdersServiceDefinition, implementation: ordersGrpcService(deps) }],
+  });
+
   const running = await startService({
     logger,
     host: config.HOST,
     httpPort: config.HTTP_PORT,
     http,
+    grpcPort: config.GRPC_PORT,
+    grpc,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     onStopAccepting: () => {
       accepting = false;

@@ -99,3 +99,24 @@ export async function countUnfinishedSagas(db: Queryable): Promise<number> {
   );
   return Number(rows[0]?.count ?? 0);
 }
+
+export interface SagaStatus {
+  step: SagaStep;
+  attempts: number;
+  lastError: string | null;
+  deadlineAt: Date | null;
+}
+
+/** The saga's state for support tools, without locking it. */
+export async function findSagaStatus(db: Queryable, orderId: string): Promise<SagaStatus | undefined> {
+  const { rows } = await db.query<{
+    step: SagaStep;
+    attempts: number;
+    last_error: string | null;
+    deadline_at: Date | null;
+  }>('select step, attempts, last_error, deadline_at from checkout_sagas where order_id = $1', [orderId]);
+  const row = rows[0];
+  return (
+    row && { step: row.step, attempts: row.attempts, lastError: row.last_error, deadlineAt: row.deadline_at }
+  );
+}

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shopstack/kit/testing';
+import { OrderStatus, OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
+import { type ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { customer } from '../support/orders-api.js';
 import { addProduct, fund, type Shop, startShop, stockOf } from '../support/shop.js';
 
@@ -175,5 +177,54 @@ describe('orders HTTP API', function () {
     );
     assert.deepEqual(await stockOf(shop, product), stockBefore);
     assert.equal((await max.order(placed.orderId)).status, 'cancelled');
+  });
+
+  it("serves orders read-only over gRPC: now, as of a time, a user's list, the event stream", async () => {
+    const nia = customer(shop, randomUUID());
+    await fund(shop, nia.userId, 10_000n);
+    await nia.addToCart(other, 2);
+    const placed = await nia.checkout();
+    await nia.settled(placed.orderId);
+    const channel = createChannel(shop.orders!.grpcAddress!);
+    const client = createClient(OrdersServiceDefinition, channel);
+    try {
+      const now = await client.getOrder({ orderId: placed.orderId });
+      assert.equal(now.order?.status, OrderStatus.ORDER_STATUS_CONFIRMED);
+      assert.equal(now.order?.totalMinor, '198');
+      assert.equal(now.saga?.step, 'done');
+      const then = await client.getOrder({ orderId: placed.orderId, asOf: placed.placedAt });
+      assert.equal(then.order?.status, OrderStatus.ORDER_STATUS_PENDING);
+      const list = await client.listOrders({ userId: nia.userId, pageSize: 10 });
+      assert.deepEqual(
+        list.orders.map((o) => o.orderId),
+        [placed.orderId],
+      );
+      const { events } = await client.getOrderEvents({ orderId: placed.orderId });
+      assert.deepEqual(
+        events.map((e) => e.type),
+        [
+          'order.placed',
+          'order.stock-reserved',
+          'order.payment-held',
+          'order.confirmed',
+          'order.payment-captured',
+          'order.stock-committed',
+        ],
+      );
+      await assert.rejects(
+        client.getOrder({ orderId: 'nope' }),
+        (e: ClientError) => e.code === Status.INVALID_ARGUMENT,
+      );
+      await assert.rejects(
+        client.getOrder({ orderId: randomUUID() }),
+        (e: ClientError) => e.code === Status.NOT_FOUND,
+      );
+      await assert.rejects(
+        client.listOrders({ userId: nia.userId, pageToken: 'junk' }),
+        (e: ClientError) => e.code === Status.INVALID_ARGUMENT,
+      );
+    } finally {
+      channel.close();
+    }
   });
 });
