@@ -35,8 +35,10 @@ describe('kit outbox and inbox', () => {
   before(async () => {
     database = await createTestDatabase('kit_messaging');
     const emptyServiceMigrations = mkdtempSync(join(tmpdir(), 'kit-migrations-'));
-    await runMigrations({ databaseUrl: database.url, dir: emptyServiceMigrations });
-    // Twice: migrations are idempotent.
+    // Three replicas starting at once, then once more: all succeed, the schema is made once.
+    await Promise.all(
+      [0, 1, 2].map(() => runMigrations({ databaseUrl: database.url, dir: emptyServiceMigrations })),
+    );
     await runMigrations({ databaseUrl: database.url, dir: emptyServiceMigrations });
     pool = createPgPool(database.url);
   });
@@ -62,6 +64,14 @@ describe('kit outbox and inbox', () => {
       }
       return ids;
     });
+
+  it('migrated the kit tables once, even with replicas racing', async () => {
+    const { rows } = await pool.query('select name from kit_migrations');
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      ['1700000000000_outbox-inbox'],
+    );
+  });
 
   it('publishes nothing from a rolled-back transaction', async () => {
     const queue = await createTestQueue(exchange, 'thing.*');
