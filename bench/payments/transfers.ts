@@ -108,9 +108,7 @@ try {
   console.log(
     `  transfers              ${transfers.perSecond.toFixed(0).padStart(7)} ops/s   p50 ${transfers.p50} ms  p95 ${transfers.p95} ms  p99 ${transfers.p99} ms`,
   );
-  console.log(
-    `  transfers / baseline   ${ratio.toFixed(3)}  (a transfer is ${WITH_FEES ? 3 : 2} guarded appends + 1 operation document + reads)`,
-  );
+  console.log(`  transfers / baseline   ${ratio.toFixed(3)}`);
   console.log(`  reconciliation after the run: ${report.problems.length} problems`);
   console.log(
     JSON.stringify({
