@@ -37,18 +37,26 @@ function isEmpty(value: unknown): boolean {
  * would see as drift forever; an unchanged resourceVersion proves nobody touched the object since.
  */
 export class AppliedMemo {
-  private readonly applied = new Map<string, { hash: string; resourceVersion: string }>();
+  /** Per shop key, per child key: what was applied and what the server answered. */
+  private readonly applied = new Map<string, Map<string, { hash: string; resourceVersion: string }>>();
 
-  isCurrent(key: string, hash: string, resourceVersion: string | undefined): boolean {
-    const entry = this.applied.get(key);
+  isCurrent(shop: string, child: string, hash: string, resourceVersion: string | undefined): boolean {
+    const entry = this.applied.get(shop)?.get(child);
     return entry !== undefined && entry.hash === hash && entry.resourceVersion === resourceVersion;
   }
 
-  record(key: string, hash: string, resourceVersion: string | undefined): void {
-    if (resourceVersion) this.applied.set(key, { hash, resourceVersion });
+  record(shop: string, child: string, hash: string, resourceVersion: string | undefined): void {
+    if (!resourceVersion) return;
+    let children = this.applied.get(shop);
+    if (!children) {
+      children = new Map();
+      this.applied.set(shop, children);
+    }
+    children.set(child, { hash, resourceVersion });
   }
 
-  forgetPrefix(prefix: string): void {
-    for (const key of this.applied.keys()) if (key.startsWith(prefix)) this.applied.delete(key);
+  /** The shop is gone: its children go with it. */
+  forget(shop: string): void {
+    this.applied.delete(shop);
   }
 }

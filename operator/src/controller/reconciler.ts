@@ -53,7 +53,7 @@ export class Reconciler {
     const result: ReconcileResult = { applied: 0, deleted: 0, statusWritten: false };
     // Gone or going: the garbage collector removes the children through their ownerReferences.
     if (!raw || raw.metadata.deletionTimestamp) {
-      this.memo.forgetPrefix(`${namespace}/`);
+      this.memo.forget(key);
       return result;
     }
     const parsed = parseShopDeployment(raw);
@@ -91,6 +91,7 @@ export class Reconciler {
   }
 
   private async applyAll(shop: ShopDeployment, desired: KubeObject[]): Promise<number> {
+    const shopKey = keyOf(shop);
     const changed: string[] = [];
     const created: string[] = [];
     for (const object of desired) {
@@ -100,7 +101,8 @@ export class Reconciler {
       const key = childKey(object);
       if (
         observed &&
-        (this.memo.isCurrent(key, hash, observed.metadata.resourceVersion) || isSubset(object, observed))
+        (this.memo.isCurrent(shopKey, key, hash, observed.metadata.resourceVersion) ||
+          isSubset(object, observed))
       ) {
         continue;
       }
@@ -108,7 +110,7 @@ export class Reconciler {
       applied.apiVersion = object.apiVersion;
       applied.kind = object.kind;
       informer.remember(applied);
-      this.memo.record(key, hash, applied.metadata.resourceVersion);
+      this.memo.record(shopKey, key, hash, applied.metadata.resourceVersion);
       (observed ? changed : created).push(`${object.kind} ${object.metadata.name}`);
     }
     if (created.length > 0) {

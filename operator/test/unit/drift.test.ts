@@ -35,9 +35,11 @@ describe('drift detection', () => {
 
   it('remembers an apply until the object changes', () => {
     const memo = new AppliedMemo();
-    memo.record('k', 'h1', '10');
-    assert.equal(memo.isCurrent('k', 'h1', '10'), true);
-    assert.equal(memo.isCurrent('k', 'h1', '11'), false, 'someone else changed it');
-    assert.equal(memo.isCurrent('k', 'h2', '10'), false, 'the operator wants something else now');
+    memo.record('ns/shop', 'k', 'h1', '10');
+    assert.equal(memo.isCurrent('ns/shop', 'k', 'h1', '10'), true);
+    assert.equal(memo.isCurrent('ns/shop', 'k', 'h1', '11'), false, 'someone else changed it');
+    assert.equal(memo.isCurrent('ns/shop', 'k', 'h2', '10'), false, 'the operator wants something else now');
+    memo.forget('ns/shop');
+    assert.equal(memo.isCurrent('ns/shop', 'k', 'h1', '10'), false, 'forgotten with its shop');
   });
 });
