@@ -61,7 +61,11 @@ export class SandboxProvider implements PaymentProvider {
     if (!verifySignature(this.options.secret, rawBody, typeof header === 'string' ? header : undefined)) {
       return undefined;
     }
-    return JSON.parse(rawBody.toString('utf8')) as ProviderEvent;
+    try {
+      return JSON.parse(rawBody.toString('utf8')) as ProviderEvent;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Starts delivering webhooks in the background. */
