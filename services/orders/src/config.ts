@@ -5,8 +5,8 @@ import { z } from 'zod';
 const millis = z.coerce.number().int().positive();
 
 export const ordersConfigSchema = baseConfigSchema.extend({
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
-  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50054),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50053),
   DATABASE_URL: z.string().startsWith('postgres'),
   AMQP_URL: z.string().startsWith('amqp'),
   JWKS_URL: z.url(),
