@@ -11,7 +11,7 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
-  /** Seconds without a byte of response before the request is abandoned. */
+  /** Seconds without a byte of response before the request is abandoned (default 30). */
   idleTimeoutSeconds?: number;
 }
 
@@ -107,11 +107,10 @@ export class KubeClient {
     return new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       const req = https.request({ ...request, signal: options.signal }, resolve);
       req.on('error', reject);
-      if (options.idleTimeoutSeconds) {
-        req.setTimeout(options.idleTimeoutSeconds * 1000, () =>
-          req.destroy(new Error('connection went silent')),
-        );
-      }
+      // Without this a request on a half-dead connection would wait forever.
+      req.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () =>
+        req.destroy(new Error('connection went silent')),
+      );
       if (options.body !== undefined) {
         req.write(serialize(options.body));
       }

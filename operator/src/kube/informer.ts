@@ -169,7 +169,7 @@ export class Informer {
       {
         signal,
         // The server ends the watch after `timeoutSeconds`; silence well beyond that means a dead connection.
-        idleTimeoutSeconds: timeout + 15,
+        idleTimeoutSeconds: timeout + Math.min(15, timeout),
         query: {
           watch: 1,
           resourceVersion,
