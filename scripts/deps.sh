@@ -3,8 +3,11 @@
 ensure_node_modules() {
   local stamp=node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-    echo "[deps] npm ci (first run or lockfile changed)" >&2
-    npm ci --no-audit --no-fund >&2
+    # `npm install` from the committed lockfile rather than `npm ci`: Biome lists a binary package per
+    # platform as optional, the registry serves only some of them, and `npm ci` refuses a lockfile
+    # that lacks the others, while `npm install` skips optional packages it cannot fetch.
+    echo "[deps] npm install from the lockfile (first run or lockfile changed)" >&2
+    npm install --no-audit --no-fund >&2
   fi
 }
 
