@@ -1,5 +1,5 @@
 // Product prices from the catalog over gRPC (deadline, retries of these read-only calls, breaker).
-import { createGrpcClient, type ServiceMetrics } from '@shopstack/kit';
+import { AppError, createGrpcClient, type ServiceMetrics } from '@shopstack/kit';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 
 export interface PricedProduct {
@@ -34,7 +34,7 @@ export function createCatalogClient(options: {
     close: handle.close,
     async getProducts(ids) {
       if (ids.length === 0) return [];
-      const { products } = await handle.client.getProducts({ ids: [...ids] });
+      const { products } = await handle.client.getProducts({ ids: [...ids] }).catch(unavailable);
       return products.map((product) => ({
         productId: product.id,
         name: product.name,
@@ -45,4 +45,16 @@ export function createCatalogClient(options: {
       }));
     },
   };
+}
+
+/** The catalog being down or slow is a 503 for our callers (the breaker makes it a quick one). */
+function unavailable(error: unknown): never {
+  throw new AppError(
+    'unavailable',
+    'catalog-unavailable',
+    `The catalog cannot be reached: ${(error as Error).message}`,
+    {
+      retryAfterSeconds: 5,
+    },
+  );
 }

@@ -94,6 +94,21 @@ describe('checkout saga under failures', function () {
     );
     assert.deepEqual(await balanceOf(shop, hugo.userId), { balance: 1_000n, held: 0n });
   });
+
+  it('answers 503 problem+json, quickly, while the catalog is down', async () => {
+    const vase = await addProduct(shop, { priceMinor: 900, stock: 1 });
+    const ines = customer(shop, randomUUID());
+    await ines.addToCart(vase, 1);
+    await shop.catalog.close(); // the last test of this suite: the catalog stays down
+    const cart = await ines.call('GET', '/api/orders/cart');
+    assert.equal(cart.status, 503);
+    assert.ok(cart.type.startsWith('application/problem+json'));
+    assert.equal(cart.body.type, 'https://shopstack.dev/problems/catalog-unavailable');
+    const checkout = await ines.call('POST', '/api/orders/checkout');
+    assert.equal(checkout.status, 503);
+    const { rows } = await shop.ordersPool.query('select 1 from checkouts where user_id = $1', [ines.userId]);
+    assert.equal(rows.length, 0, 'nothing was placed');
+  });
 });
 
 async function reservationStatus(shop: Shop, orderId: string): Promise<string | undefined> {
