@@ -261,6 +261,51 @@ describe('ShopDeployment operator on a real API server', function () {
     assert.equal(names.trim(), 'shopdeployment.shopstack.io/shop');
   });
 
+  it('reports Stalled when the API refuses a child, and recovers once it no longer does', async () => {
+    const capped = `${ns}-quota`;
+    await kubectl(['create', 'namespace', capped]);
+    try {
+      await kubectl(['create', 'quota', 'two-deployments', '-n', capped, '--hard=count/deployments.apps=2']);
+      await eventually('the quota to be counted', async () => {
+        const quota = await getObject<{ status?: { hard?: object } }>(
+          `/api/v1/namespaces/${capped}/resourcequotas/two-deployments`,
+        );
+        return quota?.status?.hard !== undefined;
+      });
+      const shop = exampleDocumentsInShard(ns).find((doc) => doc.kind === 'ShopDeployment')!;
+      await kubectl(
+        ['apply', '-n', capped, '-f', '-'],
+        JSON.stringify({ ...shop, metadata: { ...shop.metadata, name: 'capped' } }),
+      );
+      const path = `/apis/shopstack.io/v1alpha1/namespaces/${capped}/shopdeployments/capped`;
+      const stalled = await eventually('Stalled=True', async () => {
+        const current = await getObject<Shop>(path);
+        const condition = current?.status?.conditions?.find((c) => c.type === 'Stalled');
+        return condition?.status === 'True' && condition;
+      });
+      assert.equal(stalled.reason, 'ApplyRejected');
+      const ready = (await getObject<Shop>(path))?.status?.conditions?.find((c) => c.type === 'Ready');
+      assert.equal(ready?.status, 'False');
+      assert.match((ready as { message?: string } | undefined)?.message ?? '', /exceeded quota/);
+
+      await kubectl(['delete', 'quota', 'two-deployments', '-n', capped]);
+      await eventually(
+        'Ready once the quota is gone',
+        async () => {
+          const current = await getObject<Shop>(path);
+          const conditions = current?.status?.conditions ?? [];
+          return (
+            conditions.find((c) => c.type === 'Ready')?.status === 'True' &&
+            conditions.find((c) => c.type === 'Stalled')?.status === 'False'
+          );
+        },
+        90_000,
+      );
+    } finally {
+      await kubectl(['delete', 'namespace', capped, '--wait=false']);
+    }
+  });
+
   it('records Events on the shop', async () => {
     const events = JSON.parse(
       await kubectl([
