@@ -133,6 +133,13 @@ describe('payments REST API', function () {
     });
     assert.equal(statement.body.entries[0].amount, '-1011');
     assert.equal(statement.body.entries[0].balance, '8989');
+    const older = await call(
+      'GET',
+      `/api/payments/accounts/${aliceAccount}/statement?limit=1&beforeSeq=${statement.body.nextBeforeSeq}`,
+      { token: aliceToken },
+    );
+    assert.equal(older.body.entries[0].seq, statement.body.entries[0].seq - 1);
+    assert.equal(older.body.entries[0].balance, '10000');
     const seen = await call('GET', `/api/payments/transfers/${first.body.id}`, { token: bobToken });
     assert.equal(seen.status, 200);
   });

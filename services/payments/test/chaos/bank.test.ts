@@ -23,7 +23,7 @@ import { startTestIssuer, type TestIssuer } from '../support/auth.js';
 import { mongoUrl, testDbName } from '../support/db.js';
 import { serviceEnv } from '../support/env.js';
 import { freePort, ServiceProcess } from '../support/process.js';
-import { postRetrying, untilAnswered } from '../support/retrying.js';
+import { postRetrying, retries, untilAnswered } from '../support/retrying.js';
 
 const USERS = 4;
 const FUNDING = 50_000n;
@@ -135,6 +135,8 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
     await Promise.all([killer(), ...Array.from({ length: WORKERS }, worker)]);
     assert.equal(done, operations.length);
     assert.equal(proc.starts, 1 + KILL_AT.length);
+    // The kills hit requests in flight: clients had to retry (with the same keys).
+    assert.ok(retries.count > 0, 'no request was interrupted by the kills');
   });
 
   it('replaying requests with their keys returns the first results and moves nothing', async () => {

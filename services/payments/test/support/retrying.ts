@@ -11,6 +11,9 @@ const RETRYABLE_GRPC = new Set([
   Status.CANCELLED,
 ]);
 
+/** How many attempts failed and were retried, so a test can show that an outage really hit it. */
+export const retries = { count: 0 };
+
 export async function untilAnswered<T>(attempt: () => Promise<T | 'retry'>, deadlineMs = 90_000): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (let tries = 0; ; tries++) {
@@ -27,6 +30,7 @@ export async function untilAnswered<T>(attempt: () => Promise<T | 'retry'>, dead
       outcome = 'retry';
     }
     if (outcome !== 'retry') return outcome;
+    retries.count++;
     if (Date.now() > deadline) throw new Error('the service did not answer before the deadline');
     await pause(Math.min(50 * (tries + 1), 300));
   }
