@@ -5,13 +5,14 @@ import { type AuditQuery, queryAudit, recordAudit } from '../adapters/audit-log.
 import { revokeAllFamilies } from '../adapters/sessions-repository.js';
 import {
   anonymizeUser,
+  findCredentialsByEmail,
   findUserById,
   searchUsers,
   setBlocked,
   setRole,
   type UserSearch,
 } from '../adapters/users-repository.js';
-import { anonymizedEmail } from '../domain/email.js';
+import { anonymizedEmail, normalizeEmail } from '../domain/email.js';
 import type { Role } from '../domain/roles.js';
 import { toUserView, type User, type UserView } from '../domain/user.js';
 import type { RequestMeta, UsersDeps } from './deps.js';
@@ -162,4 +163,31 @@ export async function rotateSigningKey(deps: UsersDeps, actor: Actor, meta: Requ
     details: { kid },
   });
   return kid;
+}
+
+/**
+ * Gives an account a role from the operator's console rather than through the API: this is how a
+ * shop gets its first admin. Audited like any role change, with no acting user.
+ */
+export async function appointRole(
+  deps: Pick<UsersDeps, 'pool' | 'settings'>,
+  email: string,
+  role: Role,
+): Promise<UserView> {
+  return withTransaction(deps.pool, async (client) => {
+    const found = await findCredentialsByEmail(client, normalizeEmail(email));
+    if (!found || found.user.deletedAt) throw new AppError('not_found', 'user-not-found', 'no such user');
+    const { user } = found;
+    if (user.role !== role) {
+      await setRole(client, user.id, role);
+      await revokeAllFamilies(client, user.id, 'role_changed');
+      await recordAudit(client, {
+        event: 'role.changed',
+        subjectId: user.id,
+        details: { from: user.role, to: role, via: 'console' },
+      });
+      await emitUserEvent(client, deps, 'user.role_changed', { userId: user.id, from: user.role, to: role });
+    }
+    return toUserView((await findUserById(client, user.id))!);
+  });
 }
