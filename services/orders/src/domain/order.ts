@@ -58,6 +58,8 @@ export function placeOrder(input: { orderId: string; userId: string; lines: Orde
     if (price < 0n) throw new OrderRuleError('invalid-price', `Price of ${line.productId} is negative`);
     total += price * BigInt(line.quantity);
   }
+  // Payments holds at least one minor unit; free orders are not sold through checkout.
+  if (total === 0n) throw new OrderRuleError('order-total-zero', 'An order must cost something');
   return {
     type: 'order.placed',
     data: {

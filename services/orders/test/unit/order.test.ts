@@ -54,7 +54,7 @@ describe('Order aggregate', () => {
     assert.equal(event.type === 'order.placed' && event.data.totalMinor, '27021597764222979');
   });
 
-  it('refuses an empty cart, mixed currencies and bad quantities', () => {
+  it('refuses an empty cart, mixed currencies, bad quantities and a zero total', () => {
     const attempt = (lines: ReturnType<typeof line>[]) => () =>
       placeOrder({ orderId: 'o', userId: 'u', lines });
     assert.throws(attempt([]), (error: OrderRuleError) => error.code === 'cart-empty');
@@ -63,6 +63,7 @@ describe('Order aggregate', () => {
       (e: OrderRuleError) => e.code === 'mixed-currencies',
     );
     assert.throws(attempt([line('a', 0, '1')]), (e: OrderRuleError) => e.code === 'invalid-quantity');
+    assert.throws(attempt([line('a', 2, '0')]), (e: OrderRuleError) => e.code === 'order-total-zero');
   });
 
   it('walks pending → confirmed → captured, then refunds the full total', () => {
