@@ -57,6 +57,17 @@ describe('checkout end to end', function () {
       mine.items.map((o: { orderId: string }) => o.orderId),
       [order.orderId],
     );
+    // The catalog heard order.confirmed: alice bought the kettle (her right to review it).
+    await waitFor(
+      async () => {
+        const { rows } = await shop.catalogQuery(
+          'select 1 from purchases where order_id = $1 and user_id = $2',
+          [order.orderId, alice.userId],
+        );
+        return rows.length === 1;
+      },
+      { what: 'purchase recorded by the catalog' },
+    );
   });
 
   it('cancels for insufficient funds and releases the stock', async () => {

@@ -23,6 +23,8 @@ export interface RunningShop {
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
   names: { events: string; commands: string };
+  /** A query on the catalog's database, to see what it stored. */
+  catalogQuery(sql: string, params: unknown[]): Promise<pg.QueryResult>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,15 @@ export async function startShopProcesses(): Promise<RunningShop> {
       catalogDb,
       ordersDb,
       names: { events, commands },
+      async catalogQuery(sql, params) {
+        const client = new pg.Client({ connectionString: catalogDb.url });
+        await client.connect();
+        try {
+          return await client.query(sql, params);
+        } finally {
+          await client.end();
+        }
+      },
       async stop() {
         await Promise.all(started.map((service) => service.stop()));
         await cleanUp();
