@@ -1,77 +1,38 @@
 // The REST API end to end on a real FerretDB with real JWT verification and the sandbox provider's
-// signed webhooks over HTTP: happy paths, every kind of bad input (problem+json 400, nothing changed),
-// and ownership (one customer can neither see nor move another's money).
+// signed webhooks over HTTP: top-ups, transfers, withdrawals, statements, ownership (one customer can
+// neither see nor move another's money), OpenAPI, metrics and reconciliation. Bad input: bad-input.test.ts.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shopstack/kit/testing';
-import { MongoClient } from 'mongodb';
-import { sign } from '../../src/adapters/providers/webhook-signature.js';
-import { loadPaymentsConfig } from '../../src/config.js';
-import { type PaymentsService, startPaymentsService } from '../../src/service.js';
-import { startTestIssuer, type TestIssuer } from '../support/auth.js';
-import { mongoUrl, testDbName } from '../support/db.js';
-import { serviceEnv, WEBHOOK_SECRET } from '../support/env.js';
-import { httpClient } from '../support/http.js';
+import type { PaymentsService } from '../../src/service.js';
+import type { TestIssuer } from '../support/auth.js';
+import type { httpClient } from '../support/http.js';
+import { type RestFixture, startRestFixture } from '../support/rest.js';
 
 describe('payments REST API', function () {
   this.timeout(60_000);
+  let fixture: RestFixture;
   let issuer: TestIssuer;
   let service: PaymentsService;
   let call: ReturnType<typeof httpClient>;
-  const dbName = testDbName();
   const alice = `alice-${randomUUID()}`;
   const bob = `bob-${randomUUID()}`;
   let aliceToken: string;
   let bobToken: string;
   let aliceAccount: string;
-
-  /** Everything that could change: the number of documents in each collection. */
-  async function snapshot() {
-    const db = service.app.db;
-    return {
-      journal: await db.journal.countDocuments(),
-      movements: await db.movements.countDocuments(),
-      holds: await db.holds.countDocuments(),
-      payments: await db.providerPayments.countDocuments(),
-      accounts: await db.accounts.countDocuments(),
-    };
-  }
-
-  async function topUp(token: string, amount: string, source = 'tok_visa') {
-    const accepted = await call('POST', '/api/payments/topups', {
-      token,
-      body: { currency: 'EUR', amount, source },
-    });
-    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
-    return accepted.body.id as string;
-  }
-
-  async function waitForStatus(token: string, path: string, status: string) {
-    return waitFor(
-      async () => {
-        const r = await call('GET', path, { token });
-        return r.body?.status === status ? r.body : undefined;
-      },
-      { what: `${path} to become ${status}` },
-    );
-  }
+  const topUp = (token: string, amount: string, source?: string) => fixture.topUp(token, amount, source);
+  const waitForStatus = (token: string, path: string, status: string) =>
+    fixture.waitForStatus(token, path, status);
 
   before(async () => {
-    issuer = await startTestIssuer();
-    service = await startPaymentsService(
-      loadPaymentsConfig(serviceEnv(dbName, issuer.jwksUrl, { RECONCILE_INTERVAL_MS: '300' })),
-    );
-    call = httpClient(service.httpUrl);
+    fixture = await startRestFixture({ RECONCILE_INTERVAL_MS: '300' });
+    ({ issuer, service, call } = fixture);
     aliceToken = await issuer.token(alice);
     bobToken = await issuer.token(bob);
   });
 
   after(async () => {
-    await service?.close();
-    await issuer?.close();
-    const client = await MongoClient.connect(mongoUrl());
-    await client.db(dbName).dropDatabase();
-    await client.close();
+    await fixture?.close();
   });
 
   it('refuses requests without a valid token', async () => {
@@ -164,174 +125,6 @@ describe('payments REST API', function () {
     });
     assert.equal(tooMuch.body.status, 'declined');
     assert.equal(tooMuch.body.failureReason, 'INSUFFICIENT_FUNDS');
-  });
-
-  describe('bad input: problem+json 400, nothing changes', () => {
-    const cases: {
-      name: string;
-      path: string;
-      body?: unknown;
-      rawBody?: string;
-      key?: string | null;
-      field: string;
-    }[] = [
-      {
-        name: 'negative amount',
-        path: '/api/payments/transfers',
-        body: { toUserId: 'x', currency: 'EUR', amount: -5 },
-        field: 'amount',
-      },
-      {
-        name: 'zero amount',
-        path: '/api/payments/transfers',
-        body: { toUserId: 'x', currency: 'EUR', amount: '0' },
-        field: 'amount',
-      },
-      {
-        name: 'fractional amount',
-        path: '/api/payments/transfers',
-        body: { toUserId: 'x', currency: 'EUR', amount: 1.5 },
-        field: 'amount',
-      },
-      {
-        name: 'amount beyond the cap',
-        path: '/api/payments/topups',
-        body: { currency: 'EUR', amount: '1000000000000001', source: 'tok_visa' },
-        field: 'amount',
-      },
-      {
-        name: 'amount in exponent notation',
-        path: '/api/payments/topups',
-        body: { currency: 'EUR', amount: '1e3', source: 'tok_visa' },
-        field: 'amount',
-      },
-      {
-        name: 'lower-case currency',
-        path: '/api/payments/accounts',
-        body: { currency: 'eur' },
-        field: 'currency',
-      },
-      {
-        name: 'unsupported currency',
-        path: '/api/payments/topups',
-        body: { currency: 'XYZ', amount: 5, source: 'tok_visa' },
-        field: 'currency',
-      },
-      {
-        name: 'missing recipient',
-        path: '/api/payments/transfers',
-        body: { currency: 'EUR', amount: 5 },
-        field: 'toUserId',
-      },
-      {
-        name: 'unknown field',
-        path: '/api/payments/transfers',
-        body: { toUserId: 'x', currency: 'EUR', amount: 5, fee: 0 },
-        field: 'body',
-      },
-      {
-        name: 'malformed card token',
-        path: '/api/payments/topups',
-        body: { currency: 'EUR', amount: 5, source: '4242 4242' },
-        field: 'source',
-      },
-      { name: 'malformed JSON', path: '/api/payments/transfers', rawBody: '{"amount": ', field: 'body' },
-      {
-        name: 'missing idempotency key',
-        path: '/api/payments/topups',
-        body: { currency: 'EUR', amount: 5, source: 'tok_visa' },
-        key: null,
-        field: 'Idempotency-Key',
-      },
-      {
-        name: 'malformed idempotency key',
-        path: '/api/payments/topups',
-        body: { currency: 'EUR', amount: 5, source: 'tok_visa' },
-        key: 'has spaces in it',
-        field: 'Idempotency-Key',
-      },
-      {
-        name: 'transfer to yourself',
-        path: '/api/payments/transfers',
-        body: { toUserId: 'SELF', currency: 'EUR', amount: 5 },
-        field: 'toUserId',
-      },
-      {
-        name: 'transfer to someone without an account',
-        path: '/api/payments/transfers',
-        body: { toUserId: 'nobody', currency: 'EUR', amount: 5 },
-        field: 'toUserId',
-      },
-      {
-        name: 'withdrawal in a currency without an account',
-        path: '/api/payments/withdrawals',
-        body: { currency: 'USD', amount: 5, destination: 'tok_visa' },
-        field: 'currency',
-      },
-    ];
-    for (const c of cases) {
-      it(c.name, async () => {
-        const before = await snapshot();
-        const body = JSON.parse(
-          JSON.stringify(c.body ?? null)?.replace('"SELF"', JSON.stringify(alice)) ?? 'null',
-        );
-        const response = await call('POST', c.path, {
-          token: aliceToken,
-          ...(c.rawBody ? { rawBody: c.rawBody } : { body }),
-          ...(c.key !== undefined ? { key: c.key } : {}),
-        });
-        assert.equal(response.status, 400, JSON.stringify(response.body));
-        assert.match(response.type, /application\/problem\+json/);
-        assert.match(response.body.type, /^https:\/\/shopstack\.dev\/problems\//);
-        assert.equal(response.body.status, 400);
-        assert.ok(response.body.title && response.body.detail);
-        assert.ok(
-          response.body.errors?.some((e: { field: string }) => e.field === c.field),
-          `expected ${c.field} among ${JSON.stringify(response.body.errors)}`,
-        );
-        assert.deepEqual(await snapshot(), before);
-      });
-    }
-
-    it('a statement query out of range', async () => {
-      const r = await call('GET', `/api/payments/accounts/${aliceAccount}/statement?limit=100000`, {
-        token: aliceToken,
-      });
-      assert.equal(r.status, 400);
-      assert.equal(r.body.errors[0].field, 'limit');
-    });
-
-    it('a webhook with a bad signature is refused and changes nothing', async () => {
-      const silent = await topUp(aliceToken, '300', 'tok_timeout');
-      const before = await snapshot();
-      const payload = JSON.stringify({ paymentId: silent, outcome: 'succeeded' });
-      const forged = await call('POST', '/api/payments/webhooks/sandbox', {
-        rawBody: payload,
-        key: null,
-        headers: { 'sandbox-signature': sign('not-the-secret-at-all', payload) },
-      });
-      assert.equal(forged.status, 401);
-      const unsigned = await call('POST', '/api/payments/webhooks/sandbox', { rawBody: payload, key: null });
-      assert.equal(unsigned.status, 401);
-      const stale = await call('POST', '/api/payments/webhooks/sandbox', {
-        rawBody: payload,
-        key: null,
-        headers: { 'sandbox-signature': sign(WEBHOOK_SECRET, payload, Math.floor(Date.now() / 1000) - 3600) },
-      });
-      assert.equal(stale.status, 401);
-      assert.deepEqual(await snapshot(), before);
-      // The genuine signature is accepted and completes the top-up.
-      const genuine = await call('POST', '/api/payments/webhooks/sandbox', {
-        rawBody: payload,
-        key: null,
-        headers: { 'sandbox-signature': sign(WEBHOOK_SECRET, payload) },
-      });
-      assert.equal(genuine.status, 204);
-      assert.equal(
-        (await call('GET', `/api/payments/topups/${silent}`, { token: aliceToken })).body.status,
-        'completed',
-      );
-    });
   });
 
   describe('ownership', () => {
