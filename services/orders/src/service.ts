@@ -13,6 +13,7 @@ import {
   pgReadiness,
   type RunningService,
   rabbitReadiness,
+  setupTracing,
   startService,
 } from '@shopstack/kit';
 import { loadDescriptorSet } from '@shopstack/proto';
@@ -36,6 +37,11 @@ export interface OrdersService extends RunningService {
 }
 
 export async function startOrdersService(config: OrdersConfig): Promise<OrdersService> {
+  setupTracing({
+    service: 'orders',
+    exporter: config.OTEL_TRACES_EXPORTER,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+  });
   const logger = createLogger({ service: 'orders', level: config.LOG_LEVEL });
   const metrics = createMetrics('orders');
   await migrateOrdersDb(config.DATABASE_URL, logger);

@@ -1,6 +1,6 @@
 // Durable state of the checkout saga, one row per order. Every change to a saga happens with its row
 // locked, so the engine, reply handlers and a customer's cancel never act on the same order at once.
-import type { Queryable } from '@shopstack/kit';
+import { injectTraceContext, type Queryable } from '@shopstack/kit';
 import type { SagaStep } from '../domain/saga.js';
 
 export interface SagaRow {
@@ -9,6 +9,8 @@ export interface SagaRow {
   deadlineAt: Date | null;
   attempts: number;
   holdId: string | null;
+  /** W3C trace headers of the checkout that started the saga. */
+  traceContext: Record<string, string>;
 }
 
 interface Row {
@@ -17,15 +19,17 @@ interface Row {
   deadline_at: Date | null;
   attempts: number;
   hold_id: string | null;
+  trace_context: Record<string, string>;
 }
 
-const columns = 'order_id, step, deadline_at, attempts, hold_id';
+const columns = 'order_id, step, deadline_at, attempts, hold_id, trace_context';
 const toSaga = (row: Row): SagaRow => ({
   orderId: row.order_id,
   step: row.step,
   deadlineAt: row.deadline_at,
   attempts: row.attempts,
   holdId: row.hold_id,
+  traceContext: row.trace_context,
 });
 
 /** When to look at the saga next and when its step gives up (null: never). */
@@ -34,6 +38,7 @@ export interface StepTiming {
   deadlineInMs: number | null;
 }
 
+/** Starts a saga; the trace active now (the checkout request's) is kept for all its steps. */
 export async function insertSaga(
   db: Queryable,
   orderId: string,
@@ -41,9 +46,9 @@ export async function insertSaga(
   timing: StepTiming,
 ): Promise<void> {
   await db.query(
-    `insert into checkout_sagas (order_id, step, next_attempt_at, deadline_at)
-     values ($1, $2, now() + $3 * interval '1 millisecond', now() + $4 * interval '1 millisecond')`,
-    [orderId, step, timing.nextAttemptInMs, timing.deadlineInMs],
+    `insert into checkout_sagas (order_id, step, next_attempt_at, deadline_at, trace_context)
+     values ($1, $2, now() + $3 * interval '1 millisecond', now() + $4 * interval '1 millisecond', $5)`,
+    [orderId, step, timing.nextAttemptInMs, timing.deadlineInMs, JSON.stringify(injectTraceContext())],
   );
 }
 

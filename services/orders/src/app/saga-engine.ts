@@ -2,7 +2,7 @@
 // workers and replicas share the work), runs its step, commits, repeats. Several workers run at
 // once, because a step mostly waits on payments. Nothing lives only in memory, so a
 // restarted service resumes every saga where its last commit left it.
-import { withTransaction } from '@shopstack/kit';
+import { extractTraceContext, inSpan, SpanKind, withTransaction } from '@shopstack/kit';
 import { lockNextDueSaga } from '../adapters/saga-store.js';
 import type { OrdersDeps } from './deps.js';
 import { runDueStep } from './saga-steps.js';
@@ -44,7 +44,12 @@ export class SagaEngine {
     while (!this.stopping) {
       const found = await withTransaction(this.deps.pool, async (client) => {
         const saga = await lockNextDueSaga(client);
-        if (saga) await runDueStep(client, this.deps, saga);
+        // Each step continues the checkout's trace, so one checkout is one trace across retries,
+        // restarts and replicas; commands it sends carry it on to the catalog.
+        if (saga)
+          await inSpan(`saga ${saga.step}`, SpanKind.INTERNAL, extractTraceContext(saga.traceContext), () =>
+            runDueStep(client, this.deps, saga),
+          );
         return saga !== undefined;
       });
       if (!found) break;

@@ -187,6 +187,32 @@ describe('checkout saga', function () {
     assert.deepEqual(await balanceOf(shop, fay.userId), { balance: 400n, held: 0n });
   });
 
+  it("carries the checkout request's trace through every step to order.confirmed", async () => {
+    const pen = await addProduct(shop, { priceMinor: 150, stock: 5 });
+    const hal = customer(shop, randomUUID());
+    await fund(shop, hal.userId, 1_000n);
+    await hal.addToCart(pen, 1);
+    const traceId = randomUUID().replaceAll('-', '');
+    const placed = await hal.call('POST', '/api/orders/checkout', {
+      headers: { traceparent: `00-${traceId}-${'1'.repeat(16)}-01` },
+    });
+    assert.equal(placed.status, 202);
+    await hal.settled(placed.body.orderId);
+    const confirmed = await waitFor(
+      () => events.messages.find((m) => JSON.parse(m.content.toString()).orderId === placed.body.orderId),
+      { what: 'order.confirmed' },
+    );
+    const traceparent = String(confirmed.properties.headers?.traceparent ?? '');
+    assert.equal(traceparent.split('-')[1], traceId, `order.confirmed carries ${traceparent}`);
+    // The commands the saga sent to the catalog carry it too.
+    const { rows } = await shop.ordersPool.query<{ headers: { traceparent?: string } }>(
+      `select headers from kit_outbox where payload->>'orderId' = $1`,
+      [placed.body.orderId],
+    );
+    assert.equal(rows.length, 3);
+    for (const row of rows) assert.equal(row.headers.traceparent?.split('-')[1], traceId);
+  });
+
   it('cancels at once when payments refuses the hold itself (a currency it does not keep)', async () => {
     const yen = await addProduct(shop, { priceMinor: 500, currency: 'JPY', stock: 3 });
     const gus = customer(shop, randomUUID());
