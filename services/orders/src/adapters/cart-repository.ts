@@ -14,20 +14,26 @@ export async function readCart(db: Queryable, userId: string): Promise<CartLineR
   return rows.map((row) => ({ productId: row.product_id, quantity: row.quantity }));
 }
 
-/** Adds to the line's quantity (creating it); returns the new quantity. */
+/**
+ * Adds to the line's quantity (creating it) unless the line would exceed `maxQuantity`; returns the
+ * new quantity, or undefined when nothing changed because of the limit. One statement, so a refused
+ * add never leaves a trace.
+ */
 export async function addToCart(
   db: Queryable,
   userId: string,
   productId: string,
   quantity: number,
-): Promise<number> {
+  maxQuantity: number,
+): Promise<number | undefined> {
   const { rows } = await db.query<{ quantity: number }>(
     `insert into cart_lines (user_id, product_id, quantity) values ($1, $2, $3)
      on conflict (user_id, product_id) do update set quantity = cart_lines.quantity + excluded.quantity
+       where cart_lines.quantity + excluded.quantity <= $4
      returning quantity`,
-    [userId, productId, quantity],
+    [userId, productId, quantity, maxQuantity],
   );
-  return rows[0]!.quantity;
+  return rows[0]?.quantity;
 }
 
 /** Sets the quantity of an existing line; false when the cart has no such line. */
@@ -45,13 +51,6 @@ export async function removeFromCart(db: Queryable, userId: string, productId: s
     productId,
   ]);
   return result.rowCount === 1;
-}
-
-export async function countCartLines(db: Queryable, userId: string): Promise<number> {
-  const { rows } = await db.query<{ count: string }>('select count(*) from cart_lines where user_id = $1', [
-    userId,
-  ]);
-  return Number(rows[0]?.count ?? 0);
 }
 
 export async function clearCart(db: Queryable, userId: string): Promise<void> {

@@ -1,12 +1,6 @@
 // The cart: add, change, remove lines; reading it prices every line from the catalog.
 import { AppError } from '@shopstack/kit';
-import {
-  addToCart,
-  countCartLines,
-  readCart,
-  removeFromCart,
-  setCartQuantity,
-} from '../adapters/cart-repository.js';
+import { addToCart, readCart, removeFromCart, setCartQuantity } from '../adapters/cart-repository.js';
 import type { PricedProduct } from '../adapters/catalog-client.js';
 import { MAX_LINES, MAX_QUANTITY } from '../domain/order.js';
 import type { OrdersDeps } from './deps.js';
@@ -45,18 +39,13 @@ async function requireProduct(deps: OrdersDeps, productId: string): Promise<Pric
 
 export async function addCartLine(deps: OrdersDeps, userId: string, productId: string, quantity: number) {
   await requireProduct(deps, productId);
-  if (
-    (await countCartLines(deps.pool, userId)) >= MAX_LINES &&
-    !(await readCart(deps.pool, userId)).some((l) => l.productId === productId)
-  )
+  const lines = await readCart(deps.pool, userId);
+  if (lines.length >= MAX_LINES && !lines.some((line) => line.productId === productId))
     throw new AppError('conflict', 'cart-full', `A cart holds at most ${MAX_LINES} lines`);
-  const total = await addToCart(deps.pool, userId, productId, quantity);
-  if (total > MAX_QUANTITY) {
-    await setCartQuantity(deps.pool, userId, productId, total - quantity);
+  if ((await addToCart(deps.pool, userId, productId, quantity, MAX_QUANTITY)) === undefined)
     throw new AppError('invalid', 'quantity-too-large', `At most ${MAX_QUANTITY} of one product`, {
       fields: [{ field: 'quantity', message: `the line would exceed ${MAX_QUANTITY}` }],
     });
-  }
   return getCart(deps, userId);
 }
 

@@ -2,7 +2,7 @@
 // all in one transaction with the reserve-stock command in the outbox. A repeated request with the
 // same idempotency key returns the order the first one placed.
 import { randomUUID } from 'node:crypto';
-import { AppError, isUniqueViolation, type PoolClient, withTransaction } from '@shopstack/kit';
+import { AppError, isUniqueViolation, type Queryable, withTransaction } from '@shopstack/kit';
 import { clearCart, readCart } from '../adapters/cart-repository.js';
 import { saveOrder } from '../adapters/order-repository.js';
 import { findOrderView } from '../adapters/order-views.js';
@@ -75,7 +75,7 @@ export async function checkout(
   }
 }
 
-async function findCheckout(db: PoolClient | OrdersDeps['pool'], userId: string, key: string) {
+async function findCheckout(db: Queryable, userId: string, key: string) {
   const { rows } = await db.query<{ order_id: string }>(
     'select order_id from checkouts where user_id = $1 and idempotency_key = $2',
     [userId, key],

@@ -61,6 +61,8 @@ describe('orders HTTP API', function () {
       ['POST', '/api/orders/cart/lines', { productId: product, quantity: 1.5 }, 'quantity'],
       ['POST', '/api/orders/cart/lines', { productId: product, quantity: '2' }, 'quantity'],
       ['POST', '/api/orders/cart/lines', { productId: product, quantity: 1, price: 1 }, ''],
+      // Valid alone, but the line already holds one: over the per-line limit.
+      ['POST', '/api/orders/cart/lines', { productId: product, quantity: 1000 }, 'quantity'],
       ['PUT', `/api/orders/cart/lines/${product}`, { quantity: -3 }, 'quantity'],
       ['PUT', '/api/orders/cart/lines/nope', { quantity: 1 }, 'productId'],
     ];
