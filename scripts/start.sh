@@ -32,8 +32,12 @@ start_edge
 [ "$with_kube" = 1 ] && start_operator
 
 say "5/5 demo data"
-if [ -f scripts/seed.ts ]; then
-  EDGE_URL="http://127.0.0.1:$EDGE_PORT" $(tsx_node) scripts/seed.ts
+running() { [[ " ${services[*]} " == *" $1 "* ]]; }
+if running users && running catalog && running payments; then
+  EDGE_URL="http://127.0.0.1:$EDGE_PORT" USERS_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/shopstack_users" \
+    $(tsx_node) scripts/seed.ts
+else
+  say "demo data needs users, catalog and payments; skipped"
 fi
 
 cat <<EOT

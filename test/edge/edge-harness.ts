@@ -3,13 +3,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '@shopstack/kit';
-import { createTestDatabase, deleteExchange, testExchangeName } from '@shopstack/kit/testing';
 import { renderEnvoyYaml } from '@shopstack/operator/envoy';
-import { startUsersService, type UsersService, usersConfigSchema } from '@shopstack/users';
+import type { UsersService } from '@shopstack/users';
 import { infraEnv } from '../support/env.js';
 import { freePort } from '../support/ports.js';
 import { eventually, start } from '../support/process.js';
+import { startTestUsers } from '../support/users.js';
 
 export interface EdgeHarness {
   edgeUrl: string;
@@ -21,22 +20,8 @@ export interface EdgeHarness {
 export const AUTH_BURST = 5;
 
 export async function startEdge(): Promise<EdgeHarness> {
-  const database = await createTestDatabase('edge_users');
-  const exchange = testExchangeName('edge.events');
-  const users = await startUsersService(
-    usersConfigSchema.parse({
-      HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      GRPC_PORT: '0',
-      DATABASE_URL: database.url,
-      AMQP_URL: infraEnv('AMQP_URL'),
-      EVENTS_EXCHANGE: exchange,
-      LOG_LEVEL: 'silent',
-      ARGON2_MEMORY_KIB: '4096',
-      ARGON2_TIME_COST: '1',
-    }),
-    createLogger({ service: 'users', level: 'silent' }),
-  );
+  const testUsers = await startTestUsers('edge');
+  const users = testUsers.service;
   const nowhere = { host: '127.0.0.1', port: await freePort() };
   const [listenPort, opsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
   const yaml = renderEnvoyYaml({
@@ -73,9 +58,7 @@ export async function startEdge(): Promise<EdgeHarness> {
     users,
     async close() {
       envoy.kill('SIGTERM');
-      await users.close();
-      await database.drop();
-      await deleteExchange(exchange);
+      await testUsers.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

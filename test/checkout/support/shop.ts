@@ -23,12 +23,17 @@ export interface RunningShop {
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
   names: { events: string; commands: string };
+  /** Stops payments (SIGTERM) and returns a function that starts it again on the same ports. */
+  stopPayments(): Promise<() => Promise<void>>;
   /** A query on the catalog's database, to see what it stored. */
   catalogQuery(sql: string, params: unknown[]): Promise<pg.QueryResult>;
   stop(): Promise<void>;
 }
 
-export async function startShopProcesses(): Promise<RunningShop> {
+/** `ordersEnv` overrides the orders service's settings (e.g. short step timeouts). */
+export async function startShopProcesses(
+  options: { ordersEnv?: Record<string, string> } = {},
+): Promise<RunningShop> {
   const suffix = randomSuffix();
   const amqp = requireEnv('AMQP_URL');
   const events = `shop.events.${suffix}`;
@@ -55,6 +60,13 @@ export async function startShopProcesses(): Promise<RunningShop> {
     });
     started.push(users);
     const jwks = `${users.httpUrl}/.well-known/jwks.json`;
+    const paymentsEnv = (): Record<string, string> => ({
+      MONGO_URL: requireEnv('MONGO_URL'),
+      MONGO_DB: mongoDb,
+      JWKS_URL: jwks,
+      SANDBOX_WEBHOOK_SECRET: 'sandbox-e2e-secret-0123456789',
+      SANDBOX_DELAY_MS: '20',
+    });
     const [catalog, payments] = await Promise.all([
       startServiceProcess('catalog', {
         DATABASE_URL: catalogDb.url,
@@ -65,13 +77,7 @@ export async function startShopProcesses(): Promise<RunningShop> {
         ORDER_EVENTS_QUEUE: queues[0]!,
         SAGA_COMMANDS_QUEUE: queues[1]!,
       }),
-      startServiceProcess('payments', {
-        MONGO_URL: requireEnv('MONGO_URL'),
-        MONGO_DB: mongoDb,
-        JWKS_URL: jwks,
-        SANDBOX_WEBHOOK_SECRET: 'sandbox-e2e-secret-0123456789',
-        SANDBOX_DELAY_MS: '20',
-      }),
+      startServiceProcess('payments', paymentsEnv()),
     ]);
     started.push(catalog, payments);
     const orders = await startServiceProcess('orders', {
@@ -83,9 +89,10 @@ export async function startShopProcesses(): Promise<RunningShop> {
       EVENTS_EXCHANGE: events,
       COMMANDS_EXCHANGE: commands,
       REPLIES_QUEUE: queues[2]!,
+      ...options.ordersEnv,
     });
     started.push(orders);
-    return {
+    const shop: RunningShop = {
       users,
       catalog,
       payments,
@@ -94,6 +101,18 @@ export async function startShopProcesses(): Promise<RunningShop> {
       catalogDb,
       ordersDb,
       names: { events, commands },
+      async stopPayments() {
+        const stopped = shop.payments;
+        await stopped.stop();
+        return async () => {
+          shop.payments = await startServiceProcess('payments', {
+            ...paymentsEnv(),
+            HTTP_PORT: new URL(stopped.httpUrl).port,
+            GRPC_PORT: stopped.grpcAddress!.split(':')[1]!,
+          });
+          started.push(shop.payments);
+        };
+      },
       async catalogQuery(sql, params) {
         const client = new pg.Client({ connectionString: catalogDb.url });
         await client.connect();
@@ -108,6 +127,7 @@ export async function startShopProcesses(): Promise<RunningShop> {
         await cleanUp();
       },
     };
+    return shop;
   } catch (error) {
     await Promise.all(started.map((service) => service.stop()));
     await cleanUp();
