@@ -58,9 +58,18 @@ describe('checkout end to end with payments down', function () {
     const channel = createChannel(shop.orders.grpcAddress!);
     const orders = createClient(OrdersServiceDefinition, channel);
     try {
-      const waiting = await orders.getOrder({ orderId: order.orderId });
-      assert.equal(waiting.saga?.step, 'void_hold');
-      assert.ok(waiting.saga?.lastError, 'the last failure is recorded');
+      const waiting = await waitFor(
+        async () => {
+          const { saga } = await orders.getOrder({ orderId: order.orderId });
+          return saga?.lastError ? saga : undefined;
+        },
+        { what: 'a failed void attempt' },
+      ).catch(async (error) => {
+        throw new Error(
+          `${error.message}: ${JSON.stringify(await orders.getOrder({ orderId: order.orderId }))}`,
+        );
+      });
+      assert.equal(waiting.step, 'void_hold');
 
       await startPaymentsAgain();
       await waitFor(async () => (await orders.getOrder({ orderId: order.orderId })).saga?.step === 'done', {

@@ -26,6 +26,8 @@ export async function startServiceProcess(
   let started: { httpPort: number; grpcAddress?: string } | undefined;
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
+    // E2E_LOGS=orders (or a comma-separated list) shows those services' logs while debugging.
+    if (process.env.E2E_LOGS?.split(',').includes(name)) process.stderr.write(chunk);
     for (const line of output.split('\n')) {
       if (!line.includes('"service started"')) continue;
       try {

@@ -22,6 +22,7 @@ export async function runDueStep(client: PoolClient, deps: OrdersDeps, saga: Sag
       return;
     }
   }
+  // Every call below is awaited inside the try (`return await`), so its failure is handled here.
   try {
     switch (saga.step) {
       case 'reserve_stock':
@@ -37,30 +38,30 @@ export async function runDueStep(client: PoolClient, deps: OrdersDeps, saga: Sag
           return void (await onFundsHeld(client, deps, saga, order, outcome.holdId));
         if (outcome.kind === 'declined')
           return void (await compensate(client, deps, saga, order, outcome.reason, { nothingHeld: true }));
-        return retryLater(client, saga, `hold is ${outcome.kind}`);
+        return await retryLater(client, saga, `hold is ${outcome.kind}`);
       }
       case 'capture': {
         const outcome = await deps.payments.captureHold(order.id, order.holdId!);
         if (outcome.kind === 'closed' && outcome.status === 'captured')
-          return onCaptured(client, deps, saga, order);
+          return await onCaptured(client, deps, saga, order);
         // A hold that expired or was voided after confirmation needs a person; keep it visible.
         if (outcome.kind === 'closed')
           deps.logger.error({ orderId: order.id, outcome }, 'confirmed order cannot be captured');
-        return retryLater(client, saga, `capture: hold is ${outcome.kind}`);
+        return await retryLater(client, saga, `capture: hold is ${outcome.kind}`);
       }
       case 'commit_stock':
         // No reply within the resend interval: ask again (the catalog answers a repeat the same way).
         await sendCommitStock(client, deps.stockRoute, order.id);
-        return retryLater(client, saga, 'commit reply overdue', deps.timeouts.commitStockResendMs);
+        return await retryLater(client, saga, 'commit reply overdue', deps.timeouts.commitStockResendMs);
       case 'void_hold':
-        return voidHold(client, deps, saga, order.id, order.userId, order.totalMinor, order.currency);
+        return await voidHold(client, deps, saga, order.id, order.userId, order.totalMinor, order.currency);
       case 'refund': {
         const outcome = await deps.payments.refund(order.id, order.holdId!, order.totalMinor);
         if (outcome.kind === 'refunded') {
           await saveOrder(client, order.id, order, recordRefund(order, outcome.refundId));
-          return moveSaga(client, order.id, 'done', { nextAttemptInMs: 0, deadlineInMs: null });
+          return await moveSaga(client, order.id, 'done', { nextAttemptInMs: 0, deadlineInMs: null });
         }
-        return retryLater(client, saga, `refund is ${outcome.kind}`);
+        return await retryLater(client, saga, `refund is ${outcome.kind}`);
       }
       case 'done':
         return;

@@ -63,6 +63,17 @@ describe('checkout saga under failures', function () {
     await waitFor(async () => (await stockOf(shop, chair)).reserved === 0, { what: 'stock released' });
     assert.deepEqual(await stockOf(shop, chair), { on_hand: 3, reserved: 0 });
     assert.equal(await sagaStep(shop, order.orderId), 'void_hold', 'the void waits for payments');
+    // Failed attempts are recorded and backed off, not retried in a tight loop.
+    await waitFor(
+      async () => {
+        const { rows } = await shop.ordersPool.query<{ attempts: number; last_error: string | null }>(
+          'select attempts, last_error from checkout_sagas where order_id = $1',
+          [order.orderId],
+        );
+        return (rows[0]?.attempts ?? 0) >= 1 && rows[0]?.last_error?.includes('UNAVAILABLE');
+      },
+      { what: 'a recorded void failure' },
+    );
 
     // Payments is back on its address: the saga makes sure no hold outlives the cancelled order.
     shop.payments = await startPaymentsService(
