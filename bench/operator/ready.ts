@@ -28,7 +28,12 @@ function shop(index: number) {
     spec: {
       services: { users: { replicas: 1 }, catalog: zero, orders: zero, payments: zero, notifications: zero },
       edge: { replicas: 1 },
-      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      secrets: {
+        postgres: { name: 'pg' },
+        mongodb: { name: 'mongo' },
+        rabbitmq: { name: 'amqp' },
+        paymentsWebhook: { name: 'webhook' },
+      },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
     },
   };

@@ -162,8 +162,20 @@ export const ShopDeploymentSpec = z.object({
   services: z.object(servicesShape).prefault({}),
   edge: EdgeSpec.prefault({}),
   secrets: z
-    .object({ postgres: SecretKeyRef, mongodb: SecretKeyRef, rabbitmq: SecretKeyRef })
-    .describe('Where the services find their databases and broker: Secrets holding connection URLs.'),
+    .object({
+      postgres: SecretKeyRef,
+      mongodb: SecretKeyRef,
+      rabbitmq: SecretKeyRef,
+      paymentsWebhook: SecretKeyRef.extend({
+        key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
+      }).describe('HMAC secret (at least 16 characters) that signs the payment provider webhooks.'),
+      signingKeys: SecretKeyRef.extend({
+        key: z.string().min(1).max(253).default('key').describe('Key whose value is the encryption key.'),
+      })
+        .optional()
+        .describe("64 hex characters that seal the users service's token signing keys at rest."),
+    })
+    .describe('Where the services find their databases, broker and secrets, in Secrets of this namespace.'),
   observability: ObservabilitySpec.prefault({}),
 });
 

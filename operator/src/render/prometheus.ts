@@ -20,6 +20,8 @@ export function renderPrometheusConfig(shop: ShopDeployment): string {
   const serviceJobs = SHOP_SERVICES.map((name) => ({
     job_name: name,
     metrics_path: '/metrics',
+    // Services label their own samples with service=<name>; keep theirs rather than renaming it.
+    honor_labels: true,
     dns_sd_configs: [{ names: [`${childName(shop, name)}.${namespace}.svc`], type: 'A', port: HTTP_PORT }],
     relabel_configs: [
       { target_label: 'service', replacement: name },

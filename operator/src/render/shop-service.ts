@@ -19,7 +19,7 @@ const STORE: Record<ShopService, 'postgres' | 'mongodb'> = {
   notifications: 'postgres',
 };
 
-const STORE_ENV = { postgres: 'PG_URL', mongodb: 'MONGO_URL' } as const;
+const STORE_ENV = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' } as const;
 
 export function serviceImage(shop: ShopDeployment, name: ShopService): string {
   const { registry, tag } = shop.spec.images;
@@ -30,27 +30,40 @@ function secretEnv(name: string, ref: { name: string; key: string }) {
   return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
 }
 
+/** Secrets only one service reads. */
+function ownSecrets(shop: ShopDeployment, name: ShopService) {
+  const { secrets } = shop.spec;
+  if (name === 'payments') return [secretEnv('SANDBOX_WEBHOOK_SECRET', secrets.paymentsWebhook)];
+  if (name === 'users' && secrets.signingKeys) {
+    return [secretEnv('SIGNING_KEY_ENCRYPTION_KEY', secrets.signingKeys)];
+  }
+  return [];
+}
+
 /**
- * The environment contract between the operator and every service (read by the kit's config):
- * ports, connection URLs from the referenced Secrets, token verification, and peers' addresses.
+ * The environment contract between the operator and every service (each service's config.ts):
+ * listen on every interface of the pod, connection URLs from the referenced Secrets, token
+ * verification, and the peers' gRPC addresses.
  */
 export function serviceEnv(shop: ShopDeployment, name: ShopService) {
   const { secrets, edge } = shop.spec;
   const store = STORE[name];
   const peers = SHOP_SERVICES.map((peer) => ({
-    name: `${peer.toUpperCase()}_GRPC_ADDR`,
+    name: `${peer.toUpperCase()}_GRPC_ADDRESS`,
     value: `${childName(shop, peer)}:${GRPC_PORT}`,
   }));
   return [
-    { name: 'SERVICE_NAME', value: name },
+    { name: 'HOST', value: '0.0.0.0' },
     { name: 'HTTP_PORT', value: String(HTTP_PORT) },
     { name: 'GRPC_PORT', value: String(GRPC_PORT) },
     secretEnv(STORE_ENV[store], secrets[store]),
     secretEnv('AMQP_URL', secrets.rabbitmq),
     { name: 'JWT_ISSUER', value: edge.jwt.issuer },
-    { name: 'JWT_AUDIENCES', value: edge.jwt.audiences.join(',') },
+    // users issues tokens for the first audience; the edge accepts every listed one.
+    { name: 'JWT_AUDIENCE', value: edge.jwt.audiences[0] },
     { name: 'JWKS_URL', value: `http://${childName(shop, 'users')}:${HTTP_PORT}/.well-known/jwks.json` },
     ...peers,
+    ...ownSecrets(shop, name),
   ];
 }
 

@@ -100,7 +100,12 @@ function shop(orders: number, shard: string) {
     spec: {
       services: { users: one, catalog: one, orders: { replicas: orders }, payments: one, notifications: one },
       edge: { replicas: 1 },
-      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      secrets: {
+        postgres: { name: 'pg' },
+        mongodb: { name: 'mongo' },
+        rabbitmq: { name: 'amqp' },
+        paymentsWebhook: { name: 'webhook' },
+      },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
     },
   };

@@ -25,7 +25,12 @@ describe('ShopDeployment CRD on a real API server', () => {
         kind: 'ShopDeployment',
         metadata: { name, namespace: ns },
         spec: {
-          secrets: { postgres: { name: 'a' }, mongodb: { name: 'b' }, rabbitmq: { name: 'c' } },
+          secrets: {
+            postgres: { name: 'a' },
+            mongodb: { name: 'b' },
+            rabbitmq: { name: 'c' },
+            paymentsWebhook: { name: 'webhook' },
+          },
           ...spec,
         },
       };
@@ -68,7 +73,14 @@ describe('ShopDeployment CRD on a real API server', () => {
       apiVersion: 'shopstack.io/v1alpha1',
       kind: 'ShopDeployment',
       metadata: { name: 'minimal', namespace: ns, labels: { 'shopstack.io/shard': 'nobody' } },
-      spec: { secrets: { postgres: { name: 'a' }, mongodb: { name: 'b' }, rabbitmq: { name: 'c' } } },
+      spec: {
+        secrets: {
+          postgres: { name: 'a' },
+          mongodb: { name: 'b' },
+          rabbitmq: { name: 'c' },
+          paymentsWebhook: { name: 'webhook' },
+        },
+      },
     };
     const stored = JSON.parse(await kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(shop)));
     assert.equal(stored.spec.services.payments.replicas, 2);

@@ -128,7 +128,12 @@ function tinyShop(ordersReplicas: number, shard: string) {
         notifications: one,
       },
       edge: { replicas: 1 },
-      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      secrets: {
+        postgres: { name: 'pg' },
+        mongodb: { name: 'mongo' },
+        rabbitmq: { name: 'amqp' },
+        paymentsWebhook: { name: 'webhook' },
+      },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
     },
   };

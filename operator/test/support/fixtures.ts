@@ -48,7 +48,12 @@ export function minimalShop(spec: Record<string, unknown> = {}, name = 'mini'): 
     kind: 'ShopDeployment',
     metadata: { name },
     spec: {
-      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      secrets: {
+        postgres: { name: 'pg' },
+        mongodb: { name: 'mongo' },
+        rabbitmq: { name: 'amqp' },
+        paymentsWebhook: { name: 'webhook' },
+      },
       ...spec,
     },
   });

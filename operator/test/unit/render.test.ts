@@ -68,11 +68,28 @@ describe('renderShop', () => {
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     assert.deepEqual(env.MONGO_URL, { secretKeyRef: { name: 'shop-mongodb', key: 'url' } });
     assert.deepEqual(env.AMQP_URL, { secretKeyRef: { name: 'shop-rabbitmq', key: 'url' } });
-    assert.equal(env.PG_URL, undefined);
-    assert.equal(env.USERS_GRPC_ADDR, 'shop-users:50051');
+    assert.deepEqual(env.SANDBOX_WEBHOOK_SECRET, {
+      secretKeyRef: { name: 'shop-payments', key: 'webhook-secret' },
+    });
+    assert.equal(env.DATABASE_URL, undefined);
+    assert.equal(env.HOST, '0.0.0.0');
+    assert.equal(env.JWT_AUDIENCE, 'shopstack');
+    assert.equal(env.USERS_GRPC_ADDRESS, 'shop-users:50051');
     const users = find(objects, 'Deployment', 'shop-users').spec.template.spec.containers[0];
     assert.ok(
-      users.env.some((e: any) => e.name === 'PG_URL' && e.valueFrom.secretKeyRef.name === 'shop-postgres'),
+      users.env.some(
+        (e: any) => e.name === 'DATABASE_URL' && e.valueFrom.secretKeyRef.name === 'shop-postgres',
+      ),
+    );
+    assert.ok(
+      users.env.some(
+        (e: any) =>
+          e.name === 'SIGNING_KEY_ENCRYPTION_KEY' && e.valueFrom.secretKeyRef.name === 'shop-users-signing',
+      ),
+    );
+    assert.ok(
+      !users.env.some((e: any) => e.name === 'SANDBOX_WEBHOOK_SECRET'),
+      'payments secret leaked to users',
     );
     assert.equal(users.readinessProbe.httpGet.path, '/readyz');
     assert.equal(users.securityContext.runAsNonRoot, true);

@@ -25,7 +25,12 @@ describe('ShopDeployment spec schema', () => {
 
   it('rejects bad values and names the field', () => {
     const result = ShopDeploymentSpec.safeParse({
-      secrets: { postgres: { name: 'pg' }, mongodb: { name: 'mongo' }, rabbitmq: { name: 'amqp' } },
+      secrets: {
+        postgres: { name: 'pg' },
+        mongodb: { name: 'mongo' },
+        rabbitmq: { name: 'amqp' },
+        paymentsWebhook: { name: 'webhook' },
+      },
       services: { orders: { replicas: -1 } },
       edge: { resources: { requests: { cpu: 'lots' } } },
     });

@@ -1,0 +1,99 @@
+// The platform behind an edge. With EDGE_URL set (a kind cluster, or a running `npm start`), the
+// tests use that edge and the admin named by E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD (the demo admin
+// by default). Without it, they start users, catalog, payments and orders as processes and put a
+// real Envoy, rendered by the operator's renderer, in front of them.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { renderEnvoyYaml } from '@shopstack/operator/envoy';
+import { startShopProcesses } from '../checkout/support/shop.js';
+import { infraEnv } from '../support/env.js';
+import { freePort } from '../support/ports.js';
+import { eventually, start } from '../support/process.js';
+
+export interface Platform {
+  edgeUrl: string;
+  admin: { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+const appointRoleCli = fileURLToPath(
+  new URL('../../services/users/src/cli/appoint-role.ts', import.meta.url),
+);
+
+export async function platform(): Promise<Platform> {
+  if (process.env.EDGE_URL) {
+    return {
+      edgeUrl: process.env.EDGE_URL,
+      admin: {
+        email: process.env.E2E_ADMIN_EMAIL ?? 'admin@shopstack.test',
+        password: process.env.E2E_ADMIN_PASSWORD ?? 'keeper of the shop 2026',
+      },
+      stop: async () => {},
+    };
+  }
+  const shop = await startShopProcesses();
+  const port = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+  const [listenPort, opsPort, adminPort, nowhere] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-edge-'));
+  const config = path.join(dir, 'envoy.yaml');
+  await writeFile(
+    config,
+    renderEnvoyYaml({
+      bindAddress: '127.0.0.1',
+      listenPort,
+      opsPort,
+      adminPort,
+      upstreams: {
+        users: port(shop.users.httpUrl),
+        catalog: port(shop.catalog.httpUrl),
+        orders: port(shop.orders.httpUrl),
+        payments: port(shop.payments.httpUrl),
+        notifications: { host: '127.0.0.1', port: nowhere },
+      },
+      jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+      rateLimit: { requestsPerSecond: 200, burst: 400 },
+      authRateLimit: { requestsPerSecond: 20, burst: 40 },
+      requestTimeoutSeconds: 15,
+    }),
+  );
+  const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
+  const edgeUrl = `http://127.0.0.1:${listenPort}`;
+  const stop = async () => {
+    envoy.kill('SIGTERM');
+    await shop.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    // Ready when every routed service passed the edge's health checks.
+    await eventually(async () => {
+      const stats = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
+      return ['users', 'catalog', 'orders', 'payments'].every((s) =>
+        new RegExp(`svc_${s}::[^\\n]*health_flags::healthy`).test(stats),
+      );
+    }, 60_000);
+    const admin = { email: `admin.${Date.now()}@example.test`, password: 'keeper of the shop 2026' };
+    await fetch(`${edgeUrl}/api/users/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(admin),
+    });
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--conditions', 'shopstack-source', appointRoleCli, admin.email, 'admin'],
+      { env: { ...process.env, DATABASE_URL: shop.usersDb.url } },
+    );
+    return { edgeUrl, admin, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`${error}\nenvoy output:\n${envoy.output()}`);
+  }
+}
