@@ -59,7 +59,7 @@ export async function runDueStep(client: PoolClient, deps: OrdersDeps, saga: Sag
         const outcome = await deps.payments.refund(order.id, order.holdId!, order.totalMinor);
         if (outcome.kind === 'refunded') {
           await saveOrder(client, order.id, order, recordRefund(order, outcome.refundId));
-          return await moveSaga(client, order.id, 'done', { nextAttemptInMs: 0, deadlineInMs: null });
+          return await finish(client, order.id);
         }
         return await retryLater(client, saga, `refund is ${outcome.kind}`);
       }

@@ -9,9 +9,7 @@ import { cancelOrder, type Order, recordPaymentHeld, recordStockCommitted } from
 import { compensationFor, type SagaStep } from '../domain/saga.js';
 import type { OrdersDeps } from './deps.js';
 
-const NOW = { nextAttemptInMs: 0, deadlineInMs: null } satisfies StepTiming;
-const DONE = { nextAttemptInMs: 0, deadlineInMs: null } satisfies StepTiming;
-
+/** When a step is first looked at and when it gives up; call steps without a deadline start at once. */
 export function stepTiming(deps: OrdersDeps, step: SagaStep): StepTiming {
   switch (step) {
     case 'reserve_stock':
@@ -20,10 +18,8 @@ export function stepTiming(deps: OrdersDeps, step: SagaStep): StepTiming {
       return { nextAttemptInMs: 0, deadlineInMs: deps.timeouts.holdFundsMs };
     case 'commit_stock':
       return { nextAttemptInMs: deps.timeouts.commitStockResendMs, deadlineInMs: null };
-    case 'done':
-      return DONE;
     default:
-      return NOW;
+      return { nextAttemptInMs: 0, deadlineInMs: null };
   }
 }
 
