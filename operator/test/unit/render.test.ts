@@ -31,7 +31,7 @@ describe('renderShop', () => {
       'ConfigMap/shop-grafana-dashboards',
       'Deployment/shop-grafana',
       'Service/shop-grafana',
-      // replicas > 1: users 2, catalog 3, orders 3, payments 2, edge 3; notifications has 1
+      // replicas > 1: users 2, catalog 3, orders 3, payments 2, edge 3; notifications has 0
       'PodDisruptionBudget/shop-users',
       'PodDisruptionBudget/shop-catalog',
       'PodDisruptionBudget/shop-orders',
