@@ -10,13 +10,14 @@ import {
   randomSuffix,
   requestJson,
   requireEnv,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
   testExchangeName,
   waitFor,
 } from '@shopstack/kit/testing';
 import { CatalogServiceDefinition, ReservationStatus } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { createChannel, createClient } from 'nice-grpc';
-import { startTestIssuer, type TestIssuer } from '../support/auth.js';
 import { type CatalogProcess, startCatalogProcess } from '../support/process.js';
 import { deleteQueue } from '../support/rabbit.js';
 

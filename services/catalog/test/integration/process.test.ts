@@ -9,10 +9,11 @@ import {
   createTestDatabase,
   deleteExchange,
   requireEnv,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
   testExchangeName,
 } from '@shopstack/kit/testing';
-import { startTestIssuer, type TestIssuer } from '../support/auth.js';
 import { type CatalogProcess, startCatalogProcess } from '../support/process.js';
 import { deleteQueue } from '../support/rabbit.js';
 

@@ -7,14 +7,15 @@ import {
   randomSuffix,
   requestJson,
   requireEnv,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
   testExchangeName,
 } from '@shopstack/kit/testing';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { type Channel, createChannel, createClient } from 'nice-grpc';
 import { catalogConfigSchema } from '../../src/config.js';
 import { type CatalogService, startCatalogService } from '../../src/service.js';
-import { startTestIssuer, type TestIssuer } from './auth.js';
 import { deleteQueue } from './rabbit.js';
 
 export interface TestCatalog {

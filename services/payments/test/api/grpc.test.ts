@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { startTestIssuer, type TestIssuer } from '@shopstack/kit/testing';
 import {
   FailureReason,
   HoldStatus,
@@ -15,7 +16,6 @@ import { type Channel, ClientError, createChannel, createClient, Status } from '
 import { loadPaymentsConfig } from '../../src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../src/service.js';
 import { fund } from '../support/app.js';
-import { startTestIssuer, type TestIssuer } from '../support/auth.js';
 import { mongoUrl, testDbName } from '../support/db.js';
 import { serviceEnv } from '../support/env.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@shopstack/kit/testing';
+import { startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
 import {
   HoldStatus,
   PaymentsServiceDefinition,
@@ -19,7 +19,6 @@ import { Journal } from '../../src/adapters/journal.js';
 import { connectPaymentsDb, type PaymentsDb } from '../../src/adapters/mongo.js';
 import { Reconciliation } from '../../src/app/reconciliation.js';
 import { allowsOverdraft, customerAccountId } from '../../src/domain/ids.js';
-import { startTestIssuer, type TestIssuer } from '../support/auth.js';
 import { mongoUrl, testDbName } from '../support/db.js';
 import { serviceEnv } from '../support/env.js';
 import { freePort, ServiceProcess } from '../support/process.js';

@@ -1,10 +1,9 @@
 // A payments service in-process (port 0) with a real JWT issuer, for the REST suites.
 import assert from 'node:assert/strict';
-import { waitFor } from '@shopstack/kit/testing';
+import { startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import { loadPaymentsConfig } from '../../src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../src/service.js';
-import { startTestIssuer, type TestIssuer } from './auth.js';
 import { mongoUrl, testDbName } from './db.js';
 import { serviceEnv } from './env.js';
 import { httpClient } from './http.js';

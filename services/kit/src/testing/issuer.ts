@@ -1,5 +1,6 @@
-// A real issuer for tests: an ES256 key pair, its JWKS served over HTTP, tokens signed with the issuer
-// and audience the service expects. The service verifies them exactly as in production.
+// A real token issuer for tests of services other than users: an ES256 key pair, its JWKS served over
+// HTTP, and tokens signed for the issuer and audience the services expect. The service under test
+// fetches the JWKS and verifies the tokens exactly as in production.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -15,7 +16,8 @@ export async function startTestIssuer(
   audience = 'shopstack',
 ): Promise<TestIssuer> {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'catalog-test-key', alg: 'ES256', use: 'sig' };
+  const kid = 'test-issuer-key';
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   const server: Server = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys: [jwk] }));
@@ -26,7 +28,7 @@ export async function startTestIssuer(
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     token: (userId, role = 'customer', options = {}) =>
       new SignJWT({ role })
-        .setProtectedHeader({ alg: 'ES256', kid: 'catalog-test-key' })
+        .setProtectedHeader({ alg: 'ES256', kid })
         .setSubject(userId)
         .setIssuer(options.issuer ?? issuer)
         .setAudience(audience)
