@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectRabbit } from '@shopstack/kit';
 import { requireEnv } from '@shopstack/kit/testing';
+import amqp from 'amqplib';
 import pg from 'pg';
 import { type Figures, timed } from './stats.js';
 
@@ -21,9 +22,14 @@ export async function rawInsert(url: string, count: number, concurrency: number)
   }
 }
 
-/** A persistent message published with a confirm and consumed from a durable queue, one at a time per worker. */
-export async function rabbitRoundTrip(count: number, concurrency: number): Promise<Figures> {
-  const connection = await connectRabbit(requireEnv('AMQP_URL'), 'bench-baseline');
+/**
+ * A persistent message published with a confirm and consumed from a durable queue, one at a time per
+ * worker, on one connection: opened as the kit opens it, or with TCP_NODELAY (`noDelay`) for comparison.
+ */
+export async function rabbitRoundTrip(count: number, concurrency: number, noDelay = false): Promise<Figures> {
+  const connection = noDelay
+    ? await amqp.connect(requireEnv('AMQP_URL'), { noDelay: true })
+    : await connectRabbit(requireEnv('AMQP_URL'), 'bench-baseline');
   const channel = await connection.createConfirmChannel();
   const queue = `bench.baseline.${randomUUID()}`;
   await channel.assertQueue(queue, { durable: true });
