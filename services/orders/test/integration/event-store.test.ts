@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@shopstack/kit';
+import { waitFor } from '@shopstack/kit/testing';
 import { appendEvents, ConcurrencyError, readStream } from '../../src/adapters/event-store.js';
 import { loadOrder, saveOrder } from '../../src/adapters/order-repository.js';
 import { findOrderView, listOrderViews, rebuildOrderViews } from '../../src/adapters/order-views.js';
@@ -58,6 +59,8 @@ describe('event store on PostgreSQL', () => {
       [order.id],
     );
     const betweenReservationAndHold = rows[0]!.recorded_at;
+    // Reads are to the millisecond: the next event must land in a later one.
+    await waitFor(() => Date.now() > betweenReservationAndHold.getTime() + 1, { intervalMs: 1 });
     order = await saveOrder(db.pool, order.id, order, recordPaymentHeld(order, 'hold-1', new Date()));
 
     const then = await loadOrder(db.pool, order.id, betweenReservationAndHold);
@@ -103,25 +106,26 @@ describe('event store on PostgreSQL', () => {
     for (let i = 0; i < 5; i++) placed.push(await place('dave'));
     await place('erin');
 
+    // Newest first; orders placed within the same millisecond are ordered by id.
+    const expected = [...placed]
+      .sort((x, y) => y.placedAt.getTime() - x.placedAt.getTime() || (y.id < x.id ? -1 : y.id > x.id ? 1 : 0))
+      .map((order) => order.id);
+    const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString());
     const first = await listOrderViews(db.pool, 'dave', { limit: 2 });
     assert.deepEqual(
       first.items.map((o) => o.orderId),
-      [placed[4]!.id, placed[3]!.id],
+      expected.slice(0, 2),
     );
     assert.ok(first.nextCursor);
-    const cursor = JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString());
-    const second = await listOrderViews(db.pool, 'dave', { limit: 2, cursor });
+    const second = await listOrderViews(db.pool, 'dave', { limit: 2, cursor: decode(first.nextCursor) });
     assert.deepEqual(
       second.items.map((o) => o.orderId),
-      [placed[2]!.id, placed[1]!.id],
+      expected.slice(2, 4),
     );
-    const third = await listOrderViews(db.pool, 'dave', {
-      limit: 2,
-      cursor: JSON.parse(Buffer.from(second.nextCursor!, 'base64url').toString()),
-    });
+    const third = await listOrderViews(db.pool, 'dave', { limit: 2, cursor: decode(second.nextCursor!) });
     assert.deepEqual(
       third.items.map((o) => o.orderId),
-      [placed[0]!.id],
+      expected.slice(4),
     );
     assert.equal(third.nextCursor, null);
 
