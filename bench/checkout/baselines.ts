@@ -24,11 +24,12 @@ export async function rawInsert(url: string, count: number, concurrency: number)
 
 /**
  * A persistent message published with a confirm and consumed from a durable queue, one at a time per
- * worker, on one connection: opened as the kit opens it, or with TCP_NODELAY (`noDelay`) for comparison.
+ * worker, on one connection: opened as the kit opens it (TCP_NODELAY), or with Nagle's algorithm on
+ * (`nagle`) to show what that setting is worth.
  */
-export async function rabbitRoundTrip(count: number, concurrency: number, noDelay = false): Promise<Figures> {
-  const connection = noDelay
-    ? await amqp.connect(requireEnv('AMQP_URL'), { noDelay: true })
+export async function rabbitRoundTrip(count: number, concurrency: number, nagle = false): Promise<Figures> {
+  const connection = nagle
+    ? await amqp.connect(requireEnv('AMQP_URL'), { noDelay: false })
     : await connectRabbit(requireEnv('AMQP_URL'), 'bench-baseline');
   const channel = await connection.createConfirmChannel();
   const queue = `bench.baseline.${randomUUID()}`;

@@ -84,7 +84,7 @@ try {
 
   const pgBaseline = await rawInsert(shop.ordersDb.url, ORDERS, CONCURRENCY);
   const rabbitBaseline = await rabbitRoundTrip(ORDERS, CONCURRENCY);
-  const rabbitNoDelay = await rabbitRoundTrip(ORDERS, CONCURRENCY, true);
+  const rabbitNagle = await rabbitRoundTrip(ORDERS, CONCURRENCY, true);
   const httpBaseline = await healthz(`${shop.orders.httpUrl}/healthz`, ORDERS, CONCURRENCY);
 
   const perOrder = (name: keyof typeof before) => ((after[name] - before[name]) / ORDERS).toFixed(1);
@@ -92,7 +92,7 @@ try {
     ['checkout → order.confirmed', checkout],
     ['baseline: PostgreSQL insert + commit', pgBaseline],
     ['baseline: RabbitMQ publish → consume (confirms)', rabbitBaseline],
-    ['  the same with TCP_NODELAY', rabbitNoDelay],
+    ['  the same without TCP_NODELAY (Nagle)', rabbitNagle],
     ['baseline: HTTP GET /healthz (orders)', httpBaseline],
   ];
   console.log('');

@@ -5,7 +5,9 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 export type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 
 export async function connectRabbit(url: string, name = 'shopstack'): Promise<ChannelModel> {
-  const connection = await amqp.connect(url, { clientProperties: { connection_name: name } });
+  // TCP_NODELAY: without it Nagle's algorithm holds small frames back, and a publish waiting for its
+  // confirm costs tens of milliseconds under concurrency (bench/checkout measures both).
+  const connection = await amqp.connect(url, { noDelay: true, clientProperties: { connection_name: name } });
   // Without a listener an 'error' event would crash the process; owners watch 'close' instead.
   connection.on('error', () => {});
   return connection;

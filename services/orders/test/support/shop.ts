@@ -9,13 +9,14 @@ import {
   deleteExchange,
   randomSuffix,
   requireEnv,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
 } from '@shopstack/kit/testing';
 import { loadPaymentsConfig, type PaymentsService, startPaymentsService } from '@shopstack/payments';
 import { startSagaStockCommands } from '../../../catalog/src/adapters/saga-stock-commands.js';
 import { loadOrdersConfig } from '../../src/config.js';
 import { type OrdersService, startOrdersService } from '../../src/service.js';
-import { startTestIssuer, type TestIssuer } from './issuer.js';
 
 export interface Shop {
   suffix: string;
