@@ -4,7 +4,7 @@ import { connectRabbit } from '@shopstack/kit';
 import { requireEnv } from '@shopstack/kit/testing';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { type Figures, timed } from './stats.js';
+import { type Figures, timed } from '../support/timing.js';
 
 /** One-row INSERT, each its own transaction, into a scratch table of the orders database. */
 export async function rawInsert(url: string, count: number, concurrency: number): Promise<Figures> {

@@ -15,10 +15,9 @@ import { createTestQueue } from '@shopstack/kit/testing';
 import pg from 'pg';
 import { createProduct, signUp, startShopProcesses, topUp } from '../../test/checkout/support/shop.js';
 import { healthz, rabbitRoundTrip, rawInsert } from './baselines.js';
-import { loadInfraEnv } from './infra-env.js';
-import { type Figures, formatRow, summarize } from './stats.js';
+import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
+import { type Figures, printFigures, summarize } from '../support/timing.js';
 
-loadInfraEnv();
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ORDERS = env('BENCH_ORDERS', 200);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 8);
@@ -95,12 +94,7 @@ try {
     ['  the same without TCP_NODELAY (Nagle)', rabbitNagle],
     ['baseline: HTTP GET /healthz (orders)', httpBaseline],
   ];
-  console.log('');
-  console.log(formatRow('measurement', 'per second', 'p50 ms', 'p99 ms'));
-  for (const [name, figures] of rows)
-    console.log(
-      formatRow(name, figures.perSecond.toFixed(1), figures.p50Ms.toFixed(1), figures.p99Ms.toFixed(1)),
-    );
+  printFigures('checkout and its baselines', rows);
   console.log('');
   console.log('per confirmed order:');
   console.log(

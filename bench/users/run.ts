@@ -4,27 +4,18 @@
 //
 //   npm run infra -- up postgres rabbitmq
 //   node --import tsx --conditions shopstack-source bench/users/run.ts [seconds-per-measurement]
+import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
 import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { verify as argonVerify, hash } from '@node-rs/argon2';
 import { createJwtVerifier, createLogger } from '@shopstack/kit';
 import { createTestDatabase, randomSuffix, requestJson, requireEnv } from '@shopstack/kit/testing';
 import { startUsersService, usersConfigSchema } from '@shopstack/users';
-import { measure, printTable } from './stats.js';
+import { measure, printFigures } from '../support/timing.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const cores = availableParallelism();
 const PASSWORD = 'correct horse battery staple';
-
-// Same source of server addresses as the tests (written by `npm run infra -- up`).
-const infraEnv = new URL('../../.infra/env', import.meta.url);
-if (existsSync(infraEnv)) {
-  for (const line of readFileSync(infraEnv, 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] && process.env[match[1]] === undefined) process.env[match[1]] = match[2];
-  }
-}
 
 const database = await createTestDatabase('users_bench');
 const config = usersConfigSchema.parse({
@@ -58,7 +49,7 @@ try {
     seconds: 1,
     concurrency: 1,
   });
-  printTable('password hashing', [
+  printFigures('password hashing', [
     ['argon2id verify, one at a time', oneAtATime, 'cost of one sign-in attempt'],
     [`argon2id verify, ${cores * 2} in parallel`, allCores, 'max sign-ins/s this machine allows'],
     ['baseline: SHA-256 of the password (never for storage)', sha, 'what an attacker with a leak would get'],
@@ -90,7 +81,7 @@ try {
     seconds,
     concurrency: 1,
   });
-  printTable('access-token verification (in process)', [
+  printFigures('access-token verification (in process)', [
     ['JWT verify (EdDSA, claims, cached JWKS)', jwtRate],
     ['baseline: bare Ed25519 signature verify', rawEd],
   ]);
@@ -105,11 +96,14 @@ try {
     },
   );
   const health = await measure(() => requestJson(`${service.httpUrl}/healthz`), { seconds, concurrency });
-  printTable(`HTTP throughput (${concurrency} concurrent clients, keep-alive, client on the same machine)`, [
-    ['POST /api/users/login (argon2id at production cost)', login],
-    ['GET /api/users/me', me],
-    ['baseline: GET /healthz', health],
-  ]);
+  printFigures(
+    `HTTP throughput (${concurrency} concurrent clients, keep-alive, client on the same machine)`,
+    [
+      ['POST /api/users/login (argon2id at production cost)', login],
+      ['GET /api/users/me', me],
+      ['baseline: GET /healthz', health],
+    ],
+  );
 } finally {
   await service.close();
   await database.drop();
