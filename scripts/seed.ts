@@ -23,7 +23,11 @@ const PRODUCTS = [
 ];
 const CUSTOMER_TOP_UP_MINOR = 50_000;
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown; key?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; key?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -45,13 +49,24 @@ function expect(response: { status: number; body: unknown }, allowed: number[], 
 }
 
 async function signIn(account: { email: string; password: string }): Promise<string> {
-  expect(await call('POST', '/api/users/register', { body: account }), [201, 409], `register ${account.email}`);
-  const login = expect(await call('POST', '/api/users/login', { body: account }), [200], `sign in ${account.email}`);
+  expect(
+    await call('POST', '/api/users/register', { body: account }),
+    [201, 409],
+    `register ${account.email}`,
+  );
+  const login = expect(
+    await call('POST', '/api/users/login', { body: account }),
+    [200],
+    `sign in ${account.email}`,
+  );
   return login.body.accessToken as string;
 }
 
 async function seedCatalog(adminToken: string): Promise<void> {
-  const existing = (await call('GET', '/api/catalog/categories')).body.items as { id: string; slug: string }[];
+  const existing = (await call('GET', '/api/catalog/categories')).body.items as {
+    id: string;
+    slug: string;
+  }[];
   const categoryIds = new Map(existing.map((category) => [category.slug, category.id]));
   for (const category of CATEGORIES) {
     if (categoryIds.has(category.slug)) continue;
@@ -98,16 +113,22 @@ async function seedCustomerBalance(customerToken: string): Promise<void> {
 async function main(): Promise<void> {
   await signIn(DEMO_ADMIN);
   if (usersDatabaseUrl) {
-    execFileSync(process.execPath, ['--import', 'tsx', '--conditions', 'shopstack-source', appointRoleCli, DEMO_ADMIN.email, 'admin'], {
-      env: { ...process.env, DATABASE_URL: usersDatabaseUrl },
-      stdio: 'ignore',
-    });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions', 'shopstack-source', appointRoleCli, DEMO_ADMIN.email, 'admin'],
+      {
+        env: { ...process.env, DATABASE_URL: usersDatabaseUrl },
+        stdio: 'ignore',
+      },
+    );
   }
   const adminToken = await signIn(DEMO_ADMIN);
   await seedCatalog(adminToken);
   await seedCustomerBalance(await signIn(DEMO_CUSTOMER));
   console.log(`[seed] admin     ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
-  console.log(`[seed] customer  ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password} (EUR ${CUSTOMER_TOP_UP_MINOR / 100} balance)`);
+  console.log(
+    `[seed] customer  ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password} (EUR ${CUSTOMER_TOP_UP_MINOR / 100} balance)`,
+  );
   console.log(`[seed] ${PRODUCTS.length} products in ${CATEGORIES.length} categories`);
 }
 

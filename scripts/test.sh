@@ -14,8 +14,9 @@ if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>
   echo "[test] stopping the operator started by npm start (the operator tests run their own)" >&2
   kill "$(cat .infra/run/operator.pid)" && rm -f .infra/run/operator.pid
 fi
-echo "[test] type-checking" >&2
+echo "[test] type-checking and linting" >&2
 npx tsc -p tsconfig.check.json
+npx biome ci --reporter=summary .
 echo "[test] set-up took $((SECONDS - started))s; running mocha" >&2
 
 # Without arguments, every suite in the repository; with arguments, only those files or globs.
