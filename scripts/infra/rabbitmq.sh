@@ -51,4 +51,7 @@ rabbitmq_status() {
   fi
 }
 
-rabbitmq_env() { echo "AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT"; }
+rabbitmq_env() {
+  echo "AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT"
+  echo "RABBITMQ_NODE=$RABBITMQ_NODE"
+}
