@@ -21,6 +21,17 @@ async function servedByUsers(edge: EdgeHarness, route: string): Promise<number> 
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
+/** The edge answers in the services' error format: problem+json with a stable type. */
+async function assertProblem(response: Response, status: number, type: string) {
+  assert.equal(response.status, status);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const body = (await response.json()) as { type: string; status: number; title: string; instance: string };
+  assert.equal(body.type, `https://shopstack.dev/problems/edge/${type}`);
+  assert.equal(body.status, status);
+  assert.ok(body.title.length > 0);
+  assert.ok(body.instance.startsWith('/'), `instance ${body.instance}`);
+}
+
 describe('the edge: Envoy in front of the users service', function () {
   this.timeout(120_000);
   let edge: EdgeHarness;
@@ -77,6 +88,7 @@ describe('the edge: Envoy in front of the users service', function () {
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
       assert.equal(response.status, 401, `token ${String(token).slice(0, 20)}… was let through`);
+      await assertProblem(response, 401, 'unauthenticated');
     }
     assert.equal(
       await servedByUsers(edge, '/api/users/me'),
@@ -101,6 +113,14 @@ describe('the edge: Envoy in front of the users service', function () {
       statuses.push(response.status);
     }
     const limited = statuses.filter((status) => status === 429).length;
+    await assertProblem(
+      await post(`${edge.edgeUrl}/api/users/login`, {
+        email: 'nobody@example.test',
+        password: 'wrong password!',
+      }),
+      429,
+      'rate-limited',
+    );
     assert.ok(
       limited >= 3,
       `expected the edge to refuse most attempts past the burst, got ${statuses.join(',')}`,
@@ -115,13 +135,13 @@ describe('the edge: Envoy in front of the users service', function () {
     const response = await fetch(`${edge.edgeUrl}/api/orders/orders`, {
       headers: { authorization: `Bearer ${accessToken}` },
     });
-    assert.equal(response.status, 503);
+    await assertProblem(response, 503, 'unavailable');
   });
 
   it('routes nothing it does not know', async () => {
     const response = await fetch(`${edge.edgeUrl}/internal/admin`, {
       headers: { authorization: `Bearer ${accessToken}` },
     });
-    assert.equal(response.status, 404);
+    await assertProblem(response, 404, 'not-found');
   });
 });

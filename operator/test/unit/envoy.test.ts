@@ -95,6 +95,21 @@ describe('Envoy bootstrap renderer', () => {
     }
   });
 
+  it('answers its own refusals as problem+json, leaving upstream replies alone', () => {
+    const hcm = config.static_resources.listeners.find((l: any) => l.name === 'edge').filter_chains[0]
+      .filters[0].typed_config;
+    const mappers = hcm.local_reply_config.mappers;
+    const statuses = mappers.map((m: any) => m.filter.status_code_filter.comparison.value.default_value);
+    assert.deepEqual(statuses, [401, 403, 404, 413, 429, 503, 504]);
+    for (const mapper of mappers) {
+      assert.equal(mapper.body_format_override.content_type, 'application/problem+json');
+      assert.match(
+        mapper.body_format_override.json_format.type,
+        /^https:\/\/shopstack\.dev\/problems\/edge\//,
+      );
+    }
+  });
+
   it('keeps the admin interface on loopback', () => {
     assert.equal(config.admin.address.socket_address.address, '127.0.0.1');
   });

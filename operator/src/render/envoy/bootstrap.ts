@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clusters.js';
 import { jwtAuthnFilter, localRateLimitFilter, perClientRateLimit } from './filters.js';
+import { localReplyConfig } from './problems.js';
 import { EDGE_ROUTES } from './routes.js';
 import type { EnvoyConfigInput } from './types.js';
 
@@ -70,6 +71,7 @@ function edgeListener(input: EnvoyConfigInput) {
               request_headers_timeout: '10s',
               stream_idle_timeout: '60s',
               access_log: accessLog,
+              local_reply_config: localReplyConfig(),
               route_config: {
                 name: 'edge',
                 virtual_hosts: [{ name: 'shop', domains: ['*'], routes: edgeRoutes(input) }],
