@@ -30,11 +30,12 @@ start_service() {
   say "$name: ready on :$port (gRPC :$(grpc_port_of "$name")), log $INFRA_LOGS/$name.log"
 }
 
+# render_edge_config [OUT] — the local edge config, from the operator's renderer (default envoy/envoy.local.yaml).
 render_edge_config() {
-  local args=() s
+  local out=${1:-envoy/envoy.local.yaml} args=() s
   for s in users catalog orders payments notifications; do args+=("--$s" "127.0.0.1:$(http_port_of "$s")"); done
   $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" "${args[@]}" --port "$EDGE_PORT" \
-    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --out envoy/envoy.local.yaml >/dev/null
+    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --out "$out" >/dev/null
 }
 
 start_edge() {
