@@ -211,5 +211,7 @@ kube_status() {
 
 kube_env() {
   echo "KUBECONFIG=$KUBECONFIG_FILE"
+  echo "ETCD_URL=http://127.0.0.1:$ETCD_PORT"
+  echo "KUBE_API_PORT=$KUBE_API_PORT"
   echo "KUBECTL_BIN=$KUBE_BIN/kubectl"
 }
