@@ -1,4 +1,5 @@
 // Small HTTP helpers for tests that talk to a running service.
+import { randomUUID } from 'node:crypto';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary JSON and assert on its shape
 export type Json = any;
@@ -22,4 +23,46 @@ export async function requestJson(
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * A JSON client bound to one service, for API suites: bearer token, raw bodies for malformed-input
+ * tests, and an Idempotency-Key on every POST unless the test passes `key: null` to leave it out.
+ */
+export interface JsonResponse {
+  status: number;
+  type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in tests
+  body: any;
+}
+
+export function httpClient(baseUrl: string) {
+  return async function call(
+    method: string,
+    path: string,
+    options: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      key?: string | null;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<JsonResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined || options.rawBody !== undefined)
+      headers['content-type'] = 'application/json';
+    if (method === 'POST' && options.key !== null) headers['idempotency-key'] = options.key ?? randomUUID();
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers,
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
 }

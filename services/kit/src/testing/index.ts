@@ -1,6 +1,6 @@
 // @shopstack/kit/testing: support for suites that run against the real servers.
 export { createTestDatabase, randomSuffix, requireEnv, type TestDatabase } from './database.js';
-export { type Json, readJson, requestJson } from './http.js';
+export { httpClient, type Json, type JsonResponse, readJson, requestJson } from './http.js';
 export { startTestIssuer, type TestIssuer } from './issuer.js';
 export { createTestQueue, deleteExchange, type TestQueue, testExchangeName } from './rabbit.js';
 export { waitFor } from './wait.js';

@@ -1,6 +1,5 @@
 // Calls to the orders HTTP API as a signed-in customer, and waiting for an order's outcome.
-import { waitFor } from '@shopstack/kit/testing';
-import { httpClient } from './http.js';
+import { httpClient, waitFor } from '@shopstack/kit/testing';
 import type { Shop } from './shop.js';
 
 export function customer(shop: Shop, userId: string, baseUrl = () => shop.orders!.httpUrl) {

@@ -2,9 +2,9 @@
 // status, detail and the offending field) and the database is exactly as before. Also forged webhooks.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { httpClient } from '@shopstack/kit/testing';
 import { sign } from '../../src/adapters/providers/webhook-signature.js';
 import { WEBHOOK_SECRET } from '../support/env.js';
-import type { httpClient } from '../support/http.js';
 import { type RestFixture, startRestFixture } from '../support/rest.js';
 
 describe('payments REST API: bad input', function () {

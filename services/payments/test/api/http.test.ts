@@ -3,10 +3,9 @@
 // neither see nor move another's money), OpenAPI, metrics and reconciliation. Bad input: bad-input.test.ts.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { TestIssuer } from '@shopstack/kit/testing';
+import type { httpClient, TestIssuer } from '@shopstack/kit/testing';
 import { waitFor } from '@shopstack/kit/testing';
 import type { PaymentsService } from '../../src/service.js';
-import type { httpClient } from '../support/http.js';
 import { type RestFixture, startRestFixture } from '../support/rest.js';
 
 describe('payments REST API', function () {

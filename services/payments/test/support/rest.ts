@@ -1,12 +1,11 @@
 // A payments service in-process (port 0) with a real JWT issuer, for the REST suites.
 import assert from 'node:assert/strict';
-import { startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
+import { httpClient, startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import { loadPaymentsConfig } from '../../src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../src/service.js';
 import { mongoUrl, testDbName } from './db.js';
 import { serviceEnv } from './env.js';
-import { httpClient } from './http.js';
 
 export interface RestFixture {
   issuer: TestIssuer;
