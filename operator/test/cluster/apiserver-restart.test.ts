@@ -13,6 +13,7 @@ import {
   serviceAccountKubeconfig,
   suffix,
 } from '../support/cluster.js';
+import { smallShopObject } from '../support/fixtures.js';
 import { OperatorProcess } from '../support/operator-process.js';
 import { PrivateApiServer } from '../support/private-apiserver.js';
 
@@ -55,7 +56,7 @@ describe('operator across an API server restart', function () {
   });
 
   it('catches up with changes made while its API server was down', async () => {
-    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(shop(1, ns)));
+    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(smallShopObject('small', ns, 1)));
     await eventually('orders at 1 replica', async () => (await replicasOf('small-orders')) === 1);
 
     await apiserver.stop();
@@ -90,23 +91,3 @@ describe('operator across an API server restart', function () {
     assert.ok(operator.alive, 'the operator process kept running');
   });
 });
-
-function shop(orders: number, shard: string) {
-  const one = { replicas: 1 };
-  return {
-    apiVersion: 'shopstack.io/v1alpha1',
-    kind: 'ShopDeployment',
-    metadata: { name: 'small', labels: { 'shopstack.io/shard': shard } },
-    spec: {
-      services: { users: one, catalog: one, orders: { replicas: orders }, payments: one, notifications: one },
-      edge: { replicas: 1 },
-      secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
-        rabbitmq: { name: 'amqp' },
-        paymentsWebhook: { name: 'webhook' },
-      },
-      observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
-    },
-  };
-}

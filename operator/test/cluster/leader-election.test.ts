@@ -12,6 +12,7 @@ import {
   serviceAccountKubeconfig,
   suffix,
 } from '../support/cluster.js';
+import { smallShopObject } from '../support/fixtures.js';
 import { OperatorProcess } from '../support/operator-process.js';
 
 interface Lease {
@@ -63,7 +64,7 @@ describe('operator leader election', function () {
     const standby = replicas.find((r) => r.identity !== leaderId)!;
     assert.ok(leader, `unknown holder ${leaderId}`);
     await eventually('the leader to report leading', () => leader.isLeader());
-    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(tinyShop(2, ns)));
+    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(smallShopObject('tiny', ns, 2)));
     await eventually('orders to exist with 2 replicas', async () => (await ordersReplicas()) === 2);
     assert.equal(await standby.isLeader(), false);
     assert.equal(
@@ -112,29 +113,3 @@ describe('operator leader election', function () {
     assert.equal(lease.spec.holderIdentity ?? '', '', 'a stopping leader releases the lease');
   });
 });
-
-function tinyShop(ordersReplicas: number, shard: string) {
-  const one = { replicas: 1 };
-  return {
-    apiVersion: 'shopstack.io/v1alpha1',
-    kind: 'ShopDeployment',
-    metadata: { name: 'tiny', labels: { 'shopstack.io/shard': shard } },
-    spec: {
-      services: {
-        users: one,
-        catalog: one,
-        orders: { replicas: ordersReplicas },
-        payments: one,
-        notifications: one,
-      },
-      edge: { replicas: 1 },
-      secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
-        rabbitmq: { name: 'amqp' },
-        paymentsWebhook: { name: 'webhook' },
-      },
-      observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
-    },
-  };
-}

@@ -15,6 +15,7 @@ import {
   serviceAccountKubeconfig,
   suffix,
 } from '../support/cluster.js';
+import { smallShopObject } from '../support/fixtures.js';
 import { FreezableProxy } from '../support/freezable-proxy.js';
 import { OperatorProcess } from '../support/operator-process.js';
 
@@ -59,7 +60,7 @@ describe('operator when a watch goes silent', function () {
   });
 
   it('abandons the frozen watch, watches again and reconciles the change it missed', async () => {
-    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(shop(ns, 1)));
+    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(smallShopObject('quiet', ns, 1)));
     await eventually('orders at 1 replica', async () => (await replicas()) === 1);
     const silentBefore = await operator.sum('shopstack_operator_watch_restarts_total', 'reason="error"');
 
@@ -87,23 +88,3 @@ describe('operator when a watch goes silent', function () {
     assert.ok(operator.alive);
   });
 });
-
-function shop(shard: string, orders: number) {
-  const one = { replicas: 1 };
-  return {
-    apiVersion: 'shopstack.io/v1alpha1',
-    kind: 'ShopDeployment',
-    metadata: { name: 'quiet', labels: { 'shopstack.io/shard': shard } },
-    spec: {
-      services: { users: one, catalog: one, orders: { replicas: orders }, payments: one, notifications: one },
-      edge: { replicas: 1 },
-      secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
-        rabbitmq: { name: 'amqp' },
-        paymentsWebhook: { name: 'webhook' },
-      },
-      observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
-    },
-  };
-}

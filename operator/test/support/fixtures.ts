@@ -58,3 +58,30 @@ export function minimalShop(spec: Record<string, unknown> = {}, name = 'mini'): 
     },
   });
 }
+
+/** A shop in a shard with one pod per component (orders as given) and no observability: quick to roll out. */
+export function smallShopObject(name: string, shard: string, ordersReplicas: number): KubeObject {
+  const one = { replicas: 1 };
+  return {
+    apiVersion: 'shopstack.io/v1alpha1',
+    kind: 'ShopDeployment',
+    metadata: { name, labels: { 'shopstack.io/shard': shard } },
+    spec: {
+      services: {
+        users: one,
+        catalog: one,
+        orders: { replicas: ordersReplicas },
+        payments: one,
+        notifications: one,
+      },
+      edge: { replicas: 1 },
+      secrets: {
+        postgres: { name: 'pg' },
+        mongodb: { name: 'mongo' },
+        rabbitmq: { name: 'amqp' },
+        paymentsWebhook: { name: 'webhook' },
+      },
+      observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
+    },
+  } as KubeObject;
+}
