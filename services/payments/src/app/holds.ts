@@ -6,7 +6,7 @@ import type { HoldDoc, JournalDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
 import { advance, createOnce } from '../adapters/operations.js';
-import { CLOSED_BY, type CloseKind, closeEffect, resolveCapture } from '../domain/holds.js';
+import { CLOSED_BY, type CloseKind, closeEffect, isExpired, resolveCapture } from '../domain/holds.js';
 import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
 import { idempotencyConflict, invalid, notFound } from './errors.js';
 
@@ -22,7 +22,8 @@ export interface AuthorizeCommand {
   settleTo?: HoldDoc['settleTo'];
 }
 
-export type HoldFailure = 'INSUFFICIENT_FUNDS' | 'NO_ACCOUNT' | 'HOLD_CLOSED';
+/** HOLD_EXPIRED: a capture came after the hold's time was up; it never will succeed, do not retry. */
+export type HoldFailure = 'INSUFFICIENT_FUNDS' | 'NO_ACCOUNT' | 'HOLD_CLOSED' | 'HOLD_EXPIRED';
 
 export interface HoldResult {
   hold: HoldDoc;
@@ -78,10 +79,16 @@ export class Holds {
     return hold;
   }
 
-  async capture(holdId: string, requested: bigint | undefined): Promise<HoldResult> {
+  async capture(holdId: string, requested: bigint | undefined, now = new Date()): Promise<HoldResult> {
     const hold = await this.ensureAuthorized(await this.get(holdId));
     const amount = resolveCapture(hold.amount, requested);
     if (!amount.ok) throw invalid('amount', amount.problem);
+    // The expiry job may not have run yet: a hold past its time is released here, never captured.
+    if (hold.status === 'expired' || (hold.status === 'authorized' && isExpired(hold.expiresAt, now))) {
+      const expired = await this.close(hold, 'expire', 0n);
+      if (expired.hold.status === 'expired') return { hold: expired.hold, failure: 'HOLD_EXPIRED' };
+      // Closed otherwise before its time ran out (this very capture, retried): answer as a capture.
+    }
     return this.close(hold, 'capture', amount.amount);
   }
 

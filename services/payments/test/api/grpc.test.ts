@@ -112,6 +112,36 @@ describe('payments gRPC API', function () {
     assert.equal(stranger.hold?.failureReason, FailureReason.FAILURE_REASON_NO_ACCOUNT);
   });
 
+  it('never captures a hold past its expiresAt, even before the expiry job ran: HOLD_EXPIRED, final', async () => {
+    const { hold } = await authorize('3000');
+    const before = await client.getBalance({ userId: buyer, currency: 'EUR' });
+    // The hold's time runs out; the next capture comes before any expiry run could release it.
+    await service.app.db.holds.updateOne(
+      { _id: hold!.holdId },
+      { $set: { expiresAt: new Date(Date.now() - 1000) } },
+    );
+    for (const attempt of [1, 2]) {
+      const late = await client.captureHold({
+        idempotencyKey: `late-${attempt}`,
+        holdId: hold!.holdId,
+        amountMinor: '0',
+      });
+      assert.equal(late.hold?.status, HoldStatus.HOLD_STATUS_EXPIRED);
+      assert.equal(late.hold?.failureReason, FailureReason.FAILURE_REASON_HOLD_EXPIRED);
+      assert.equal(late.hold?.capturedMinor, '0');
+    }
+    const after = await client.getBalance({ userId: buyer, currency: 'EUR' });
+    assert.equal(after.balance?.balanceMinor, before.balance?.balanceMinor, 'nothing was taken');
+    assert.equal(BigInt(after.balance!.heldMinor), BigInt(before.balance!.heldMinor) - 3000n, 'released');
+    const closes = await service.app.db.journal
+      .find({ ref: hold!.holdId, kind: /^hold_(capture|expire)$/ })
+      .toArray();
+    assert.deepEqual(
+      closes.map((entry) => entry.kind),
+      ['hold_expire'],
+    );
+  });
+
   it('rejects invalid arguments with INVALID_ARGUMENT and changes nothing', async () => {
     const before = await service.app.db.journal.countDocuments();
     const holdsBefore = await service.app.db.holds.countDocuments();
