@@ -136,7 +136,9 @@ describe('payments ledger on FerretDB', function () {
     await recoverOnce(app, { graceMs: 0, providerTimeoutMs: 60_000 }, new Date(Date.now() + 2_000));
     assert.equal((await app.holds.get(hold._id)).status, 'expired');
     assert.equal((await balanceOf(app, customerAccountId(buyer, EUR))).held, 0n);
-    assert.equal((await app.holds.capture(hold._id, 0n)).failure, 'HOLD_CLOSED');
+    // A capture after the expiry is told so distinctly: it can never succeed.
+    assert.equal((await app.holds.capture(hold._id, 0n)).failure, 'HOLD_EXPIRED');
+    assert.equal((await app.holds.void(hold._id)).failure, undefined, 'voiding an expired hold is a no-op');
   });
 
   it('concurrent partial refunds never exceed the captured amount', async () => {
