@@ -55,7 +55,17 @@ export {
   type RouteResult,
   type RouteSpec,
 } from './http/routes.js';
-export { type InputLocation, parseInput } from './http/validation.js';
+export {
+  assertStoreSafe,
+  bigintDigits,
+  INT4_MAX,
+  INT4_MIN,
+  INT8_MAX,
+  INT8_MIN,
+  type InputLocation,
+  isStoreSafeText,
+  parseInput,
+} from './http/validation.js';
 export { createLogger, type Logger } from './logging.js';
 export { consumeWithInbox, type InboxConsumerOptions, type IncomingMessage } from './messaging/inbox.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type OutgoingMessage } from './messaging/outbox.js';

@@ -1,9 +1,11 @@
 // The Koa app factory end to end over real HTTP: validation, problem+json, limits, operational routes.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { z } from 'zod';
 import type { RunningService } from '../src/index.js';
 import {
   AppError,
+  bigintDigits,
   createHttpApp,
   createLogger,
   createMetrics,
@@ -31,6 +33,31 @@ describe('kit HTTP app', () => {
       async ({ body }) => {
         stored.push(body);
         return { status: 201, body: { name: body.name } };
+      },
+    );
+    routes.get(
+      '/api/things',
+      {
+        summary: 'Search things',
+        query: z.object({ q: z.string().optional(), before: bigintDigits.optional() }),
+        responses: { 200: { description: 'Found' } },
+      },
+      async ({ query }) => {
+        stored.push(query);
+        return { body: { found: 0 } };
+      },
+    );
+    routes.put(
+      '/api/things/:id/amount',
+      {
+        summary: 'Set an amount',
+        body: z.object({ amount: z.string().transform((value) => BigInt(value)) }),
+        params: z.object({ id: z.string() }),
+        responses: { 204: { description: 'Set' } },
+      },
+      async ({ body, params }) => {
+        stored.push({ ...body, id: params.id });
+        return {};
       },
     );
     routes.get(
@@ -91,6 +118,83 @@ describe('kit HTTP app', () => {
     assert.equal((await post('name=x', 'application/x-www-form-urlencoded')).status, 415);
   });
 
+  it('refuses NUL and unpaired surrogates anywhere in the input as a 400 naming the field', async () => {
+    const before = stored.length;
+    const cases: [Response, string][] = [
+      [await post('{"name":"la\\u0000mp","count":1}'), 'name'],
+      [await post('{"name":"lamp\\ud800","count":1}'), 'name'],
+      [await post('{"name":"\\udc00lamp","count":1}'), 'name'],
+      [await post('{"name":"lamp","count":1,"tags":[{"a\\u0000":"x"}]}'), 'tags.0.a\\u0000'],
+      [await fetch(`${service.httpUrl}/api/things?q=a%00b`), 'q'],
+      [await fetch(`${service.httpUrl}/api/things/a%00b`), 'id'],
+      [
+        await fetch(`${service.httpUrl}/api/things/a%00b/amount`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: '{"amount":"1"}',
+        }),
+        'id',
+      ],
+    ];
+    for (const [response, field] of cases) {
+      assert.equal(response.status, 400, field);
+      assert.equal(response.headers.get('content-type'), 'application/problem+json');
+      const problem = await readJson(response);
+      assert.equal(problem.type, 'https://shopstack.dev/problems/validation');
+      assert.deepEqual(
+        problem.errors.map((e: { field: string }) => e.field),
+        [field],
+      );
+    }
+    assert.equal(stored.length, before);
+    // A surrogate pair (an emoji) is fine.
+    assert.equal((await post('{"name":"lamp \\ud83d\\udca1","count":1}')).status, 201);
+    assert.equal((stored.at(-1) as { name: string }).name, 'lamp \u{1f4a1}');
+  });
+
+  it('holds integers to the range of a bigint column', async () => {
+    const before = stored.length;
+    const tooBig = await fetch(`${service.httpUrl}/api/things?before=9223372036854775808`);
+    assert.equal(tooBig.status, 400);
+    assert.deepEqual(
+      (await readJson(tooBig)).errors.map((e: { field: string }) => e.field),
+      ['before'],
+    );
+    const amount = await fetch(`${service.httpUrl}/api/things/7/amount`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"amount":"9223372036854775808"}',
+    });
+    assert.equal(amount.status, 400);
+    assert.deepEqual(
+      (await readJson(amount)).errors.map((e: { field: string }) => e.field),
+      ['amount'],
+    );
+    assert.equal(stored.length, before);
+    assert.equal((await fetch(`${service.httpUrl}/api/things?before=9223372036854775807`)).status, 200);
+    assert.deepEqual(stored.at(-1), { before: '9223372036854775807' });
+  });
+
+  it('answers a method a path does not take with 405 and Allow, whatever the method', async () => {
+    for (const method of ['PATCH', 'DELETE', 'TRACE', 'PURGE']) {
+      const response = await rawRequest(`${service.httpUrl}/api/things/7`, method);
+      assert.equal(response.status, 405, method);
+      assert.equal(response.headers.allow, 'GET, HEAD, OPTIONS');
+      assert.equal(response.headers['content-type'], 'application/problem+json');
+      const problem = JSON.parse(response.body);
+      assert.equal(problem.status, 405);
+      assert.equal(problem.type, 'https://shopstack.dev/problems/method-not-allowed');
+    }
+    const options = await fetch(`${service.httpUrl}/api/things`, { method: 'OPTIONS' });
+    assert.equal(options.status, 204);
+    assert.equal(options.headers.get('allow'), 'GET, HEAD, OPTIONS, POST');
+    const health = await fetch(`${service.httpUrl}/healthz`, { method: 'POST' });
+    assert.equal(health.status, 405);
+    const unknown = await rawRequest(`${service.httpUrl}/nowhere`, 'TRACE');
+    assert.equal(unknown.status, 404);
+    assert.equal(JSON.parse(unknown.body).status, 404);
+  });
+
   it('maps AppError to its status and hides unexpected errors', async () => {
     const missing = await fetch(`${service.httpUrl}/api/things/7`);
     assert.equal(missing.status, 404);
@@ -136,3 +240,23 @@ describe('kit HTTP app', () => {
     );
   });
 });
+
+/** fetch refuses TRACE; node:http sends any method. */
+function rawRequest(url: string, method: string) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

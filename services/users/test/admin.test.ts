@@ -62,6 +62,28 @@ describe('users: roles, administration and audit', () => {
       );
     });
 
+    it('refuses NUL bytes and integers past bigint in searches as 400s naming the field', async () => {
+      const cases: [string, string][] = [
+        ['/api/users/admin/users?query=a%00b', 'query'],
+        ['/api/users/admin/audit?event=a%00b', 'event'],
+        ['/api/users/admin/audit?before=9223372036854775808', 'before'],
+      ];
+      for (const [path, field] of cases) {
+        const refused = await h.call(path, { token: admin.accessToken });
+        assert.equal(refused.status, 400, path);
+        assert.equal(refused.body.type, 'https://shopstack.dev/problems/validation');
+        assert.deepEqual(
+          refused.body.errors.map((e: { field: string }) => e.field),
+          [field],
+        );
+      }
+      const last = await h.call('/api/users/admin/audit?before=9223372036854775807&limit=1', {
+        token: admin.accessToken,
+      });
+      assert.equal(last.status, 200);
+      assert.equal(last.body.entries.length, 1);
+    });
+
     it('keeps user management to admins and the audit log to admins and support', async () => {
       const target = await h.register();
       const attempts: [string, string, unknown][] = [

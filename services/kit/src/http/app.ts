@@ -10,7 +10,7 @@ import type { ServiceMetrics } from '../metrics.js';
 import { runWithRequestId } from '../request-context.js';
 import { extractTraceContext, inSpan, SpanKind } from '../tracing.js';
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
-import { internalProblem, PROBLEM_CONTENT_TYPE, problemFromError } from './problem.js';
+import { internalProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problemFromError } from './problem.js';
 import type { HttpRoutes } from './routes.js';
 
 /** A dependency the service needs to do useful work; /readyz fails while any check throws. */
@@ -40,10 +40,10 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(requestContext);
   app.use(tracingAndMetrics(options));
   app.use(problemErrors(options.logger));
-  app.use(operationalRoutes(options).routes());
+  const operational = operationalRoutes(options);
+  app.use(operational.routes());
   app.use(options.routes.router.routes());
-  app.use(options.routes.router.allowedMethods());
-  app.use(notFound);
+  app.use(unmatched([operational, options.routes.router]));
   return app;
 }
 
@@ -139,15 +139,44 @@ function operationalRoutes(options: HttpAppOptions) {
   return router;
 }
 
-async function notFound(ctx: Context) {
-  if (ctx.body !== undefined || ctx.status !== 404) return;
-  ctx.status = 404;
-  ctx.type = PROBLEM_CONTENT_TYPE;
-  ctx.body = {
-    type: 'https://shopstack.dev/problems/not-found',
-    title: 'Not found',
-    status: 404,
-    detail: `no route for ${ctx.method} ${ctx.path}`,
-    instance: ctx.path,
+/**
+ * Reached when no route answered. A path that exists under other methods is a 405 with `Allow`
+ * (OPTIONS answers with the same list), any other path a 404; either way the status line and the
+ * problem body say the same. Hand-written instead of koa-router's allowedMethods(), which answers
+ * methods it does not know (TRACE) with 501 and runs after this handler had already set a 404 body.
+ */
+function unmatched(routers: Router[]) {
+  return async (ctx: Context) => {
+    if (ctx.body !== undefined || ctx.status !== 404) return;
+    const allowed = new Set<string>();
+    for (const router of routers) {
+      for (const layer of router.match(ctx.path, ctx.method).path) {
+        for (const method of layer.methods) allowed.add(method);
+      }
+    }
+    ctx.state.route = allowed.size > 0 ? 'unmatched-method' : 'unmatched';
+    if (allowed.size === 0) {
+      problem(ctx, 404, 'not-found', 'Not found', `no route for ${ctx.method} ${ctx.path}`);
+      return;
+    }
+    allowed.add('OPTIONS');
+    ctx.set('Allow', [...allowed].sort().join(', '));
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      return;
+    }
+    problem(
+      ctx,
+      405,
+      'method-not-allowed',
+      'Method not allowed',
+      `${ctx.path} does not answer ${ctx.method}`,
+    );
   };
+}
+
+function problem(ctx: Context, status: number, code: string, title: string, detail: string) {
+  ctx.status = status;
+  ctx.type = PROBLEM_CONTENT_TYPE;
+  ctx.body = { type: PROBLEM_TYPE_BASE + code, title, status, detail, instance: ctx.path };
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { AuthenticatedUser, JwtVerifier } from '../auth/jwt-verifier.js';
 import { authenticate, requireRole } from '../auth/middleware.js';
 import { readJsonBody } from './body.js';
-import { parseInput } from './validation.js';
+import { assertStoreSafe, parseInput } from './validation.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -78,6 +78,7 @@ export class HttpRoutes {
       // Without a schema the handler gets `undefined` (body, query) or the raw strings (params).
       const body = (spec.body ? parseInput(spec.body, rawBody ?? {}, 'body') : undefined) as z.infer<B>;
       const query = (spec.query ? parseInput(spec.query, ctx.query, 'query') : undefined) as z.infer<Q>;
+      if (!spec.params) assertStoreSafe(ctx.params, 'params');
       const params = (spec.params ? parseInput(spec.params, ctx.params, 'params') : ctx.params) as z.infer<P>;
       const result = await handler({ body, query, params, user, ctx });
       ctx.status = result.status ?? (result.body === undefined ? 204 : 200);

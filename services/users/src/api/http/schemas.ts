@@ -1,4 +1,6 @@
 // Request and response shapes. These zod schemas validate input and generate /openapi.json.
+
+import { bigintDigits } from '@shopstack/kit';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-policy.js';
 import { ROLES } from '../../domain/roles.js';
@@ -42,7 +44,7 @@ export const UserListQuery = z.object({
 export const AuditQuery = z.object({
   userId: z.uuid().optional(),
   event: z.string().max(64).optional(),
-  before: z.string().regex(/^\d+$/).optional(),
+  before: bigintDigits.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
