@@ -2,9 +2,9 @@
 // (e.g. a saga-command consumer driving stock inside its own inbox transaction).
 
 export {
-  type SagaStockCommands,
   STOCK_COMMANDS,
   STOCK_REPLY_TYPE,
+  sagaStockCommandsConsumer,
   startSagaStockCommands,
 } from './adapters/saga-stock-commands.js';
 export type { CatalogDeps } from './app/deps.js';
@@ -21,4 +21,4 @@ export {
 } from './app/stock.js';
 export { type CatalogConfig, catalogConfigSchema } from './config.js';
 export type { Reservation, ReservationStatus, Shortage, StockLine } from './domain/stock.js';
-export { type CatalogService, startCatalogService } from './service.js';
+export { type CatalogService, catalogService, startCatalogService } from './service.js';

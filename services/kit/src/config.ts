@@ -26,9 +26,30 @@ export const baseConfigSchema = z.object({
   /** `none` (default) keeps tracing local: ids in logs and propagated headers, nothing exported. */
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  /** Who signs the access tokens every service verifies, and for whom. */
+  JWT_ISSUER: z.string().min(1).default('shopstack-users'),
+  JWT_AUDIENCE: z.string().min(1).default('shopstack'),
+  /** Where the users service publishes its signing keys; required unless a service resolves its own keys. */
+  JWKS_URL: z.url().optional(),
+  /** Run the outbox relay in this process (one is active per database in any case). */
+  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/** Variables of a service with its own PostgreSQL database: `baseConfigSchema.extend({ ...postgresConfig })`. */
+export const postgresConfig = {
+  DATABASE_URL: z.string().startsWith('postgres'),
+};
+
+/** Variables of a service on RabbitMQ: the broker and the two topic exchanges every service shares. */
+export const messagingConfig = {
+  AMQP_URL: z.string().startsWith('amqp'),
+  /** Topic exchange of integration events (`user.registered`, `order.placed`, ...). */
+  EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+  /** Topic exchange of saga commands and their replies. */
+  COMMANDS_EXCHANGE: z.string().min(1).default('shop.commands'),
+};
 
 /** Parses `env` with `schema`; throws ConfigError naming every bad variable. */
 export function loadConfig<S extends z.ZodType>(

@@ -7,7 +7,25 @@ export {
   type JwtVerifierOptions,
 } from './auth/jwt-verifier.js';
 export { authenticate, requireAuth, requireRole } from './auth/middleware.js';
-export { type BaseConfig, baseConfigSchema, ConfigError, envBoolean, loadConfig } from './config.js';
+export {
+  type BootedService,
+  type BootKit,
+  bootService,
+  defineService,
+  type KitConfig,
+  runService,
+  type ServiceDeclaration,
+  type ServiceParts,
+} from './boot.js';
+export {
+  type BaseConfig,
+  baseConfigSchema,
+  ConfigError,
+  envBoolean,
+  loadConfig,
+  messagingConfig,
+  postgresConfig,
+} from './config.js';
 export { type MigrateOptions, runMigrations } from './db/migrations.js';
 export {
   createPgPool,
@@ -67,6 +85,12 @@ export {
   parseInput,
 } from './http/validation.js';
 export { createLogger, type Logger } from './logging.js';
+export {
+  type ConsumerDeclaration,
+  type ConsumerRuntime,
+  type RunningConsumer,
+  startConsumer,
+} from './messaging/consumer.js';
 export { consumeWithInbox, type InboxConsumerOptions, type IncomingMessage } from './messaging/inbox.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type OutgoingMessage } from './messaging/outbox.js';
 export {
@@ -83,7 +107,7 @@ export {
 export { OutboxRelay, type OutboxRelayOptions } from './messaging/relay.js';
 export { createMetrics, type ServiceMetrics } from './metrics.js';
 export { currentRequestId, runWithRequestId } from './request-context.js';
-export { type RunningService, runMain, type ServiceParts, startService } from './service.js';
+export { type RunningService, runMain, type ServiceParts as ListenerParts, startService } from './service.js';
 export {
   extractTraceContext,
   injectTraceContext,
@@ -94,3 +118,4 @@ export {
   type TracingOptions,
   tracer,
 } from './tracing.js';
+export { periodicWorker, type Worker } from './worker.js';

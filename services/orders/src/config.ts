@@ -1,5 +1,5 @@
 // The orders service's environment.
-import { baseConfigSchema, loadConfig } from '@shopstack/kit';
+import { baseConfigSchema, messagingConfig, postgresConfig } from '@shopstack/kit';
 import { z } from 'zod';
 
 const millis = z.coerce.number().int().positive();
@@ -7,18 +7,11 @@ const millis = z.coerce.number().int().positive();
 export const ordersConfigSchema = baseConfigSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50053),
-  DATABASE_URL: z.string().startsWith('postgres'),
-  AMQP_URL: z.string().startsWith('amqp'),
-  JWKS_URL: z.url(),
-  JWT_ISSUER: z.string().min(1).default('shopstack-users'),
-  JWT_AUDIENCE: z.string().min(1).default('shopstack'),
+  ...postgresConfig,
+  ...messagingConfig,
   /** `host:port` of the catalog's and the payments' gRPC servers. */
   CATALOG_GRPC_ADDRESS: z.string().min(1),
   PAYMENTS_GRPC_ADDRESS: z.string().min(1),
-  /** Topic exchange of integration events (order.confirmed, ...). */
-  EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
-  /** Topic exchange of saga commands and replies. */
-  COMMANDS_EXCHANGE: z.string().min(1).default('shop.commands'),
   /** Queue the catalog's saga replies arrive on (routing key of the same name). */
   REPLIES_QUEUE: z.string().min(1).default('orders.saga-replies'),
   GRPC_DEADLINE_MS: millis.default(2_000),
@@ -35,7 +28,3 @@ export const ordersConfigSchema = baseConfigSchema.extend({
 });
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;
-
-export function loadOrdersConfig(env: Record<string, string | undefined> = process.env): OrdersConfig {
-  return loadConfig(ordersConfigSchema, env);
-}

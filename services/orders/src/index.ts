@@ -1,3 +1,3 @@
 // @shopstack/orders: start the service in-process (tests, benchmarks) or run main.ts.
-export { loadOrdersConfig, type OrdersConfig, ordersConfigSchema } from './config.js';
-export { type OrdersService, startOrdersService } from './service.js';
+export { type OrdersConfig, ordersConfigSchema } from './config.js';
+export { type OrdersService, ordersService, startOrdersService } from './service.js';

@@ -1,6 +1,5 @@
 // The orders process: `npm start -w @shopstack/orders` (configuration from the environment).
-import { runMain } from '@shopstack/kit';
-import { loadOrdersConfig } from './config.js';
-import { startOrdersService } from './service.js';
+import { runService } from '@shopstack/kit';
+import { ordersService } from './service.js';
 
-await runMain('orders', () => startOrdersService(loadOrdersConfig()));
+await runService(ordersService);

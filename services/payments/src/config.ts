@@ -1,5 +1,5 @@
 // The payments service's environment. Secrets (the webhook secret) have no default on purpose.
-import { baseConfigSchema, loadConfig } from '@shopstack/kit';
+import { baseConfigSchema } from '@shopstack/kit';
 import { z } from 'zod';
 import { parseFeeSchedule } from './domain/fees.js';
 
@@ -11,9 +11,6 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,60}$/)
     .default('payments'),
-  JWKS_URL: z.url(),
-  JWT_ISSUER: z.string().min(1).default('shopstack-users'),
-  JWT_AUDIENCE: z.string().min(1).default('shopstack'),
   /** ISO 4217 codes accounts may be opened in. */
   CURRENCIES: z
     .string()
@@ -44,7 +41,3 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
-
-export function loadPaymentsConfig(env: Record<string, string | undefined> = process.env): PaymentsConfig {
-  return loadConfig(paymentsConfigSchema, env);
-}

@@ -1,5 +1,5 @@
 // The users service's environment. Durations are in seconds.
-import { baseConfigSchema } from '@shopstack/kit';
+import { baseConfigSchema, messagingConfig, postgresConfig } from '@shopstack/kit';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -7,12 +7,8 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 export const usersConfigSchema = baseConfigSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
-  /** PostgreSQL database owned by this service. */
-  DATABASE_URL: z.string().min(1),
-  AMQP_URL: z.string().min(1),
-  EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
-  JWT_ISSUER: z.string().min(1).default('shopstack-users'),
-  JWT_AUDIENCE: z.string().min(1).default('shopstack'),
+  ...postgresConfig,
+  ...messagingConfig,
   /** At most 15 minutes: access tokens cannot be revoked, only outlived. */
   ACCESS_TOKEN_TTL_SECONDS: seconds(900).pipe(z.number().max(900)),
   REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
@@ -30,8 +26,6 @@ export const usersConfigSchema = baseConfigSchema.extend({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
   ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
-  /** Run the outbox relay in this process (one active per database in any case). */
-  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
 });
 
 export type UsersConfig = z.infer<typeof usersConfigSchema>;

@@ -4,28 +4,25 @@
 // same transaction. So a command is applied once and answered once, whatever the redeliveries.
 import {
   AppError,
-  consumeWithInbox,
-  declareQueue,
+  type ConsumerDeclaration,
   enqueueOutbox,
   type Logger,
   type Pool,
   type PoolClient,
+  type RunningConsumer,
+  startConsumer,
 } from '@shopstack/kit';
 import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
 import type { Reservation, StockLine } from '../domain/stock.js';
-import { type ResilientConsumer, startResilientConsumer } from './resilient-consumer.js';
 
 export const STOCK_REPLY_TYPE = 'catalog.stock-reservation';
 export const STOCK_COMMANDS = ['catalog.reserve-stock', 'catalog.release-stock', 'catalog.commit-stock'];
 
 export interface SagaStockCommandsOptions {
-  amqpUrl: string;
   /** Topic exchange for saga commands and replies. */
   exchange: string;
   queue: string;
   pool: Pool;
-  logger: Logger;
-  connectionName?: string;
 }
 
 interface StockCommand {
@@ -35,41 +32,33 @@ interface StockCommand {
   replyTo: string;
 }
 
-export type SagaStockCommands = ResilientConsumer;
-
-/** Reconnects by itself after a lost broker connection (see resilient-consumer.ts). */
-export function startSagaStockCommands(options: SagaStockCommandsOptions): Promise<SagaStockCommands> {
-  return startResilientConsumer({
-    amqpUrl: options.amqpUrl,
-    connectionName: options.connectionName ?? `catalog ${options.queue}`,
-    logger: options.logger,
-    setup: async (channel) => {
-      await declareQueue(channel, {
-        queue: options.queue,
-        bindings: STOCK_COMMANDS.map((pattern) => ({ exchange: options.exchange, pattern })),
-      });
-      await consumeWithInbox({
-        channel,
-        queue: options.queue,
-        pool: options.pool,
-        consumer: 'catalog.saga-commands',
-        logger: options.logger,
-        handle: async (client, message) => {
-          const command = message.payload as StockCommand;
-          // Without a reply address the saga cannot hear back: let it go to the dead-letter queue.
-          if (typeof command?.replyTo !== 'string' || command.replyTo === '')
-            throw new Error(`${message.type} ${message.id} has no replyTo`);
-          const reservation = await apply(client, message.type, command);
-          await enqueueOutbox(client, {
-            exchange: options.exchange,
-            routingKey: command.replyTo,
-            type: STOCK_REPLY_TYPE,
-            payload: replyOf(message.type, command.orderId, reservation),
-          });
-        },
+export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): ConsumerDeclaration {
+  return {
+    name: 'catalog.saga-commands',
+    queue: options.queue,
+    bindings: STOCK_COMMANDS.map((pattern) => ({ exchange: options.exchange, pattern })),
+    pool: options.pool,
+    handle: async (client, message) => {
+      const command = message.payload as StockCommand;
+      // Without a reply address the saga cannot hear back: let it go to the dead-letter queue.
+      if (typeof command?.replyTo !== 'string' || command.replyTo === '')
+        throw new Error(`${message.type} ${message.id} has no replyTo`);
+      const reservation = await apply(client, message.type, command);
+      await enqueueOutbox(client, {
+        exchange: options.exchange,
+        routingKey: command.replyTo,
+        type: STOCK_REPLY_TYPE,
+        payload: replyOf(message.type, command.orderId, reservation),
       });
     },
-  });
+  };
+}
+
+/** The stock-command consumer on its own (the catalog service runs it unless SAGA_COMMANDS=off). */
+export function startSagaStockCommands(
+  options: SagaStockCommandsOptions & { amqpUrl: string; logger: Logger },
+): Promise<RunningConsumer> {
+  return startConsumer(sagaStockCommandsConsumer(options), { service: 'catalog', ...options });
 }
 
 async function apply(

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
-import { connectRabbit } from './rabbit.js';
+import { connectRabbit, declareExchange } from './rabbit.js';
 
 const RELAY_LOCK_KEY = 7_310_442_001; // arbitrary, fixed: "the outbox relay of this database"
 
@@ -96,8 +96,11 @@ export class OutboxRelay {
       );
       closed.catch(() => {});
       const channel = await connection.createConfirmChannel();
+      // Publishing to a missing exchange would close the channel: each is declared before its first
+      // message, so no service has to declare the exchanges it publishes to before its relay runs.
+      const declared = new Set<string>();
       while (!this.stopping) {
-        const count = await Promise.race([this.publishBatch(channel), closed]);
+        const count = await Promise.race([this.publishBatch(channel, declared), closed]);
         if (count === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
@@ -113,13 +116,18 @@ export class OutboxRelay {
     await client.query(`listen ${OUTBOX_CHANNEL}`);
   }
 
-  private async publishBatch(channel: ConfirmChannel): Promise<number> {
+  private async publishBatch(channel: ConfirmChannel, declared: Set<string>): Promise<number> {
     const { rows } = await this.options.pool.query<OutboxRow>(
       `select position, message_id, exchange, routing_key, message_type, payload, headers, created_at
          from kit_outbox where published_at is null order by position limit $1`,
       [this.options.batchSize ?? 100],
     );
     if (rows.length === 0) return 0;
+    for (const exchange of new Set(rows.map((row) => row.exchange))) {
+      if (declared.has(exchange)) continue;
+      await declareExchange(channel, exchange);
+      declared.add(exchange);
+    }
     for (const row of rows) {
       channel.publish(row.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
         persistent: true,

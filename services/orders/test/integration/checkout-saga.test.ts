@@ -1,8 +1,9 @@
 // The checkout saga against the real catalog, payments, PostgreSQL, FerretDB and RabbitMQ.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@shopstack/kit';
 import { createTestQueue, type TestQueue, waitFor } from '@shopstack/kit/testing';
-import { loadOrdersConfig } from '../../src/config.js';
+import { ordersConfigSchema } from '../../src/config.js';
 import { startOrdersService } from '../../src/service.js';
 import { customer, sagaStep } from '../support/orders-api.js';
 import { addProduct, balanceOf, fund, holdsOf, type Shop, startShop, stockOf } from '../support/shop.js';
@@ -174,7 +175,7 @@ describe('checkout saga', function () {
     assert.equal(await queueDepth(shop), 2);
 
     // Orders comes back (resuming the saga) and gets both copies at once.
-    shop.orders = await startOrdersService(loadOrdersConfig(shop.ordersEnv));
+    shop.orders = await startOrdersService(loadConfig(ordersConfigSchema, shop.ordersEnv));
     const order = await fay.settled(placed.orderId);
     assert.equal(order.status, 'confirmed');
     await waitFor(async () => (await queueDepth(shop)) === 0, { what: 'replies consumed' });

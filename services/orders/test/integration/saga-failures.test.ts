@@ -2,8 +2,9 @@
 // opens, the step times out, the saga compensates and voids the hold once payments is back).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@shopstack/kit';
 import { requireEnv, waitFor } from '@shopstack/kit/testing';
-import { loadPaymentsConfig, startPaymentsService } from '@shopstack/payments';
+import { paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { customer, sagaStep } from '../support/orders-api.js';
 import { addProduct, balanceOf, fund, holdsOf, type Shop, startShop, stockOf } from '../support/shop.js';
 
@@ -77,7 +78,7 @@ describe('checkout saga under failures', function () {
 
     // Payments is back on its address: the saga makes sure no hold outlives the cancelled order.
     shop.payments = await startPaymentsService(
-      loadPaymentsConfig({
+      loadConfig(paymentsConfigSchema, {
         HOST: '127.0.0.1',
         HTTP_PORT: '0',
         GRPC_PORT: paymentsAddress.split(':')[1]!,

@@ -13,9 +13,9 @@ import {
   type TestDatabase,
   type TestIssuer,
 } from '@shopstack/kit/testing';
-import { loadPaymentsConfig, type PaymentsService, startPaymentsService } from '@shopstack/payments';
+import { type PaymentsService, paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { startSagaStockCommands } from '../../../catalog/src/adapters/saga-stock-commands.js';
-import { loadOrdersConfig } from '../../src/config.js';
+import { ordersConfigSchema } from '../../src/config.js';
 import { type OrdersService, startOrdersService } from '../../src/service.js';
 
 export interface Shop {
@@ -75,7 +75,7 @@ export async function startShop(
   );
 
   const payments = await startPaymentsService(
-    loadPaymentsConfig({
+    loadConfig(paymentsConfigSchema, {
       ...common,
       MONGO_URL: requireEnv('MONGO_URL'),
       MONGO_DB: `orders_payments_${suffix}`,
@@ -101,7 +101,9 @@ export async function startShop(
     ...ordersOverrides,
   };
   const orders =
-    options.inProcessOrders === false ? undefined : await startOrdersService(loadOrdersConfig(ordersEnv));
+    options.inProcessOrders === false
+      ? undefined
+      : await startOrdersService(loadConfig(ordersConfigSchema, ordersEnv));
   const ordersPool = createPgPool(ordersDb.url, { max: 2 });
 
   const shop: Shop = {

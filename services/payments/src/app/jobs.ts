@@ -1,5 +1,5 @@
-// Background jobs: recovery (finish what a crash interrupted, expire holds, chase the provider) on
-// start and every few seconds, and reconciliation every minute. Each run is idempotent, so several
+// Background jobs (run as the kit's periodic workers): recovery (finish what a crash interrupted,
+// expire holds, chase the provider) on start and every few seconds, and reconciliation every minute. Each run is idempotent, so several
 // replicas may run them at once; they only repeat each other's no-op appends.
 import type { PaymentsApp } from './payments.js';
 import type { ReconciliationReport } from './reconciliation.js';
@@ -20,39 +20,6 @@ export async function recoverOnce(app: PaymentsApp, options: JobOptions, now = n
   touched += await app.holds.expireDue(now);
   touched += await app.providerPayments.recover(before, new Date(now.getTime() - options.providerTimeoutMs));
   return touched;
-}
-
-export interface Periodic {
-  stop(): Promise<void>;
-}
-
-/** Runs `task` now and then every `intervalMs`, never overlapping itself; errors go to `onError`. */
-export function every(
-  intervalMs: number,
-  task: () => Promise<unknown>,
-  onError: (e: unknown) => void,
-): Periodic {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    running = task()
-      .then(
-        () => undefined,
-        (error) => onError(error),
-      )
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
 }
 
 export function describeReport(report: ReconciliationReport) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { loadConfig } from '@shopstack/kit';
 import { startTestIssuer, type TestIssuer } from '@shopstack/kit/testing';
 import {
   FailureReason,
@@ -13,7 +14,7 @@ import {
 } from '@shopstack/proto/shop/payments/v1/payments';
 import { MongoClient } from 'mongodb';
 import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
-import { loadPaymentsConfig } from '../../src/config.js';
+import { paymentsConfigSchema } from '../../src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../src/service.js';
 import { fund } from '../support/app.js';
 import { mongoUrl, testDbName } from '../support/db.js';
@@ -30,7 +31,9 @@ describe('payments gRPC API', function () {
 
   before(async () => {
     issuer = await startTestIssuer();
-    service = await startPaymentsService(loadPaymentsConfig(serviceEnv(dbName, issuer.jwksUrl)));
+    service = await startPaymentsService(
+      loadConfig(paymentsConfigSchema, serviceEnv(dbName, issuer.jwksUrl)),
+    );
     channel = createChannel(service.grpcAddress!);
     client = createClient(PaymentsServiceDefinition, channel);
     await fund(service.app, buyer, 'EUR', 10_000n);

@@ -1,8 +1,9 @@
 // A payments service in-process (port 0) with a real JWT issuer, for the REST suites.
 import assert from 'node:assert/strict';
+import { loadConfig } from '@shopstack/kit';
 import { httpClient, startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
-import { loadPaymentsConfig } from '../../src/config.js';
+import { paymentsConfigSchema } from '../../src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../src/service.js';
 import { mongoUrl, testDbName } from './db.js';
 import { serviceEnv } from './env.js';
@@ -23,7 +24,7 @@ export async function startRestFixture(overrides: Record<string, string> = {}): 
   const dbName = testDbName();
   const issuer = await startTestIssuer();
   const service = await startPaymentsService(
-    loadPaymentsConfig(serviceEnv(dbName, issuer.jwksUrl, overrides)),
+    loadConfig(paymentsConfigSchema, serviceEnv(dbName, issuer.jwksUrl, overrides)),
   );
   const call = httpClient(service.httpUrl);
   const db = service.app.db;

@@ -1,0 +1,218 @@
+// The one way a service boots. A service declares what is its own — name, config schema, HTTP
+// routes, gRPC services, readiness checks, consumers, background workers — and the kit does the
+// rest the same way everywhere: tracing, logging, metrics, the token verifier, migrations and
+// pools, the outbox relay, the order of start and of shutdown, SIGTERM.
+//
+// Start: tracing → logger, metrics → the service's setup (migrations, pools, clients) → consumers
+// connect → HTTP and gRPC listen → outbox relay and workers start.
+// Stop (startService's drain): not-ready → listeners drain → workers stop → consumers close →
+// relay flushes → the service's resources close → pools close. Then runMain flushes traces.
+import { loadDescriptorSet } from '@shopstack/proto';
+import type { JWTVerifyGetKey } from 'jose';
+import type { z } from 'zod';
+import { createJwtVerifier } from './auth/jwt-verifier.js';
+import { type BaseConfig, ConfigError, loadConfig } from './config.js';
+import { runMigrations } from './db/migrations.js';
+import { createPgPool, type Pool, pgReadiness } from './db/pool.js';
+import { createGrpcServer, type GrpcServiceRegistration } from './grpc/server.js';
+import { createHttpApp, type ReadinessCheck } from './http/app.js';
+import { HttpRoutes } from './http/routes.js';
+import { createLogger, type Logger } from './logging.js';
+import { type ConsumerDeclaration, type RunningConsumer, startConsumer } from './messaging/consumer.js';
+import { rabbitReadiness } from './messaging/rabbit.js';
+import { OutboxRelay } from './messaging/relay.js';
+import { createMetrics, type ServiceMetrics } from './metrics.js';
+import { type RunningService, runMain, startService } from './service.js';
+import { setupTracing } from './tracing.js';
+import type { Worker } from './worker.js';
+
+/** Variables the boot itself reads; AMQP_URL only when the service consumes or relays. */
+export type KitConfig = BaseConfig & { AMQP_URL?: string };
+
+/** What the kit hands a service's setup. */
+export interface BootKit<Config> {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  /** Runs the kit's and the service's migrations, then opens a pool; closed last, checked by /readyz. */
+  postgres(options: { url: string; migrationsDir?: string; max?: number }): Promise<Pool>;
+  /** Something the service opened (a client, a database) to close after workers and consumers stopped. */
+  onClose(close: () => unknown): void;
+  /** The HTTP listener's URL; known once the service listens (call it lazily). */
+  httpUrl(): string;
+}
+
+/** The service's own parts, returned by its setup. */
+export interface ServiceParts<Exposed extends object> {
+  /** Adds the service's HTTP routes (each function takes the service's route table). */
+  routes: ((routes: HttpRoutes) => void)[];
+  grpc?: GrpcServiceRegistration[];
+  /** Checks besides the kit's own (PostgreSQL pools, RabbitMQ consumers). */
+  readiness?: ReadinessCheck[];
+  consumers?: ConsumerDeclaration[];
+  workers?: Worker[];
+  /** Relay this database's outbox to RabbitMQ (unless OUTBOX_RELAY=off). */
+  outbox?: { pool: Pool; pollIntervalMs?: number };
+  /** Resolve token keys here instead of from JWKS_URL (the users service, which signs them). */
+  tokenKeys?: JWTVerifyGetKey;
+  /** Handed back to the caller of bootService beside the running service (for tests and tools). */
+  exposed: Exposed;
+}
+
+export interface ServiceDeclaration<Config extends KitConfig, Exposed extends object> {
+  /** Lower case, used for logs, metrics, traces and connection names. */
+  name: string;
+  /** What the service is for, in the OpenAPI document. */
+  description: string;
+  configSchema: z.ZodType<Config>;
+  setup(kit: BootKit<Config>): Promise<ServiceParts<Exposed>>;
+}
+
+export type BootedService<Exposed extends object> = RunningService &
+  Exposed & { relay: OutboxRelay | undefined; consumers: RunningConsumer[] };
+
+/** Identity, for type inference at the declaration site. */
+export function defineService<Config extends KitConfig, Exposed extends object>(
+  declaration: ServiceDeclaration<Config, Exposed>,
+): ServiceDeclaration<Config, Exposed> {
+  return declaration;
+}
+
+/** Boots a declared service from parsed config (tests: port 0, in-process). */
+export async function bootService<Config extends KitConfig, Exposed extends object>(
+  declaration: ServiceDeclaration<Config, Exposed>,
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<BootedService<Exposed>> {
+  const { name } = declaration;
+  setupTracing({
+    service: name,
+    exporter: config.OTEL_TRACES_EXPORTER,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+  });
+  const logger = options.logger ?? createLogger({ service: name, level: config.LOG_LEVEL });
+  const metrics = createMetrics(name);
+  const pools: Pool[] = [];
+  const resources: (() => unknown)[] = [];
+  let httpUrl: string | undefined;
+  const kit: BootKit<Config> = {
+    config,
+    logger,
+    metrics,
+    async postgres({ url, migrationsDir, max }) {
+      if (migrationsDir) await runMigrations({ databaseUrl: url, dir: migrationsDir, logger });
+      const pool = createPgPool(url, { name, max });
+      pools.push(pool);
+      return pool;
+    },
+    onClose: (close) => void resources.push(close),
+    httpUrl: () => {
+      if (httpUrl === undefined) throw new Error(`${name}: httpUrl() called before the service listens`);
+      return httpUrl;
+    },
+  };
+
+  const consumers: RunningConsumer[] = [];
+  // Stop order (closers run in reverse): consumers, then resources, then pools.
+  const closeAll = async () => {
+    for (const close of [
+      ...pools.map((pool) => () => pool.end()),
+      ...resources,
+      ...consumers.map((c) => () => c.close()),
+    ].reverse()) {
+      await Promise.resolve()
+        .then(close)
+        .catch((error) => logger.warn({ err: error }, 'error while closing'));
+    }
+  };
+
+  try {
+    return await boot();
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
+  async function boot(): Promise<BootedService<Exposed>> {
+    const parts = await declaration.setup(kit);
+    const amqpUrl = needsBroker(parts) ? requireVariable(config.AMQP_URL, 'AMQP_URL') : '';
+    for (const consumer of parts.consumers ?? []) {
+      consumers.push(await startConsumer(consumer, { service: name, amqpUrl, logger }));
+    }
+
+    const verifier = createJwtVerifier({
+      ...(parts.tokenKeys
+        ? { keys: parts.tokenKeys }
+        : { jwksUrl: requireVariable(config.JWKS_URL, 'JWKS_URL') }),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+    const routes = new HttpRoutes({ verifier, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
+    for (const add of parts.routes) add(routes);
+
+    const readiness: ReadinessCheck[] = [
+      ...pools.map((pool) => pgReadiness(pool)),
+      ...(consumers.length > 0 ? [rabbitReadiness(() => consumers.every((c) => c.isConnected()))] : []),
+      ...(parts.readiness ?? []),
+    ];
+    let accepting = true;
+    const http = createHttpApp({
+      service: name,
+      logger,
+      metrics,
+      routes,
+      openApi: { title: `ShopStack ${name}`, version: '1.0.0', description: declaration.description },
+      readiness,
+      isAccepting: () => accepting,
+    });
+    const grpc = parts.grpc?.length
+      ? createGrpcServer({ logger, metrics, descriptorSet: loadDescriptorSet(), services: parts.grpc })
+      : undefined;
+
+    const relay =
+      parts.outbox && config.OUTBOX_RELAY === 'on'
+        ? new OutboxRelay({
+            pool: parts.outbox.pool,
+            amqpUrl: requireVariable(config.AMQP_URL, 'AMQP_URL'),
+            logger,
+            pollIntervalMs: parts.outbox.pollIntervalMs,
+          })
+        : undefined;
+    const workers = parts.workers ?? [];
+
+    const running = await startService({
+      logger,
+      host: config.HOST,
+      httpPort: config.HTTP_PORT,
+      http,
+      grpcPort: config.GRPC_PORT,
+      grpc,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      onStopAccepting: () => {
+        accepting = false;
+      },
+      // Run in reverse after the listeners drained: workers, relay, then everything else.
+      closers: [closeAll, async () => relay?.stop(), ...workers.map((worker) => async () => worker.stop())],
+    });
+    httpUrl = running.httpUrl;
+    relay?.start();
+    for (const worker of workers) await worker.start();
+    return Object.assign(running, parts.exposed, { relay, consumers });
+  }
+}
+
+/** The process entry point of a declared service: config from the environment, stop on SIGTERM. */
+export function runService<Config extends KitConfig, Exposed extends object>(
+  declaration: ServiceDeclaration<Config, Exposed>,
+): Promise<void> {
+  return runMain(declaration.name, () => bootService(declaration, loadConfig(declaration.configSchema)));
+}
+
+function needsBroker(parts: ServiceParts<object>): boolean {
+  return (parts.consumers?.length ?? 0) > 0;
+}
+
+function requireVariable(value: string | undefined, variable: string): string {
+  if (value === undefined || value === '') throw new ConfigError([{ variable, message: 'is required' }]);
+  return value;
+}

@@ -1,0 +1,125 @@
+// A RabbitMQ consumer that survives the broker: when the connection or the channel closes, it
+// reconnects with exponential backoff, declares its queue again and resubscribes. Messages that
+// were not acknowledged return to the durable queue meanwhile, so none is lost; `isConnected()`
+// feeds readiness, so /readyz says "not ready" while a consumer is cut off.
+//
+// Every message goes through the inbox (see inbox.ts): the handler's effect and the "handled" mark
+// commit together, so redelivery after a reconnect is harmless.
+import type { Pool, PoolClient } from '../db/pool.js';
+import type { Logger } from '../logging.js';
+import { consumeWithInbox, type IncomingMessage } from './inbox.js';
+import { type Channel, type ChannelModel, connectRabbit, declareQueue, type QueueSpec } from './rabbit.js';
+
+const MAX_BACKOFF_MS = 30_000;
+
+/** What a service declares for one queue it consumes. */
+export interface ConsumerDeclaration extends QueueSpec {
+  /** Name under which handled message ids are recorded in the inbox; one per logical consumer. */
+  name: string;
+  pool: Pool;
+  handle: (client: PoolClient, message: IncomingMessage) => Promise<void>;
+  prefetch?: number;
+}
+
+export interface ConsumerRuntime {
+  /** The consuming service; its connection shows up at the broker as `<service> <queue>`. */
+  service: string;
+  amqpUrl: string;
+  logger: Logger;
+  /** First reconnect delay; doubles up to 30 s. */
+  firstRetryMs?: number;
+}
+
+export interface RunningConsumer {
+  readonly name: string;
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
+
+/** Resolves once the first connection consumes; a broker that is down at start fails the start. */
+export function startConsumer(
+  declaration: ConsumerDeclaration,
+  runtime: ConsumerRuntime,
+): Promise<RunningConsumer> {
+  return startResilientChannel({
+    amqpUrl: runtime.amqpUrl,
+    connectionName: `${runtime.service} ${declaration.queue}`,
+    logger: runtime.logger,
+    firstRetryMs: runtime.firstRetryMs,
+    name: declaration.name,
+    setup: async (channel) => {
+      await declareQueue(channel, declaration);
+      await consumeWithInbox({
+        channel,
+        queue: declaration.queue,
+        pool: declaration.pool,
+        consumer: declaration.name,
+        logger: runtime.logger,
+        prefetch: declaration.prefetch,
+        handle: declaration.handle,
+      });
+    },
+  });
+}
+
+interface ResilientChannelOptions {
+  name: string;
+  amqpUrl: string;
+  /** Shown by the broker (`rabbitmqctl list_connections client_properties`). */
+  connectionName: string;
+  logger: Logger;
+  setup: (channel: Channel) => Promise<void>;
+  firstRetryMs?: number | undefined;
+}
+
+async function startResilientChannel(options: ResilientChannelOptions): Promise<RunningConsumer> {
+  const { logger } = options;
+  const log = { consumer: options.connectionName };
+  let connection: ChannelModel | undefined;
+  let closing = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  async function connect(): Promise<void> {
+    const opened = await connectRabbit(options.amqpUrl, options.connectionName);
+    try {
+      const channel = await opened.createChannel();
+      // A channel closed by the broker (not the connection) would stop consuming silently: start over.
+      channel.on('close', () => void opened.close().catch(() => {}));
+      channel.on('error', () => {});
+      await options.setup(channel);
+    } catch (error) {
+      await opened.close().catch(() => {});
+      throw error;
+    }
+    opened.on('close', () => {
+      connection = undefined;
+      if (closing) return;
+      logger.warn(log, 'broker connection lost; reconnecting');
+      scheduleReconnect(options.firstRetryMs ?? 500);
+    });
+    connection = opened;
+  }
+
+  function scheduleReconnect(delayMs: number) {
+    retryTimer = setTimeout(() => {
+      if (closing) return;
+      connect()
+        .then(() => logger.info(log, 'consumer reconnected'))
+        .catch((error) => {
+          logger.warn({ ...log, err: error, retryInMs: delayMs * 2 }, 'reconnect failed');
+          scheduleReconnect(Math.min(delayMs * 2, MAX_BACKOFF_MS));
+        });
+    }, delayMs);
+  }
+
+  await connect();
+  return {
+    name: options.name,
+    isConnected: () => connection !== undefined,
+    async close() {
+      closing = true;
+      clearTimeout(retryTimer);
+      await connection?.close().catch(() => {});
+    },
+  };
+}
