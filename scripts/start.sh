@@ -17,6 +17,7 @@ started=$SECONDS
 say "1/5 npm dependencies and generated code"
 ensure_node_modules
 generate_code
+load_local_services
 
 say "2/5 infrastructure (the first run builds some of it from source; later runs take seconds)"
 components=(postgres rabbitmq redis ferretdb prometheus envoy)

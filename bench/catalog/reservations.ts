@@ -28,6 +28,7 @@ const pool = createPgPool(db.url, { max: CONCURRENCY + 2 });
 try {
   await runMigrations({
     databaseUrl: db.url,
+    service: 'catalog',
     dir: fileURLToPath(new URL('../../services/catalog/migrations', import.meta.url)),
   });
   const deps: CatalogDeps = { pool, logger, metrics: noMetrics };

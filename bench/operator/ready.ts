@@ -29,8 +29,6 @@ function shop(index: number) {
       services: { users: { replicas: 1 }, catalog: zero, orders: zero, payments: zero, notifications: zero },
       edge: { replicas: 1 },
       secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
         rabbitmq: { name: 'amqp' },
         paymentsWebhook: { name: 'webhook' },
       },

@@ -32,9 +32,9 @@ start_service() {
 
 # render_edge_config [OUT] — the local edge config, from the operator's renderer (default envoy/envoy.local.yaml).
 render_edge_config() {
-  local out=${1:-envoy/envoy.local.yaml} args=() s
-  for s in users catalog orders payments notifications; do args+=("--$s" "127.0.0.1:$(http_port_of "$s")"); done
-  $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" "${args[@]}" --port "$EDGE_PORT" \
+  local out=${1:-envoy/envoy.local.yaml}
+  # Upstreams default to the local ports of the platform's services table.
+  $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" --port "$EDGE_PORT" \
     --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --out "$out" >/dev/null
 }
 

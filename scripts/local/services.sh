@@ -6,18 +6,23 @@ EDGE_OPS_PORT=${EDGE_OPS_PORT:-9902}
 EDGE_ADMIN_PORT=${EDGE_ADMIN_PORT:-9901}
 OPERATOR_METRICS_PORT=${OPERATOR_METRICS_PORT:-9400}
 
-# name http-port grpc-port store
-LOCAL_SERVICES=(
-  "users 8081 50051 postgres"
-  "catalog 8082 50052 postgres"
-  "orders 8083 50053 postgres"
-  "payments 8084 50054 mongo"
-  "notifications 8085 50055 postgres"
-)
+# The services, their local ports and stores come from the operator's table of the platform's
+# services (operator/src/platform/services.ts), read once: name http-port grpc-port store released.
+local_platform() {
+  node --import tsx --conditions=shopstack-source "$REPO_ROOT/operator/src/cli/local-platform.ts" "$@"
+}
+# Needs node_modules (tsx): start.sh calls it again once they are installed.
+load_local_services() {
+  LOCAL_SERVICES=()
+  [ -d "$REPO_ROOT/node_modules/tsx" ] || return 0
+  mapfile -t LOCAL_SERVICES < <(local_platform table)
+}
+load_local_services
 
-# service_field NAME INDEX — one column of LOCAL_SERVICES for a service.
+# service_field NAME INDEX — one column of the table for a service.
 service_field() {
   local entry parts
+  [ ${#LOCAL_SERVICES[@]} -gt 0 ] || fail "the services table is not loaded (npm install first)"
   for entry in "${LOCAL_SERVICES[@]}"; do
     read -r -a parts <<<"$entry"
     if [ "${parts[0]}" = "$1" ]; then
@@ -40,34 +45,8 @@ present_services() {
   done
 }
 
-# A secret made once per machine state folder, never printed and never committed.
-local_secret() {
-  local file=$INFRA_STATE/secrets/$1
-  mkdir -p "$INFRA_STATE/secrets" && chmod 700 "$INFRA_STATE/secrets"
-  [ -f "$file" ] || (umask 077 && openssl rand -hex 32 >"$file")
-  cat "$file"
-}
-
-# The environment of one service, one VAR=value per line.
+# The environment of one service, one VAR=value per line: the same contract the operator renders into
+# pods (operator/src/platform/env.ts), with this machine's addresses.
 service_env() {
-  local name=$1
-  echo "HOST=127.0.0.1"
-  echo "HTTP_PORT=$(http_port_of "$name")"
-  echo "GRPC_PORT=$(grpc_port_of "$name")"
-  echo "AMQP_URL=amqp://guest:guest@127.0.0.1:${AMQP_PORT}"
-  echo "JWKS_URL=http://127.0.0.1:$(http_port_of users)/.well-known/jwks.json"
-  echo "LOG_LEVEL=${LOG_LEVEL:-info}"
-  case $(store_of "$name") in
-    postgres) echo "DATABASE_URL=postgres://postgres@127.0.0.1:${PG_PORT}/shopstack_${name}" ;;
-    mongo) echo "MONGO_URL=mongodb://127.0.0.1:${MONGO_PORT}/" && echo "MONGO_DB=shopstack_${name}" ;;
-  esac
-  for other in users catalog orders payments notifications; do
-    local upper
-    upper=$(echo "$other" | tr a-z A-Z)
-    echo "${upper}_GRPC_ADDRESS=127.0.0.1:$(grpc_port_of "$other")"
-  done
-  case $name in
-    users) echo "SIGNING_KEY_ENCRYPTION_KEY=$(local_secret signing-key-encryption)" ;;
-    payments) echo "SANDBOX_WEBHOOK_SECRET=$(local_secret sandbox-webhook)" ;;
-  esac
+  INFRA_STATE=$INFRA_STATE PG_PORT=$PG_PORT AMQP_PORT=$AMQP_PORT MONGO_PORT=$MONGO_PORT local_platform env "$1"
 }

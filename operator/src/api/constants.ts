@@ -5,6 +5,11 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 export const KIND = 'ShopDeployment';
 export const PLURAL = 'shopdeployments';
 export const FIELD_MANAGER = 'shopstack-operator';
+/**
+ * The release this operator belongs to: the default tag of the images it runs. Equal to the chart's
+ * version and the operator package's version (a unit test keeps the three equal).
+ */
+export const RELEASE_VERSION = '0.1.0';
 
 export const SHOP_SERVICES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
 export type ShopService = (typeof SHOP_SERVICES)[number];

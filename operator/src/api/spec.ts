@@ -2,7 +2,8 @@
 // defaults) is generated from these zod schemas, and the operator parses what it reads with them, so
 // the two can never disagree.
 import { z } from 'zod';
-import type { ShopService } from './constants.js';
+import { PLATFORM_SERVICES } from '../platform/services.js';
+import { RELEASE_VERSION, type ShopService } from './constants.js';
 
 // Kubernetes' own quantity grammar, so a typo fails at admission instead of at pod creation.
 const QUANTITY =
@@ -33,18 +34,33 @@ export const Resources = z
 
 const defaultServiceResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
 
-export const ServiceSpec = z.object({
-  replicas: z.int().min(0).max(100).default(2).describe('Pods of this service; 0 scales it down.'),
-  image: image
-    .optional()
-    .describe('Container image; defaults to <spec.images.registry>/<service>:<spec.images.tag>.'),
-  resources: Resources.default(defaultServiceResources),
-});
-
 export const SecretKeyRef = z.object({
   name: z.string().min(1).max(253).regex(DNS_NAME).describe('Secret in the ShopDeployment namespace.'),
   key: z.string().min(1).max(253).default('url').describe('Key whose value is the connection URL.'),
 });
+
+const serviceSpec = (defaultReplicas: number) =>
+  z.object({
+    replicas: z
+      .int()
+      .min(0)
+      .max(100)
+      .default(defaultReplicas)
+      .describe('Pods of this service; 0 scales it down.'),
+    image: image
+      .optional()
+      .describe('Container image; defaults to <spec.images.registry>/<service>:<spec.images.tag>.'),
+    resources: Resources.default(defaultServiceResources),
+    database: SecretKeyRef.optional().describe(
+      "Secret with the URL of this service's own database (PostgreSQL; MongoDB for payments); " +
+        'defaults to <shop>-<service>-database, key url.',
+    ),
+  });
+
+export const ServiceSpec = serviceSpec(2);
+
+/** A service not released yet (no image) runs no pods unless asked for, so a minimal shop becomes Ready. */
+const defaultReplicas = (name: ShopService) => (PLATFORM_SERVICES[name].released ? 2 : 0);
 
 const RateLimit = z
   .object({
@@ -139,11 +155,11 @@ export const ObservabilitySpec = z
   });
 
 const servicesShape = {
-  users: ServiceSpec.prefault({}),
-  catalog: ServiceSpec.prefault({}),
-  orders: ServiceSpec.prefault({}),
-  payments: ServiceSpec.prefault({}),
-  notifications: ServiceSpec.prefault({}),
+  users: serviceSpec(defaultReplicas('users')).prefault({}),
+  catalog: serviceSpec(defaultReplicas('catalog')).prefault({}),
+  orders: serviceSpec(defaultReplicas('orders')).prefault({}),
+  payments: serviceSpec(defaultReplicas('payments')).prefault({}),
+  notifications: serviceSpec(defaultReplicas('notifications')).prefault({}),
 } satisfies Record<ShopService, unknown>;
 
 export const ShopDeploymentSpec = z.object({
@@ -155,7 +171,8 @@ export const ShopDeploymentSpec = z.object({
         .min(1)
         .max(128)
         .regex(/^[\w][\w.-]*$/)
-        .default('latest'),
+        .default(RELEASE_VERSION)
+        .describe("Tag of every ShopStack image; defaults to the operator's own release."),
       pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
     })
     .prefault({}),
@@ -163,8 +180,6 @@ export const ShopDeploymentSpec = z.object({
   edge: EdgeSpec.prefault({}),
   secrets: z
     .object({
-      postgres: SecretKeyRef,
-      mongodb: SecretKeyRef,
       rabbitmq: SecretKeyRef,
       paymentsWebhook: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
@@ -175,7 +190,10 @@ export const ShopDeploymentSpec = z.object({
         .optional()
         .describe("64 hex characters that seal the users service's token signing keys at rest."),
     })
-    .describe('Where the services find their databases, broker and secrets, in Secrets of this namespace.'),
+    .describe(
+      'Where the services find their broker and secrets, in Secrets of this namespace (each service ' +
+        'finds its database through spec.services.<service>.database).',
+    ),
   observability: ObservabilitySpec.prefault({}),
 });
 

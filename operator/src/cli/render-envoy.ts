@@ -1,14 +1,14 @@
 // Writes the edge configuration for local runs with the same renderer the operator uses in a cluster:
 //
-//   npm run render-envoy -w @shopstack/operator -- --users 127.0.0.1:8101 --catalog 127.0.0.1:8102 \
-//     --orders 127.0.0.1:8103 --payments 127.0.0.1:8104 --notifications 127.0.0.1:8105 \
-//     [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
+//   npm run render-envoy -w @shopstack/operator -- [--users 127.0.0.1:8101] [--catalog ...] \
+//     [--orders ...] [--payments ...] [--notifications ...] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
 //     [--out envoy/envoy.local.yaml]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import { PLATFORM_SERVICES } from '../platform/services.js';
 import { renderEnvoyYaml, type Upstream } from '../render/envoy/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,7 +42,12 @@ const { values } = parseArgs({
 const upstreams = Object.fromEntries(
   SHOP_SERVICES.map((service) => [
     service,
-    upstream(service, (values as Record<string, unknown>)[service] as string | undefined),
+    // Default: the service as `npm start` runs it on this machine.
+    upstream(
+      service,
+      ((values as Record<string, unknown>)[service] as string | undefined) ??
+        `127.0.0.1:${PLATFORM_SERVICES[service].local.httpPort}`,
+    ),
   ]),
 ) as Record<ShopService, Upstream>;
 

@@ -1,6 +1,8 @@
 // A shop service (users, catalog, orders, payments, notifications): its Deployment, headless Service and PDB.
-import { GRPC_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import { GRPC_PORT, HTTP_PORT, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { type EnvVar, fromSecret, type SecretRef, serviceEnvironment } from '../platform/env.js';
+import { PROBES } from '../platform/services.js';
 import { childName } from './meta.js';
 import {
   deployment,
@@ -10,61 +12,37 @@ import {
   service,
 } from './workload.js';
 
-/** Which connection each service needs; payments keeps its ledger in MongoDB, the others in PostgreSQL. */
-const STORE: Record<ShopService, 'postgres' | 'mongodb'> = {
-  users: 'postgres',
-  catalog: 'postgres',
-  orders: 'postgres',
-  payments: 'mongodb',
-  notifications: 'postgres',
-};
-
-const STORE_ENV = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' } as const;
-
 export function serviceImage(shop: ShopDeployment, name: ShopService): string {
   const { registry, tag } = shop.spec.images;
   return shop.spec.services[name].image ?? `${registry}/${name}:${tag}`;
 }
 
-function secretEnv(name: string, ref: { name: string; key: string }) {
-  return { name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
-}
-
-/** Secrets only one service reads. */
-function ownSecrets(shop: ShopDeployment, name: ShopService) {
-  const { secrets } = shop.spec;
-  if (name === 'payments') return [secretEnv('SANDBOX_WEBHOOK_SECRET', secrets.paymentsWebhook)];
-  if (name === 'users' && secrets.signingKeys) {
-    return [secretEnv('SIGNING_KEY_ENCRYPTION_KEY', secrets.signingKeys)];
-  }
-  return [];
+/** The Secret with a service's own database URL: as the spec names it, else `<shop>-<service>-database`. */
+export function databaseSecret(shop: ShopDeployment, name: ShopService): SecretRef {
+  return shop.spec.services[name].database ?? { name: childName(shop, `${name}-database`), key: 'url' };
 }
 
 /**
- * The environment contract between the operator and every service (each service's config.ts):
- * listen on every interface of the pod, connection URLs from the referenced Secrets, token
- * verification, and the peers' gRPC addresses.
+ * A service's environment in a pod: listen on every interface, connection URLs from the referenced
+ * Secrets, token verification, and its peers' gRPC addresses (platform/env.ts is the contract).
  */
-export function serviceEnv(shop: ShopDeployment, name: ShopService) {
+export function serviceEnv(shop: ShopDeployment, name: ShopService): EnvVar[] {
   const { secrets, edge } = shop.spec;
-  const store = STORE[name];
-  const peers = SHOP_SERVICES.map((peer) => ({
-    name: `${peer.toUpperCase()}_GRPC_ADDRESS`,
-    value: `${childName(shop, peer)}:${GRPC_PORT}`,
-  }));
-  return [
-    { name: 'HOST', value: '0.0.0.0' },
-    { name: 'HTTP_PORT', value: String(HTTP_PORT) },
-    { name: 'GRPC_PORT', value: String(GRPC_PORT) },
-    secretEnv(STORE_ENV[store], secrets[store]),
-    secretEnv('AMQP_URL', secrets.rabbitmq),
-    { name: 'JWT_ISSUER', value: edge.jwt.issuer },
+  return serviceEnvironment(name, {
+    host: '0.0.0.0',
+    httpPort: HTTP_PORT,
+    grpcPort: GRPC_PORT,
+    database: fromSecret(databaseSecret(shop, name)),
+    broker: fromSecret(secrets.rabbitmq),
+    peerAddress: (peer) => `${childName(shop, peer)}:${GRPC_PORT}`,
+    jwksUrl: `http://${childName(shop, 'users')}:${HTTP_PORT}/.well-known/jwks.json`,
     // users issues tokens for the first audience; the edge accepts every listed one.
-    { name: 'JWT_AUDIENCE', value: edge.jwt.audiences[0] },
-    { name: 'JWKS_URL', value: `http://${childName(shop, 'users')}:${HTTP_PORT}/.well-known/jwks.json` },
-    ...peers,
-    ...ownSecrets(shop, name),
-  ];
+    jwt: { issuer: edge.jwt.issuer, audience: edge.jwt.audiences[0] ?? 'shopstack' },
+    secret: (kind) => {
+      const ref = secrets[kind];
+      return ref ? fromSecret(ref) : undefined;
+    },
+  });
 }
 
 export function renderShopService(shop: ShopDeployment, name: ShopService): KubeObject[] {
@@ -79,8 +57,8 @@ export function renderShopService(shop: ShopDeployment, name: ShopService): Kube
     ],
     env: serviceEnv(shop, name),
     resources: spec.resources,
-    readinessProbe: httpProbe('/readyz', 'http', 5),
-    livenessProbe: httpProbe('/healthz', 'http'),
+    readinessProbe: httpProbe(PROBES.readiness, 'http', 5),
+    livenessProbe: httpProbe(PROBES.liveness, 'http'),
     securityContext: restrictedContainerSecurity,
   };
   return [

@@ -26,8 +26,6 @@ describe('ShopDeployment CRD on a real API server', () => {
         metadata: { name, namespace: ns },
         spec: {
           secrets: {
-            postgres: { name: 'a' },
-            mongodb: { name: 'b' },
             rabbitmq: { name: 'c' },
             paymentsWebhook: { name: 'webhook' },
           },
@@ -75,8 +73,6 @@ describe('ShopDeployment CRD on a real API server', () => {
       metadata: { name: 'minimal', namespace: ns, labels: { 'shopstack.io/shard': 'nobody' } },
       spec: {
         secrets: {
-          postgres: { name: 'a' },
-          mongodb: { name: 'b' },
           rabbitmq: { name: 'c' },
           paymentsWebhook: { name: 'webhook' },
         },

@@ -49,8 +49,6 @@ export function minimalShop(spec: Record<string, unknown> = {}, name = 'mini'): 
     metadata: { name },
     spec: {
       secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
         rabbitmq: { name: 'amqp' },
         paymentsWebhook: { name: 'webhook' },
       },
@@ -76,8 +74,6 @@ export function smallShopObject(name: string, shard: string, ordersReplicas: num
       },
       edge: { replicas: 1 },
       secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
         rabbitmq: { name: 'amqp' },
         paymentsWebhook: { name: 'webhook' },
       },

@@ -66,19 +66,17 @@ describe('renderShop', () => {
     const container = payments.spec.template.spec.containers[0];
     assert.equal(container.image, 'ghcr.io/shopstack/payments:0.1.0');
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-    assert.deepEqual(env.MONGO_URL, { secretKeyRef: { name: 'shop-mongodb', key: 'url' } });
-    assert.deepEqual(env.AMQP_URL, { secretKeyRef: { name: 'shop-rabbitmq', key: 'url' } });
+    assert.deepEqual(env.MONGO_URL, { secretKeyRef: { name: 'shop-payments-database', key: 'url' } });
     assert.deepEqual(env.SANDBOX_WEBHOOK_SECRET, {
       secretKeyRef: { name: 'shop-payments', key: 'webhook-secret' },
     });
     assert.equal(env.DATABASE_URL, undefined);
     assert.equal(env.HOST, '0.0.0.0');
     assert.equal(env.JWT_AUDIENCE, 'shopstack');
-    assert.equal(env.USERS_GRPC_ADDRESS, 'shop-users:50051');
     const users = find(objects, 'Deployment', 'shop-users').spec.template.spec.containers[0];
     assert.ok(
       users.env.some(
-        (e: any) => e.name === 'DATABASE_URL' && e.valueFrom.secretKeyRef.name === 'shop-postgres',
+        (e: any) => e.name === 'DATABASE_URL' && e.valueFrom.secretKeyRef.name === 'shop-users-database',
       ),
     );
     assert.ok(
@@ -93,6 +91,40 @@ describe('renderShop', () => {
     );
     assert.equal(users.readinessProbe.httpGet.path, '/readyz');
     assert.equal(users.securityContext.runAsNonRoot, true);
+  });
+
+  it('gives every service its own database Secret, <shop>-<service>-database unless the spec names one', () => {
+    const custom = shopFrom({
+      ...exampleShopObject(),
+      spec: {
+        ...(exampleShopObject().spec as object),
+        services: { orders: { replicas: 1, database: { name: 'orders-db', key: 'dsn' } } },
+      },
+    });
+    const rendered = renderShop(custom, { dashboards: {} });
+    const storeRef = (service: string) => {
+      const env = find(rendered, 'Deployment', `shop-${service}`).spec.template.spec.containers[0].env;
+      const store = env.filter((e: any) => e.name === 'DATABASE_URL' || e.name === 'MONGO_URL');
+      assert.equal(store.length, 1, `${service} has one store`);
+      return store[0].valueFrom.secretKeyRef;
+    };
+    assert.deepEqual(storeRef('orders'), { name: 'orders-db', key: 'dsn' });
+    for (const service of ['users', 'catalog', 'payments', 'notifications']) {
+      assert.deepEqual(storeRef(service), { name: `shop-${service}-database`, key: 'url' });
+    }
+  });
+
+  it("hands each service only its peers' gRPC addresses and the broker only to those that use it", () => {
+    const env = (service: string) =>
+      find(objects, 'Deployment', `shop-${service}`).spec.template.spec.containers[0].env.map(
+        (e: any) => e.name,
+      );
+    const orders = env('orders');
+    assert.ok(orders.includes('CATALOG_GRPC_ADDRESS') && orders.includes('PAYMENTS_GRPC_ADDRESS'));
+    assert.ok(!orders.includes('USERS_GRPC_ADDRESS'));
+    assert.ok(!env('users').some((name: string) => name.endsWith('_GRPC_ADDRESS')));
+    assert.ok(!env('payments').includes('AMQP_URL'));
+    assert.ok(env('catalog').includes('AMQP_URL'));
   });
 
   it('puts the rendered Envoy config in the edge ConfigMap and its hash on the pods', () => {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { RELEASE_VERSION } from '../../src/api/constants.js';
 import { ShopDeploymentSpec } from '../../src/api/spec.js';
 import { exampleShopObject, minimalShop } from '../support/fixtures.js';
 
@@ -12,7 +15,9 @@ describe('ShopDeployment spec schema', () => {
     });
     assert.equal(shop.spec.edge.port, 8080);
     assert.deepEqual(shop.spec.edge.jwt, { issuer: 'shopstack-users', audiences: ['shopstack'] });
-    assert.equal(shop.spec.secrets.postgres.key, 'url');
+    assert.equal(shop.spec.images.tag, '0.1.0', "images default to the operator's release");
+    assert.equal(shop.spec.services.users.database, undefined, 'the renderer names the default Secret');
+    assert.equal(shop.spec.services.notifications.replicas, 0, 'not released: no pods by default');
     assert.equal(shop.spec.observability.prometheus.retention, '15d');
     assert.equal(shop.spec.observability.grafana.enabled, true);
   });
@@ -26,8 +31,6 @@ describe('ShopDeployment spec schema', () => {
   it('rejects bad values and names the field', () => {
     const result = ShopDeploymentSpec.safeParse({
       secrets: {
-        postgres: { name: 'pg' },
-        mongodb: { name: 'mongo' },
         rabbitmq: { name: 'amqp' },
         paymentsWebhook: { name: 'webhook' },
       },
@@ -47,5 +50,15 @@ describe('ShopDeployment spec schema', () => {
       result.error!.issues.map((issue) => issue.path.join('.')),
       ['secrets'],
     );
+  });
+
+  it('defaults image tags to the release the chart and the operator package carry', () => {
+    const chart = parse(
+      readFileSync(new URL('../../../charts/shopstack-operator/Chart.yaml', import.meta.url), 'utf8'),
+    );
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    assert.equal(chart.version, RELEASE_VERSION);
+    assert.equal(chart.appVersion, RELEASE_VERSION);
+    assert.equal(pkg.version, RELEASE_VERSION);
   });
 });

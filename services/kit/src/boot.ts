@@ -100,7 +100,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
     logger,
     metrics,
     async postgres({ url, migrationsDir, max }) {
-      if (migrationsDir) await runMigrations({ databaseUrl: url, dir: migrationsDir, logger });
+      if (migrationsDir) await runMigrations({ databaseUrl: url, service: name, dir: migrationsDir, logger });
       const pool = createPgPool(url, { name, max });
       pools.push(pool);
       return pool;

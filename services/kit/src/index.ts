@@ -26,7 +26,7 @@ export {
   messagingConfig,
   postgresConfig,
 } from './config.js';
-export { type MigrateOptions, runMigrations } from './db/migrations.js';
+export { type MigrateOptions, migrationsTable, runMigrations } from './db/migrations.js';
 export {
   createPgPool,
   type IsolationLevel,

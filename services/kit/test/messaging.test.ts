@@ -37,9 +37,11 @@ describe('kit outbox and inbox', () => {
     const emptyServiceMigrations = mkdtempSync(join(tmpdir(), 'kit-migrations-'));
     // Three replicas starting at once, then once more: all succeed, the schema is made once.
     await Promise.all(
-      [0, 1, 2].map(() => runMigrations({ databaseUrl: database.url, dir: emptyServiceMigrations })),
+      [0, 1, 2].map(() =>
+        runMigrations({ databaseUrl: database.url, service: 'kit_test', dir: emptyServiceMigrations }),
+      ),
     );
-    await runMigrations({ databaseUrl: database.url, dir: emptyServiceMigrations });
+    await runMigrations({ databaseUrl: database.url, service: 'kit_test', dir: emptyServiceMigrations });
     pool = createPgPool(database.url);
   });
 

@@ -1,5 +1,6 @@
 // Upstream clusters: one per shop service, health-checked on /readyz, plus the admin interface for ops.
 import { SHOP_SERVICES, type ShopService } from '../../api/constants.js';
+import { PROBES } from '../../platform/services.js';
 import type { EnvoyConfigInput } from './types.js';
 
 export const ADMIN_CLUSTER = 'envoy_admin';
@@ -34,7 +35,7 @@ export function serviceClusters(input: EnvoyConfigInput) {
           no_traffic_interval: '5s',
           unhealthy_threshold: 2,
           healthy_threshold: 1,
-          http_health_check: { path: '/readyz' },
+          http_health_check: { path: PROBES.readiness },
         },
       ],
     };

@@ -61,7 +61,7 @@ describe('catalog process (main.ts)', function () {
     assert.equal(ready.status, 200);
     const pool = createPgPool(db.url, { max: 1 });
     const { rows } = await pool
-      .query<{ name: string }>('select name from migrations')
+      .query<{ name: string }>('select name from catalog_migrations')
       .finally(() => pool.end());
     assert.ok(
       rows.some((row) => row.name.endsWith('_catalog')),

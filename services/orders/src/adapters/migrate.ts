@@ -5,5 +5,5 @@ import { type Logger, runMigrations } from '@shopstack/kit';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 export function migrateOrdersDb(databaseUrl: string, logger?: Logger): Promise<void> {
-  return runMigrations({ databaseUrl, dir: MIGRATIONS_DIR, logger });
+  return runMigrations({ databaseUrl, service: 'orders', dir: MIGRATIONS_DIR, logger });
 }

@@ -1,0 +1,31 @@
+// The local platform (`npm start`) reads the platform's services from the same table and contract the
+// operator renders pods from (platform/services.ts, platform/env.ts), so the processes it runs get the
+// environment a pod gets, with this machine's addresses instead of Secrets:
+//
+//   local-platform.ts table          one line per service: name http-port grpc-port store released
+//   local-platform.ts env NAME       the service's environment, one VAR=value per line
+//
+// env reads the local servers' ports (PG_PORT, AMQP_PORT, MONGO_PORT) and the state folder
+// (INFRA_STATE) from its environment; the local-only secrets are made once per state folder there.
+import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import { localServiceEnv } from '../platform/local.js';
+import { PLATFORM_SERVICES } from '../platform/services.js';
+
+function isService(name: string | undefined): name is ShopService {
+  return (SHOP_SERVICES as readonly string[]).includes(name ?? '');
+}
+
+const [command, name] = process.argv.slice(2);
+if (command === 'table') {
+  for (const service of SHOP_SERVICES) {
+    const { local, store, released } = PLATFORM_SERVICES[service];
+    console.log(`${service} ${local.httpPort} ${local.grpcPort} ${store} ${released}`);
+  }
+} else if (command === 'env' && isService(name)) {
+  for (const variable of localServiceEnv(name)) {
+    if ('value' in variable) console.log(`${variable.name}=${variable.value}`);
+  }
+} else {
+  console.error('usage: local-platform.ts table | env <service>');
+  process.exit(2);
+}

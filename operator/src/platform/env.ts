@@ -1,0 +1,49 @@
+// The environment contract between the platform and every service (each service's config.ts), once
+// for both places a service runs: a pod (values and Secret references rendered by the operator) and a
+// process on this machine (`npm start`, literal values). What differs is only where values come from.
+import type { ShopService } from '../api/constants.js';
+import { type OwnSecret, PLATFORM_SERVICES, peerEnv, STORE_ENV } from './services.js';
+
+export interface SecretRef {
+  name: string;
+  key: string;
+}
+export type EnvValue = { value: string } | { valueFrom: { secretKeyRef: SecretRef } };
+export type EnvVar = { name: string } & EnvValue;
+
+export interface EnvSources {
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  /** The service's own database. */
+  database: EnvValue;
+  broker: EnvValue;
+  peerAddress(peer: ShopService): string;
+  jwksUrl: string;
+  jwt: { issuer: string; audience: string };
+  /** A Secret only this service reads; undefined = not configured (the service's own default applies). */
+  secret(kind: OwnSecret): EnvValue | undefined;
+}
+
+export const literal = (value: string): EnvValue => ({ value });
+export const fromSecret = (ref: SecretRef): EnvValue => ({ valueFrom: { secretKeyRef: ref } });
+
+export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvVar[] {
+  const service = PLATFORM_SERVICES[name];
+  const own = Object.entries(service.ownSecrets).flatMap(([variable, kind]) => {
+    const value = kind && sources.secret(kind);
+    return value ? [{ name: variable, ...value }] : [];
+  });
+  return [
+    { name: 'HOST', value: sources.host },
+    { name: 'HTTP_PORT', value: String(sources.httpPort) },
+    { name: 'GRPC_PORT', value: String(sources.grpcPort) },
+    { name: STORE_ENV[service.store], ...sources.database },
+    ...(service.broker ? [{ name: 'AMQP_URL', ...sources.broker }] : []),
+    { name: 'JWT_ISSUER', value: sources.jwt.issuer },
+    { name: 'JWT_AUDIENCE', value: sources.jwt.audience },
+    { name: 'JWKS_URL', value: sources.jwksUrl },
+    ...service.peers.map((peer) => ({ name: peerEnv(peer), value: sources.peerAddress(peer) })),
+    ...own,
+  ];
+}

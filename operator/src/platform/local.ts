@@ -1,0 +1,57 @@
+// A service's environment as a process on this machine (`npm start`): the pod's contract
+// (platform/env.ts) with the local servers' addresses and the local-only secrets of the state folder.
+// Reads PG_PORT, AMQP_PORT, MONGO_PORT and INFRA_STATE from the environment it is given.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ShopService } from '../api/constants.js';
+import { type EnvVar, literal, serviceEnvironment } from './env.js';
+import { type OwnSecret, PLATFORM_SERVICES } from './services.js';
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** Local secret files, as `npm start` always named them. */
+const SECRET_FILES: Record<OwnSecret, string> = {
+  signingKeys: 'signing-key-encryption',
+  paymentsWebhook: 'sandbox-webhook',
+};
+
+/** A secret made once per state folder, never printed to a log and never committed. */
+function localSecret(env: Env, kind: OwnSecret): string {
+  const dir = join(required(env, 'INFRA_STATE'), 'secrets');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, SECRET_FILES[kind]);
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function localServiceEnv(name: ShopService, env: Env = process.env): EnvVar[] {
+  const ports = (s: ShopService) => PLATFORM_SERVICES[s].local;
+  const store = PLATFORM_SERVICES[name].store;
+  const database =
+    store === 'postgres'
+      ? `postgres://postgres@127.0.0.1:${required(env, 'PG_PORT')}/shopstack_${name}`
+      : `mongodb://127.0.0.1:${required(env, 'MONGO_PORT')}/`;
+  return [
+    ...serviceEnvironment(name, {
+      host: '127.0.0.1',
+      httpPort: ports(name).httpPort,
+      grpcPort: ports(name).grpcPort,
+      database: literal(database),
+      broker: literal(`amqp://guest:guest@127.0.0.1:${required(env, 'AMQP_PORT')}`),
+      peerAddress: (peer) => `127.0.0.1:${ports(peer).grpcPort}`,
+      jwksUrl: `http://127.0.0.1:${ports('users').httpPort}/.well-known/jwks.json`,
+      jwt: { issuer: 'shopstack-users', audience: 'shopstack' },
+      secret: (kind) => literal(localSecret(env, kind)),
+    }),
+    // One MongoDB server for everything on this machine: the database is named per service.
+    ...(store === 'mongodb' ? [{ name: 'MONGO_DB', value: `shopstack_${name}` }] : []),
+    { name: 'LOG_LEVEL', value: env.LOG_LEVEL ?? 'info' },
+  ];
+}

@@ -1,0 +1,77 @@
+// The platform's services, once: what each one stores in, which peers it calls, which Secrets only it
+// reads, how it is probed and where it listens when run as a process on this machine. The cluster
+// renderers (Deployments, Services, the Envoy edge, Prometheus), the local platform (`npm start`, via
+// cli/local-platform.ts) and the edge config it renders all read this table, so none retypes it.
+import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
+
+export type Store = 'postgres' | 'mongodb';
+/** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
+export type OwnSecret = 'paymentsWebhook' | 'signingKeys';
+
+export interface PlatformService {
+  store: Store;
+  /** Talks to RabbitMQ (outbox, inbox, consumers). */
+  broker: boolean;
+  /** Services whose gRPC API it calls; it reads `<PEER>_GRPC_ADDRESS` for each. */
+  peers: readonly ShopService[];
+  /** Environment variable → the Secret it comes from. */
+  ownSecrets: Readonly<Partial<Record<string, OwnSecret>>>;
+  /** Released with an image; an unreleased service gets 0 replicas unless the spec asks for more. */
+  released: boolean;
+  /** Ports of the process `npm start` runs (in a pod every service uses HTTP_PORT / GRPC_PORT). */
+  local: { httpPort: number; grpcPort: number };
+}
+
+/** Every service serves these on HTTP; the edge health-checks readiness too. */
+export const PROBES = { readiness: '/readyz', liveness: '/healthz', metrics: '/metrics' } as const;
+
+export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> = {
+  users: {
+    store: 'postgres',
+    broker: true,
+    peers: [],
+    ownSecrets: { SIGNING_KEY_ENCRYPTION_KEY: 'signingKeys' },
+    released: true,
+    local: { httpPort: 8081, grpcPort: 50051 },
+  },
+  catalog: {
+    store: 'postgres',
+    broker: true,
+    peers: [],
+    ownSecrets: {},
+    released: true,
+    local: { httpPort: 8082, grpcPort: 50052 },
+  },
+  orders: {
+    store: 'postgres',
+    broker: true,
+    peers: ['catalog', 'payments'],
+    ownSecrets: {},
+    released: true,
+    local: { httpPort: 8083, grpcPort: 50053 },
+  },
+  payments: {
+    store: 'mongodb',
+    broker: false,
+    peers: [],
+    ownSecrets: { SANDBOX_WEBHOOK_SECRET: 'paymentsWebhook' },
+    released: true,
+    local: { httpPort: 8084, grpcPort: 50054 },
+  },
+  notifications: {
+    store: 'postgres',
+    broker: true,
+    peers: [],
+    ownSecrets: {},
+    released: false,
+    local: { httpPort: 8085, grpcPort: 50055 },
+  },
+};
+
+/** The variable a service reads its store's connection URL from. */
+export const STORE_ENV: Readonly<Record<Store, string>> = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' };
+
+export const peerEnv = (peer: ShopService) => `${peer.toUpperCase()}_GRPC_ADDRESS`;
+
+export const releasedServices = (): ShopService[] =>
+  SHOP_SERVICES.filter((s) => PLATFORM_SERVICES[s].released);

@@ -1,0 +1,57 @@
+// The local platform (`npm start`) and the pods the operator renders get their environment from one
+// contract, so the process people run locally is configured like the pod nobody can skip testing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SHOP_SERVICES } from '../../src/api/constants.js';
+import { localServiceEnv } from '../../src/platform/local.js';
+import { PLATFORM_SERVICES } from '../../src/platform/services.js';
+import { serviceEnv } from '../../src/render/index.js';
+import { exampleShopObject, shopFrom } from '../support/fixtures.js';
+
+describe('the platform services table and environment contract', () => {
+  const shop = shopFrom(exampleShopObject());
+  const state = mkdtempSync(join(tmpdir(), 'platform-env-'));
+  const local = { INFRA_STATE: state, PG_PORT: '5432', AMQP_PORT: '5672', MONGO_PORT: '27017' };
+  const LOCAL_ONLY = ['MONGO_DB', 'LOG_LEVEL'];
+
+  it('gives a local process exactly the variables its pod gets, with local values instead of Secrets', () => {
+    for (const service of SHOP_SERVICES) {
+      const pod = serviceEnv(shop, service).map((v) => v.name);
+      const env = localServiceEnv(service, local);
+      assert.deepEqual(
+        env.map((v) => v.name).filter((name) => !LOCAL_ONLY.includes(name)),
+        pod,
+        service,
+      );
+      for (const variable of env) assert.ok('value' in variable, `${service} ${variable.name} is literal`);
+    }
+  });
+
+  it("points peers and the store at this machine's ports from the table", () => {
+    const orders = Object.fromEntries(
+      localServiceEnv('orders', local).map((v) => [v.name, 'value' in v ? v.value : '']),
+    );
+    assert.equal(orders.HTTP_PORT, String(PLATFORM_SERVICES.orders.local.httpPort));
+    assert.equal(orders.CATALOG_GRPC_ADDRESS, `127.0.0.1:${PLATFORM_SERVICES.catalog.local.grpcPort}`);
+    assert.equal(orders.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/shopstack_orders');
+    assert.equal(orders.HOST, '127.0.0.1');
+  });
+
+  it('makes the local-only secrets once and keeps them in the state folder, not in the table', () => {
+    const first = localServiceEnv('users', local).find((v) => v.name === 'SIGNING_KEY_ENCRYPTION_KEY');
+    const again = localServiceEnv('users', local).find((v) => v.name === 'SIGNING_KEY_ENCRYPTION_KEY');
+    assert.ok(first && 'value' in first && /^[0-9a-f]{64}$/.test(first.value));
+    assert.deepEqual(again, first);
+    assert.equal(readFileSync(join(state, 'secrets/signing-key-encryption'), 'utf8').trim(), first.value);
+  });
+
+  it('gives every service its own local ports', () => {
+    const ports = SHOP_SERVICES.flatMap((s) => [
+      PLATFORM_SERVICES[s].local.httpPort,
+      PLATFORM_SERVICES[s].local.grpcPort,
+    ]);
+    assert.equal(new Set(ports).size, ports.length);
+  });
+});
