@@ -154,6 +154,32 @@ export const ObservabilitySpec = z
     ],
   });
 
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const labelValue = z
+  .string()
+  .max(63)
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/);
+
+export const Placement = z.object({
+  nodeSelector: z
+    .record(z.string().max(316).regex(LABEL_KEY), labelValue)
+    .optional()
+    .describe('Node labels the pods require, as in a Pod spec.'),
+  tolerations: z
+    .array(
+      z.object({
+        key: z.string().max(316).regex(LABEL_KEY).optional(),
+        operator: z.enum(['Exists', 'Equal']).optional(),
+        value: labelValue.optional(),
+        effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+      }),
+    )
+    .max(16)
+    .optional()
+    .describe('Taints the pods tolerate, as in a Pod spec.'),
+});
+
 const servicesShape = {
   users: serviceSpec(defaultReplicas('users')).prefault({}),
   catalog: serviceSpec(defaultReplicas('catalog')).prefault({}),
@@ -195,6 +221,9 @@ export const ShopDeploymentSpec = z.object({
         'finds its database through spec.services.<service>.database).',
     ),
   observability: ObservabilitySpec.prefault({}),
+  placement: Placement.optional().describe(
+    "Where the shop's pods run, for every Deployment the operator makes.",
+  ),
 });
 
 export type ShopDeploymentSpec = z.infer<typeof ShopDeploymentSpec>;

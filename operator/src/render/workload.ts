@@ -47,12 +47,19 @@ export function deployment(input: WorkloadInput): KubeObject {
               ? {}
               : { runAsUser: input.runAsUser, fsGroup: input.runAsUser }),
           },
+          ...placement(shop),
           containers: input.containers,
           ...(input.volumes ? { volumes: input.volumes } : {}),
         },
       },
     },
   };
+}
+
+/** The spec's nodeSelector and tolerations, on every pod of the shop. */
+function placement(shop: ShopDeployment) {
+  const { nodeSelector, tolerations } = shop.spec.placement ?? {};
+  return { ...(nodeSelector ? { nodeSelector } : {}), ...(tolerations ? { tolerations } : {}) };
 }
 
 export function httpProbe(path: string, port: string, periodSeconds = 10) {

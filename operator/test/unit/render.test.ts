@@ -127,6 +127,25 @@ describe('renderShop', () => {
     assert.ok(env('catalog').includes('AMQP_URL'));
   });
 
+  it("places every pod of the shop by the spec's nodeSelector and tolerations", () => {
+    const placement = {
+      nodeSelector: { 'shopstack.io/node': 'real' },
+      tolerations: [{ key: 'shopstack.io/node', operator: 'Equal', value: 'real', effect: 'NoSchedule' }],
+    };
+    const placed = renderShop(
+      shopFrom({ ...exampleShopObject(), spec: { ...(exampleShopObject().spec as object), placement } }),
+      { dashboards: {} },
+    );
+    const deployments = placed.filter((o) => o.kind === 'Deployment') as (KubeObject & { spec: any })[];
+    assert.equal(deployments.length, 8);
+    for (const d of deployments) {
+      assert.deepEqual(d.spec.template.spec.nodeSelector, placement.nodeSelector, d.metadata.name);
+      assert.deepEqual(d.spec.template.spec.tolerations, placement.tolerations, d.metadata.name);
+    }
+    const unplaced = find(objects, 'Deployment', 'shop-users').spec.template.spec;
+    assert.equal(unplaced.nodeSelector, undefined);
+  });
+
   it('puts the rendered Envoy config in the edge ConfigMap and its hash on the pods', () => {
     const config = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml'] ?? '');
     const clusters = config.static_resources.clusters.map((c: any) => c.name);
