@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from '@shopstack/kit/testing';
 import { renderEnvoyYaml } from '@shopstack/operator/envoy';
 import { startShopProcesses } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
-import { freePort } from '../support/ports.js';
 import { eventually, start } from '../support/process.js';
 
 export interface Platform {

@@ -3,10 +3,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@shopstack/kit/testing';
 import { renderEnvoyYaml } from '@shopstack/operator/envoy';
 import type { UsersService } from '@shopstack/users';
 import { infraEnv } from '../support/env.js';
-import { freePort } from '../support/ports.js';
 import { eventually, start } from '../support/process.js';
 import { startTestUsers } from '../support/users.js';
 

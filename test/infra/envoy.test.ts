@@ -4,8 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@shopstack/kit/testing';
 import { infraEnv } from '../support/env.js';
-import { freePort } from '../support/ports.js';
 import { eventually, run, start } from '../support/process.js';
 
 function proxyConfig(listenPort: number, adminPort: number, upstreamPort: number): string {

@@ -91,6 +91,7 @@ export {
   type RunningConsumer,
   startConsumer,
 } from './messaging/consumer.js';
+export { countDeadLetters, type DeadLetterSummary, replayDeadLetters } from './messaging/dead-letters.js';
 export { consumeWithInbox, type InboxConsumerOptions, type IncomingMessage } from './messaging/inbox.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type OutgoingMessage } from './messaging/outbox.js';
 export {
@@ -99,6 +100,7 @@ export {
   type ConfirmChannel,
   type ConsumeMessage,
   connectRabbit,
+  deadLetterQueueOf,
   declareExchange,
   declareQueue,
   type QueueSpec,

@@ -47,8 +47,8 @@ export function startConsumer(
     logger: runtime.logger,
     firstRetryMs: runtime.firstRetryMs,
     name: declaration.name,
-    setup: async (channel) => {
-      await declareQueue(channel, declaration);
+    setup: async (channel, connection) => {
+      await declareQueue(channel, declaration, connection);
       await consumeWithInbox({
         channel,
         queue: declaration.queue,
@@ -68,7 +68,7 @@ interface ResilientChannelOptions {
   /** Shown by the broker (`rabbitmqctl list_connections client_properties`). */
   connectionName: string;
   logger: Logger;
-  setup: (channel: Channel) => Promise<void>;
+  setup: (channel: Channel, connection: ChannelModel) => Promise<void>;
   firstRetryMs?: number | undefined;
 }
 
@@ -86,7 +86,7 @@ async function startResilientChannel(options: ResilientChannelOptions): Promise<
       // A channel closed by the broker (not the connection) would stop consuming silently: start over.
       channel.on('close', () => void opened.close().catch(() => {}));
       channel.on('error', () => {});
-      await options.setup(channel);
+      await options.setup(channel, opened);
     } catch (error) {
       await opened.close().catch(() => {});
       throw error;

@@ -62,12 +62,28 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
         if (inserted.rowCount === 1) await options.handle(client, message);
       }),
     );
-    channel.ack(raw);
+    settle(options, () => channel.ack(raw), id);
   } catch (error) {
     logger.warn(
       { err: error, messageId: id, redelivered: raw.fields.redelivered },
       'message handling failed',
     );
-    channel.nack(raw, false, !raw.fields.redelivered);
+    settle(options, () => channel.nack(raw, false, !raw.fields.redelivered), id);
+  }
+}
+
+/**
+ * Acknowledges on the channel the message came on. If that channel closed meanwhile (the broker
+ * went away), the broker redelivers the message to the next subscription, and the inbox makes
+ * that redelivery a no-op when the effect had committed: nothing to do here but say so.
+ */
+function settle(options: InboxConsumerOptions, action: () => void, messageId: string): void {
+  try {
+    action();
+  } catch (error) {
+    options.logger.debug(
+      { err: error, messageId },
+      'channel closed before the acknowledgement; redelivered later',
+    );
   }
 }

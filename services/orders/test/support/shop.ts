@@ -3,7 +3,7 @@
 // its own database, talking over RabbitMQ exchanges and queues named for this suite only.
 import { randomUUID } from 'node:crypto';
 import { type CatalogService, catalogConfigSchema, startCatalogService } from '@shopstack/catalog';
-import { createPgPool, loadConfig, type Pool } from '@shopstack/kit';
+import { createPgPool, loadConfig, type Pool, type RunningConsumer } from '@shopstack/kit';
 import {
   createTestDatabase,
   deleteExchange,
@@ -23,7 +23,7 @@ export interface Shop {
   issuer: TestIssuer;
   catalog: CatalogService;
   catalogDb: TestDatabase;
-  stockConsumer: { close(): Promise<void> } | undefined;
+  stockConsumer: RunningConsumer | undefined;
   payments: PaymentsService;
   ordersDb: TestDatabase;
   /** Undefined when the suite runs orders itself. */
@@ -38,13 +38,16 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-/** `inProcessOrders: false` leaves orders to the test (e.g. as a process it kills); the env is ready. */
+/**
+ * `inProcessOrders: false` leaves orders to the test (e.g. as a process it kills); the env is ready.
+ * `amqpUrl` puts the whole shop on another broker (a private one the test may restart).
+ */
 export async function startShop(
   ordersOverrides: Record<string, string> = {},
-  options: { inProcessOrders?: boolean } = {},
+  options: { inProcessOrders?: boolean; amqpUrl?: string } = {},
 ): Promise<Shop> {
   const suffix = randomSuffix();
-  const amqpUrl = requireEnv('AMQP_URL');
+  const amqpUrl = options.amqpUrl ?? requireEnv('AMQP_URL');
   const names = {
     events: `shop.events.${suffix}`,
     commands: `shop.commands.${suffix}`,
@@ -146,8 +149,8 @@ export async function startShop(
         `catalog.order-events.${suffix}`,
         `catalog.order-events.${suffix}.dead`,
       ]);
-      await deleteExchange(names.events).catch(() => {});
-      await deleteExchange(names.commands).catch(() => {});
+      await deleteExchange(names.events, amqpUrl).catch(() => {});
+      await deleteExchange(names.commands, amqpUrl).catch(() => {});
       await ordersDb.drop();
       await catalogDb.drop();
       await dropMongo(`orders_payments_${suffix}`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
+import { freePort, startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
 import {
   HoldStatus,
   PaymentsServiceDefinition,
@@ -21,7 +21,7 @@ import { Reconciliation } from '../../src/app/reconciliation.js';
 import { allowsOverdraft, customerAccountId } from '../../src/domain/ids.js';
 import { mongoUrl, testDbName } from '../support/db.js';
 import { serviceEnv } from '../support/env.js';
-import { freePort, ServiceProcess } from '../support/process.js';
+import { ServiceProcess } from '../support/process.js';
 import { postRetrying, retries, untilAnswered } from '../support/retrying.js';
 
 const USERS = 4;
