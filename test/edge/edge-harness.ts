@@ -1,13 +1,9 @@
 // A real Envoy, configured by the operator's renderer, in front of a real users service. The other
 // services' routes point at a port nobody listens on, so the edge sees them as unhealthy.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { freePort } from '@shopstack/kit/testing';
-import { renderEnvoyYaml } from '@shopstack/operator/envoy';
 import type { UsersService } from '@shopstack/users';
-import { infraEnv } from '../support/env.js';
-import { eventually, start } from '../support/process.js';
+import { startEnvoy } from '../support/envoy.js';
+import { eventually } from '../support/process.js';
 import { startTestUsers } from '../support/users.js';
 
 export interface EdgeHarness {
@@ -23,12 +19,7 @@ export async function startEdge(): Promise<EdgeHarness> {
   const testUsers = await startTestUsers('edge');
   const users = testUsers.service;
   const nowhere = { host: '127.0.0.1', port: await freePort() };
-  const [listenPort, opsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
-  const yaml = renderEnvoyYaml({
-    bindAddress: '127.0.0.1',
-    listenPort,
-    opsPort,
-    adminPort,
+  const envoy = await startEnvoy({
     upstreams: {
       users: { host: '127.0.0.1', port: Number(new URL(users.httpUrl).port) },
       catalog: nowhere,
@@ -41,11 +32,7 @@ export async function startEdge(): Promise<EdgeHarness> {
     authRateLimit: { requestsPerSecond: 1, burst: AUTH_BURST },
     requestTimeoutSeconds: 10,
   });
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-'));
-  const config = path.join(dir, 'envoy.yaml');
-  await writeFile(config, yaml);
-  const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
-  const edgeUrl = `http://127.0.0.1:${listenPort}`;
+  const { edgeUrl } = envoy;
   // Ready once the JWKS answers through the edge: the users cluster passed its health check.
   await eventually(
     async () => (await fetch(`${edgeUrl}/.well-known/jwks.json`)).status === 200,
@@ -57,9 +44,8 @@ export async function startEdge(): Promise<EdgeHarness> {
     edgeUrl,
     users,
     async close() {
-      envoy.kill('SIGTERM');
+      await envoy.close();
       await testUsers.close();
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -188,6 +188,28 @@ const servicesShape = {
   notifications: serviceSpec(defaultReplicas('notifications')).prefault({}),
 } satisfies Record<ShopService, unknown>;
 
+const dailyLimit = z.int().min(1).max(1_000_000_000_000_000);
+
+const PaymentsSpec = z.object({
+  provider: z
+    .enum(['none', 'sandbox'])
+    .default('none')
+    .describe(
+      'Who moves money in and out. none refuses top-ups and withdrawals. sandbox accepts test cards ' +
+        '(tok_*), so customers can create money with it: only for sandbox shops, never by default.',
+    ),
+  dailyLimits: z
+    .object({
+      topUpMinor: dailyLimit
+        .default(100_000)
+        .describe('Top-ups per user, currency and UTC day, in minor units.'),
+      withdrawalMinor: dailyLimit
+        .default(100_000)
+        .describe('Withdrawals per user, currency and UTC day, in minor units.'),
+    })
+    .prefault({}),
+});
+
 export const ShopDeploymentSpec = z.object({
   images: z
     .object({
@@ -204,6 +226,7 @@ export const ShopDeploymentSpec = z.object({
     .prefault({}),
   services: z.object(servicesShape).prefault({}),
   edge: EdgeSpec.prefault({}),
+  payments: PaymentsSpec.prefault({}).describe('How money enters and leaves the shop.'),
   secrets: z
     .object({
       rabbitmq: SecretKeyRef,

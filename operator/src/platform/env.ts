@@ -23,7 +23,28 @@ export interface EnvSources {
   jwt: { issuer: string; audience: string };
   /** A Secret only this service reads; undefined = not configured (the service's own default applies). */
   secret(kind: OwnSecret): EnvValue | undefined;
+  payments: PaymentsSettings;
 }
+
+/** How money enters and leaves (spec.payments); read by payments alone. */
+export interface PaymentsSettings {
+  provider: 'none' | 'sandbox';
+  dailyLimits: { topUpMinor: number; withdrawalMinor: number };
+  /** Where the sandbox calls back: the edge, as a real processor would. */
+  webhookUrl: string;
+}
+
+function paymentsEnv(settings: PaymentsSettings): EnvVar[] {
+  return [
+    { name: 'PAYMENT_PROVIDER', value: settings.provider },
+    { name: 'TOPUP_DAILY_LIMIT_MINOR', value: String(settings.dailyLimits.topUpMinor) },
+    { name: 'WITHDRAWAL_DAILY_LIMIT_MINOR', value: String(settings.dailyLimits.withdrawalMinor) },
+    ...(settings.provider === 'sandbox' ? [{ name: 'SANDBOX_WEBHOOK_URL', value: settings.webhookUrl }] : []),
+  ];
+}
+
+/** The edge path provider webhooks arrive on (the edge lets it through without a user token). */
+export const WEBHOOK_PATH = '/api/payments/webhooks/sandbox';
 
 export const literal = (value: string): EnvValue => ({ value });
 export const fromSecret = (ref: SecretRef): EnvValue => ({ valueFrom: { secretKeyRef: ref } });
@@ -45,5 +66,6 @@ export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvV
     { name: 'JWKS_URL', value: sources.jwksUrl },
     ...service.peers.map((peer) => ({ name: peerEnv(peer), value: sources.peerAddress(peer) })),
     ...own,
+    ...(name === 'payments' ? paymentsEnv(sources.payments) : []),
   ];
 }

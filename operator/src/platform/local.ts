@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShopService } from '../api/constants.js';
-import { type EnvVar, literal, serviceEnvironment } from './env.js';
+import { type EnvVar, literal, serviceEnvironment, WEBHOOK_PATH } from './env.js';
 import { type OwnSecret, PLATFORM_SERVICES } from './services.js';
 
 type Env = Record<string, string | undefined>;
@@ -49,6 +49,12 @@ export function localServiceEnv(name: ShopService, env: Env = process.env): EnvV
       jwksUrl: `http://127.0.0.1:${ports('users').httpPort}/.well-known/jwks.json`,
       jwt: { issuer: 'shopstack-users', audience: 'shopstack' },
       secret: (kind) => literal(localSecret(env, kind)),
+      // The local platform is a sandbox: its test cards create money, so it says so explicitly.
+      payments: {
+        provider: 'sandbox',
+        dailyLimits: { topUpMinor: 100_000, withdrawalMinor: 100_000 },
+        webhookUrl: `http://127.0.0.1:${env.EDGE_PORT ?? '8080'}${WEBHOOK_PATH}`,
+      },
     }),
     // One MongoDB server for everything on this machine: the database is named per service.
     ...(store === 'mongodb' ? [{ name: 'MONGO_DB', value: `shopstack_${name}` }] : []),

@@ -1,8 +1,15 @@
 // A shop service (users, catalog, orders, payments, notifications): its Deployment, headless Service and PDB.
 import { GRPC_PORT, HTTP_PORT, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
-import { type EnvVar, fromSecret, type SecretRef, serviceEnvironment } from '../platform/env.js';
+import {
+  type EnvVar,
+  fromSecret,
+  type SecretRef,
+  serviceEnvironment,
+  WEBHOOK_PATH,
+} from '../platform/env.js';
 import { PROBES } from '../platform/services.js';
+import { edgeUrl } from './edge.js';
 import { childName } from './meta.js';
 import {
   deployment,
@@ -42,6 +49,7 @@ export function serviceEnv(shop: ShopDeployment, name: ShopService): EnvVar[] {
       const ref = secrets[kind];
       return ref ? fromSecret(ref) : undefined;
     },
+    payments: { ...shop.spec.payments, webhookUrl: `${edgeUrl(shop)}${WEBHOOK_PATH}` },
   });
 }
 

@@ -39,6 +39,18 @@ describe('the platform services table and environment contract', () => {
     assert.equal(orders.HOST, '127.0.0.1');
   });
 
+  it('runs the local payments as a sandbox that says so, called back through the local edge', () => {
+    const payments = Object.fromEntries(
+      localServiceEnv('payments', { ...local, EDGE_PORT: '8080' }).map((v) => [
+        v.name,
+        'value' in v ? v.value : '',
+      ]),
+    );
+    assert.equal(payments.PAYMENT_PROVIDER, 'sandbox');
+    assert.equal(payments.SANDBOX_WEBHOOK_URL, 'http://127.0.0.1:8080/api/payments/webhooks/sandbox');
+    assert.match(payments.SANDBOX_WEBHOOK_SECRET ?? '', /^[0-9a-f]{64}$/);
+  });
+
   it('makes the local-only secrets once and keeps them in the state folder, not in the table', () => {
     const first = localServiceEnv('users', local).find((v) => v.name === 'SIGNING_KEY_ENCRYPTION_KEY');
     const again = localServiceEnv('users', local).find((v) => v.name === 'SIGNING_KEY_ENCRYPTION_KEY');

@@ -71,6 +71,14 @@ describe('renderShop', () => {
       secretKeyRef: { name: 'shop-payments', key: 'webhook-secret' },
     });
     assert.equal(env.DATABASE_URL, undefined);
+    // The example is a sandbox shop, which it says explicitly; its webhooks come in through the edge.
+    assert.equal(env.PAYMENT_PROVIDER, 'sandbox');
+    assert.equal(env.TOPUP_DAILY_LIMIT_MINOR, '100000');
+    assert.equal(env.SANDBOX_WEBHOOK_URL, 'http://shop-edge.shops.svc:8080/api/payments/webhooks/sandbox');
+    const plain = find(renderShop(minimalShop(), { dashboards: {} }), 'Deployment', 'mini-payments').spec
+      .template.spec;
+    const plainEnv = plain.containers[0].env.find((e: any) => e.name === 'PAYMENT_PROVIDER');
+    assert.equal(plainEnv.value, 'none');
     assert.equal(env.HOST, '0.0.0.0');
     assert.equal(env.JWT_AUDIENCE, 'shopstack');
     const users = find(objects, 'Deployment', 'shop-users').spec.template.spec.containers[0];

@@ -20,6 +20,11 @@ describe('ShopDeployment spec schema', () => {
     assert.equal(shop.spec.services.notifications.replicas, 0, 'not released: no pods by default');
     assert.equal(shop.spec.observability.prometheus.retention, '15d');
     assert.equal(shop.spec.observability.grafana.enabled, true);
+    // Money only comes in through a provider the shop chose: the sandbox is never a default.
+    assert.deepEqual(shop.spec.payments, {
+      provider: 'none',
+      dailyLimits: { topUpMinor: 100_000, withdrawalMinor: 100_000 },
+    });
   });
 
   it('accepts the chart example', () => {

@@ -1,11 +1,17 @@
-// The payments service's environment. Secrets (the webhook secret) have no default on purpose.
+// The payments service's environment. Secrets (the webhook secret) have no default on purpose, and
+// no provider is wired unless one is chosen: a shop that moves no real money refuses top-ups.
 import { baseConfigSchema } from '@shopstack/kit';
 import { z } from 'zod';
 import { parseFeeSchedule } from './domain/fees.js';
 
 const millis = z.coerce.number().int().positive();
+/** A daily cap in minor units of the account's currency. */
+const dailyLimit = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'a positive integer of minor units')
+  .transform((value) => BigInt(value));
 
-export const paymentsConfigSchema = baseConfigSchema.extend({
+const paymentsFields = baseConfigSchema.extend({
   MONGO_URL: z.string().startsWith('mongodb'),
   MONGO_DB: z
     .string()
@@ -30,7 +36,17 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
       }
     }),
   HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(900),
-  SANDBOX_WEBHOOK_SECRET: z.string().min(16),
+  /**
+   * Who moves money in and out. `none` (the default) refuses top-ups and withdrawals. `sandbox`
+   * accepts any `tok_*` card, i.e. lets customers create money: only local runs and sandbox shops
+   * turn it on, explicitly.
+   */
+  PAYMENT_PROVIDER: z.enum(['none', 'sandbox']).default('none'),
+  /** Per user, currency and UTC day: what top-ups (and withdrawals) may add up to. */
+  TOPUP_DAILY_LIMIT_MINOR: dailyLimit.default(100_000n),
+  WITHDRAWAL_DAILY_LIMIT_MINOR: dailyLimit.default(100_000n),
+  /** Signs the sandbox provider's webhooks; required with PAYMENT_PROVIDER=sandbox. */
+  SANDBOX_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Where the sandbox provider posts webhooks; defaults to this process's own HTTP listener. */
   SANDBOX_WEBHOOK_URL: z.url().optional(),
   SANDBOX_DELAY_MS: millis.default(200),
@@ -39,5 +55,13 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
   PROVIDER_TIMEOUT_MS: millis.default(120_000),
   RECONCILE_INTERVAL_MS: millis.default(60_000),
 });
+
+export const paymentsConfigSchema = paymentsFields.refine(
+  (config) => config.PAYMENT_PROVIDER !== 'sandbox' || config.SANDBOX_WEBHOOK_SECRET,
+  {
+    path: ['SANDBOX_WEBHOOK_SECRET'],
+    message: 'required (at least 16 characters) with PAYMENT_PROVIDER=sandbox',
+  },
+);
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;

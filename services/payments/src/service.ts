@@ -21,18 +21,27 @@ export const paymentsService = defineService({
     const db = await connectPaymentsDb(config.MONGO_URL, config.MONGO_DB);
     onClose(() => db.client.close());
 
-    const provider = new SandboxProvider({
-      db: db.db,
-      secret: config.SANDBOX_WEBHOOK_SECRET,
-      webhookUrl: () => config.SANDBOX_WEBHOOK_URL ?? `${httpUrl()}/api/payments/webhooks/sandbox`,
-      delayMs: config.SANDBOX_DELAY_MS,
-      onError: (err) => logger.warn({ err }, 'sandbox provider delivery failed'),
-    });
+    // The sandbox lets anyone create money with a test card, so it exists only where it was chosen.
+    const provider =
+      config.PAYMENT_PROVIDER === 'sandbox'
+        ? new SandboxProvider({
+            db: db.db,
+            secret: config.SANDBOX_WEBHOOK_SECRET!,
+            webhookUrl: () => config.SANDBOX_WEBHOOK_URL ?? `${httpUrl()}/api/payments/webhooks/sandbox`,
+            delayMs: config.SANDBOX_DELAY_MS,
+            onError: (err) => logger.warn({ err }, 'sandbox provider delivery failed'),
+          })
+        : undefined;
+    if (!provider) logger.warn('no payment provider configured: top-ups and withdrawals are refused');
     const app = createPaymentsApp({
       db,
       provider,
       fees: config.FEES_JSON,
       holdTtlSeconds: config.HOLD_TTL_SECONDS,
+      dailyLimits: {
+        topup: config.TOPUP_DAILY_LIMIT_MINOR,
+        withdrawal: config.WITHDRAWAL_DAILY_LIMIT_MINOR,
+      },
     });
 
     // Recovery runs at once on start: whatever a crash interrupted is finished before long.
@@ -64,7 +73,9 @@ export const paymentsService = defineService({
           },
           (err) => logger.error({ err }, 'reconciliation run failed'),
         ),
-        { name: 'sandbox provider', start: () => provider.start(), stop: () => provider.stop() },
+        ...(provider
+          ? [{ name: 'sandbox provider', start: () => provider.start(), stop: () => provider.stop() }]
+          : []),
       ],
       exposed: { app },
     };

@@ -64,6 +64,7 @@ export async function startShopProcesses(
       MONGO_URL: requireEnv('MONGO_URL'),
       MONGO_DB: mongoDb,
       JWKS_URL: jwks,
+      PAYMENT_PROVIDER: 'sandbox',
       SANDBOX_WEBHOOK_SECRET: 'sandbox-e2e-secret-0123456789',
       SANDBOX_DELAY_MS: '20',
     });

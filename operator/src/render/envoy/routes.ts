@@ -46,6 +46,14 @@ export const EDGE_ROUTES: readonly EdgeRoute[] = [
     match: { path_separated_prefix: '/api/catalog' },
     publicMethods: ['GET', 'HEAD'],
   },
+  // Payment providers call back without a user token (a card processor has none); payments accepts
+  // only webhooks with a valid signature and a fresh timestamp, and applies each event once.
+  {
+    name: 'payments-webhooks',
+    service: 'payments',
+    match: { path_separated_prefix: '/api/payments/webhooks' },
+    publicMethods: ['POST'],
+  },
   ...SHOP_SERVICES.filter((service) => service !== 'catalog').map(
     (service): EdgeRoute => ({ name: service, service, match: { path_separated_prefix: `/api/${service}` } }),
   ),

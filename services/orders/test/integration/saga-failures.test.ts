@@ -86,6 +86,7 @@ describe('checkout saga under failures', function () {
         JWKS_URL: shop.issuer.jwksUrl,
         MONGO_URL: requireEnv('MONGO_URL'),
         MONGO_DB: `orders_payments_${shop.suffix}`,
+        PAYMENT_PROVIDER: 'sandbox',
         SANDBOX_WEBHOOK_SECRET: 'sandbox-test-secret-0123456789',
         RECONCILE_INTERVAL_MS: '600000',
       }),

@@ -82,6 +82,7 @@ export async function startShop(
       ...common,
       MONGO_URL: requireEnv('MONGO_URL'),
       MONGO_DB: `orders_payments_${suffix}`,
+      PAYMENT_PROVIDER: 'sandbox',
       SANDBOX_WEBHOOK_SECRET: 'sandbox-test-secret-0123456789',
       SANDBOX_DELAY_MS: '20',
       RECOVERY_INTERVAL_MS: '500',

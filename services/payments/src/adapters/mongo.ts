@@ -13,6 +13,7 @@ import type {
   RefundDoc,
   RefundLogDoc,
 } from './documents.js';
+import type { LimitLogDoc } from './limit-log.js';
 
 export interface PaymentsDb {
   client: MongoClient;
@@ -25,6 +26,7 @@ export interface PaymentsDb {
   refunds: Collection<RefundDoc>;
   refundLog: Collection<RefundLogDoc>;
   providerPayments: Collection<ProviderPaymentDoc>;
+  limitLog: Collection<LimitLogDoc>;
 }
 
 export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
@@ -48,6 +50,7 @@ export async function connectPaymentsDb(url: string, dbName: string): Promise<Pa
     refunds: db.collection('refunds'),
     refundLog: db.collection('refund_log'),
     providerPayments: db.collection('provider_payments'),
+    limitLog: db.collection('limit_log'),
   };
   await ensureIndexes(paymentsDb);
   return paymentsDb;
@@ -58,6 +61,7 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   // The append race guard: exactly one entry per (account, seq). _id (the operation key) is unique too.
   await p.journal.createIndex({ accountId: 1, seq: 1 }, { unique: true, name: 'account_seq_unique' });
   await p.refundLog.createIndex({ holdId: 1, seq: 1 }, { unique: true, name: 'hold_seq_unique' });
+  await p.limitLog.createIndex({ stream: 1, seq: 1 }, { unique: true, name: 'stream_seq_unique' });
   await p.accounts.createIndex({ userId: 1 }, { name: 'by_user' });
   await p.holds.createIndex({ status: 1, expiresAt: 1 }, { name: 'by_status_expiry' });
   await p.movements.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });

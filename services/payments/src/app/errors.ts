@@ -27,3 +27,13 @@ export function unprocessable(code: string, field: string, message: string): App
   // A well-formed request the current state cannot accept; "invalid" (400) so nothing was changed.
   return new AppError('invalid', code, message, { fields: [{ field, message }] });
 }
+
+export function noProvider(): AppError {
+  // 409: the request is fine, this shop is not set up for it; retrying will not help.
+  return new AppError(
+    'conflict',
+    'no-payment-provider',
+    'this shop has no payment provider configured, so top-ups and withdrawals are switched off',
+    { title: 'No payment provider' },
+  );
+}

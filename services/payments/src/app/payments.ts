@@ -4,6 +4,7 @@ import { Journal } from '../adapters/journal.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
 import type { PaymentProvider } from '../adapters/providers/provider.js';
 import type { FeeSchedule } from '../domain/fees.js';
+import type { DailyLimits } from '../domain/limits.js';
 import { AccountQueries } from './accounts.js';
 import { Holds } from './holds.js';
 import { MovementRunner } from './movements.js';
@@ -14,14 +15,16 @@ import { Transfers } from './transfers.js';
 
 export interface PaymentsOptions {
   db: PaymentsDb;
-  provider: PaymentProvider;
+  /** undefined: no provider is configured, top-ups and withdrawals are refused. */
+  provider: PaymentProvider | undefined;
   fees: FeeSchedule;
   holdTtlSeconds: number;
+  dailyLimits: DailyLimits;
 }
 
 export interface PaymentsApp {
   db: PaymentsDb;
-  provider: PaymentProvider;
+  provider: PaymentProvider | undefined;
   accounts: AccountQueries;
   journal: Journal;
   movements: MovementRunner;
@@ -47,7 +50,15 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     accounts: new AccountQueries(accountStore, journal),
     transfers: new Transfers(db, accountStore, movements, fees),
     refunds: new Refunds(db, journal, holds),
-    providerPayments: new ProviderPayments(db, accountStore, movements, holds, provider, fees),
+    providerPayments: new ProviderPayments(
+      db,
+      accountStore,
+      movements,
+      holds,
+      provider,
+      fees,
+      options.dailyLimits,
+    ),
     reconciliation: new Reconciliation(accountStore, journal),
   };
 }

@@ -4,15 +4,24 @@
 // - withdrawal: first a hold on amount + fee (so the money cannot be spent twice while the payout runs),
 //   then the payout; on success the hold is captured into clearing and fees, on decline it is voided.
 // The movement and the hold carry all money; this document tracks the conversation with the provider.
+// A shop without a provider refuses both; with one, each is capped per user and day (domain/limits.ts).
 import type { Accounts } from '../adapters/accounts.js';
 import type { MovementDoc, ProviderPaymentDoc } from '../adapters/documents.js';
+import { LimitLog } from '../adapters/limit-log.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
 import { advance, createOnce } from '../adapters/operations.js';
 import type { PaymentProvider, ProviderEvent } from '../adapters/providers/provider.js';
 import { type FeeSchedule, feeFor } from '../domain/fees.js';
 import { fingerprint, operationId } from '../domain/ids.js';
+import {
+  DailyLimitExceeded,
+  type DailyLimits,
+  type LimitedKind,
+  limitStream,
+  utcDay,
+} from '../domain/limits.js';
 import { topUpLegs } from '../domain/movement.js';
-import { idempotencyConflict, notFound, unprocessable } from './errors.js';
+import { idempotencyConflict, noProvider, notFound, unprocessable } from './errors.js';
 import type { Holds } from './holds.js';
 import type { MovementRunner } from './movements.js';
 
@@ -28,16 +37,23 @@ export interface ProviderPaymentCommand {
 const WITHDRAWAL_HOLD_SECONDS = 30 * 24 * 3600;
 
 export class ProviderPayments {
+  private readonly limitLog: LimitLog;
+
   constructor(
     private readonly db: PaymentsDb,
     private readonly accounts: Accounts,
     private readonly runner: MovementRunner,
     private readonly holds: Holds,
-    private readonly provider: PaymentProvider,
+    /** undefined: this shop has no provider, so no money enters or leaves. */
+    private readonly configuredProvider: PaymentProvider | undefined,
     private readonly fees: FeeSchedule,
-  ) {}
+    private readonly limits: DailyLimits,
+  ) {
+    this.limitLog = new LimitLog(db.limitLog);
+  }
 
   async topUp(command: ProviderPaymentCommand): Promise<ProviderPaymentDoc> {
+    this.provider(); // refuses at once when there is none
     const fee = feeFor(this.fees.topup, command.amount);
     if (fee >= command.amount) throw unprocessable('amount-below-fee', 'amount', `the top-up fee is ${fee}`);
     const account = await this.accounts.open(command.userId, command.currency);
@@ -46,11 +62,17 @@ export class ProviderPayments {
   }
 
   async withdraw(command: ProviderPaymentCommand): Promise<ProviderPaymentDoc> {
+    this.provider();
     const account = await this.accounts.findCustomer(command.userId, command.currency);
     if (!account) throw unprocessable('no-account', 'currency', `you have no ${command.currency} account`);
     const fee = feeFor(this.fees.withdrawal, command.amount);
     const payment = await this.create(command, 'withdrawal', account._id, fee);
     return this.submit(payment);
+  }
+
+  private provider(): PaymentProvider {
+    if (!this.configuredProvider) throw noProvider();
+    return this.configuredProvider;
   }
 
   async get(userId: string, paymentId: string): Promise<ProviderPaymentDoc> {
@@ -76,6 +98,7 @@ export class ProviderPayments {
         status: 'declined',
         failureReason: event.reason ?? 'DECLINED',
       });
+      await this.limitLog.giveBack(payment._id);
     }
   }
 
@@ -107,10 +130,11 @@ export class ProviderPayments {
   ): Promise<ProviderPaymentDoc> {
     const id = operationId(kind, command.userId, command.idempotencyKey);
     const now = new Date();
+    await this.useAllowance(kind, command, id, now);
     const created = await createOnce<ProviderPaymentDoc>(this.db.providerPayments, {
       _id: id,
       kind,
-      provider: this.provider.name,
+      provider: this.provider().name,
       userId: command.userId,
       accountId,
       currency: command.currency,
@@ -136,7 +160,7 @@ export class ProviderPayments {
     if (payment.status !== 'created') return payment;
     const request = { paymentId: payment._id, amount: payment.amount, currency: payment.currency };
     if (payment.kind === 'topup') {
-      await this.provider.charge({ ...request, source: payment.source });
+      await this.provider().charge({ ...request, source: payment.source });
     } else {
       const { hold } = await this.holds.authorize({
         idempotencyKey: `withdrawal:${payment._id}`,
@@ -154,12 +178,29 @@ export class ProviderPayments {
           status: 'declined',
           failureReason,
         });
+        await this.limitLog.giveBack(payment._id);
         return { ...payment, status: 'declined', failureReason };
       }
-      await this.provider.payout({ ...request, destination: payment.source });
+      await this.provider().payout({ ...request, destination: payment.source });
     }
     await advance(this.db.providerPayments, payment._id, ['created'], { status: 'submitted' });
     return { ...payment, status: 'submitted' };
+  }
+
+  /** Counts the request against today's limit once (a retry under the same key counts no more). */
+  private async useAllowance(kind: LimitedKind, command: ProviderPaymentCommand, id: string, now: Date) {
+    const stream = limitStream(command.userId, kind, command.currency, utcDay(now));
+    try {
+      await this.limitLog.use(stream, id, command.amount, this.limits[kind]);
+    } catch (error) {
+      if (!(error instanceof DailyLimitExceeded)) throw error;
+      const what = kind === 'topup' ? 'top-ups' : 'withdrawals';
+      throw unprocessable(
+        'daily-limit-exceeded',
+        'amount',
+        `${what} may add up to ${error.limit} ${command.currency} minor units a day (UTC); ${error.remaining} remain today`,
+      );
+    }
   }
 
   private async withdrawalSettlement(payment: ProviderPaymentDoc) {

@@ -13,6 +13,9 @@ export const TEST_FEES = parseFeeSchedule(
   }),
 );
 
+/** Small enough for a test to reach, large enough for the suites' funding. */
+export const TEST_LIMITS = { topup: 1_000_000n, withdrawal: 100_000n };
+
 export async function createTestApp(): Promise<PaymentsApp & { drop(): Promise<void> }> {
   const db = await createTestPaymentsDb();
   // Webhooks are not delivered in app-level suites (nothing calls deliverDue); they feed events directly.
@@ -21,7 +24,13 @@ export async function createTestApp(): Promise<PaymentsApp & { drop(): Promise<v
     secret: 'test-secret',
     webhookUrl: () => 'http://127.0.0.1:9/',
   });
-  const app = createPaymentsApp({ db, provider, fees: TEST_FEES, holdTtlSeconds: 600 });
+  const app = createPaymentsApp({
+    db,
+    provider,
+    fees: TEST_FEES,
+    holdTtlSeconds: 600,
+    dailyLimits: TEST_LIMITS,
+  });
   return Object.assign(app, { drop: () => db.drop() });
 }
 

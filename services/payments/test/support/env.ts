@@ -17,6 +17,7 @@ export function serviceEnv(dbName: string, jwksUrl: string, overrides: Record<st
     MONGO_URL: mongoUrl(),
     MONGO_DB: dbName,
     JWKS_URL: jwksUrl,
+    PAYMENT_PROVIDER: 'sandbox',
     SANDBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
     SANDBOX_DELAY_MS: '20',
     FEES_JSON: TEST_FEES_JSON,

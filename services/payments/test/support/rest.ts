@@ -39,6 +39,7 @@ export async function startRestFixture(overrides: Record<string, string> = {}): 
         holds: await db.holds.countDocuments(),
         payments: await db.providerPayments.countDocuments(),
         accounts: await db.accounts.countDocuments(),
+        limitLog: await db.limitLog.countDocuments(),
       };
     },
     async topUp(token, amount, source = 'tok_visa') {

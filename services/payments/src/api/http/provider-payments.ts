@@ -86,8 +86,10 @@ export function providerPaymentRoutes(
     );
   }
 
+  const { provider } = app;
+  if (!provider) return; // no provider, no callbacks to receive
   routes.post(
-    `/api/payments/webhooks/${app.provider.name}`,
+    `/api/payments/webhooks/${provider.name}`,
     {
       summary: 'Provider callbacks, authenticated by their HMAC-SHA256 signature (not by a user token)',
       tags: ['provider'],
@@ -95,13 +97,13 @@ export function providerPaymentRoutes(
     },
     async ({ ctx }) => {
       const raw = await readRaw(ctx.req, WEBHOOK_LIMIT_BYTES);
-      const event = app.provider.verifyWebhook(raw, ctx.headers);
+      const event = provider.verifyWebhook(raw, ctx.headers);
       if (
         !event ||
         typeof event.paymentId !== 'string' ||
         !['succeeded', 'declined'].includes(event.outcome)
       ) {
-        logger.warn({ provider: app.provider.name }, 'webhook refused: bad signature or payload');
+        logger.warn({ provider: provider.name }, 'webhook refused: bad signature or payload');
         throw new AppError(
           'unauthenticated',
           'invalid-signature',
