@@ -63,9 +63,15 @@ describe('Envoy bootstrap renderer', () => {
       '/api/users/verify-email',
       '/api/users/logout',
       '/api/catalog',
+      '/api/payments/webhooks',
     ]);
     const catalog = jwt.rules.find((r: any) => r.match.path_separated_prefix === '/api/catalog');
     assert.equal(catalog.match.headers[0].string_match.safe_regex.regex, '^(GET|HEAD)$');
+    // Payment providers have no user token; only their POSTs pass, and only to the webhook path.
+    const webhooks = jwt.rules.find((r: any) => r.match.path_separated_prefix === '/api/payments/webhooks');
+    assert.equal(webhooks.match.headers[0].string_match.safe_regex.regex, '^(POST)$');
+    const webhookRoute = routes.findIndex((r: any) => r.name === 'payments-webhooks');
+    assert.ok(webhookRoute >= 0 && webhookRoute < routes.findIndex((r: any) => r.name === 'payments'));
     assert.deepEqual(jwt.rules.at(-1), { match: { prefix: '/' }, requires: { provider_name: 'users' } });
   });
 
