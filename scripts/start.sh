@@ -20,7 +20,7 @@ generate_code
 load_local_services
 
 say "2/5 infrastructure (the first run builds some of it from source; later runs take seconds)"
-components=(postgres rabbitmq redis ferretdb prometheus envoy)
+components=(postgres rabbitmq redis ferretdb prometheus envoy mailpit)
 [ "$with_kube" = 1 ] && components+=(kube tools)
 bash scripts/infra.sh up "${components[@]}"
 
@@ -47,6 +47,7 @@ ShopStack is running ($((SECONDS - started))s).
   Edge (all REST APIs)   http://127.0.0.1:$EDGE_PORT      e.g. curl http://127.0.0.1:$EDGE_PORT/.well-known/jwks.json
   Envoy admin            http://127.0.0.1:$EDGE_ADMIN_PORT
   Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets
+  Mailpit (sent email)   http://127.0.0.1:$MAILPIT_HTTP_PORT     every message the shop sends lands here (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT)
 EOT
 for name in "${services[@]}"; do
   printf '  %-22s http://127.0.0.1:%s  (gRPC 127.0.0.1:%s, OpenAPI /openapi.json)\n' "$name" \

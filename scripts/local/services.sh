@@ -48,6 +48,6 @@ present_services() {
 # The environment of one service, one VAR=value per line: the same contract the operator renders into
 # pods (operator/src/platform/env.ts), with this machine's addresses.
 service_env() {
-  INFRA_STATE=$INFRA_STATE PG_PORT=$PG_PORT AMQP_PORT=$AMQP_PORT MONGO_PORT=$MONGO_PORT EDGE_PORT=$EDGE_PORT \
-    local_platform env "$1"
+  INFRA_STATE=$INFRA_STATE PG_PORT=$PG_PORT AMQP_PORT=$AMQP_PORT MONGO_PORT=$MONGO_PORT \
+    MAILPIT_SMTP_PORT=$MAILPIT_SMTP_PORT EDGE_PORT=$EDGE_PORT local_platform env "$1"
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { linkIn, mailpit } from '@shopstack/kit/testing';
 import { eventually } from '../support/process.js';
 import { type Platform, platform } from './platform.js';
 
@@ -43,6 +44,12 @@ describe('the platform end to end through the edge', function () {
     const accounts = await call('GET', '/api/payments/accounts', token);
     return accounts.body.accounts.find((a: { currency: string }) => a.currency === 'EUR')?.balance ?? '0';
   }
+
+  const mail = mailpit();
+  const mailFor = async (address: string, subject: RegExp) => {
+    const found = await mail.waitForMail(address, { subject, timeoutMs: 30_000 });
+    return found as [(typeof found)[number], ...typeof found];
+  };
 
   before(async () => {
     shop = await platform();
@@ -102,6 +109,60 @@ describe('the platform end to end through the edge', function () {
       mine.body.items.map((o: { orderId: string }) => o.orderId),
       [orderId],
     );
+
+    const [receipt] = await mail.waitForMail(customer.email, { subject: new RegExp(orderId) });
+    assert.match(receipt!.text, /3 × €22\.50 = €67\.50/);
+    assert.match(receipt!.text, /Total: €67\.50/);
+  });
+
+  it('verifies a new account by the link in the email that arrives in Mailpit', async () => {
+    const account = { email: `ann.${randomUUID()}@example.test`, password: 'correct horse battery staple' };
+    assert.equal((await call('POST', '/api/users/register', undefined, account)).status, 201);
+    const [mail] = await mailFor(account.email, /Confirm your email/);
+    const link = linkIn(mail.text, '/api/users/verify-email');
+    assert.equal(new URL(link).origin, shop.edgeUrl, 'the link goes through the edge');
+    const followed = await fetch(link);
+    assert.equal(followed.status, 200);
+    const token = await signIn(account);
+    assert.equal((await call('GET', '/api/users/me', token)).body.emailVerified, true);
+  });
+
+  it('resets a forgotten password with the emailed token; the new password signs in', async () => {
+    const account = { email: `bo.${randomUUID()}@example.test`, password: 'correct horse battery staple' };
+    assert.equal((await call('POST', '/api/users/register', undefined, account)).status, 201);
+    const asked = await call('POST', '/api/users/password-reset/request', undefined, {
+      email: account.email,
+    });
+    assert.equal(asked.status, 202);
+    const [mail] = await mailFor(account.email, /Reset your password/);
+    const resetToken = new URL(linkIn(mail.text, '/reset-password')).searchParams.get('token');
+    const newPassword = 'a brand new passphrase 2026';
+    const reset = await call('POST', '/api/users/password-reset/confirm', undefined, {
+      token: resetToken,
+      newPassword,
+    });
+    assert.equal(reset.status, 204, JSON.stringify(reset.body));
+    assert.equal((await call('POST', '/api/users/login', undefined, account)).status, 401);
+    await signIn({ email: account.email, password: newPassword });
+  });
+
+  it('tells a blocked user why; unsubscribe links need no sign-in but a valid token', async () => {
+    const adminToken = await signIn(shop.admin);
+    const account = { email: `cy.${randomUUID()}@example.test`, password: 'correct horse battery staple' };
+    const registered = await call('POST', '/api/users/register', undefined, account);
+    const blocked = await call('POST', `/api/users/admin/users/${registered.body.id}/block`, adminToken, {
+      reason: 'suspicious chargebacks',
+    });
+    assert.equal(blocked.status, 200, JSON.stringify(blocked.body));
+    const [notice] = await mailFor(account.email, /blocked/);
+    assert.match(notice.text, /Reason: suspicious chargebacks/);
+
+    const unsubscribe = linkIn(notice.text, '/api/notifications/unsubscribe');
+    assert.equal((await fetch(unsubscribe)).status, 200);
+    const forged = await fetch(`${shop.edgeUrl}/api/notifications/unsubscribe?token=forged`);
+    assert.equal(forged.status, 400);
+    assert.match(forged.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal((await fetch(`${shop.edgeUrl}/api/notifications/preferences`)).status, 401);
   });
 
   it('refuses to check out, top up or look at orders without a token, at the edge', async () => {

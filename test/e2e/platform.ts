@@ -1,7 +1,8 @@
 // The platform behind an edge. With EDGE_URL set (a kind cluster, or a running `npm start`), the
 // tests use that edge and the admin named by E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD (the demo admin
 // by default). Without it, they start users, catalog, payments and orders as processes and put a
-// real Envoy, rendered by the operator's renderer, in front of them.
+// real Envoy, rendered by the operator's renderer, in front of them, with notifications sending to the
+// local Mailpit (MAILPIT_URL in either case).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,14 +36,10 @@ export async function platform(): Promise<Platform> {
       stop: async () => {},
     };
   }
-  const shop = await startShopProcesses();
+  const [listenPort, opsPort, adminPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const edgeUrl = `http://127.0.0.1:${listenPort}`;
+  const shop = await startShopProcesses({ withNotifications: { publicUrl: edgeUrl } });
   const port = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
-  const [listenPort, opsPort, adminPort, nowhere] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-edge-'));
   const config = path.join(dir, 'envoy.yaml');
   await writeFile(
@@ -57,7 +54,7 @@ export async function platform(): Promise<Platform> {
         catalog: port(shop.catalog.httpUrl),
         orders: port(shop.orders.httpUrl),
         payments: port(shop.payments.httpUrl),
-        notifications: { host: '127.0.0.1', port: nowhere },
+        notifications: port(shop.notifications!.httpUrl),
       },
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
       rateLimit: { requestsPerSecond: 200, burst: 400 },
@@ -66,7 +63,6 @@ export async function platform(): Promise<Platform> {
     }),
   );
   const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
-  const edgeUrl = `http://127.0.0.1:${listenPort}`;
   const stop = async () => {
     envoy.kill('SIGTERM');
     await shop.stop();
@@ -76,7 +72,7 @@ export async function platform(): Promise<Platform> {
     // Ready when every routed service passed the edge's health checks.
     await eventually(async () => {
       const stats = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
-      return ['users', 'catalog', 'orders', 'payments'].every((s) =>
+      return ['users', 'catalog', 'orders', 'payments', 'notifications'].every((s) =>
         new RegExp(`svc_${s}::[^\\n]*health_flags::healthy`).test(stats),
       );
     }, 60_000);

@@ -238,6 +238,16 @@ export const ShopDeploymentSpec = z.object({
       })
         .optional()
         .describe("64 hex characters that seal the users service's token signing keys at rest."),
+      smtp: SecretKeyRef.extend({
+        key: z.string().min(1).max(253).default('url').describe('Key whose value is the SMTP URL.'),
+      })
+        .optional()
+        .describe('SMTP server the notifications service sends email through: smtps://user:password@host:port.'),
+      unsubscribeSigning: SecretKeyRef.extend({
+        key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
+      })
+        .optional()
+        .describe('Secret (at least 32 characters) that signs the unsubscribe links in emails.'),
     })
     .describe(
       'Where the services find their broker and secrets, in Secrets of this namespace (each service ' +

@@ -5,7 +5,7 @@
 //   local-platform.ts table          one line per service: name http-port grpc-port store released
 //   local-platform.ts env NAME       the service's environment, one VAR=value per line
 //
-// env reads the local servers' ports (PG_PORT, AMQP_PORT, MONGO_PORT) and the state folder
+// env reads the local servers' ports (PG_PORT, AMQP_PORT, MONGO_PORT, MAILPIT_SMTP_PORT, EDGE_PORT) and the state folder
 // (INFRA_STATE) from its environment; the local-only secrets are made once per state folder there.
 import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import { localServiceEnv } from '../platform/local.js';

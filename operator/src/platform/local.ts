@@ -1,6 +1,7 @@
 // A service's environment as a process on this machine (`npm start`): the pod's contract
 // (platform/env.ts) with the local servers' addresses and the local-only secrets of the state folder.
-// Reads PG_PORT, AMQP_PORT, MONGO_PORT and INFRA_STATE from the environment it is given.
+// Reads PG_PORT, AMQP_PORT, MONGO_PORT, MAILPIT_SMTP_PORT, EDGE_PORT and INFRA_STATE from the
+// environment it is given.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,13 +18,33 @@ function required(env: Env, name: string): string {
 }
 
 /** Local secret files, as `npm start` always named them. */
-const SECRET_FILES: Record<OwnSecret, string> = {
+const SECRET_FILES: Record<Exclude<OwnSecret, 'smtp'>, string> = {
   signingKeys: 'signing-key-encryption',
   paymentsWebhook: 'sandbox-webhook',
+  unsubscribeSigning: 'unsubscribe-signing',
 };
 
+/**
+ * Local conveniences, switched on here and never by default: plain SMTP to the local Mailpit, the
+ * sandbox SMS / push providers, links to the local edge.
+ */
+function localOnly(name: ShopService, env: Env): EnvVar[] {
+  if (name !== 'notifications') return [];
+  return [
+    { name: 'SMTP_REQUIRE_TLS', value: 'false' },
+    { name: 'SANDBOX_PROVIDERS', value: 'true' },
+    { name: 'PUBLIC_URL', value: `http://127.0.0.1:${env.EDGE_PORT ?? '8080'}` },
+  ];
+}
+
+/** Local stand-ins for the Secrets a pod reads: the local Mailpit, or a secret file of the state folder. */
+function localSecretValue(env: Env, kind: OwnSecret): string {
+  if (kind === 'smtp') return `smtp://127.0.0.1:${env.MAILPIT_SMTP_PORT ?? '1025'}`;
+  return localSecret(env, kind);
+}
+
 /** A secret made once per state folder, never printed to a log and never committed. */
-function localSecret(env: Env, kind: OwnSecret): string {
+function localSecret(env: Env, kind: Exclude<OwnSecret, 'smtp'>): string {
   const dir = join(required(env, 'INFRA_STATE'), 'secrets');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, SECRET_FILES[kind]);
@@ -48,7 +69,7 @@ export function localServiceEnv(name: ShopService, env: Env = process.env): EnvV
       peerAddress: (peer) => `127.0.0.1:${ports(peer).grpcPort}`,
       jwksUrl: `http://127.0.0.1:${ports('users').httpPort}/.well-known/jwks.json`,
       jwt: { issuer: 'shopstack-users', audience: 'shopstack' },
-      secret: (kind) => literal(localSecret(env, kind)),
+      secret: (kind) => literal(localSecretValue(env, kind)),
       // The local platform is a sandbox: its test cards create money, so it says so explicitly.
       payments: {
         provider: 'sandbox',
@@ -58,6 +79,7 @@ export function localServiceEnv(name: ShopService, env: Env = process.env): EnvV
     }),
     // One MongoDB server for everything on this machine: the database is named per service.
     ...(store === 'mongodb' ? [{ name: 'MONGO_DB', value: `shopstack_${name}` }] : []),
+    ...localOnly(name, env),
     { name: 'LOG_LEVEL', value: env.LOG_LEVEL ?? 'info' },
   ];
 }

@@ -6,7 +6,7 @@ import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
 
 export type Store = 'postgres' | 'mongodb';
 /** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
-export type OwnSecret = 'paymentsWebhook' | 'signingKeys';
+export type OwnSecret = 'paymentsWebhook' | 'signingKeys' | 'smtp' | 'unsubscribeSigning';
 
 export interface PlatformService {
   store: Store;
@@ -61,8 +61,9 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
   notifications: {
     store: 'postgres',
     broker: true,
-    peers: [],
-    ownSecrets: {},
+    // Recipients' addresses when an event names only a user.
+    peers: ['users'],
+    ownSecrets: { SMTP_URL: 'smtp', UNSUBSCRIBE_SECRET: 'unsubscribeSigning' },
     released: false,
     local: { httpPort: 8085, grpcPort: 50055 },
   },

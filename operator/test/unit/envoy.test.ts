@@ -62,6 +62,7 @@ describe('Envoy bootstrap renderer', () => {
       '/api/users/password-reset',
       '/api/users/verify-email',
       '/api/users/logout',
+      '/api/notifications/unsubscribe',
       '/api/catalog',
       '/api/payments/webhooks',
     ]);

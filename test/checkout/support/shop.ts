@@ -19,6 +19,8 @@ export interface RunningShop {
   catalog: ServiceProcess;
   payments: ServiceProcess;
   orders: ServiceProcess;
+  /** Present when started `withNotifications`. */
+  notifications?: ServiceProcess;
   usersDb: TestDatabase;
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
@@ -30,9 +32,12 @@ export interface RunningShop {
   stop(): Promise<void>;
 }
 
-/** `ordersEnv` overrides the orders service's settings (e.g. short step timeouts). */
+/**
+ * `ordersEnv` overrides the orders service's settings (e.g. short step timeouts). `withNotifications`
+ * adds the notifications service, sending to the local Mailpit, with links to `publicUrl`.
+ */
 export async function startShopProcesses(
-  options: { ordersEnv?: Record<string, string> } = {},
+  options: { ordersEnv?: Record<string, string>; withNotifications?: { publicUrl: string } } = {},
 ): Promise<RunningShop> {
   const suffix = randomSuffix();
   const amqp = requireEnv('AMQP_URL');
@@ -42,12 +47,14 @@ export async function startShopProcesses(
     `catalog.order-events.${suffix}`,
     `catalog.saga-commands.${suffix}`,
     `orders.saga-replies.${suffix}`,
+    `notifications.events.${suffix}`,
   ];
   const mongoDb = `e2e_payments_${suffix}`;
-  const [usersDb, catalogDb, ordersDb] = await Promise.all([
+  const [usersDb, catalogDb, ordersDb, notificationsDb] = await Promise.all([
     createTestDatabase('e2e_users'),
     createTestDatabase('e2e_catalog'),
     createTestDatabase('e2e_orders'),
+    createTestDatabase('e2e_notifications'),
   ]);
   const started: ServiceProcess[] = [];
   try {
@@ -93,11 +100,28 @@ export async function startShopProcesses(
       ...options.ordersEnv,
     });
     started.push(orders);
+    const notifications = options.withNotifications
+      ? await startServiceProcess('notifications', {
+          DATABASE_URL: notificationsDb.url,
+          AMQP_URL: amqp,
+          JWKS_URL: jwks,
+          USERS_GRPC_ADDRESS: users.grpcAddress!,
+          EVENTS_EXCHANGE: events,
+          EVENTS_QUEUE: queues[3]!,
+          PUBLIC_URL: options.withNotifications.publicUrl,
+          SMTP_URL: requireEnv('SMTP_URL'),
+          SMTP_REQUIRE_TLS: 'false',
+          SANDBOX_PROVIDERS: 'true',
+          UNSUBSCRIBE_SECRET: `e2e-unsubscribe-${randomUUID()}`,
+        })
+      : undefined;
+    if (notifications) started.push(notifications);
     const shop: RunningShop = {
       users,
       catalog,
       payments,
       orders,
+      ...(notifications ? { notifications } : {}),
       usersDb,
       catalogDb,
       ordersDb,
@@ -149,7 +173,7 @@ export async function startShopProcesses(
       .dropDatabase()
       .catch(() => {});
     await mongo.close();
-    await Promise.all([usersDb.drop(), catalogDb.drop(), ordersDb.drop()]);
+    await Promise.all([usersDb.drop(), catalogDb.drop(), ordersDb.drop(), notificationsDb.drop()]);
   }
 }
 

@@ -39,6 +39,13 @@ export const EDGE_ROUTES: readonly EdgeRoute[] = [
       auth,
     }),
   ),
+  // Unsubscribe links in emails work without signing in: their signed token is the authority.
+  {
+    name: 'notifications-unsubscribe',
+    service: 'notifications',
+    match: { path_separated_prefix: '/api/notifications/unsubscribe' },
+    publicMethods: 'all',
+  },
   // Browsing the catalog needs no account; changing it does.
   {
     name: 'catalog',

@@ -2,6 +2,7 @@
 export { createTestDatabase, randomSuffix, requireEnv, type TestDatabase } from './database.js';
 export { httpClient, type Json, type JsonResponse, readJson, requestJson } from './http.js';
 export { startTestIssuer, type TestIssuer } from './issuer.js';
+export { linkIn, type Mailbox, mailpit, type ReceivedMail } from './mailpit.js';
 export { freePort } from './ports.js';
 export { type PrivateRabbit, startPrivateRabbit } from './private-rabbit.js';
 export { createTestQueue, deleteExchange, type TestQueue, testExchangeName } from './rabbit.js';

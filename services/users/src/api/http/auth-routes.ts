@@ -51,6 +51,19 @@ export function addAuthRoutes(routes: HttpRoutes, deps: UsersDeps): void {
     async ({ body, ctx }) => ({ body: await verifyEmail(deps, body.token, requestMeta(ctx)) }),
   );
 
+  // The link in the verification email: opening it verifies. (The token proves the mailbox received
+  // it, so a mail scanner that prefetches the link verifies nothing the owner would not.)
+  routes.get(
+    '/api/users/verify-email',
+    {
+      summary: 'Confirm the email address by following the emailed link',
+      tags: ['identity'],
+      query: VerifyEmailBody,
+      responses: { 200: { description: 'Verified', schema: UserView } },
+    },
+    async ({ query, ctx }) => ({ body: await verifyEmail(deps, query.token, requestMeta(ctx)) }),
+  );
+
   routes.post(
     '/api/users/login',
     {

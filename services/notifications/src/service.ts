@@ -1,0 +1,109 @@
+// The notifications service's own parts: integration events in, deliveries out through the channel
+// providers, preferences and deliveries over HTTP, sends and statuses over gRPC. The kit boots it
+// (see @shopstack/kit's boot.ts); main.ts runs it as a process, tests start it on port 0.
+import { fileURLToPath } from 'node:url';
+import { bootService, defineService, type Logger } from '@shopstack/kit';
+import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
+import { eventsConsumer } from './adapters/events-consumer.js';
+import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-providers.js';
+import { createSmtpProvider } from './adapters/smtp-provider.js';
+import { createUnsubscribeTokens } from './adapters/unsubscribe-tokens.js';
+import { createUsersDirectory } from './adapters/users-directory.js';
+import { notificationsGrpcService } from './api/grpc/notifications-grpc.js';
+import { addNotificationRoutes } from './api/http/routes.js';
+import type { NotificationsDeps } from './app/deps.js';
+import { type ChannelProvider, Dispatcher } from './app/dispatcher.js';
+import { handleIntegrationEvent } from './app/events.js';
+import { createNotificationsMetrics } from './app/metrics.js';
+import { type NotificationsConfig, notificationsConfigSchema } from './config.js';
+
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export const notificationsService = defineService({
+  name: 'notifications',
+  description: 'Preferences, deliveries and unsubscribe links',
+  configSchema: notificationsConfigSchema,
+  async setup({ config, logger, metrics, postgres, onClose }) {
+    const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
+    const retry = {
+      baseMs: config.RETRY_BASE_MS,
+      maxMs: config.RETRY_MAX_MS,
+      maxAttempts: config.MAX_ATTEMPTS,
+    };
+
+    const email = createSmtpProvider({
+      url: config.SMTP_URL,
+      requireTls: config.SMTP_REQUIRE_TLS,
+      from: config.MAIL_FROM,
+    });
+    onClose(() => email.close());
+    const sandbox: { sms?: SandboxProvider; push?: SandboxProvider } = {};
+    const providers: ChannelProvider[] = [
+      { channel: 'email', ratePerSecond: config.EMAIL_RATE_PER_SECOND, email },
+    ];
+    if (config.SANDBOX_PROVIDERS) {
+      sandbox.sms = createSandboxProvider('sms');
+      sandbox.push = createSandboxProvider('push');
+      providers.push(
+        { channel: 'sms', ratePerSecond: config.SMS_RATE_PER_SECOND, short: sandbox.sms },
+        { channel: 'push', ratePerSecond: config.PUSH_RATE_PER_SECOND, short: sandbox.push },
+      );
+    } else {
+      logger.info('no SMS or push provider configured: those deliveries wait until one is');
+    }
+    const directory = createUsersDirectory({
+      address: config.USERS_GRPC_ADDRESS,
+      metrics,
+      deadlineMs: config.GRPC_DEADLINE_MS,
+      breakerResetMs: config.BREAKER_RESET_MS,
+    });
+    onClose(() => directory.close());
+    const tokens = createUnsubscribeTokens(config.UNSUBSCRIBE_SECRET);
+    const dispatcher = new Dispatcher({
+      pool,
+      logger,
+      metrics,
+      counters: createNotificationsMetrics(metrics, pool),
+      providers,
+      directory,
+      tokens,
+      publicUrl: config.PUBLIC_URL,
+      mailDomain: config.MAIL_DOMAIN,
+      retry,
+      intervalMs: config.DISPATCH_INTERVAL_MS,
+      batch: config.DISPATCH_BATCH,
+      leaseMs: config.SEND_LEASE_MS,
+      breakerResetMs: config.BREAKER_RESET_MS,
+    });
+    const deps: NotificationsDeps = {
+      pool,
+      logger,
+      tokens,
+      dispatcher,
+      settings: { publicUrl: config.PUBLIC_URL, retry },
+    };
+    return {
+      routes: [(routes) => addNotificationRoutes(routes, deps)],
+      grpc: [{ definition: NotificationsServiceDefinition, implementation: notificationsGrpcService(deps) }],
+      consumers: [
+        eventsConsumer({
+          exchange: config.EVENTS_EXCHANGE,
+          queue: config.EVENTS_QUEUE,
+          pool,
+          handle: async (client, message) => {
+            await handleIntegrationEvent(deps, client, message);
+          },
+        }),
+      ],
+      // Stopped first on shutdown: the sends in flight finish and are recorded before the pool closes.
+      workers: [{ name: 'dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() }],
+      exposed: { deps, dispatcher, sandbox },
+    };
+  },
+});
+
+export function startNotificationsService(config: NotificationsConfig, logger?: Logger) {
+  return bootService(notificationsService, config, { logger });
+}
+
+export type NotificationsService = Awaited<ReturnType<typeof startNotificationsService>>;
