@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { linkIn, mailpit } from '@shopstack/kit/testing';
+import { linkIn, type Mailbox, mailpit } from '@shopstack/kit/testing';
 import { eventually } from '../support/process.js';
 import { type Platform, platform } from './platform.js';
 
@@ -45,13 +45,14 @@ describe('the platform end to end through the edge', function () {
     return accounts.body.accounts.find((a: { currency: string }) => a.currency === 'EUR')?.balance ?? '0';
   }
 
-  const mail = mailpit();
+  let mail: Mailbox;
   const mailFor = async (address: string, subject: RegExp) => {
     const found = await mail.waitForMail(address, { subject, timeoutMs: 30_000 });
     return found as [(typeof found)[number], ...typeof found];
   };
 
   before(async () => {
+    mail = mailpit();
     shop = await platform();
   });
 

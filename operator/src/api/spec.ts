@@ -242,7 +242,9 @@ export const ShopDeploymentSpec = z.object({
         key: z.string().min(1).max(253).default('url').describe('Key whose value is the SMTP URL.'),
       })
         .optional()
-        .describe('SMTP server the notifications service sends email through: smtps://user:password@host:port.'),
+        .describe(
+          'SMTP server the notifications service sends email through: smtps://user:password@host:port.',
+        ),
       unsubscribeSigning: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
       })

@@ -31,8 +31,9 @@ describe('renderShop', () => {
       'ConfigMap/shop-grafana-dashboards',
       'Deployment/shop-grafana',
       'Service/shop-grafana',
-      // replicas > 1: users 2, catalog 3, orders 3, payments 2, edge 3; notifications has 0
+      // replicas > 1: users 2, catalog 3, orders 3, payments 2, notifications 2, edge 3
       'PodDisruptionBudget/shop-users',
+      'PodDisruptionBudget/shop-notifications',
       'PodDisruptionBudget/shop-catalog',
       'PodDisruptionBudget/shop-orders',
       'PodDisruptionBudget/shop-payments',
@@ -133,6 +134,19 @@ describe('renderShop', () => {
     assert.ok(!env('users').some((name: string) => name.endsWith('_GRPC_ADDRESS')));
     assert.ok(!env('payments').includes('AMQP_URL'));
     assert.ok(env('catalog').includes('AMQP_URL'));
+    assert.ok(env('notifications').includes('USERS_GRPC_ADDRESS'));
+  });
+
+  it('gives notifications its SMTP server and unsubscribe signing secret from the Secrets the spec names', () => {
+    const env = find(objects, 'Deployment', 'shop-notifications').spec.template.spec.containers[0].env;
+    const ref = (name: string) => env.find((e: any) => e.name === name)?.valueFrom?.secretKeyRef;
+    assert.deepEqual(ref('SMTP_URL'), { name: 'shop-notifications', key: 'smtp-url' });
+    assert.deepEqual(ref('UNSUBSCRIBE_SECRET'), { name: 'shop-notifications', key: 'unsubscribe-secret' });
+    assert.equal(
+      env.find((e: any) => e.name === 'SMTP_REQUIRE_TLS'),
+      undefined,
+      'TLS stays required in pods',
+    );
   });
 
   it("places every pod of the shop by the spec's nodeSelector and tolerations", () => {
