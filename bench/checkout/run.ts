@@ -1,5 +1,5 @@
 // Checkout end to end: confirmed orders per second and p50 / p99 from the checkout request to the
-// order.confirmed event, with the database commits and broker messages each order costs — next to
+// order.completed event, with the database commits and broker messages each order costs — next to
 // baselines measured in the same run on the same servers (a bare PostgreSQL insert, a bare RabbitMQ
 // publish-with-confirm round trip, an HTTP request to the same orders process).
 //
@@ -37,7 +37,7 @@ try {
     customers.push(customer);
   }
 
-  const confirmations = await createTestQueue(shop.names.events, 'order.confirmed');
+  const confirmations = await createTestQueue(shop.names.events, 'order.completed');
   const waiting = new Map<string, (at: number) => void>();
   const early = new Map<string, number>();
   const poll = setInterval(() => {
@@ -88,7 +88,7 @@ try {
 
   const perOrder = (name: keyof typeof before) => ((after[name] - before[name]) / ORDERS).toFixed(1);
   const rows: [string, Figures][] = [
-    ['checkout → order.confirmed', checkout],
+    ['checkout → order.completed', checkout],
     ['baseline: PostgreSQL insert + commit', pgBaseline],
     ['baseline: RabbitMQ publish → consume (confirms)', rabbitBaseline],
     ['  the same without TCP_NODELAY (Nagle)', rabbitNagle],

@@ -57,7 +57,7 @@ describe('checkout end to end', function () {
       mine.items.map((o: { orderId: string }) => o.orderId),
       [order.orderId],
     );
-    // The catalog heard order.confirmed: alice bought the kettle (her right to review it).
+    // The catalog heard order.completed: alice bought the kettle (her right to review it).
     await waitFor(
       async () => {
         const { rows } = await shop.catalogQuery(

@@ -2,14 +2,12 @@
 // (e.g. a saga-command consumer driving stock inside its own inbox transaction).
 
 export {
-  STOCK_COMMANDS,
-  STOCK_REPLY_TYPE,
   sagaStockCommandsConsumer,
   startSagaStockCommands,
 } from './adapters/saga-stock-commands.js';
 export type { CatalogDeps } from './app/deps.js';
 export { type CatalogMetrics, createCatalogMetrics, noMetrics } from './app/metrics.js';
-export { type OrderConfirmed, OrderConfirmedPayload, recordOrderConfirmed } from './app/purchases.js';
+export { OrderCompletedPurchases, type OrderPurchases, recordOrderCompleted } from './app/purchases.js';
 export {
   commitStock,
   commitStockIn,

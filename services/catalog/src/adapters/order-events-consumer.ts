@@ -1,11 +1,10 @@
-// Consumes `order.confirmed` from the integration-events exchange into the catalog's purchases,
+// Consumes `order.completed` from the integration-events exchange into the catalog's purchases,
 // through the kit's inbox: the purchase and the "handled" mark commit together, so redelivery is a
 // no-op. A malformed event fails twice and lands in `<queue>.dead` for a human to look at.
 import type { ConsumerDeclaration, Logger, Pool } from '@shopstack/kit';
+import { orderCompleted } from '@shopstack/proto/messages';
 import type { CatalogMetrics } from '../app/metrics.js';
-import { recordOrderConfirmed } from '../app/purchases.js';
-
-export const ORDER_CONFIRMED = 'order.confirmed';
+import { recordOrderCompleted } from '../app/purchases.js';
 
 export interface OrderEventsConsumerOptions {
   exchange: string;
@@ -19,10 +18,10 @@ export function orderEventsConsumer(options: OrderEventsConsumerOptions): Consum
   return {
     name: 'catalog.purchases',
     queue: options.queue,
-    bindings: [{ exchange: options.exchange, pattern: ORDER_CONFIRMED }],
+    bindings: [{ exchange: options.exchange, pattern: orderCompleted.type }],
     pool: options.pool,
     handle: async (client, message) => {
-      const event = await recordOrderConfirmed(client, message.payload);
+      const event = await recordOrderCompleted(client, message.payload);
       options.logger.debug({ orderId: event.orderId }, 'purchases recorded');
       options.metrics.purchasesRecorded(event.lines.length);
     },

@@ -1,4 +1,4 @@
-// Who bought what, learned from order.confirmed events.
+// Who bought what, learned from order.completed events.
 import type { Queryable } from '@shopstack/kit';
 
 export async function recordPurchases(

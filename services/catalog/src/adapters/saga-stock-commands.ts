@@ -12,11 +12,16 @@ import {
   type RunningConsumer,
   startConsumer,
 } from '@shopstack/kit';
+import {
+  commitStock,
+  releaseStock,
+  reserveStock,
+  STOCK_COMMANDS,
+  type StockReply,
+  stockReply,
+} from '@shopstack/proto/messages';
 import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
-import type { Reservation, StockLine } from '../domain/stock.js';
-
-export const STOCK_REPLY_TYPE = 'catalog.stock-reservation';
-export const STOCK_COMMANDS = ['catalog.reserve-stock', 'catalog.release-stock', 'catalog.commit-stock'];
+import type { Reservation } from '../domain/stock.js';
 
 export interface SagaStockCommandsOptions {
   /** Topic exchange for saga commands and replies. */
@@ -25,30 +30,26 @@ export interface SagaStockCommandsOptions {
   pool: Pool;
 }
 
-interface StockCommand {
-  orderId: string;
-  lines?: StockLine[];
-  /** Routing key the reply is published under. */
-  replyTo: string;
-}
+type StockCommandType = (typeof STOCK_COMMANDS)[number]['type'];
 
 export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): ConsumerDeclaration {
   return {
     name: 'catalog.saga-commands',
     queue: options.queue,
-    bindings: STOCK_COMMANDS.map((pattern) => ({ exchange: options.exchange, pattern })),
+    bindings: STOCK_COMMANDS.map(({ type }) => ({ exchange: options.exchange, pattern: type })),
     pool: options.pool,
     handle: async (client, message) => {
-      const command = message.payload as StockCommand;
-      // Without a reply address the saga cannot hear back: let it go to the dead-letter queue.
-      if (typeof command?.replyTo !== 'string' || command.replyTo === '')
-        throw new Error(`${message.type} ${message.id} has no replyTo`);
-      const reservation = await apply(client, message.type, command);
+      // Every command names its order and where to reply (release-stock's contract is exactly that).
+      // Without them the saga cannot hear back: let it go to the dead-letter queue.
+      const envelope = releaseStock.safeParse(message.payload);
+      if (!envelope.success) throw new Error(`${message.type} ${message.id} has no orderId / replyTo`);
+      const type = message.type as StockCommandType;
+      const reservation = await apply(client, type, envelope.data.orderId, message.payload);
       await enqueueOutbox(client, {
         exchange: options.exchange,
-        routingKey: command.replyTo,
-        type: STOCK_REPLY_TYPE,
-        payload: replyOf(message.type, command.orderId, reservation),
+        routingKey: envelope.data.replyTo,
+        type: stockReply.type,
+        payload: stockReplyOf(type, envelope.data.orderId, reservation),
       });
     },
   };
@@ -63,32 +64,37 @@ export function startSagaStockCommands(
 
 async function apply(
   client: PoolClient,
-  type: string,
-  command: StockCommand,
+  type: StockCommandType,
+  orderId: string,
+  payload: unknown,
 ): Promise<Reservation | undefined> {
   switch (type) {
-    case 'catalog.reserve-stock':
+    case reserveStock.type: {
+      // A malformed reserve is answered as a rejection: the saga must hear back either way.
+      const command = reserveStock.safeParse(payload);
+      if (!command.success) return undefined;
       try {
-        return await reserveStockIn(client, command.orderId, command.lines ?? []);
+        return await reserveStockIn(client, orderId, command.data.lines);
       } catch (error) {
-        // A malformed reserve is answered as a rejection: the saga must hear back either way.
         if (error instanceof AppError && error.kind === 'invalid') return undefined;
         throw error;
       }
-    case 'catalog.release-stock':
-      return releaseStockIn(client, command.orderId);
-    case 'catalog.commit-stock':
-      return commitStockIn(client, command.orderId);
+    }
+    case releaseStock.type:
+      return releaseStockIn(client, orderId);
+    case commitStock.type:
+      return commitStockIn(client, orderId);
     default:
       throw new Error(`unknown saga command ${type}`);
   }
 }
 
-function replyOf(type: string, orderId: string, reservation: Reservation | undefined) {
-  return {
+/** The reply to a stock command, as its contract says (exported for the contract test). */
+export function stockReplyOf(type: StockCommandType, orderId: string, reservation: Reservation | undefined) {
+  return stockReply.encode({
     orderId,
-    command: type.replace(/^catalog\./, ''),
+    command: type.replace(/^catalog\./, '') as StockReply['command'],
     status: reservation?.status ?? 'rejected',
     shortages: reservation?.shortages ?? [],
-  };
+  });
 }

@@ -8,7 +8,7 @@ export type StockOperation = 'reserve' | 'release' | 'commit';
 export interface CatalogMetrics {
   /** A stock call answered, by operation and the reservation's state afterwards. */
   stockCall(operation: StockOperation, outcome: ReservationStatus): void;
-  /** An order.confirmed event turned into purchases. */
+  /** An order.completed event turned into purchases. */
   purchasesRecorded(count: number): void;
 }
 
@@ -21,7 +21,7 @@ export function createCatalogMetrics(metrics: ServiceMetrics): CatalogMetrics {
   });
   const purchases = new Counter({
     name: 'catalog_purchases_recorded_total',
-    help: 'Product purchases learned from order.confirmed events',
+    help: 'Product purchases learned from order.completed events',
     registers: [metrics.registry],
   });
   return {

@@ -1,19 +1,22 @@
-// Learning purchases from the `order.confirmed` integration event (see README for its shape). Runs in
-// the inbox transaction of the consumer, so a redelivered event changes nothing.
+// Learning purchases from the `order.completed` integration event (its contract is in
+// @shopstack/proto/messages). Runs in the inbox transaction of the consumer, so a redelivered event
+// changes nothing.
 import type { Queryable } from '@shopstack/kit';
+import { orderCompleted } from '@shopstack/proto/messages';
 import { z } from 'zod';
 import { recordPurchases } from '../adapters/purchases-repository.js';
 
-/** Only what the catalog needs is required; other fields are ignored so orders may add more. */
-export const OrderConfirmedPayload = z.object({
-  orderId: z.string().min(1).max(128),
-  userId: z.string().min(1).max(128),
-  lines: z.array(z.object({ productId: z.uuid(), quantity: z.number().int().positive() })).min(1),
+/** Only the part of the contract the catalog needs, so orders may change the rest freely. */
+const { orderId, userId, lines } = orderCompleted.schema.shape;
+export const OrderCompletedPurchases = z.object({
+  orderId,
+  userId,
+  lines: z.array(lines.element.pick({ productId: true, quantity: true })).min(1),
 });
-export type OrderConfirmed = z.infer<typeof OrderConfirmedPayload>;
+export type OrderPurchases = z.infer<typeof OrderCompletedPurchases>;
 
-export async function recordOrderConfirmed(db: Queryable, payload: unknown): Promise<OrderConfirmed> {
-  const event = OrderConfirmedPayload.parse(payload);
+export async function recordOrderCompleted(db: Queryable, payload: unknown): Promise<OrderPurchases> {
+  const event = OrderCompletedPurchases.parse(payload);
   await recordPurchases(
     db,
     event.userId,

@@ -1,4 +1,4 @@
-// Reviews and favourites over REST, with purchases learned from real order.confirmed events on
+// Reviews and favourites over REST, with purchases learned from real order.completed events on
 // RabbitMQ: only buyers review, one review each, the average stays current, and no customer can see
 // or touch another customer's favourites or reviews.
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ describe('catalog REST: reviews, purchases and favourites', function () {
     const orderId = randomUUID();
     await publishEvent(
       catalog.exchange,
-      'order.confirmed',
+      'order.completed',
       {
         orderId,
         userId,
@@ -68,7 +68,7 @@ describe('catalog REST: reviews, purchases and favourites', function () {
     await catalog?.stop();
   });
 
-  describe('purchases from order.confirmed', () => {
+  describe('purchases from order.completed', () => {
     it('records what a customer bought; a redelivered event changes nothing', async () => {
       const { messageId } = await confirmOrder(alice.id, [productId, otherProductId]);
       await waitFor(async () => (await purchasesOf(alice.id)).length === 2 || undefined, {
@@ -94,7 +94,7 @@ describe('catalog REST: reviews, purchases and favourites', function () {
       const before = await tableCounts(catalog);
       await publishEvent(
         catalog.exchange,
-        'order.confirmed',
+        'order.completed',
         { orderId: 'o', userId: bob.id, lines: 'none' },
         randomUUID(),
       );

@@ -1,4 +1,4 @@
-// The order.confirmed consumer survives losing its broker connection: the broker closes it, the
+// The order.completed consumer survives losing its broker connection: the broker closes it, the
 // consumer reconnects by itself, and events published meanwhile are still recorded.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -74,7 +74,7 @@ describe('catalog order events: broker connection loss', function () {
     const buyer = randomUUID();
     await publishEvent(
       catalog.exchange,
-      'order.confirmed',
+      'order.completed',
       { orderId: randomUUID(), userId: buyer, lines: [{ productId: product.id, quantity: 1 }] },
       randomUUID(),
     );

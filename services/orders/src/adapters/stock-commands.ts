@@ -1,22 +1,31 @@
 // Saga commands to the catalog, written to the outbox in the transaction that moves the saga, so a
-// command is sent if and only if the step that needs it committed. The catalog answers on our
-// replies routing key with a `catalog.stock-reservation` message.
-import { enqueueOutbox, type Queryable } from '@shopstack/kit';
+// command is sent if and only if the step that needs it committed. Their shapes, and the reply's,
+// are the contracts in @shopstack/proto/messages; the catalog answers on our replies routing key.
+import { enqueueOutbox, type OutgoingMessage, type Queryable } from '@shopstack/kit';
+import { commitStock, type MessageContract, releaseStock, reserveStock } from '@shopstack/proto/messages';
+import type { z } from 'zod';
 import type { OrderLine } from '../domain/events.js';
-
-export const STOCK_REPLY_TYPE = 'catalog.stock-reservation';
-
-export interface StockReply {
-  orderId: string;
-  command: 'reserve-stock' | 'release-stock' | 'commit-stock';
-  status: 'reserved' | 'rejected' | 'released' | 'committed';
-  shortages: { productId: string; requested: number; available: number; reason: string }[];
-}
 
 export interface StockCommandRoute {
   exchange: string;
   /** Routing key (and queue) our replies come back on. */
   replyTo: string;
+}
+
+export function reserveStockCommand(route: StockCommandRoute, orderId: string, lines: readonly OrderLine[]) {
+  return command(route, reserveStock, {
+    orderId,
+    replyTo: route.replyTo,
+    lines: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+  });
+}
+
+export function releaseStockCommand(route: StockCommandRoute, orderId: string) {
+  return command(route, releaseStock, { orderId, replyTo: route.replyTo });
+}
+
+export function commitStockCommand(route: StockCommandRoute, orderId: string) {
+  return command(route, commitStock, { orderId, replyTo: route.replyTo });
 }
 
 export function sendReserveStock(
@@ -25,25 +34,26 @@ export function sendReserveStock(
   orderId: string,
   lines: readonly OrderLine[],
 ) {
-  return send(db, route, 'catalog.reserve-stock', {
-    orderId,
-    lines: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
-  });
+  return enqueueOutbox(db, reserveStockCommand(route, orderId, lines));
 }
 
 export function sendReleaseStock(db: Queryable, route: StockCommandRoute, orderId: string) {
-  return send(db, route, 'catalog.release-stock', { orderId });
+  return enqueueOutbox(db, releaseStockCommand(route, orderId));
 }
 
 export function sendCommitStock(db: Queryable, route: StockCommandRoute, orderId: string) {
-  return send(db, route, 'catalog.commit-stock', { orderId });
+  return enqueueOutbox(db, commitStockCommand(route, orderId));
 }
 
-function send(db: Queryable, route: StockCommandRoute, type: string, payload: Record<string, unknown>) {
-  return enqueueOutbox(db, {
+function command<S extends z.ZodType>(
+  route: StockCommandRoute,
+  contract: MessageContract<S>,
+  payload: z.input<S>,
+): OutgoingMessage {
+  return {
     exchange: route.exchange,
-    routingKey: type,
-    type,
-    payload: { ...payload, replyTo: route.replyTo },
-  });
+    routingKey: contract.type,
+    type: contract.type,
+    payload: contract.encode(payload),
+  };
 }

@@ -1,9 +1,9 @@
 // Replies from the catalog, consumed through the kit's inbox: the order's events and the saga's next
 // step commit in the same transaction as the "handled" mark, so a duplicate reply changes nothing.
 import type { IncomingMessage, PoolClient } from '@shopstack/kit';
+import { stockReply } from '@shopstack/proto/messages';
 import { loadOrder } from '../adapters/order-repository.js';
 import { lockSaga } from '../adapters/saga-store.js';
-import { STOCK_REPLY_TYPE, type StockReply } from '../adapters/stock-commands.js';
 import type { OrdersDeps } from './deps.js';
 import { compensate, onStockCommitted, onStockReserved } from './saga-transitions.js';
 
@@ -12,11 +12,12 @@ export async function handleStockReply(
   deps: OrdersDeps,
   message: IncomingMessage,
 ): Promise<void> {
-  if (message.type !== STOCK_REPLY_TYPE) {
+  if (message.type !== stockReply.type) {
     deps.logger.warn({ type: message.type }, 'unexpected message on the saga replies queue; ignored');
     return;
   }
-  const reply = message.payload as StockReply;
+  // A reply that breaks the contract fails here and, after one retry, waits in the dead-letter queue.
+  const reply = stockReply.parse(message.payload);
   const saga = await lockSaga(client, reply.orderId);
   const order = saga && (await loadOrder(client, reply.orderId));
   if (!saga || !order) {

@@ -1,6 +1,7 @@
 // Moves a checkout saga between steps inside a transaction the caller holds (with the saga row
 // locked): the order's events, the saga row and any command to the catalog change together.
 import { enqueueOutbox, type PoolClient } from '@shopstack/kit';
+import { orderCompletedEvent } from '../adapters/integration-events.js';
 import { saveOrder } from '../adapters/order-repository.js';
 import { moveSaga, type SagaRow, type StepTiming } from '../adapters/saga-store.js';
 import { sendCommitStock, sendReleaseStock } from '../adapters/stock-commands.js';
@@ -76,21 +77,9 @@ export async function onCaptured(client: PoolClient, deps: OrdersDeps, saga: Sag
   await moveTo(client, deps, saga, 'commit_stock');
 }
 
-/** The last step: stock is sold; the rest of the shop hears `order.confirmed`. */
+/** The last step: stock is sold; the rest of the shop hears `order.completed`. */
 export async function onStockCommitted(client: PoolClient, deps: OrdersDeps, saga: SagaRow, order: Order) {
   const done = await saveOrder(client, saga.orderId, order, recordStockCommitted(order));
-  await enqueueOutbox(client, {
-    exchange: deps.eventsExchange,
-    routingKey: 'order.confirmed',
-    type: 'order.confirmed',
-    payload: {
-      orderId: done.id,
-      userId: done.userId,
-      lines: done.lines,
-      totalMinor: done.totalMinor.toString(),
-      currency: done.currency,
-      confirmedAt: done.confirmedAt?.toISOString(),
-    },
-  });
+  await enqueueOutbox(client, orderCompletedEvent(deps.eventsExchange, done));
   await moveTo(client, deps, saga, 'done');
 }

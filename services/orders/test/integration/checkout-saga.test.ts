@@ -22,7 +22,7 @@ describe('checkout saga', function () {
     await shop?.close();
   });
 
-  it('confirms a paid order: stock sold, money captured, order.confirmed published', async () => {
+  it('confirms a paid order: stock sold, money captured, order.completed published', async () => {
     const mug = await addProduct(shop, { priceMinor: 1250, stock: 10 });
     const tea = await addProduct(shop, { priceMinor: 399, stock: 5 });
     const alice = customer(shop, randomUUID());
@@ -52,10 +52,10 @@ describe('checkout saga', function () {
       () =>
         events.messages.find(
           (m) =>
-            m.properties.type === 'order.confirmed' &&
+            m.properties.type === 'order.completed' &&
             JSON.parse(m.content.toString()).orderId === placed.orderId,
         ),
-      { what: 'order.confirmed' },
+      { what: 'order.completed' },
     );
     const payload = JSON.parse(confirmed.content.toString());
     assert.equal(payload.userId, alice.userId);
@@ -72,7 +72,7 @@ describe('checkout saga', function () {
         [tea, 3, '399'],
       ],
     );
-    assert.ok(Date.parse(payload.confirmedAt) > 0);
+    assert.ok(Date.parse(payload.completedAt) > 0);
   });
 
   it('returns the same order for a repeated checkout key and places no second one', async () => {
@@ -188,7 +188,7 @@ describe('checkout saga', function () {
     assert.deepEqual(await balanceOf(shop, fay.userId), { balance: 400n, held: 0n });
   });
 
-  it("carries the checkout request's trace through every step to order.confirmed", async () => {
+  it("carries the checkout request's trace through every step to order.completed", async () => {
     const pen = await addProduct(shop, { priceMinor: 150, stock: 5 });
     const hal = customer(shop, randomUUID());
     await fund(shop, hal.userId, 1_000n);
@@ -201,10 +201,10 @@ describe('checkout saga', function () {
     await hal.settled(placed.body.orderId);
     const confirmed = await waitFor(
       () => events.messages.find((m) => JSON.parse(m.content.toString()).orderId === placed.body.orderId),
-      { what: 'order.confirmed' },
+      { what: 'order.completed' },
     );
     const traceparent = String(confirmed.properties.headers?.traceparent ?? '');
-    assert.equal(traceparent.split('-')[1], traceId, `order.confirmed carries ${traceparent}`);
+    assert.equal(traceparent.split('-')[1], traceId, `order.completed carries ${traceparent}`);
     // The commands the saga sent to the catalog carry it too.
     const { rows } = await shop.ordersPool.query<{ headers: { traceparent?: string } }>(
       `select headers from kit_outbox where payload->>'orderId' = $1`,

@@ -65,9 +65,9 @@ describe('orders killed mid-saga', function () {
       assert.deepEqual(await balanceOf(shop, buyer.userId), { balance: 4_000n, held: 0n });
     assert.deepEqual(await balanceOf(shop, poor.userId), { balance: 100n, held: 0n });
     const { rows } = await shop.ordersPool.query<{ count: string }>(
-      `select count(*) from kit_outbox where message_type = 'order.confirmed'`,
+      `select count(*) from kit_outbox where message_type = 'order.completed'`,
     );
-    assert.equal(Number(rows[0]!.count), 5, 'one order.confirmed per confirmed order');
+    assert.equal(Number(rows[0]!.count), 5, 'one order.completed per completed checkout');
   });
 });
 

@@ -1,0 +1,11 @@
+// @shopstack/proto/messages: the contracts of every message that crosses services over RabbitMQ.
+export { defineMessage, type MessageContract, type PayloadOf } from './contract.js';
+export { type OrderCompleted, orderCompleted } from './orders.js';
+export {
+  commitStock,
+  releaseStock,
+  reserveStock,
+  STOCK_COMMANDS,
+  type StockReply,
+  stockReply,
+} from './stock.js';

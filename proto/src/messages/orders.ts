@@ -1,0 +1,34 @@
+// Integration events of orders, on the events exchange (routing key = the type).
+//
+// `order.completed` is the end of a successful checkout: stock committed, money captured. (The order
+// stream's own `order.confirmed` event means "funds held" — an earlier step — and stays inside
+// orders; this event used to share its name.)
+import { z } from 'zod';
+import { defineMessage } from './contract.js';
+
+/** Money in events is a decimal string of minor units (JSON has no int64). */
+const minor = z.string().regex(/^-?\d+$/);
+
+export const orderCompleted = defineMessage(
+  'order.completed',
+  1,
+  z.object({
+    orderId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128),
+    lines: z
+      .array(
+        z.object({
+          productId: z.string().min(1),
+          quantity: z.number().int().positive(),
+          unitPriceMinor: minor,
+          currency: z.string().length(3),
+        }),
+      )
+      .min(1),
+    totalMinor: minor,
+    currency: z.string().length(3),
+    completedAt: z.iso.datetime(),
+  }),
+);
+
+export type OrderCompleted = z.output<typeof orderCompleted.schema>;

@@ -1,0 +1,26 @@
+// The integration events orders publishes on the events exchange, built from their contracts in
+// @shopstack/proto/messages (routing key = the type). Written to the outbox by the caller.
+import type { OutgoingMessage } from '@shopstack/kit';
+import { orderCompleted } from '@shopstack/proto/messages';
+import type { Order } from '../domain/order.js';
+
+/** A checkout finished: stock committed and money captured. */
+export function orderCompletedEvent(
+  exchange: string,
+  order: Order,
+  completedAt = new Date(),
+): OutgoingMessage {
+  return {
+    exchange,
+    routingKey: orderCompleted.type,
+    type: orderCompleted.type,
+    payload: orderCompleted.encode({
+      orderId: order.id,
+      userId: order.userId,
+      lines: order.lines.map((line) => ({ ...line })),
+      totalMinor: order.totalMinor.toString(),
+      currency: order.currency,
+      completedAt: completedAt.toISOString(),
+    }),
+  };
+}

@@ -1,0 +1,84 @@
+// Every message that crosses services, produced by its producer's own code and read by its
+// consumer's own code: if one side changes a field the other relies on, this fails before a broker
+// ever sees the message. The contracts themselves are in proto/src/messages.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { commitStock, releaseStock, reserveStock, stockReply } from '@shopstack/proto/messages';
+import { stockReplyOf } from '../../services/catalog/src/adapters/saga-stock-commands.js';
+import { OrderCompletedPurchases } from '../../services/catalog/src/app/purchases.js';
+import { orderCompletedEvent } from '../../services/orders/src/adapters/integration-events.js';
+import {
+  commitStockCommand,
+  releaseStockCommand,
+  reserveStockCommand,
+} from '../../services/orders/src/adapters/stock-commands.js';
+import { fold, placeOrder } from '../../services/orders/src/domain/order.js';
+
+const route = { exchange: 'shop.commands', replyTo: 'orders.saga-replies' };
+const productId = randomUUID();
+const lines = [{ productId, quantity: 2, unitPriceMinor: '1250', currency: 'EUR' }];
+
+describe('message contracts: what a producer writes, its consumer reads', () => {
+  it('stock commands from orders parse as the catalog reads them', () => {
+    const orderId = randomUUID();
+    const reserve = reserveStockCommand(route, orderId, lines);
+    assert.equal(reserve.type, reserveStock.type);
+    assert.equal(reserve.routingKey, reserveStock.type, 'the catalog binds to the type');
+    assert.deepEqual(reserveStock.parse(reserve.payload), {
+      orderId,
+      replyTo: route.replyTo,
+      lines: [{ productId, quantity: 2 }],
+    });
+    for (const [message, contract] of [
+      [releaseStockCommand(route, orderId), releaseStock],
+      [commitStockCommand(route, orderId), commitStock],
+    ] as const) {
+      assert.equal(message.type, contract.type);
+      assert.deepEqual(contract.parse(message.payload), { orderId, replyTo: route.replyTo });
+    }
+    assert.equal((reserve.payload as { schemaVersion: number }).schemaVersion, reserveStock.version);
+  });
+
+  it("the catalog's replies parse as orders reads them", () => {
+    const orderId = randomUUID();
+    const shortage = { productId, requested: 2, available: 1, reason: 'insufficient_stock' as const };
+    const rejected = stockReplyOf('catalog.reserve-stock', orderId, undefined);
+    assert.deepEqual(stockReply.parse(rejected), {
+      orderId,
+      command: 'reserve-stock',
+      status: 'rejected',
+      shortages: [],
+    });
+    const reserved = stockReplyOf('catalog.commit-stock', orderId, {
+      orderId,
+      status: 'committed',
+      lines: [],
+      shortages: [shortage],
+    } as never);
+    assert.deepEqual(stockReply.parse(reserved).shortages, [shortage]);
+    assert.equal(stockReply.parse(reserved).command, 'commit-stock');
+  });
+
+  it("orders' order.completed parses as the catalog reads it", () => {
+    const orderId = randomUUID();
+    const userId = randomUUID();
+    const placed = placeOrder({ orderId, userId, lines });
+    const order = fold([{ ...placed, version: 1, recordedAt: new Date() }])!;
+    const event = orderCompletedEvent('shop.events', order);
+    assert.equal(event.routingKey, 'order.completed');
+    assert.deepEqual(OrderCompletedPurchases.parse(event.payload), {
+      orderId,
+      userId,
+      lines: [{ productId, quantity: 2 }],
+    });
+  });
+
+  it('refuses a payload that breaks a contract, naming the field', () => {
+    const result = reserveStock.safeParse({ orderId: randomUUID(), replyTo: 'r', lines: [{ productId }] });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error?.issues[0]?.path, ['lines', 0, 'quantity']);
+    assert.throws(() =>
+      stockReply.parse({ orderId: 'o', command: 'reserve-stock', status: 'maybe', shortages: [] }),
+    );
+  });
+});
