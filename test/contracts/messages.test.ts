@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { commitStock, releaseStock, reserveStock, stockReply } from '@shopstack/proto/messages';
 import { stockReplyOf } from '../../services/catalog/src/adapters/saga-stock-commands.js';
 import { OrderCompletedPurchases } from '../../services/catalog/src/app/purchases.js';
+import { intentFor } from '../../services/notifications/src/domain/events.js';
 import { orderCompletedEvent } from '../../services/orders/src/adapters/integration-events.js';
 import {
   commitStockCommand,
@@ -59,7 +60,7 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
     assert.equal(stockReply.parse(reserved).command, 'commit-stock');
   });
 
-  it("orders' order.completed parses as the catalog reads it", () => {
+  it("orders' order.completed parses as the catalog and notifications read it", () => {
     const orderId = randomUUID();
     const userId = randomUUID();
     const placed = placeOrder({ orderId, userId, lines });
@@ -71,6 +72,10 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
       userId,
       lines: [{ productId, quantity: 2 }],
     });
+    const receipt = intentFor(event.type, event.payload, { publicUrl: 'https://shop.example' });
+    assert.equal(receipt?.template, 'order_receipt', 'notifications sends the receipt');
+    assert.equal(receipt?.userId, userId);
+    assert.equal(receipt?.variables.totalMinor, '2500');
   });
 
   it('refuses a payload that breaks a contract, naming the field', () => {

@@ -113,7 +113,7 @@ describe('notifications domain', () => {
 
     it('makes receipts and money notices, ignores what it does not know, refuses malformed events', () => {
       const receipt = intentFor(
-        'order.confirmed',
+        'order.completed',
         {
           orderId: 'o1',
           userId: 'u1',

@@ -86,7 +86,7 @@ describe('notifications service', function () {
     assert.match(mail!.text, /Reason: chargeback fraud/);
   });
 
-  it('sends a receipt on order.confirmed with the right total, once however often the event arrives', async () => {
+  it('sends a receipt on order.completed with the right total, once however often the event arrives', async () => {
     const user = await h.users.register();
     const event = {
       orderId: randomUUID(),
@@ -98,8 +98,8 @@ describe('notifications service', function () {
       totalMinor: '18980',
       currency: 'EUR',
     };
-    const id = await h.publish('order.confirmed', event);
-    await h.publish('order.confirmed', event, id);
+    const id = await h.publish('order.completed', event);
+    await h.publish('order.completed', event, id);
     const [receipt] = await h.mail.waitForMail(user.email, { subject: /receipt/ });
     assert.match(receipt!.text, /espresso-beans\s+2 × €34\.90 = €69\.80/);
     assert.match(receipt!.text, /Total: €189\.80/);

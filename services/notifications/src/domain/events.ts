@@ -21,7 +21,7 @@ export const CONSUMED_EVENTS = [
   'user.email_verification_requested',
   'user.password_reset_requested',
   'user.blocked',
-  'order.confirmed',
+  'order.completed',
   'order.cancelled',
   'order.refunded',
   'payment.topup_completed',
@@ -66,7 +66,7 @@ export function intentFor(type: string, payload: unknown, base: LinkBase): Inten
         variables: e.reason ? { reason: e.reason } : {},
       };
     }
-    case 'order.confirmed': {
+    case 'order.completed': {
       const e = z
         .object({
           orderId: z.string().min(1),
