@@ -14,7 +14,7 @@ export function createSmtpProvider(options: SmtpOptions): EmailProvider {
   const transport = nodemailer.createTransport({
     url: options.url,
     pool: true,
-    maxConnections: options.maxConnections ?? 5,
+    maxConnections: options.maxConnections ?? 10,
     // Without TLS required, a server that offers STARTTLS is still upgraded to; one that does not is
     // used in plain text (a local development server only: the local platform sets this).
     requireTLS: options.requireTls,
