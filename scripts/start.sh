@@ -29,6 +29,7 @@ mapfile -t services < <(present_services)
 for name in "${services[@]}"; do start_service "$name"; done
 
 say "4/5 edge$([ "$with_kube" = 1 ] && echo ' and operator')"
+start_ratelimit
 start_edge
 [ "$with_kube" = 1 ] && start_operator
 
@@ -46,6 +47,7 @@ cat <<EOT
 ShopStack is running ($((SECONDS - started))s).
   Edge (all REST APIs)   http://127.0.0.1:$EDGE_PORT      e.g. curl http://127.0.0.1:$EDGE_PORT/.well-known/jwks.json
   Envoy admin            http://127.0.0.1:$EDGE_ADMIN_PORT
+  Rate limit service     127.0.0.1:$RATELIMIT_GRPC_PORT (gRPC, Envoy's ratelimit.v3 API), http://127.0.0.1:$RATELIMIT_HTTP_PORT/metrics
   Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets
   Mailpit (sent email)   http://127.0.0.1:$MAILPIT_HTTP_PORT     every message the shop sends lands here (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT)
 EOT

@@ -30,6 +30,7 @@ function shop(index: number) {
       edge: { replicas: 1 },
       secrets: {
         rabbitmq: { name: 'amqp' },
+        redis: { name: 'redis' },
         paymentsWebhook: { name: 'webhook' },
       },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },

@@ -35,7 +35,30 @@ render_edge_config() {
   local out=${1:-envoy/envoy.local.yaml}
   # Upstreams default to the local ports of the platform's services table.
   $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" --port "$EDGE_PORT" \
+    --ratelimit "127.0.0.1:$RATELIMIT_GRPC_PORT" \
     --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --out "$out" >/dev/null
+}
+
+# The edge's global rate limit service (services/ratelimit) on Redis, with the limits the local edge
+# config is rendered with (operator/src/cli/local-limits.ts).
+start_ratelimit() {
+  if pid_alive svc-ratelimit; then
+    say "ratelimit: already running on :$RATELIMIT_GRPC_PORT"
+    return 0
+  fi
+  require_free_port ratelimit "$RATELIMIT_GRPC_PORT"
+  require_free_port ratelimit "$RATELIMIT_HTTP_PORT"
+  local rules
+  rules=$($(tsx_node) "$REPO_ROOT/operator/src/cli/ratelimit-rules.ts")
+  # shellcheck disable=SC2046
+  COMPONENT=ratelimit start_daemon svc-ratelimit "$INFRA_LOGS/ratelimit.log" env HOST=127.0.0.1 \
+    GRPC_PORT="$RATELIMIT_GRPC_PORT" HTTP_PORT="$RATELIMIT_HTTP_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+    RATE_LIMIT_RULES="$rules" LOG_LEVEL="${LOG_LEVEL:-info}" $(tsx_node) "$REPO_ROOT/services/ratelimit/src/main.ts"
+  COMPONENT=ratelimit wait_until ratelimit "$INFRA_LOGS/ratelimit.log" 60 http_ok \
+    "http://127.0.0.1:$RATELIMIT_HTTP_PORT/readyz"
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"ratelimit"}}]\n' "$RATELIMIT_HTTP_PORT" \
+    >"$INFRA_STATE/prometheus/targets/ratelimit.json"
+  say "ratelimit: gRPC :$RATELIMIT_GRPC_PORT (Envoy's rate limit API), HTTP :$RATELIMIT_HTTP_PORT, log $INFRA_LOGS/ratelimit.log"
 }
 
 start_edge() {
@@ -73,6 +96,8 @@ start_operator() {
 stop_platform() {
   stop_daemon operator
   stop_daemon edge
+  stop_daemon svc-ratelimit
+  rm -f "$INFRA_STATE/prometheus/targets/ratelimit.json"
   local name
   for name in notifications orders payments catalog users; do
     stop_daemon "svc-$name"

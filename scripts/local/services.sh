@@ -5,6 +5,9 @@ EDGE_PORT=${EDGE_PORT:-8080}
 EDGE_OPS_PORT=${EDGE_OPS_PORT:-9902}
 EDGE_ADMIN_PORT=${EDGE_ADMIN_PORT:-9901}
 OPERATOR_METRICS_PORT=${OPERATOR_METRICS_PORT:-9400}
+# The edge's rate limit service: gRPC (Envoy's ratelimit.v3 API) and HTTP (/readyz, /metrics).
+RATELIMIT_GRPC_PORT=${RATELIMIT_GRPC_PORT:-8091}
+RATELIMIT_HTTP_PORT=${RATELIMIT_HTTP_PORT:-8092}
 
 # The services, their local ports and stores come from the operator's table of the platform's
 # services (operator/src/platform/services.ts), read once: name http-port grpc-port store released.

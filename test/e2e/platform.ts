@@ -14,6 +14,7 @@ import { renderEnvoyYaml } from '@shopstack/operator/envoy';
 import { startShopProcesses } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 import { eventually, start } from '../support/process.js';
+import { startTestRateLimit } from '../support/ratelimit.js';
 
 export interface Platform {
   edgeUrl: string;
@@ -40,6 +41,12 @@ export async function platform(): Promise<Platform> {
   const edgeUrl = `http://127.0.0.1:${listenPort}`;
   const shop = await startShopProcesses({ withNotifications: { publicUrl: edgeUrl } });
   const port = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+  const limits = {
+    rateLimit: { requestsPerSecond: 200, burst: 400 },
+    authRateLimit: { requestsPerSecond: 20, burst: 40 },
+    userRateLimit: { requestsPerSecond: 200, burst: 400 },
+  };
+  const rateLimit = await startTestRateLimit(limits);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-edge-'));
   const config = path.join(dir, 'envoy.yaml');
   await writeFile(
@@ -57,14 +64,16 @@ export async function platform(): Promise<Platform> {
         notifications: port(shop.notifications!.httpUrl),
       },
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
-      rateLimit: { requestsPerSecond: 200, burst: 400 },
-      authRateLimit: { requestsPerSecond: 20, burst: 40 },
+      ...limits,
+      rateLimitService: rateLimit.upstream,
+      trustedProxyHops: 0,
       requestTimeoutSeconds: 15,
     }),
   );
   const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
   const stop = async () => {
     envoy.kill('SIGTERM');
+    await rateLimit.close();
     await shop.stop();
     await rm(dir, { recursive: true, force: true });
   };

@@ -1,51 +1,75 @@
-// A real Envoy, configured by the operator's renderer, in front of a real users service. The other
-// services' routes point at a port nobody listens on, so the edge sees them as unhealthy.
+// Real Envoys, configured by the operator's renderer, in front of a real users service and one real
+// rate limit service they share. The other services' routes point at a port nobody listens on, so the
+// edge sees them as unhealthy.
 import { freePort } from '@shopstack/kit/testing';
+import type { EnvoyConfigInput } from '@shopstack/operator/envoy';
 import type { UsersService } from '@shopstack/users';
-import { startEnvoy } from '../support/envoy.js';
+import { type RunningEnvoy, startEnvoy } from '../support/envoy.js';
 import { eventually } from '../support/process.js';
+import { startTestRateLimit, type TestRateLimit } from '../support/ratelimit.js';
 import { startTestUsers } from '../support/users.js';
 
 export interface EdgeHarness {
+  /** The first edge replica. */
   edgeUrl: string;
+  /** Every edge replica, all asking the same rate limit service. */
+  edgeUrls: string[];
   users: UsersService;
+  rateLimit: TestRateLimit;
   close(): Promise<void>;
 }
 
 /** The stricter per-client limit on sign-in routes, small so a test can exhaust it. */
 export const AUTH_BURST = 5;
 
-export async function startEdge(): Promise<EdgeHarness> {
+export interface EdgeOptions {
+  replicas?: number;
+  trustedProxyHops?: number;
+  userRateLimit?: EnvoyConfigInput['userRateLimit'];
+}
+
+export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness> {
   const testUsers = await startTestUsers('edge');
   const users = testUsers.service;
-  const nowhere = { host: '127.0.0.1', port: await freePort() };
-  const envoy = await startEnvoy({
-    upstreams: {
-      users: { host: '127.0.0.1', port: Number(new URL(users.httpUrl).port) },
-      catalog: nowhere,
-      orders: nowhere,
-      payments: nowhere,
-      notifications: nowhere,
-    },
-    jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+  const limits = {
     rateLimit: { requestsPerSecond: 100, burst: 200 },
     authRateLimit: { requestsPerSecond: 1, burst: AUTH_BURST },
-    requestTimeoutSeconds: 10,
-  });
-  const { edgeUrl } = envoy;
-  // Ready once the JWKS answers through the edge: the users cluster passed its health check.
-  await eventually(
-    async () => (await fetch(`${edgeUrl}/.well-known/jwks.json`)).status === 200,
-    60_000,
-  ).catch((error) => {
-    throw new Error(`${error}\nenvoy output:\n${envoy.output()}`);
-  });
-  return {
-    edgeUrl,
-    users,
-    async close() {
-      await envoy.close();
-      await testUsers.close();
-    },
+    userRateLimit: options.userRateLimit ?? { requestsPerSecond: 100, burst: 200 },
   };
+  const rateLimit = await startTestRateLimit(limits);
+  const nowhere = { host: '127.0.0.1', port: await freePort() };
+  const envoys: RunningEnvoy[] = [];
+  const close = async () => {
+    for (const envoy of envoys) await envoy.close();
+    await rateLimit.close();
+    await testUsers.close();
+  };
+  for (let replica = 0; replica < (options.replicas ?? 1); replica++) {
+    const envoy = await startEnvoy({
+      upstreams: {
+        users: { host: '127.0.0.1', port: Number(new URL(users.httpUrl).port) },
+        catalog: nowhere,
+        orders: nowhere,
+        payments: nowhere,
+        notifications: nowhere,
+      },
+      jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+      ...limits,
+      rateLimitService: rateLimit.upstream,
+      trustedProxyHops: options.trustedProxyHops ?? 0,
+      requestTimeoutSeconds: 10,
+    });
+    envoys.push(envoy);
+    // Ready once the JWKS answers through the edge: the users cluster passed its health check.
+    await eventually(
+      async () => (await fetch(`${envoy.edgeUrl}/.well-known/jwks.json`)).status === 200,
+      60_000,
+    ).catch(async (error) => {
+      const output = envoy.output();
+      await close();
+      throw new Error(`${error}\nenvoy output:\n${output}`);
+    });
+  }
+  const edgeUrls = envoys.map((envoy) => envoy.edgeUrl);
+  return { edgeUrl: edgeUrls[0]!, edgeUrls, users, rateLimit, close };
 }

@@ -11,6 +11,7 @@ import { type ServiceProcess, startServiceProcess } from '../checkout/support/pr
 import { infraEnv } from '../support/env.js';
 import { type RunningEnvoy, startEnvoy } from '../support/envoy.js';
 import { eventually } from '../support/process.js';
+import { startTestRateLimit, type TestRateLimit } from '../support/ratelimit.js';
 
 const SECRET = 'edge-webhook-secret-0123456789';
 const WEBHOOK = '/api/payments/webhooks/sandbox';
@@ -25,6 +26,7 @@ describe('the edge: payment provider webhooks', function () {
   let issuer: TestIssuer;
   let payments: ServiceProcess;
   let envoy: RunningEnvoy;
+  let rateLimit: TestRateLimit;
   let mongo: MongoClient;
   const dbName = `edge_payments_${randomUUID().slice(0, 8)}`;
   const userId = `payer-${randomUUID()}`;
@@ -57,6 +59,12 @@ describe('the edge: payment provider webhooks', function () {
     // The edge's port is only known once it runs, and payments must know where to call back: start
     // the edge first with payments' future port.
     const paymentsPort = await freePort();
+    const limits = {
+      rateLimit: { requestsPerSecond: 100, burst: 200 },
+      authRateLimit: { requestsPerSecond: 10, burst: 20 },
+      userRateLimit: { requestsPerSecond: 100, burst: 200 },
+    };
+    rateLimit = await startTestRateLimit(limits);
     envoy = await startEnvoy({
       upstreams: {
         users: { host: '127.0.0.1', port: Number(new URL(issuer.jwksUrl).port) },
@@ -66,8 +74,9 @@ describe('the edge: payment provider webhooks', function () {
         notifications: nowhere,
       },
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
-      rateLimit: { requestsPerSecond: 100, burst: 200 },
-      authRateLimit: { requestsPerSecond: 10, burst: 20 },
+      ...limits,
+      rateLimitService: rateLimit.upstream,
+      trustedProxyHops: 0,
       requestTimeoutSeconds: 10,
     });
     payments = await startServiceProcess('payments', {
@@ -91,6 +100,7 @@ describe('the edge: payment provider webhooks', function () {
   after(async () => {
     await payments?.stop();
     await envoy?.close();
+    await rateLimit?.close();
     await issuer?.close();
     await mongo?.db(dbName).dropDatabase();
     await mongo?.close();

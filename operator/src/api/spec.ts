@@ -89,6 +89,23 @@ export const EdgeSpec = z.object({
   authRateLimit: RateLimit.default({ requestsPerSecond: 2, burst: 10 }).describe(
     'Stricter limit for register, login and refresh, per client IP (brute-force protection).',
   ),
+  userRateLimit: RateLimit.default({ requestsPerSecond: 20, burst: 60 }).describe(
+    'Limit per signed-in user (the access token subject), whatever address the requests come from.',
+  ),
+  trustedProxyHops: z
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe(
+      'Load balancers in front of the edge that append to X-Forwarded-For; the client address is taken that many entries from the right.',
+    ),
+  // Stateless apart from Redis (secrets.redis): no database of its own.
+  rateLimitService: ServiceSpec.omit({ database: true })
+    .prefault({})
+    .describe(
+      'The global rate limit service every edge replica asks (Envoy ratelimit.v3 API on Redis; secrets.redis).',
+    ),
   requestTimeoutSeconds: z.int().min(1).max(300).default(15),
   jwt: z
     .object({
@@ -230,6 +247,9 @@ export const ShopDeploymentSpec = z.object({
   secrets: z
     .object({
       rabbitmq: SecretKeyRef,
+      redis: SecretKeyRef.describe(
+        'Redis holding the edge rate limit buckets, shared by every edge replica.',
+      ),
       paymentsWebhook: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
       }).describe('HMAC secret (at least 16 characters) that signs the payment provider webhooks.'),

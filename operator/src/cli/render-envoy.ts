@@ -1,7 +1,8 @@
 // Writes the edge configuration for local runs with the same renderer the operator uses in a cluster:
 //
 //   npm run render-envoy -w @shopstack/operator -- [--users 127.0.0.1:8101] [--catalog ...] \
-//     [--orders ...] [--payments ...] [--notifications ...] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
+//     [--orders ...] [--payments ...] [--notifications ...] [--ratelimit 127.0.0.1:8091] \
+//     [--trusted-proxy-hops 0] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
 //     [--out envoy/envoy.local.yaml]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import { PLATFORM_SERVICES } from '../platform/services.js';
 import { renderEnvoyYaml, type Upstream } from '../render/envoy/index.js';
+import { LOCAL_LIMITS } from './local-limits.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -25,6 +27,12 @@ function port(flag: string, value: string): number {
   return n;
 }
 
+function hops(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new Error('--trusted-proxy-hops must be 0..10');
+  return n;
+}
+
 const { values } = parseArgs({
   options: {
     ...Object.fromEntries(SHOP_SERVICES.map((s) => [s, { type: 'string' as const }])),
@@ -33,8 +41,9 @@ const { values } = parseArgs({
     'admin-port': { type: 'string', default: '9901' },
     issuer: { type: 'string', default: 'shopstack-users' },
     audience: { type: 'string', multiple: true, default: ['shopstack'] },
-    'rate-per-second': { type: 'string', default: '50' },
-    burst: { type: 'string', default: '100' },
+    // The rate limit service's gRPC address (npm start runs it on 8091).
+    ratelimit: { type: 'string', default: '127.0.0.1:8091' },
+    'trusted-proxy-hops': { type: 'string', default: '0' },
     out: { type: 'string', default: 'envoy/envoy.local.yaml' },
   },
 });
@@ -58,8 +67,9 @@ const yaml = renderEnvoyYaml({
   adminPort: port('admin-port', values['admin-port'] as string),
   upstreams,
   jwt: { issuer: values.issuer as string, audiences: values.audience as string[] },
-  rateLimit: { requestsPerSecond: Number(values['rate-per-second']), burst: Number(values.burst) },
-  authRateLimit: { requestsPerSecond: 2, burst: 10 },
+  ...LOCAL_LIMITS,
+  rateLimitService: upstream('ratelimit', values.ratelimit as string),
+  trustedProxyHops: hops(values['trusted-proxy-hops'] as string),
   requestTimeoutSeconds: 15,
 });
 const out = resolve(repoRoot, values.out as string);

@@ -1,5 +1,5 @@
 // The Envoy edge: ConfigMap with the rendered bootstrap, Deployment, Service and PDB.
-import { ENVOY_ADMIN_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import { ENVOY_ADMIN_PORT, GRPC_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
 import { contentHash } from './hash.js';
@@ -29,6 +29,9 @@ export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
     jwt: edge.jwt,
     rateLimit: edge.rateLimit,
     authRateLimit: edge.authRateLimit,
+    userRateLimit: edge.userRateLimit,
+    rateLimitService: { host: childName(shop, 'ratelimit'), port: GRPC_PORT },
+    trustedProxyHops: edge.trustedProxyHops,
     requestTimeoutSeconds: edge.requestTimeoutSeconds,
   };
 }

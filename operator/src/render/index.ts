@@ -4,6 +4,7 @@ import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { renderEdge } from './edge.js';
 import { type Dashboards, renderGrafana } from './grafana.js';
 import { renderPrometheus } from './prometheus.js';
+import { renderRateLimitService } from './ratelimit-service.js';
 import { renderShopService } from './shop-service.js';
 
 export interface RenderContext {
@@ -14,6 +15,7 @@ export function renderShop(shop: ShopDeployment, context: RenderContext): KubeOb
   return [
     ...SHOP_SERVICES.flatMap((name) => renderShopService(shop, name)),
     ...renderEdge(shop),
+    ...renderRateLimitService(shop),
     ...renderPrometheus(shop),
     ...renderGrafana(shop, context.dashboards),
   ];

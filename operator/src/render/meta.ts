@@ -17,6 +17,7 @@ export type Component =
   | 'payments'
   | 'notifications'
   | 'edge'
+  | 'ratelimit'
   | 'prometheus'
   | 'grafana';
 

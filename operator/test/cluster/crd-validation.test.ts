@@ -27,6 +27,7 @@ describe('ShopDeployment CRD on a real API server', () => {
         spec: {
           secrets: {
             rabbitmq: { name: 'c' },
+            redis: { name: 'redis' },
             paymentsWebhook: { name: 'webhook' },
           },
           ...spec,
@@ -74,6 +75,7 @@ describe('ShopDeployment CRD on a real API server', () => {
       spec: {
         secrets: {
           rabbitmq: { name: 'c' },
+          redis: { name: 'redis' },
           paymentsWebhook: { name: 'webhook' },
         },
       },

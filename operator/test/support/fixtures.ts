@@ -50,6 +50,7 @@ export function minimalShop(spec: Record<string, unknown> = {}, name = 'mini'): 
     spec: {
       secrets: {
         rabbitmq: { name: 'amqp' },
+        redis: { name: 'redis' },
         paymentsWebhook: { name: 'webhook' },
       },
       ...spec,
@@ -72,9 +73,10 @@ export function smallShopObject(name: string, shard: string, ordersReplicas: num
         payments: one,
         notifications: one,
       },
-      edge: { replicas: 1 },
+      edge: { replicas: 1, rateLimitService: { replicas: 1 } },
       secrets: {
         rabbitmq: { name: 'amqp' },
+        redis: { name: 'redis' },
         paymentsWebhook: { name: 'webhook' },
       },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },

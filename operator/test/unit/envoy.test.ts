@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  CLIENT_IP_HEADER,
   type EnvoyConfigInput,
+  RATE_LIMIT_DOMAIN,
+  rateLimitRules,
   renderEnvoyBootstrap,
   renderEnvoyYaml,
 } from '../../src/render/envoy/index.js';
@@ -26,6 +29,9 @@ const input: EnvoyConfigInput = {
   jwt: { issuer: 'shopstack-users', audiences: ['shopstack', 'admin'] },
   rateLimit: { requestsPerSecond: 50, burst: 100 },
   authRateLimit: { requestsPerSecond: 2, burst: 5 },
+  userRateLimit: { requestsPerSecond: 10, burst: 30 },
+  rateLimitService: { host: 'ratelimit.local', port: 8091 },
+  trustedProxyHops: 1,
   requestTimeoutSeconds: 12,
 };
 
@@ -89,6 +95,48 @@ describe('Envoy bootstrap renderer', () => {
     assert.equal(limitOf('orders').descriptors[0].token_bucket.max_tokens, 100);
     assert.equal(login.filter_enforced.default_value.numerator, 100);
     assert.equal(login.filter_enabled.default_value.numerator, 100);
+  });
+
+  it('asks the global rate limit service per client address and per user, in the route class', () => {
+    const filters = hcm.http_filters.map((f: any) => f.name);
+    assert.ok(
+      filters.indexOf('envoy.filters.http.ratelimit') > filters.indexOf('envoy.filters.http.jwt_authn'),
+      'the rate limit filter must see the verified token',
+    );
+    const global = hcm.http_filters.find((f: any) => f.name === 'envoy.filters.http.ratelimit').typed_config;
+    assert.equal(global.domain, RATE_LIMIT_DOMAIN);
+    assert.equal(global.rate_limit_service.grpc_service.envoy_grpc.cluster_name, 'ratelimit');
+    const cluster = config.static_resources.clusters.find((c: any) => c.name === 'ratelimit');
+    assert.deepEqual(cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, {
+      address: 'ratelimit.local',
+      port_value: 8091,
+    });
+    assert.equal(jwt.providers.users.payload_in_metadata, 'jwt_payload');
+    const limitsOf = (name: string) => routes.find((r: any) => r.name === name).route.rate_limits;
+    assert.deepEqual(limitsOf('users-login')[0].actions, [
+      { generic_key: { descriptor_key: 'route_class', descriptor_value: 'auth' } },
+      { remote_address: {} },
+    ]);
+    const [cls, user] = limitsOf('orders')[1].actions;
+    assert.equal(cls.generic_key.descriptor_value, 'api');
+    assert.equal(user.metadata.descriptor_key, 'user');
+    assert.deepEqual(user.metadata.metadata_key.path, [{ key: 'jwt_payload' }, { key: 'sub' }]);
+    assert.deepEqual(rateLimitRules(input), [
+      { routeClass: 'auth', key: 'remote_address', requestsPerSecond: 2, burst: 5 },
+      { routeClass: 'api', key: 'remote_address', requestsPerSecond: 50, burst: 100 },
+      { routeClass: 'api', key: 'user', requestsPerSecond: 10, burst: 30 },
+    ]);
+  });
+
+  it('takes the client address from the trusted hops and hands it to services in its own header', () => {
+    assert.equal(hcm.use_remote_address, true);
+    assert.equal(hcm.xff_num_trusted_hops, 1);
+    assert.deepEqual(hcm.route_config.request_headers_to_add, [
+      {
+        header: { key: CLIENT_IP_HEADER, value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%' },
+        append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
+      },
+    ]);
   });
 
   it('health-checks clusters, never panics to unhealthy hosts and retries only connection failures', () => {

@@ -24,6 +24,8 @@ describe('renderShop', () => {
       'ConfigMap/shop-edge',
       'Deployment/shop-edge',
       'Service/shop-edge',
+      'Deployment/shop-ratelimit',
+      'Service/shop-ratelimit',
       'ConfigMap/shop-prometheus',
       'Deployment/shop-prometheus',
       'Service/shop-prometheus',
@@ -31,16 +33,36 @@ describe('renderShop', () => {
       'ConfigMap/shop-grafana-dashboards',
       'Deployment/shop-grafana',
       'Service/shop-grafana',
-      // replicas > 1: users 2, catalog 3, orders 3, payments 2, notifications 2, edge 3
+      // replicas > 1: users 2, catalog 3, orders 3, payments 2, notifications 2, edge 3, ratelimit 2
       'PodDisruptionBudget/shop-users',
       'PodDisruptionBudget/shop-notifications',
       'PodDisruptionBudget/shop-catalog',
       'PodDisruptionBudget/shop-orders',
       'PodDisruptionBudget/shop-payments',
       'PodDisruptionBudget/shop-edge',
+      'PodDisruptionBudget/shop-ratelimit',
     ];
     assert.deepEqual(names(objects), expected.sort());
     assert.equal(find(objects, 'Service', 'shop-users').spec.clusterIP, 'None');
+  });
+
+  it('runs the global rate limit service on the Redis Secret with the limits the edge asks about', () => {
+    const container = find(objects, 'Deployment', 'shop-ratelimit').spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.equal(container.image, 'ghcr.io/shopstack/ratelimit:0.1.0');
+    assert.deepEqual(env.REDIS_URL, { secretKeyRef: { name: 'shop-redis', key: 'url' } });
+    assert.deepEqual(JSON.parse(env.RATE_LIMIT_RULES), [
+      { routeClass: 'auth', key: 'remote_address', requestsPerSecond: 2, burst: 10 },
+      { routeClass: 'api', key: 'remote_address', requestsPerSecond: 50, burst: 100 },
+      { routeClass: 'api', key: 'user', requestsPerSecond: 20, burst: 60 },
+    ]);
+    assert.equal(find(objects, 'Service', 'shop-ratelimit').spec.clusterIP, 'None');
+    const envoy = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml'] ?? '');
+    const cluster = envoy.static_resources.clusters.find((c: any) => c.name === 'ratelimit');
+    assert.deepEqual(cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, {
+      address: 'shop-ratelimit',
+      port_value: 50051,
+    });
   });
 
   it('makes the shop the controlling owner of every object, in its namespace, with its labels', () => {
@@ -159,7 +181,7 @@ describe('renderShop', () => {
       { dashboards: {} },
     );
     const deployments = placed.filter((o) => o.kind === 'Deployment') as (KubeObject & { spec: any })[];
-    assert.equal(deployments.length, 8);
+    assert.equal(deployments.length, 9); // five services, the edge, its rate limit service, Prometheus, Grafana
     for (const d of deployments) {
       assert.deepEqual(d.spec.template.spec.nodeSelector, placement.nodeSelector, d.metadata.name);
       assert.deepEqual(d.spec.template.spec.tolerations, placement.tolerations, d.metadata.name);
@@ -224,7 +246,7 @@ describe('renderShop', () => {
         payments: { replicas: 1 },
         notifications: { replicas: 0 },
       },
-      edge: { replicas: 1 },
+      edge: { replicas: 1, rateLimitService: { replicas: 1 } },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
     });
     const rendered = renderShop(small, { dashboards: {} });

@@ -37,6 +37,7 @@ describe('ShopDeployment spec schema', () => {
     const result = ShopDeploymentSpec.safeParse({
       secrets: {
         rabbitmq: { name: 'amqp' },
+        redis: { name: 'redis' },
         paymentsWebhook: { name: 'webhook' },
       },
       services: { orders: { replicas: -1 } },

@@ -140,15 +140,19 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       consumers.push(await startConsumer(consumer, { service: name, amqpUrl, logger }));
     }
 
-    const verifier = createJwtVerifier({
-      ...(parts.tokenKeys
-        ? { keys: parts.tokenKeys }
-        : { jwksUrl: requireVariable(config.JWKS_URL, 'JWKS_URL') }),
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    });
+    const keys = parts.tokenKeys ?? (config.JWKS_URL ? new URL(config.JWKS_URL) : undefined);
+    const verifier = keys
+      ? createJwtVerifier({
+          ...(keys instanceof URL ? { jwksUrl: keys } : { keys }),
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        })
+      : undefined;
     const routes = new HttpRoutes({ verifier, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
     for (const add of parts.routes) add(routes);
+    // A service without routes that take a token (the edge's rate limit service) needs no JWKS.
+    if (!verifier && routes.registered.some((route) => route.spec.auth))
+      requireVariable(undefined, 'JWKS_URL');
 
     const readiness: ReadinessCheck[] = [
       ...pools.map((pool) => pgReadiness(pool)),

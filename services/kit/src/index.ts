@@ -54,7 +54,7 @@ export {
   type GrpcServiceRegistration,
 } from './grpc/server.js';
 export { failureStatuses, grpcStatusOf } from './grpc/status.js';
-export { createHttpApp, type HttpAppOptions, type ReadinessCheck } from './http/app.js';
+export { CLIENT_IP_HEADER, createHttpApp, type HttpAppOptions, type ReadinessCheck } from './http/app.js';
 export { readJsonBody } from './http/body.js';
 export { buildOpenApi, type OpenApiInfo } from './http/openapi.js';
 export {

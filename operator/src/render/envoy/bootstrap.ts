@@ -3,7 +3,8 @@ import { stringify } from 'yaml';
 import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clusters.js';
 import { jwtAuthnFilter, localRateLimitFilter, perClientRateLimit } from './filters.js';
 import { localReplyConfig } from './problems.js';
-import { EDGE_ROUTES } from './routes.js';
+import { globalRateLimitFilter, rateLimitCluster, routeRateLimits } from './ratelimit.js';
+import { CLIENT_IP_HEADER, EDGE_ROUTES } from './routes.js';
 import type { EnvoyConfigInput } from './types.js';
 
 function socket(address: string, port: number) {
@@ -19,7 +20,7 @@ function edgeRoutes(input: EnvoyConfigInput) {
       timeout: `${input.requestTimeoutSeconds}s`,
       // Only failures before the request reached a service are retried, so a POST is never sent twice.
       retry_policy: { retry_on: 'connect-failure', num_retries: 2 },
-      rate_limits: [{ actions: [{ remote_address: {} }] }],
+      rate_limits: routeRateLimits(route),
     },
     typed_per_filter_config: {
       'envoy.filters.http.local_ratelimit': perClientRateLimit(
@@ -63,8 +64,10 @@ function edgeListener(input: EnvoyConfigInput) {
               '@type':
                 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
               stat_prefix: 'edge',
-              // The edge is the first hop: the peer address is the client (rate limits key on it).
+              // The client address is the peer's, or the entry trustedProxyHops from the right of
+              // X-Forwarded-For when load balancers sit in front; rate limits and services use it.
               use_remote_address: true,
+              xff_num_trusted_hops: input.trustedProxyHops,
               normalize_path: true,
               merge_slashes: true,
               path_with_escaped_slashes_action: 'UNESCAPE_AND_REDIRECT',
@@ -74,11 +77,20 @@ function edgeListener(input: EnvoyConfigInput) {
               local_reply_config: localReplyConfig(),
               route_config: {
                 name: 'edge',
+                // Services read the client address from here (the kit's CLIENT_IP_HEADER), never from
+                // X-Forwarded-For, whose left part any client can write; a value a client sent is replaced.
+                request_headers_to_add: [
+                  {
+                    header: { key: CLIENT_IP_HEADER, value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%' },
+                    append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
+                  },
+                ],
                 virtual_hosts: [{ name: 'shop', domains: ['*'], routes: edgeRoutes(input) }],
               },
               http_filters: [
                 localRateLimitFilter(),
                 jwtAuthnFilter(input, clusterName('users')),
+                globalRateLimitFilter(),
                 {
                   name: 'envoy.filters.http.router',
                   typed_config: {
@@ -137,7 +149,7 @@ export function renderEnvoyBootstrap(input: EnvoyConfigInput) {
     admin: { address: socket('127.0.0.1', input.adminPort) },
     static_resources: {
       listeners: [edgeListener(input), opsListener(input)],
-      clusters: [...serviceClusters(input), adminCluster(input)],
+      clusters: [...serviceClusters(input), rateLimitCluster(input), adminCluster(input)],
     },
     overload_manager: {
       resource_monitors: [

@@ -1,4 +1,5 @@
 // HTTP filters of the edge: JWT verification against the users service's JWKS, and per-client rate limits.
+import { JWT_PAYLOAD_METADATA } from './ratelimit.js';
 import { EDGE_ROUTES, type EdgeRoute } from './routes.js';
 import type { EnvoyConfigInput, RateLimit } from './types.js';
 
@@ -37,6 +38,8 @@ export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
           audiences: input.jwt.audiences,
           from_headers: [{ name: 'Authorization', value_prefix: 'Bearer ' }],
           forward: true,
+          // The verified claims, for the per-user rate limit descriptor.
+          payload_in_metadata: JWT_PAYLOAD_METADATA,
           remote_jwks: {
             http_uri: {
               uri: `http://${users.host}:${users.port}/.well-known/jwks.json`,

@@ -2,6 +2,9 @@
 // so the router and the JWT filter cannot drift apart.
 import { SHOP_SERVICES, type ShopService } from '../../api/constants.js';
 
+/** The header the edge sets to the client's address; the kit's CLIENT_IP_HEADER reads it. */
+export const CLIENT_IP_HEADER = 'x-client-ip';
+
 export interface EdgeRoute {
   name: string;
   service: ShopService;

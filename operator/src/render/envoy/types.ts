@@ -21,7 +21,18 @@ export interface EnvoyConfigInput {
   adminPort: number;
   upstreams: Record<ShopService, Upstream>;
   jwt: { issuer: string; audiences: string[] };
+  /** Per client IP on every route. */
   rateLimit: RateLimit;
+  /** Per client IP on the brute-force sensitive routes (sign-in, sign-up, refresh, reset). */
   authRateLimit: RateLimit;
+  /** Per signed-in user (JWT subject), across the routes that take a token. */
+  userRateLimit: RateLimit;
+  /** The global rate limit service (its gRPC address), shared by every edge replica. */
+  rateLimitService: Upstream;
+  /**
+   * Proxies in front of the edge that append to X-Forwarded-For (a cloud load balancer: 1). The client
+   * address is the entry that many hops from the right; anything a client sends further left is ignored.
+   */
+  trustedProxyHops: number;
   requestTimeoutSeconds: number;
 }

@@ -32,9 +32,19 @@ export interface HttpAppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{1,128}$/;
 
+/**
+ * The client's address as the edge determined it (its peer, or the entry trusted proxy hops from the
+ * right of X-Forwarded-For). The edge overwrites whatever a client sent in it; X-Forwarded-For itself
+ * is never read, because its left part is whatever the client wrote. Same name as the Envoy renderer's.
+ */
+export const CLIENT_IP_HEADER = 'x-client-ip';
+
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
+  // ctx.ip is the edge's CLIENT_IP_HEADER (one value, the last if repeated), else the TCP peer.
   app.proxy = true;
+  app.proxyIpHeader = CLIENT_IP_HEADER;
+  app.maxIpsCount = 1;
   app.silent = true; // errors are logged by our own handler, once, with context
 
   app.use(requestContext);
