@@ -20,7 +20,7 @@ generate_code
 load_local_services
 
 say "2/5 infrastructure (the first run builds some of it from source; later runs take seconds)"
-components=(postgres rabbitmq redis ferretdb prometheus envoy mailpit)
+components=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy mailpit)
 [ "$with_kube" = 1 ] && components+=(kube tools)
 bash scripts/infra.sh up "${components[@]}"
 
@@ -48,7 +48,9 @@ ShopStack is running ($((SECONDS - started))s).
   Edge (all REST APIs)   http://127.0.0.1:$EDGE_PORT      e.g. curl http://127.0.0.1:$EDGE_PORT/.well-known/jwks.json
   Envoy admin            http://127.0.0.1:$EDGE_ADMIN_PORT
   Rate limit service     127.0.0.1:$RATELIMIT_GRPC_PORT (gRPC, Envoy's ratelimit.v3 API), http://127.0.0.1:$RATELIMIT_HTTP_PORT/metrics
-  Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets
+  Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets   alerts: /api/v1/alerts
+  Jaeger (traces)        http://127.0.0.1:$JAEGER_UI_PORT/api/services   a trace: /api/traces/<trace id>
+  Alertmanager           http://127.0.0.1:$ALERTMANAGER_PORT/api/v2/alerts
   Mailpit (sent email)   http://127.0.0.1:$MAILPIT_HTTP_PORT     every message the shop sends lands here (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT)
 EOT
 for name in "${services[@]}"; do

@@ -8,7 +8,7 @@ import { LeaderElector } from './controller/leader-election.js';
 import { KubeClient } from './kube/client.js';
 import { loadClusterAccess } from './kube/kubeconfig.js';
 import { loadConfig } from './runtime/config.js';
-import { loadDashboards } from './runtime/dashboards.js';
+import { loadDashboards, loadRules } from './runtime/dashboards.js';
 import { startOpsServer } from './runtime/http.js';
 import { createMetrics } from './runtime/metrics.js';
 
@@ -27,11 +27,12 @@ async function main(): Promise<void> {
     metrics.apiWrites.inc({ verb, purpose: writePurpose(path) }),
   );
   const dashboards = loadDashboards(config.DASHBOARDS_DIR);
+  const rules = loadRules(config.RULES_DIR);
   const controller = new ShopController({
     client,
     log,
     metrics,
-    render: { dashboards },
+    render: { dashboards, rules },
     identity: config.identity,
     workers: config.WORKERS,
     relistSeconds: config.RELIST_SECONDS,
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     ready: () => !elector.isLeader || controller.hasSynced(),
   });
   log.info(
-    { port: ops.port, dashboards: Object.keys(dashboards).length },
+    { port: ops.port, dashboards: Object.keys(dashboards).length, ruleFiles: Object.keys(rules).length },
     'operator started, ops server listening',
   );
 

@@ -1,5 +1,6 @@
 # Prometheus and promtool from Debian's packages. Scrape targets are files under .infra/prometheus/targets/
-# (the platform's start script writes one per running service); rules come from observability/.
+# (the platform's start script writes one per running service); rules come from observability/, and
+# alerts go to the local Alertmanager (alertmanager.sh) on its standard port.
 PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
 PROM_STATE=$INFRA_STATE/prometheus
 
@@ -13,6 +14,9 @@ global:
   evaluation_interval: 5s
 rule_files:
   - $REPO_ROOT/observability/prometheus/rules/*.yml
+alerting:
+  alertmanagers:
+    - static_configs: [{ targets: ['127.0.0.1:${ALERTMANAGER_PORT:-9093}'] }]
 scrape_configs:
   - job_name: prometheus
     static_configs: [{ targets: ['127.0.0.1:$PROMETHEUS_PORT'] }]
@@ -52,4 +56,5 @@ prometheus_env() {
   echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
   echo "PROMETHEUS_TARGETS_DIR=$PROM_STATE/targets"
   echo "PROMTOOL_BIN=/usr/bin/promtool"
+  echo "PROMETHEUS_BIN=/usr/bin/prometheus"
 }

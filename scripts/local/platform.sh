@@ -36,7 +36,7 @@ render_edge_config() {
   # Upstreams default to the local ports of the platform's services table.
   $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" --port "$EDGE_PORT" \
     --ratelimit "127.0.0.1:$RATELIMIT_GRPC_PORT" \
-    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --out "$out" >/dev/null
+    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --otlp "127.0.0.1:$OTLP_GRPC_PORT" --out "$out" >/dev/null
 }
 
 # The edge's global rate limit service (services/ratelimit) on Redis, with the limits the local edge
@@ -73,6 +73,9 @@ start_edge() {
   COMPONENT=edge start_daemon edge "$INFRA_LOGS/edge.log" "$ENVOY_VENV/envoy" -c "$INFRA_RUN/edge.yaml" \
     --disable-hot-restart --log-level warn
   wait_until edge "$INFRA_LOGS/edge.log" 60 http_ok "http://127.0.0.1:$EDGE_ADMIN_PORT/ready"
+  # Envoy's own statistics (requests, JWT failures, rate limited, upstream latency) for the edge rules.
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"edge","__metrics_path__":"/stats/prometheus"}}]\n' \
+    "$EDGE_OPS_PORT" >"$INFRA_STATE/prometheus/targets/edge.json"
   say "edge: Envoy on :$EDGE_PORT, log $INFRA_LOGS/edge.log"
 }
 
@@ -90,6 +93,8 @@ start_operator() {
     METRICS_HOST=127.0.0.1 METRICS_PORT="$OPERATOR_METRICS_PORT" POD_NAMESPACE=default \
     $(tsx_node) "$REPO_ROOT/operator/src/main.ts"
   wait_until operator "$INFRA_LOGS/operator.log" 60 http_ok "http://127.0.0.1:$OPERATOR_METRICS_PORT/readyz"
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"operator"}}]\n' "$OPERATOR_METRICS_PORT" \
+    >"$INFRA_STATE/prometheus/targets/operator.json"
   say "operator: reconciling ShopDeployments on the local API server, log $INFRA_LOGS/operator.log"
 }
 
@@ -98,6 +103,7 @@ stop_platform() {
   stop_daemon edge
   stop_daemon svc-ratelimit
   rm -f "$INFRA_STATE/prometheus/targets/ratelimit.json"
+  rm -f "$INFRA_STATE/prometheus/targets/operator.json" "$INFRA_STATE/prometheus/targets/edge.json"
   local name
   for name in notifications orders payments catalog users; do
     stop_daemon "svc-$name"

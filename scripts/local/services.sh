@@ -52,5 +52,6 @@ present_services() {
 # pods (operator/src/platform/env.ts), with this machine's addresses.
 service_env() {
   INFRA_STATE=$INFRA_STATE PG_PORT=$PG_PORT AMQP_PORT=$AMQP_PORT MONGO_PORT=$MONGO_PORT \
-    MAILPIT_SMTP_PORT=$MAILPIT_SMTP_PORT EDGE_PORT=$EDGE_PORT local_platform env "$1"
+    MAILPIT_SMTP_PORT=$MAILPIT_SMTP_PORT EDGE_PORT=$EDGE_PORT \
+    OTLP_HTTP_PORT=$OTLP_HTTP_PORT local_platform env "$1"
 }

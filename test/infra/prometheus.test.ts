@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { infraEnv } from '../support/env.js';
 import { eventually, run } from '../support/process.js';
 
@@ -18,6 +19,32 @@ describe('infrastructure: Prometheus and promtool', () => {
     const tests = path.join(repoRoot, 'observability/prometheus/tests');
     const tested = await run('bash', ['-c', `"${promtool}" test rules "${tests}"/*.test.yml`]);
     assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+  });
+
+  it('has a unit test in which every alert rule fires', async () => {
+    const read = async (dir: string) => {
+      const folder = path.join(repoRoot, 'observability/prometheus', dir);
+      const files = (await readdir(folder)).filter((file) => file.endsWith('.yml'));
+      return Promise.all(files.map(async (file) => parse(await readFile(path.join(folder, file), 'utf8'))));
+    };
+    const alerts = (await read('rules')).flatMap((file) =>
+      file.groups.flatMap((group: { rules: { alert?: string }[] }) =>
+        group.rules.flatMap((rule) => (rule.alert ? [rule.alert] : [])),
+      ),
+    );
+    const firing = new Set(
+      (await read('tests')).flatMap((file) =>
+        file.tests.flatMap((test: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }) =>
+          (test.alert_rule_test ?? []).filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname),
+        ),
+      ),
+    );
+    assert.ok(alerts.length >= 10, `only ${alerts.length} alert rules found`);
+    assert.deepEqual(
+      alerts.filter((alert) => !firing.has(alert)),
+      [],
+      'alerts without a promtool case that fires them',
+    );
   });
 
   it('rejects a rule file with a broken expression', async () => {

@@ -20,6 +20,10 @@ export const GRPC_PORT = 50051;
 export const ENVOY_ADMIN_PORT = 9901;
 export const PROMETHEUS_PORT = 9090;
 export const GRAFANA_PORT = 3000;
+export const ALERTMANAGER_PORT = 9093;
+export const JAEGER_QUERY_PORT = 16686;
+export const OTLP_GRPC_PORT = 4317;
+export const OTLP_HTTP_PORT = 4318;
 
 /** Children carry this label so one watch per kind finds exactly the operator's objects. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

@@ -152,11 +152,80 @@ const GrafanaSpec = z.object({
     'Secret with the admin password; without it Grafana allows anonymous read-only viewing and no logins.',
   ),
   image: image.default('grafana/grafana:12.1.0'),
+  lokiUrl: z
+    .url()
+    .max(2048)
+    .optional()
+    .describe("A Loki holding the pods' logs: Grafana then links every trace to its logs by trace id."),
   resources: Resources.default({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } }),
 });
 
+const port = z.int().min(1).max(65535);
+
+const TracingSpec = z
+  .object({
+    otlp: z
+      .object({
+        host: z.string().min(1).max(253).regex(DNS_NAME),
+        grpcPort: port.default(4317),
+        httpPort: port.default(4318),
+      })
+      .optional()
+      .describe('An OTLP collector of your own: services export OTLP/HTTP to it, the edge OTLP/gRPC.'),
+    jaeger: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Run a Jaeger (in-memory) for this shop and send traces to it.'),
+        image: image.default('jaegertracing/jaeger:2.13.0'),
+        resources: Resources.default({
+          requests: { cpu: '50m', memory: '128Mi' },
+          limits: { memory: '1Gi' },
+        }),
+      })
+      .prefault({}),
+  })
+  .describe('Where traces go; with neither otlp nor jaeger, trace ids are only propagated and logged.')
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: '!has(self.otlp) || !has(self.jaeger) || !has(self.jaeger.enabled) || !self.jaeger.enabled',
+        message: 'name an otlp collector or enable jaeger, not both',
+        fieldPath: '.otlp',
+      },
+    ],
+  });
+
+const AlertingSpec = z.object({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("Run an Alertmanager that the shop's Prometheus sends its alerts to."),
+  image: image.default('prom/alertmanager:v0.28.1'),
+  webhooks: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(63).regex(DNS_NAME),
+        url: z
+          .url()
+          .max(2048)
+          .describe("Receives Alertmanager's webhook JSON for every alert, firing and resolved."),
+      }),
+    )
+    .max(10)
+    .default([])
+    .describe('Where alerts are sent; without any, alerts are only shown by Alertmanager.'),
+  resources: Resources.default({ requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
+});
+
 export const ObservabilitySpec = z
-  .object({ prometheus: PrometheusSpec.prefault({}), grafana: GrafanaSpec.prefault({}) })
+  .object({
+    prometheus: PrometheusSpec.prefault({}),
+    grafana: GrafanaSpec.prefault({}),
+    tracing: TracingSpec.prefault({}),
+    alerting: AlertingSpec.prefault({}),
+  })
   .meta({
     'x-kubernetes-validations': [
       {

@@ -3,7 +3,7 @@
 //   npm run render-envoy -w @shopstack/operator -- [--users 127.0.0.1:8101] [--catalog ...] \
 //     [--orders ...] [--payments ...] [--notifications ...] [--ratelimit 127.0.0.1:8091] \
 //     [--trusted-proxy-hops 0] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
-//     [--out envoy/envoy.local.yaml]
+//     [--otlp 127.0.0.1:4317] [--out envoy/envoy.local.yaml]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,8 @@ const { values } = parseArgs({
     ratelimit: { type: 'string', default: '127.0.0.1:8091' },
     'trusted-proxy-hops': { type: 'string', default: '0' },
     out: { type: 'string', default: 'envoy/envoy.local.yaml' },
+    /** host:port of an OTLP/gRPC collector; the edge then starts a trace per request. */
+    otlp: { type: 'string' },
   },
 });
 
@@ -71,6 +73,7 @@ const yaml = renderEnvoyYaml({
   rateLimitService: upstream('ratelimit', values.ratelimit as string),
   trustedProxyHops: hops(values['trusted-proxy-hops'] as string),
   requestTimeoutSeconds: 15,
+  tracing: values.otlp ? { collector: upstream('otlp', values.otlp), serviceName: 'edge' } : undefined,
 });
 const out = resolve(repoRoot, values.out as string);
 mkdirSync(dirname(out), { recursive: true });

@@ -24,6 +24,18 @@ export interface EnvSources {
   /** A Secret only this service reads; undefined = not configured (the service's own default applies). */
   secret(kind: OwnSecret): EnvValue | undefined;
   payments: PaymentsSettings;
+  /** OTLP/HTTP traces endpoint (…/v1/traces); without it spans are not exported. */
+  tracesUrl?: string | undefined;
+}
+
+/** The OpenTelemetry SDK's own variables (services/kit/src/tracing.ts reads them through the config). */
+function tracingEnvironment(name: ShopService, tracesUrl: string | undefined): EnvVar[] {
+  if (!tracesUrl) return [];
+  return [
+    { name: 'OTEL_SERVICE_NAME', value: name },
+    { name: 'OTEL_TRACES_EXPORTER', value: 'otlp' },
+    { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', value: tracesUrl },
+  ];
 }
 
 /** How money enters and leaves (spec.payments); read by payments alone. */
@@ -67,5 +79,6 @@ export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvV
     ...service.peers.map((peer) => ({ name: peerEnv(peer), value: sources.peerAddress(peer) })),
     ...own,
     ...(name === 'payments' ? paymentsEnv(sources.payments) : []),
+    ...tracingEnvironment(name, sources.tracesUrl),
   ];
 }

@@ -1,7 +1,7 @@
 // A service's environment as a process on this machine (`npm start`): the pod's contract
 // (platform/env.ts) with the local servers' addresses and the local-only secrets of the state folder.
 // Reads PG_PORT, AMQP_PORT, MONGO_PORT, MAILPIT_SMTP_PORT, EDGE_PORT and INFRA_STATE from the
-// environment it is given.
+// environment it is given, and OTLP_HTTP_PORT (the local Jaeger) when spans should be exported.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,6 +76,7 @@ export function localServiceEnv(name: ShopService, env: Env = process.env): EnvV
         dailyLimits: { topUpMinor: 100_000, withdrawalMinor: 100_000 },
         webhookUrl: `http://127.0.0.1:${env.EDGE_PORT ?? '8080'}${WEBHOOK_PATH}`,
       },
+      tracesUrl: env.OTLP_HTTP_PORT ? `http://127.0.0.1:${env.OTLP_HTTP_PORT}/v1/traces` : undefined,
     }),
     // One MongoDB server for everything on this machine: the database is named per service.
     ...(store === 'mongodb' ? [{ name: 'MONGO_DB', value: `shopstack_${name}` }] : []),

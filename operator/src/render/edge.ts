@@ -4,6 +4,7 @@ import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
+import { otlpCollector } from './tracing.js';
 import {
   configMap,
   deployment,
@@ -33,7 +34,14 @@ export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
     rateLimitService: { host: childName(shop, 'ratelimit'), port: GRPC_PORT },
     trustedProxyHops: edge.trustedProxyHops,
     requestTimeoutSeconds: edge.requestTimeoutSeconds,
+    tracing: tracingInput(shop),
   };
+}
+
+function tracingInput(shop: ShopDeployment): EnvoyConfigInput['tracing'] {
+  const collector = otlpCollector(shop);
+  if (!collector) return undefined;
+  return { collector: { host: collector.host, port: collector.grpcPort }, serviceName: 'edge' };
 }
 
 export function edgeUrl(shop: ShopDeployment): string {

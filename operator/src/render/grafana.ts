@@ -1,10 +1,12 @@
-// Grafana for one shop: a provisioned Prometheus datasource and the dashboards from observability/.
+// Grafana for one shop: provisioned Prometheus, Jaeger (when the operator runs it) and Loki (when the
+// spec names one) datasources, linked to each other by trace id, and the dashboards from observability/.
 import { stringify } from 'yaml';
 import { GRAFANA_PORT } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
 import { prometheusUrl } from './prometheus.js';
+import { jaegerQueryUrl } from './tracing.js';
 import { configMap, deployment, httpProbe, restrictedContainerSecurity, service } from './workload.js';
 
 const GRAFANA_UID = 472;
@@ -13,21 +15,86 @@ const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 /** Dashboards by file name (e.g. "orders.json") to their JSON text. */
 export type Dashboards = Record<string, string>;
 
-function provisioning(shop: ShopDeployment) {
-  const datasources = {
-    apiVersion: 1,
-    datasources: [
-      {
-        name: 'Prometheus',
-        uid: 'prometheus',
-        type: 'prometheus',
-        access: 'proxy',
-        url: prometheusUrl(shop),
-        isDefault: true,
-        editable: false,
-      },
-    ],
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', loki: 'loki' } as const;
+
+/** The services log JSON lines with a traceId field (services/kit/src/logging.ts). */
+function tracesToLogs(shop: ShopDeployment) {
+  if (!shop.spec.observability.grafana.lokiUrl) return {};
+  return {
+    tracesToLogsV2: {
+      datasourceUid: DATASOURCE_UIDS.loki,
+      spanStartTimeShift: '-5m',
+      spanEndTimeShift: '5m',
+      customQuery: true,
+      query: `{namespace="${shop.metadata.namespace}"} | json | traceId="\${__trace.traceId}"`,
+    },
   };
+}
+
+function datasources(shop: ShopDeployment) {
+  const jaeger = jaegerQueryUrl(shop);
+  const loki = shop.spec.observability.grafana.lokiUrl;
+  return [
+    {
+      name: 'Prometheus',
+      uid: DATASOURCE_UIDS.prometheus,
+      type: 'prometheus',
+      access: 'proxy',
+      url: prometheusUrl(shop),
+      isDefault: true,
+      editable: false,
+      ...(jaeger
+        ? {
+            jsonData: {
+              exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
+            },
+          }
+        : {}),
+    },
+    ...(jaeger
+      ? [
+          {
+            name: 'Jaeger',
+            uid: DATASOURCE_UIDS.jaeger,
+            type: 'jaeger',
+            access: 'proxy',
+            url: jaeger,
+            editable: false,
+            jsonData: tracesToLogs(shop),
+          },
+        ]
+      : []),
+    ...(loki
+      ? [
+          {
+            name: 'Loki',
+            uid: DATASOURCE_UIDS.loki,
+            type: 'loki',
+            access: 'proxy',
+            url: loki,
+            editable: false,
+            // From a log line's trace_id back to the trace.
+            jsonData: jaeger
+              ? {
+                  derivedFields: [
+                    {
+                      name: 'trace_id',
+                      matcherType: 'regex',
+                      matcherRegex: '"traceId":"(\\w+)"',
+                      datasourceUid: DATASOURCE_UIDS.jaeger,
+                      url: '$${__value.raw}',
+                    },
+                  ],
+                }
+              : {},
+          },
+        ]
+      : []),
+  ];
+}
+
+function provisioning(shop: ShopDeployment) {
+  const datasourcesFile = { apiVersion: 1, datasources: datasources(shop) };
   const providers = {
     apiVersion: 1,
     providers: [
@@ -40,7 +107,7 @@ function provisioning(shop: ShopDeployment) {
       },
     ],
   };
-  return { 'datasources.yaml': stringify(datasources), 'dashboards.yaml': stringify(providers) };
+  return { 'datasources.yaml': stringify(datasourcesFile), 'dashboards.yaml': stringify(providers) };
 }
 
 function authEnv(shop: ShopDeployment) {

@@ -1,14 +1,18 @@
 // Everything a ShopDeployment should own, as plain objects: the controller applies exactly this list.
 import { SHOP_SERVICES } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { renderAlertmanager } from './alertmanager.js';
 import { renderEdge } from './edge.js';
 import { type Dashboards, renderGrafana } from './grafana.js';
-import { renderPrometheus } from './prometheus.js';
+import { type RuleFiles, renderPrometheus } from './prometheus.js';
 import { renderRateLimitService } from './ratelimit-service.js';
 import { renderShopService } from './shop-service.js';
+import { renderJaeger } from './tracing.js';
 
 export interface RenderContext {
   dashboards: Dashboards;
+  /** Prometheus rule files (observability/prometheus/rules), rendered into Prometheus' ConfigMap. */
+  rules?: RuleFiles;
 }
 
 export function renderShop(shop: ShopDeployment, context: RenderContext): KubeObject[] {
@@ -16,13 +20,16 @@ export function renderShop(shop: ShopDeployment, context: RenderContext): KubeOb
     ...SHOP_SERVICES.flatMap((name) => renderShopService(shop, name)),
     ...renderEdge(shop),
     ...renderRateLimitService(shop),
-    ...renderPrometheus(shop),
+    ...renderPrometheus(shop, context.rules),
+    ...renderAlertmanager(shop),
+    ...renderJaeger(shop),
     ...renderGrafana(shop, context.dashboards),
   ];
 }
 
+export { renderAlertmanagerConfig } from './alertmanager.js';
 export { edgeEnvoyInput, edgeUrl } from './edge.js';
 export type { Dashboards } from './grafana.js';
 export { type Component, childName } from './meta.js';
-export { renderPrometheusConfig } from './prometheus.js';
+export { type RuleFiles, renderPrometheusConfig } from './prometheus.js';
 export { serviceEnv, serviceImage } from './shop-service.js';

@@ -19,7 +19,9 @@ export type Component =
   | 'edge'
   | 'ratelimit'
   | 'prometheus'
-  | 'grafana';
+  | 'grafana'
+  | 'jaeger'
+  | 'alertmanager';
 
 export const childName = (shop: ShopDeployment, suffix: string) => `${shop.metadata.name}-${suffix}`;
 

@@ -1,13 +1,19 @@
-// Prometheus for one shop: scrape config for every service pod, the edge and itself.
+// Prometheus for one shop: scrape config for every service pod, the edge and itself, the platform's
+// alerting and recording rules (observability/prometheus/rules, in its ConfigMap) and where alerts go.
 import { stringify } from 'yaml';
 import { HTTP_PORT, PROMETHEUS_PORT, SHOP_SERVICES } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { alertmanagerAddress } from './alertmanager.js';
 import { EDGE_OPS_PORT } from './edge.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
 import { configMap, deployment, httpProbe, restrictedContainerSecurity, service } from './workload.js';
 
 const NOBODY = 65534;
+const CONFIG_DIR = '/etc/prometheus';
+
+/** Rule files by file name (e.g. "services.yml") to their YAML text. */
+export type RuleFiles = Record<string, string>;
 
 export function prometheusUrl(shop: ShopDeployment): string {
   return `http://${childName(shop, 'prometheus')}:${PROMETHEUS_PORT}`;
@@ -28,8 +34,13 @@ export function renderPrometheusConfig(shop: ShopDeployment): string {
       { target_label: 'shop', replacement: shop.metadata.name },
     ],
   }));
+  const alertmanager = alertmanagerAddress(shop);
   const config = {
     global: { scrape_interval: '15s', evaluation_interval: '15s', external_labels: shopLabel },
+    rule_files: [`${CONFIG_DIR}/rules-*.yml`],
+    ...(alertmanager
+      ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] } }
+      : {}),
     scrape_configs: [
       ...serviceJobs,
       {
@@ -45,16 +56,20 @@ export function renderPrometheusConfig(shop: ShopDeployment): string {
   return stringify(config);
 }
 
-export function renderPrometheus(shop: ShopDeployment): KubeObject[] {
+export function renderPrometheus(shop: ShopDeployment, rules: RuleFiles = {}): KubeObject[] {
   const spec = shop.spec.observability.prometheus;
   if (!spec.enabled) return [];
   const prometheusYaml = renderPrometheusConfig(shop);
+  const data = {
+    'prometheus.yml': prometheusYaml,
+    ...Object.fromEntries(Object.entries(rules).map(([file, text]) => [`rules-${file}`, text])),
+  };
   const container = {
     name: 'prometheus',
     image: spec.image,
     imagePullPolicy: 'IfNotPresent',
     args: [
-      '--config.file=/etc/prometheus/prometheus.yml',
+      `--config.file=${CONFIG_DIR}/prometheus.yml`,
       '--storage.tsdb.path=/prometheus',
       `--storage.tsdb.retention.time=${spec.retention}`,
     ],
@@ -63,13 +78,13 @@ export function renderPrometheus(shop: ShopDeployment): KubeObject[] {
     readinessProbe: httpProbe('/-/ready', 'http', 5),
     livenessProbe: httpProbe('/-/healthy', 'http'),
     volumeMounts: [
-      { name: 'config', mountPath: '/etc/prometheus', readOnly: true },
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'data', mountPath: '/prometheus' },
     ],
     securityContext: restrictedContainerSecurity,
   };
   return [
-    configMap(shop, 'prometheus', childName(shop, 'prometheus'), { 'prometheus.yml': prometheusYaml }),
+    configMap(shop, 'prometheus', childName(shop, 'prometheus'), data),
     deployment({
       shop,
       component: 'prometheus',
@@ -79,7 +94,7 @@ export function renderPrometheus(shop: ShopDeployment): KubeObject[] {
         { name: 'config', configMap: { name: childName(shop, 'prometheus') } },
         { name: 'data', emptyDir: {} },
       ],
-      podAnnotations: { 'shopstack.io/config-hash': contentHash(prometheusYaml) },
+      podAnnotations: { 'shopstack.io/config-hash': contentHash(...Object.entries(data).flat()) },
       runAsUser: NOBODY,
     }),
     service(shop, 'prometheus', [{ name: 'http', port: PROMETHEUS_PORT }]),

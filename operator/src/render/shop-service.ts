@@ -11,6 +11,7 @@ import {
 import { PROBES } from '../platform/services.js';
 import { edgeUrl } from './edge.js';
 import { childName } from './meta.js';
+import { otlpTracesUrl } from './tracing.js';
 import {
   deployment,
   httpProbe,
@@ -50,6 +51,7 @@ export function serviceEnv(shop: ShopDeployment, name: ShopService): EnvVar[] {
       return ref ? fromSecret(ref) : undefined;
     },
     payments: { ...shop.spec.payments, webhookUrl: `${edgeUrl(shop)}${WEBHOOK_PATH}` },
+    tracesUrl: otlpTracesUrl(shop),
   });
 }
 

@@ -28,6 +28,9 @@ const Env = z.object({
   DASHBOARDS_DIR: z
     .string()
     .default(fileURLToPath(new URL('../../../observability/grafana/dashboards', import.meta.url))),
+  RULES_DIR: z
+    .string()
+    .default(fileURLToPath(new URL('../../../observability/prometheus/rules', import.meta.url))),
 });
 
 export type OperatorConfig = z.infer<typeof Env> & { identity: string };

@@ -1,18 +1,23 @@
-// Grafana dashboards shipped with the operator (observability/grafana/dashboards in the repository,
-// copied into the image). Read once at start; a missing folder means no dashboards, not an error.
+// Grafana dashboards and Prometheus rules shipped with the operator (observability/grafana/dashboards
+// and observability/prometheus/rules in the repository, copied into the image). Read once at start;
+// a missing folder means none, not an error, and a file that does not parse stops the start.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dashboards } from '../render/index.js';
+import { parse } from 'yaml';
+import type { Dashboards, RuleFiles } from '../render/index.js';
 
-export function loadDashboards(dir: string): Dashboards {
+function loadFiles(dir: string, extension: string, check: (text: string) => unknown) {
   if (!existsSync(dir)) return {};
-  const dashboards: Dashboards = {};
+  const files: Record<string, string> = {};
   for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith(extension))
     .sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
-    JSON.parse(text); // a broken dashboard should stop the start, not reach Grafana
-    dashboards[file] = text;
+    check(text);
+    files[file] = text;
   }
-  return dashboards;
+  return files;
 }
+
+export const loadDashboards = (dir: string): Dashboards => loadFiles(dir, '.json', JSON.parse);
+export const loadRules = (dir: string): RuleFiles => loadFiles(dir, '.yml', parse);

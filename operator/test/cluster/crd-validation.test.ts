@@ -47,6 +47,18 @@ describe('ShopDeployment CRD on a real API server', () => {
       /grafana needs prometheus as its datasource/,
     );
     assert.match(
+      await attempt('bad-tracing', {
+        observability: { tracing: { otlp: { host: 'otel' }, jaeger: { enabled: true } } },
+      }),
+      /name an otlp collector or enable jaeger, not both/,
+    );
+    assert.match(
+      await attempt('bad-webhook', {
+        observability: { alerting: { webhooks: [{ name: 'pager', url: 'not a url' }] } },
+      }),
+      /spec\.observability\.alerting\.webhooks\[0\]\.url/,
+    );
+    assert.match(
       await attempt('bad-resources', {
         services: { users: { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } } },
       }),
@@ -86,6 +98,8 @@ describe('ShopDeployment CRD on a real API server', () => {
     assert.equal(stored.spec.edge.rateLimit.burst, 100);
     assert.equal(stored.spec.secrets.rabbitmq.key, 'url');
     assert.equal(stored.spec.observability.prometheus.retention, '15d');
+    assert.equal(stored.spec.observability.tracing.jaeger.enabled, false);
+    assert.equal(stored.spec.observability.alerting.enabled, true);
     await kubectl(['delete', 'shop', 'minimal', '-n', ns]);
   });
 });

@@ -18,7 +18,7 @@ describe('renderShop', () => {
   const shop = shopFrom(exampleShopObject());
   const objects = renderShop(shop, { dashboards: { 'orders.json': '{"title":"Orders"}' } });
 
-  it('renders a Deployment and headless Service per service, the edge, Prometheus and Grafana', () => {
+  it('renders a Deployment and headless Service per service, the edge, Prometheus, Alertmanager and Grafana', () => {
     const expected = [
       ...SHOP_SERVICES.flatMap((s) => [`Deployment/shop-${s}`, `Service/shop-${s}`]),
       'ConfigMap/shop-edge',
@@ -33,6 +33,11 @@ describe('renderShop', () => {
       'ConfigMap/shop-grafana-dashboards',
       'Deployment/shop-grafana',
       'Service/shop-grafana',
+      'ConfigMap/shop-alertmanager',
+      'Deployment/shop-alertmanager',
+      'Service/shop-alertmanager',
+      'Deployment/shop-jaeger',
+      'Service/shop-jaeger',
       // replicas > 1: users 2, catalog 3, orders 3, payments 2, notifications 2, edge 3, ratelimit 2
       'PodDisruptionBudget/shop-users',
       'PodDisruptionBudget/shop-notifications',

@@ -5,6 +5,7 @@ import { jwtAuthnFilter, localRateLimitFilter, perClientRateLimit } from './filt
 import { localReplyConfig } from './problems.js';
 import { globalRateLimitFilter, rateLimitCluster, routeRateLimits } from './ratelimit.js';
 import { CLIENT_IP_HEADER, EDGE_ROUTES } from './routes.js';
+import { httpTracing, otlpClusters, traceIdResponseHeader } from './tracing.js';
 import type { EnvoyConfigInput } from './types.js';
 
 function socket(address: string, port: number) {
@@ -45,6 +46,7 @@ const accessLog = [
           duration_ms: '%DURATION%',
           upstream: '%UPSTREAM_CLUSTER%',
           request_id: '%REQ(X-REQUEST-ID)%',
+          trace_id: '%TRACE_ID%',
         },
       },
     },
@@ -74,6 +76,7 @@ function edgeListener(input: EnvoyConfigInput) {
               request_headers_timeout: '10s',
               stream_idle_timeout: '60s',
               access_log: accessLog,
+              ...httpTracing(input),
               local_reply_config: localReplyConfig(),
               route_config: {
                 name: 'edge',
@@ -85,7 +88,14 @@ function edgeListener(input: EnvoyConfigInput) {
                     append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
                   },
                 ],
-                virtual_hosts: [{ name: 'shop', domains: ['*'], routes: edgeRoutes(input) }],
+                virtual_hosts: [
+                  {
+                    name: 'shop',
+                    domains: ['*'],
+                    routes: edgeRoutes(input),
+                    ...traceIdResponseHeader(input),
+                  },
+                ],
               },
               http_filters: [
                 localRateLimitFilter(),
@@ -149,7 +159,12 @@ export function renderEnvoyBootstrap(input: EnvoyConfigInput) {
     admin: { address: socket('127.0.0.1', input.adminPort) },
     static_resources: {
       listeners: [edgeListener(input), opsListener(input)],
-      clusters: [...serviceClusters(input), rateLimitCluster(input), adminCluster(input)],
+      clusters: [
+        ...serviceClusters(input),
+        rateLimitCluster(input),
+        adminCluster(input),
+        ...otlpClusters(input),
+      ],
     },
     overload_manager: {
       resource_monitors: [

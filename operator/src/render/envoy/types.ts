@@ -35,4 +35,6 @@ export interface EnvoyConfigInput {
    */
   trustedProxyHops: number;
   requestTimeoutSeconds: number;
+  /** When set, the edge starts a trace per request and exports it over OTLP/gRPC to `collector`. */
+  tracing?: { collector: Upstream; serviceName: string } | undefined;
 }

@@ -5,10 +5,12 @@
 // Delivery guarantee: a graceful stop finishes the batch in flight and marks it, so a restart
 // publishes nothing twice. A hard crash between a confirm and its mark republishes at most that
 // batch, with the same message ids, and consumers' inboxes drop the duplicates.
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ConfirmChannel } from 'amqplib';
 import type pg from 'pg';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../logging.js';
+import { extractTraceContext, injectTraceContext, tracer } from '../tracing.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
 import { connectRabbit, declareExchange } from './rabbit.js';
 
@@ -128,17 +130,42 @@ export class OutboxRelay {
       await declareExchange(channel, exchange);
       declared.add(exchange);
     }
+    // One producer span per message, a child of the work that wrote it to the outbox; consumers
+    // continue from this span (its context replaces the stored one in the published headers).
+    const spans: Span[] = [];
     for (const row of rows) {
+      const span = tracer().startSpan(
+        `publish ${row.message_type}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.destination.name': row.exchange,
+            'messaging.rabbitmq.destination.routing_key': row.routing_key,
+            'messaging.message.id': row.message_id,
+          },
+        },
+        extractTraceContext(row.headers),
+      );
+      spans.push(span);
+      const headers = injectTraceContext({ ...row.headers }, trace.setSpan(context.active(), span));
       channel.publish(row.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
         persistent: true,
         messageId: row.message_id,
         type: row.message_type,
         contentType: 'application/json',
         timestamp: Math.floor(row.created_at.getTime() / 1000),
-        headers: row.headers,
+        headers,
       });
     }
-    await channel.waitForConfirms();
+    try {
+      await channel.waitForConfirms();
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
     await this.options.pool.query(
       'update kit_outbox set published_at = now() where position = any($1::bigint[])',
       [rows.map((row) => row.position)],
