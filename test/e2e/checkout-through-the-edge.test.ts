@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { linkIn, type Mailbox, mailpit } from '@shopstack/kit/testing';
+import { infraEnv } from '../support/env.js';
+import { drawTrace, type TraceSpan, traceSpans } from '../support/jaeger.js';
 import { eventually } from '../support/process.js';
 import { type Platform, platform } from './platform.js';
 
 interface Reply {
   status: number;
+  headers: Headers;
   // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON replies
   body: any;
 }
@@ -13,6 +16,8 @@ interface Reply {
 describe('the platform end to end through the edge', function () {
   this.timeout(240_000);
   let shop: Platform;
+  /** The trace the edge started for the checkout request (its x-trace-id reply header). */
+  let checkoutTrace: string | null = null;
 
   async function call(
     method: string,
@@ -31,7 +36,7 @@ describe('the platform end to end through the edge', function () {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   }
 
   async function signIn(account: { email: string; password: string }): Promise<string> {
@@ -53,7 +58,9 @@ describe('the platform end to end through the edge', function () {
 
   before(async () => {
     mail = mailpit();
-    shop = await platform();
+    shop = await platform({
+      tracing: { otlpHttpUrl: infraEnv('OTLP_HTTP_URL'), otlpGrpcAddress: infraEnv('OTLP_GRPC_ADDRESS') },
+    });
   });
 
   after(async () => {
@@ -92,6 +99,7 @@ describe('the platform end to end through the edge', function () {
     const placed = await call('POST', '/api/orders/checkout', token, undefined, randomUUID());
     assert.equal(placed.status, 202, JSON.stringify(placed.body));
     const orderId = placed.body.orderId as string;
+    checkoutTrace = placed.headers.get('x-trace-id');
 
     const order = await eventually(async () => {
       const current = await call('GET', `/api/orders/${orderId}`, token);
@@ -164,6 +172,56 @@ describe('the platform end to end through the edge', function () {
     assert.equal(forged.status, 400);
     assert.match(forged.headers.get('content-type') ?? '', /^application\/problem\+json/);
     assert.equal((await fetch(`${shop.edgeUrl}/api/notifications/preferences`)).status, 401);
+  });
+
+  it('records that checkout as one trace in Jaeger: edge, orders, catalog, payments, outbox, parents intact', async () => {
+    assert.match(checkoutTrace ?? '', /^[0-9a-f]{32}$/, 'the edge answered the checkout without x-trace-id');
+    const has = (spans: TraceSpan[], service: string, name: RegExp) =>
+      spans.some((s) => s.service === service && name.test(s.name));
+    // What a checkout's trace must hold: the services export in batches, so wait until all arrived.
+    const expected: [string, RegExp][] = [
+      ['edge', /./],
+      // The checkout request starts the saga and commands the stock reservation (through the outbox).
+      ['orders', /^HTTP POST \/api\/orders\/checkout$/],
+      ['orders', /^publish catalog\.reserve-stock$/],
+      ['catalog', /^consume catalog\.reserve-stock$/],
+      ['catalog', /^publish catalog\.stock-reservation$/],
+      ['orders', /^consume catalog\.stock-reservation$/],
+      ['orders', /^saga hold_funds$/],
+      ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/AuthorizeHold$/],
+      ['orders', /^saga capture$/],
+      ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/CaptureHold$/],
+      ['orders', /^publish catalog\.commit-stock$/],
+      ['catalog', /^consume catalog\.commit-stock$/],
+      ['orders', /^publish order\.confirmed$/],
+    ];
+    let spans: TraceSpan[] = [];
+    try {
+      await eventually(async () => {
+        spans = await traceSpans(checkoutTrace!);
+        return expected.every(([service, name]) => has(spans, service, name));
+      }, 30_000);
+    } catch {
+      const missing = expected.filter(([service, name]) => !has(spans, service, name));
+      assert.fail(`missing ${missing.map(([s, n]) => `${s} ${n}`).join(', ')} in\n${drawTrace(spans)}`);
+    }
+    const roots = spans.filter((s) => !s.parentId);
+    assert.deepEqual(
+      roots.map((s) => s.service),
+      ['edge'],
+      `the edge span must be the only root:\n${drawTrace(spans)}`,
+    );
+    const ids = new Set(spans.map((s) => s.spanId));
+    const orphans = spans.filter((s) => s.parentId && !ids.has(s.parentId));
+    assert.deepEqual(orphans, [], `spans whose parent is not in the trace:\n${drawTrace(spans)}`);
+    // The orders HTTP span hangs directly under the edge's, and catalog continues from a publish.
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const ordersHttp = spans.find(
+      (s) => s.service === 'orders' && s.name === 'HTTP POST /api/orders/checkout',
+    )!;
+    assert.equal(byId.get(ordersHttp.parentId!)?.service, 'edge');
+    const reserve = spans.find((s) => s.service === 'catalog' && s.name === 'consume catalog.reserve-stock')!;
+    assert.equal(byId.get(reserve.parentId!)?.name, 'publish catalog.reserve-stock');
   });
 
   it('refuses to check out, top up or look at orders without a token, at the edge', async () => {

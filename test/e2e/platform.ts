@@ -26,7 +26,12 @@ const appointRoleCli = fileURLToPath(
   new URL('../../services/users/src/cli/appoint-role.ts', import.meta.url),
 );
 
-export async function platform(): Promise<Platform> {
+export interface PlatformOptions {
+  /** Export every service's and the edge's spans over OTLP (HTTP for services, gRPC for Envoy). */
+  tracing?: { otlpHttpUrl: string; otlpGrpcAddress: string };
+}
+
+export async function platform(options: PlatformOptions = {}): Promise<Platform> {
   if (process.env.EDGE_URL) {
     return {
       edgeUrl: process.env.EDGE_URL,
@@ -39,7 +44,18 @@ export async function platform(): Promise<Platform> {
   }
   const [listenPort, opsPort, adminPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const edgeUrl = `http://127.0.0.1:${listenPort}`;
-  const shop = await startShopProcesses({ withNotifications: { publicUrl: edgeUrl } });
+  const { tracing } = options;
+  const shop = await startShopProcesses({
+    withNotifications: { publicUrl: edgeUrl },
+    env: tracing
+      ? {
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${tracing.otlpHttpUrl}/v1/traces`,
+          // Export within half a second rather than the SDK's 5 s, so a test sees its trace soon.
+          OTEL_BSP_SCHEDULE_DELAY: '500',
+        }
+      : {},
+  });
   const port = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
   const limits = {
     rateLimit: { requestsPerSecond: 200, burst: 400 },
@@ -68,6 +84,13 @@ export async function platform(): Promise<Platform> {
       rateLimitService: rateLimit.upstream,
       trustedProxyHops: 0,
       requestTimeoutSeconds: 15,
+      tracing: tracing && {
+        collector: {
+          host: tracing.otlpGrpcAddress.split(':')[0]!,
+          port: Number(tracing.otlpGrpcAddress.split(':')[1]),
+        },
+        serviceName: 'edge',
+      },
     }),
   );
   const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);

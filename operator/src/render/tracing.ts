@@ -1,6 +1,6 @@
 // Tracing for one shop: where spans go (an OTLP collector named in the spec, or a Jaeger the operator
 // runs); services get it as OTEL_* variables (platform/env.ts), the edge as its tracer's collector.
-import { JAEGER_QUERY_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, type ShopService } from '../api/constants.js';
+import { JAEGER_QUERY_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { childName } from './meta.js';
 import { deployment, httpProbe, restrictedContainerSecurity, service } from './workload.js';

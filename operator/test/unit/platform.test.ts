@@ -13,7 +13,13 @@ import { exampleShopObject, shopFrom } from '../support/fixtures.js';
 describe('the platform services table and environment contract', () => {
   const shop = shopFrom(exampleShopObject());
   const state = mkdtempSync(join(tmpdir(), 'platform-env-'));
-  const local = { INFRA_STATE: state, PG_PORT: '5432', AMQP_PORT: '5672', MONGO_PORT: '27017' };
+  const local = {
+    INFRA_STATE: state,
+    PG_PORT: '5432',
+    AMQP_PORT: '5672',
+    MONGO_PORT: '27017',
+    OTLP_HTTP_PORT: '4318',
+  };
   const LOCAL_ONLY = ['MONGO_DB', 'LOG_LEVEL', 'SMTP_REQUIRE_TLS', 'SANDBOX_PROVIDERS', 'PUBLIC_URL'];
 
   it('gives a local process exactly the variables its pod gets, with local values instead of Secrets', () => {

@@ -12,7 +12,7 @@ import {
 } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { type ServiceProcess, startServiceProcess } from './processes.js';
+import { type ServiceProcess, startServiceProcess as startProcess } from './processes.js';
 
 export interface RunningShop {
   users: ServiceProcess;
@@ -34,10 +34,15 @@ export interface RunningShop {
 
 /**
  * `ordersEnv` overrides the orders service's settings (e.g. short step timeouts). `withNotifications`
- * adds the notifications service, sending to the local Mailpit, with links to `publicUrl`.
+ * adds the notifications service, sending to the local Mailpit, with links to `publicUrl`. `env` is
+ * given to every service (e.g. where to export traces).
  */
 export async function startShopProcesses(
-  options: { ordersEnv?: Record<string, string>; withNotifications?: { publicUrl: string } } = {},
+  options: {
+    ordersEnv?: Record<string, string>;
+    withNotifications?: { publicUrl: string };
+    env?: Record<string, string>;
+  } = {},
 ): Promise<RunningShop> {
   const suffix = randomSuffix();
   const amqp = requireEnv('AMQP_URL');
@@ -57,6 +62,8 @@ export async function startShopProcesses(
     createTestDatabase('e2e_notifications'),
   ]);
   const started: ServiceProcess[] = [];
+  const startServiceProcess = (name: string, env: Record<string, string>) =>
+    startProcess(name, { ...options.env, ...env });
   try {
     const users = await startServiceProcess('users', {
       DATABASE_URL: usersDb.url,
