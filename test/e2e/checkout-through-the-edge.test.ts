@@ -193,7 +193,7 @@ describe('the platform end to end through the edge', function () {
       ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/CaptureHold$/],
       ['orders', /^publish catalog\.commit-stock$/],
       ['catalog', /^consume catalog\.commit-stock$/],
-      ['orders', /^publish order\.confirmed$/],
+      ['orders', /^publish order\.completed$/],
     ];
     let spans: TraceSpan[] = [];
     try {
