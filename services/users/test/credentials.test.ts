@@ -12,6 +12,40 @@ describe('users: credentials', () => {
   after(() => h?.close());
 
   describe('lockout', () => {
+    // The address the edge determined for each request (the kit reads it as ctx.ip).
+    const from = (ip: string) => ({ 'x-client-ip': ip });
+    const attempt = (email: string, password: string, ip: string) =>
+      h.call('/api/users/login', { body: { email, password }, headers: from(ip) });
+
+    it("locks the attacker's address out of an account, not its owner signing in from elsewhere", async () => {
+      const user = await h.register();
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push((await attempt(user.email, 'wrong password!', '198.51.100.1')).status);
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+      assert.equal((await attempt(user.email, user.password, '198.51.100.1')).status, 429);
+
+      const owner = await attempt(user.email, user.password, '203.0.113.5');
+      assert.equal(owner.status, 200, JSON.stringify(owner.body));
+      const { rows } = await h.service.deps.pool.query(
+        'select client_ip, failures from login_failures where email = $1 order by client_ip',
+        [user.email],
+      );
+      assert.deepEqual(rows, [{ client_ip: '198.51.100.1', failures: 5 }]);
+    });
+
+    it('slows down one address trying a few passwords on many accounts', async () => {
+      const emails = Array.from({ length: 21 }, () => uniqueEmail('sprayed'));
+      const statuses: number[] = [];
+      for (const email of emails) statuses.push((await attempt(email, 'Winter2026!', '198.51.100.2')).status);
+      // Each account saw one failure, far below its own limit; the address made 20 and is locked.
+      assert.deepEqual(statuses, [...Array(20).fill(401), 429]);
+      const refused = await attempt(uniqueEmail('never-tried'), 'Winter2026!', '198.51.100.2');
+      assert.equal(refused.body.type, 'https://shopstack.dev/problems/login-locked');
+      // Another address is not slowed by it.
+      assert.equal((await attempt(emails[20]!, 'Winter2026!', '203.0.113.6')).status, 401);
+    });
+
     it('locks an account after repeated failures, for existing and unknown emails alike', async () => {
       const user = await h.register();
       const ghost = uniqueEmail('ghost');

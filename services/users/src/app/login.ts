@@ -7,6 +7,7 @@ import { consumeOneTimeToken, issueOneTimeToken, peekOneTimeToken } from '../ada
 import { findTwoFactor, recordUsedStep, useRecoveryCode } from '../adapters/two-factor-repository.js';
 import { findCredentialsByEmail, findUserById, setPasswordHash } from '../adapters/users-repository.js';
 import { normalizeEmail } from '../domain/email.js';
+import { clientKey } from '../domain/lockout.js';
 import { normalizeRecoveryCode } from '../domain/secrets.js';
 import { matchTotp } from '../domain/totp.js';
 import { isActive } from '../domain/user.js';
@@ -31,7 +32,8 @@ export async function login(
   meta: RequestMeta,
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
-  const lockSeconds = await lockedForSeconds(deps.pool, email);
+  const clientIp = clientKey(meta.ip);
+  const lockSeconds = await lockedForSeconds(deps.pool, email, clientIp);
   if (lockSeconds > 0) {
     await recordAudit(deps.pool, { event: 'login.locked', email, ip: meta.ip });
     throw locked(lockSeconds);
@@ -45,7 +47,7 @@ export async function login(
 
   if (!user || !passwordOk || !isActive(user)) {
     const reason = !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'inactive_account';
-    const newLock = await recordLoginFailure(deps.pool, email);
+    const newLock = await recordLoginFailure(deps.pool, email, clientIp);
     await recordAudit(deps.pool, {
       event: 'login.failed',
       subjectId: user?.id,
@@ -56,7 +58,7 @@ export async function login(
     throw invalidCredentials();
   }
 
-  await clearLoginFailures(deps.pool, email);
+  await clearLoginFailures(deps.pool, email, clientIp);
   if (credentials && deps.hasher.needsRehash(credentials.passwordHash)) {
     await setPasswordHash(deps.pool, user.id, await deps.hasher.hash(input.password), {
       keepChangedAt: true,
@@ -89,7 +91,8 @@ export async function completeLogin(
   if (!user || !isActive(user)) {
     throw new AppError('unauthenticated', 'invalid-challenge', 'the sign-in challenge is invalid or expired');
   }
-  const lockSeconds = await lockedForSeconds(deps.pool, user.email);
+  const clientIp = clientKey(meta.ip);
+  const lockSeconds = await lockedForSeconds(deps.pool, user.email, clientIp);
   if (lockSeconds > 0) throw locked(lockSeconds);
 
   const outcome = await withTransaction(deps.pool, async (client) => {
@@ -111,10 +114,10 @@ export async function completeLogin(
     return tokens;
   });
   if (outcome) {
-    await clearLoginFailures(deps.pool, user.email);
+    await clearLoginFailures(deps.pool, user.email, clientIp);
     return outcome;
   }
-  await recordLoginFailure(deps.pool, user.email);
+  await recordLoginFailure(deps.pool, user.email, clientIp);
   await recordAudit(deps.pool, {
     event: 'two_factor.failed',
     subjectId: user.id,

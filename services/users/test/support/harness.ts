@@ -23,7 +23,7 @@ export interface Harness {
   url(path: string): string;
   call(
     path: string,
-    options?: { method?: string; body?: unknown; token?: string },
+    options?: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> },
   ): ReturnType<typeof requestJson>;
   register(email?: string, password?: string): Promise<{ id: string; email: string; password: string }>;
   login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }>;

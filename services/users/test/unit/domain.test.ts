@@ -4,6 +4,7 @@ import { anonymizedEmail, normalizeEmail } from '../../src/domain/email.js';
 import {
   FIRST_LOCK_SECONDS,
   FREE_ATTEMPTS,
+  FREE_ATTEMPTS_PER_IP,
   lockSecondsAfter,
   MAX_LOCK_SECONDS,
 } from '../../src/domain/lockout.js';
@@ -56,6 +57,9 @@ describe('users domain', () => {
       assert.equal(lockSecondsAfter(FREE_ATTEMPTS + 1), FIRST_LOCK_SECONDS * 2);
       assert.equal(lockSecondsAfter(FREE_ATTEMPTS + 2), FIRST_LOCK_SECONDS * 4);
       assert.equal(lockSecondsAfter(FREE_ATTEMPTS + 50), MAX_LOCK_SECONDS);
+      // Per client address across accounts: more free failures, the same backoff after them.
+      assert.equal(lockSecondsAfter(FREE_ATTEMPTS_PER_IP - 1, FREE_ATTEMPTS_PER_IP), 0);
+      assert.equal(lockSecondsAfter(FREE_ATTEMPTS_PER_IP, FREE_ATTEMPTS_PER_IP), FIRST_LOCK_SECONDS);
     });
   });
 
