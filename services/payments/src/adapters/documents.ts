@@ -1,12 +1,14 @@
 // The shapes stored in MongoDB. Amounts are bigint (BSON Int64). Ids are strings chosen by the service
 // (derived from idempotency keys or from user + currency), never ObjectIds, so a retry finds its document.
+import type { DisputeStatus } from '../domain/disputes.js';
+import type { SystemAccountKind } from '../domain/ids.js';
 
 export interface AccountDoc {
   _id: string;
   /** The owning user, or "platform" for system accounts. */
   userId: string;
   currency: string;
-  kind: 'customer' | 'clearing' | 'fees' | 'sales';
+  kind: 'customer' | SystemAccountKind;
   createdAt: Date;
 }
 
@@ -28,7 +30,12 @@ export interface JournalDoc {
   /** What caused it: a movement, hold or refund id. */
   ref: string;
   /** For a capture: what the hold captured and where it goes, so recovery can finish from the entry alone. */
-  capture?: { amount: bigint; settle: { accountId: string; amount: bigint }[] };
+  capture?: {
+    amount: bigint;
+    settle: { accountId: string; amount: bigint }[];
+    /** The customer's cashback on this capture, paid from the cashback account. */
+    cashback?: { fromAccountId: string; amount: bigint };
+  };
   at: Date;
 }
 
@@ -40,7 +47,7 @@ export interface JournalHeadDoc {
   held: bigint;
 }
 
-export type MovementKind = 'transfer' | 'topup' | 'refund';
+export type MovementKind = 'transfer' | 'topup' | 'refund' | 'chargeback';
 
 export interface MovementDoc {
   _id: string;
@@ -117,6 +124,24 @@ export interface ProviderPaymentDoc {
   failureReason?: string;
   /** The movement (top-up) or hold (withdrawal) that carries the money. */
   moneyRef: string;
+  fingerprint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A chargeback of a top-up: opened (the provider took the money back), then won or lost. */
+export interface DisputeDoc {
+  _id: string;
+  /** The provider's id of the dispute. */
+  disputeId: string;
+  paymentId: string;
+  userId: string;
+  accountId: string;
+  currency: string;
+  amount: bigint;
+  status: DisputeStatus;
+  /** Which try of the opening movement is current (a try whose customer debit lost a race is redone). */
+  attempt: number;
   fingerprint: string;
   createdAt: Date;
   updatedAt: Date;

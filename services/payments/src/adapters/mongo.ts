@@ -5,6 +5,7 @@
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import type {
   AccountDoc,
+  DisputeDoc,
   HoldDoc,
   JournalDoc,
   JournalHeadDoc,
@@ -27,6 +28,7 @@ export interface PaymentsDb {
   refundLog: Collection<RefundLogDoc>;
   providerPayments: Collection<ProviderPaymentDoc>;
   limitLog: Collection<LimitLogDoc>;
+  disputes: Collection<DisputeDoc>;
 }
 
 export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
@@ -51,6 +53,7 @@ export async function connectPaymentsDb(url: string, dbName: string): Promise<Pa
     refundLog: db.collection('refund_log'),
     providerPayments: db.collection('provider_payments'),
     limitLog: db.collection('limit_log'),
+    disputes: db.collection('disputes'),
   };
   await ensureIndexes(paymentsDb);
   return paymentsDb;
@@ -67,6 +70,7 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   await p.movements.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.refunds.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.providerPayments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
+  await p.disputes.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
 }
 
 export function isDuplicateKey(error: unknown): boolean {

@@ -6,6 +6,7 @@ import type { HoldDoc, JournalDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
 import { advance, createOnce } from '../adapters/operations.js';
+import { cashbackFor, type FeeRule } from '../domain/fees.js';
 import { CLOSED_BY, type CloseKind, closeEffect, isExpired, resolveCapture } from '../domain/holds.js';
 import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
 import { idempotencyConflict, invalid, notFound } from './errors.js';
@@ -40,6 +41,8 @@ export class Holds {
     private readonly accounts: Accounts,
     private readonly journal: Journal,
     private readonly defaultTtlSeconds: number,
+    /** Paid to the customer on every captured order payment (the fee schedule's cashback rule). */
+    private readonly cashback: FeeRule,
   ) {}
 
   async authorize(command: AuthorizeCommand): Promise<HoldResult> {
@@ -146,13 +149,22 @@ export class Holds {
     return { ...hold, status: 'authorized' };
   }
 
+  /** Decided when the capture entry is written and kept in it, so a changed rule never changes a capture. */
+  private async cashbackOf(hold: HoldDoc, captured: bigint) {
+    const amount = hold.purpose === 'order' ? cashbackFor(this.cashback, captured) : 0n;
+    if (amount === 0n) return {};
+    const from = await this.accounts.system('cashback', hold.currency, hold._id);
+    return { cashback: { fromAccountId: from._id, amount } };
+  }
+
   private async close(hold: HoldDoc, kind: CloseKind, amount: bigint): Promise<HoldResult> {
     if (hold.status === 'declined') return withFailure(hold, 'HOLD_CLOSED');
     let entry = await this.journal.get(closeKey(hold._id));
     if (!entry) {
       const settle = kind === 'capture' ? settleLegs(hold, amount) : [];
       if (settle === null) throw invalid('amount', 'this hold can only be captured in full');
-      const capture = kind === 'capture' ? { amount, settle } : undefined;
+      const capture =
+        kind === 'capture' ? { amount, settle, ...(await this.cashbackOf(hold, amount)) } : undefined;
       await advance(this.db.holds, hold._id, ['authorized'], { status: 'closing' });
       ({ entry } = await this.journal.append({
         opKey: closeKey(hold._id),
@@ -176,6 +188,24 @@ export class Holds {
         accountId: leg.accountId,
         kind: 'credit',
         effect: { balanceDelta: leg.amount, heldDelta: 0n },
+        ref: hold._id,
+      });
+    }
+    // The customer's cashback, from the cashback account (an overdraft account: it cannot decline).
+    const cashback = entry.capture?.cashback;
+    if (cashback) {
+      await this.journal.append({
+        opKey: `hold:${hold._id}:cashback:debit`,
+        accountId: cashback.fromAccountId,
+        kind: 'debit',
+        effect: { balanceDelta: -cashback.amount, heldDelta: 0n },
+        ref: hold._id,
+      });
+      await this.journal.append({
+        opKey: `hold:${hold._id}:cashback:credit`,
+        accountId: hold.accountId,
+        kind: 'credit',
+        effect: { balanceDelta: cashback.amount, heldDelta: 0n },
         ref: hold._id,
       });
     }

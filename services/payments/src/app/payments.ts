@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../adapters/providers/provider.js';
 import type { FeeSchedule } from '../domain/fees.js';
 import type { DailyLimits } from '../domain/limits.js';
 import { AccountQueries } from './accounts.js';
+import { Disputes } from './disputes.js';
 import { Holds } from './holds.js';
 import { MovementRunner } from './movements.js';
 import { ProviderPayments } from './provider-payments.js';
@@ -32,6 +33,7 @@ export interface PaymentsApp {
   holds: Holds;
   refunds: Refunds;
   providerPayments: ProviderPayments;
+  disputes: Disputes;
   reconciliation: Reconciliation;
 }
 
@@ -40,7 +42,8 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
   const accountStore = new Accounts(db);
   const journal = new Journal(db);
   const movements = new MovementRunner(db, journal);
-  const holds = new Holds(db, accountStore, journal, options.holdTtlSeconds);
+  const disputes = new Disputes(db, accountStore, journal, movements);
+  const holds = new Holds(db, accountStore, journal, options.holdTtlSeconds, fees.cashback);
   return {
     db,
     provider,
@@ -58,7 +61,9 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
       provider,
       fees,
       options.dailyLimits,
+      disputes,
     ),
+    disputes,
     reconciliation: new Reconciliation(accountStore, journal),
   };
 }

@@ -21,6 +21,7 @@ import {
   utcDay,
 } from '../domain/limits.js';
 import { topUpLegs } from '../domain/movement.js';
+import type { DisputeEvent, Disputes } from './disputes.js';
 import { idempotencyConflict, noProvider, notFound, unprocessable } from './errors.js';
 import type { Holds } from './holds.js';
 import type { MovementRunner } from './movements.js';
@@ -48,6 +49,7 @@ export class ProviderPayments {
     private readonly configuredProvider: PaymentProvider | undefined,
     private readonly fees: FeeSchedule,
     private readonly limits: DailyLimits,
+    private readonly disputes: Disputes,
   ) {
     this.limitLog = new LimitLog(db.limitLog);
   }
@@ -85,6 +87,19 @@ export class ProviderPayments {
   async onProviderEvent(event: ProviderEvent): Promise<void> {
     const payment = await this.db.providerPayments.findOne({ _id: event.paymentId });
     if (!payment) return; // not ours (or a test event); acknowledged so the provider stops retrying
+    if (event.outcome.startsWith('dispute_')) {
+      // Only a top-up the provider charged can be charged back, and only after its success arrived.
+      if (payment.kind !== 'topup') return;
+      if (payment.status !== 'completed') throw new Error(`dispute of ${payment._id} before its success`);
+      const amount = BigInt(event.amount ?? '0');
+      if (amount <= 0n || amount > payment.amount || !event.disputeId) return; // malformed: ignored
+      await this.disputes.onEvent(payment, {
+        disputeId: event.disputeId,
+        outcome: event.outcome as DisputeEvent['outcome'],
+        amount,
+      });
+      return;
+    }
     if (event.outcome === 'succeeded') {
       // Even after we gave up waiting (timed_out): the provider moved the money, so must we.
       if (payment.kind === 'topup') await this.runner.drive(await this.topUpMovement(payment));

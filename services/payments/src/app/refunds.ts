@@ -1,11 +1,13 @@
 // Refunds of captured money: the sales account pays the customer back. A per-hold refund log (same
 // sequence guard as the journal) caps the sum of refunds at what the hold captured, even when refunds
-// race; the money then moves as two journal entries under the refund's own keys.
+// race; the money then moves as journal entries under the refund's own keys. The cashback the capture
+// paid is taken back in proportion: that part of the refund goes to the cashback account instead.
 import type { RefundDoc, RefundLogDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
 import { advance, createOnce } from '../adapters/operations.js';
 import { appendOnce, headBySort } from '../adapters/sequenced-append.js';
+import { cashbackReturned } from '../domain/fees.js';
 import { fingerprint, operationId } from '../domain/ids.js';
 import { decideRefund, EMPTY_REFUND_LOG } from '../domain/refunds.js';
 import { idempotencyConflict, invalid } from './errors.js';
@@ -80,13 +82,21 @@ export class Refunds {
     // Sales only ever receives captures and pays refunds capped by them, so this cannot decline unless
     // money left the sales account some other way; then nothing moved and the refund says so.
     if (debit.entry.outcome === 'declined') return this.finish(refund, 'declined', 'INSUFFICIENT_FUNDS');
-    await this.journal.append({
-      opKey: `rf:${refund._id}:credit`,
-      accountId: refund.accountId,
-      kind: 'credit',
-      effect: { balanceDelta: refund.amount, heldDelta: 0n },
-      ref: refund._id,
-    });
+    const cashback = close?.capture?.cashback;
+    const returned = cashback ? cashbackReturned(cashback.amount, captured, refund.amount) : 0n;
+    const credits = [
+      { opKey: `rf:${refund._id}:credit`, accountId: refund.accountId, amount: refund.amount - returned },
+      { opKey: `rf:${refund._id}:cashback`, accountId: cashback?.fromAccountId ?? '', amount: returned },
+    ];
+    for (const credit of credits.filter((c) => c.amount > 0n)) {
+      await this.journal.append({
+        opKey: credit.opKey,
+        accountId: credit.accountId,
+        kind: 'credit',
+        effect: { balanceDelta: credit.amount, heldDelta: 0n },
+        ref: refund._id,
+      });
+    }
     return this.finish(refund, 'completed');
   }
 

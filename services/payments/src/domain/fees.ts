@@ -2,7 +2,8 @@
 // (1 bp = 0.01 %), rounded up to the next minor unit so the platform never under-charges by rounding,
 // then clamped to [min, max]. All arithmetic is bigint, so there is no floating point anywhere.
 
-export type FeeKind = 'transfer' | 'topup' | 'withdrawal';
+/** `cashback` is paid to the customer on each captured order payment, from the cashback account. */
+export type FeeKind = 'transfer' | 'topup' | 'withdrawal' | 'cashback';
 
 export interface FeeRule {
   fixed: bigint;
@@ -16,7 +17,12 @@ export type FeeSchedule = Record<FeeKind, FeeRule>;
 
 export const NO_FEE: FeeRule = { fixed: 0n, basisPoints: 0n, min: 0n };
 
-export const FREE_SCHEDULE: FeeSchedule = { transfer: NO_FEE, topup: NO_FEE, withdrawal: NO_FEE };
+export const FREE_SCHEDULE: FeeSchedule = {
+  transfer: NO_FEE,
+  topup: NO_FEE,
+  withdrawal: NO_FEE,
+  cashback: NO_FEE,
+};
 
 export function feeFor(rule: FeeRule, amount: bigint): bigint {
   const proportional = (amount * rule.basisPoints + 9_999n) / 10_000n;
@@ -31,7 +37,7 @@ export function parseFeeSchedule(json: string | undefined): FeeSchedule {
   if (!json) return FREE_SCHEDULE;
   const raw = JSON.parse(json) as Record<string, Record<string, string | number | undefined>>;
   const schedule: FeeSchedule = { ...FREE_SCHEDULE };
-  for (const kind of ['transfer', 'topup', 'withdrawal'] as const) {
+  for (const kind of ['transfer', 'topup', 'withdrawal', 'cashback'] as const) {
     const r = raw[kind];
     if (!r) continue;
     const toBig = (v: string | number | undefined, field: string): bigint | undefined => {
@@ -55,4 +61,15 @@ export function parseFeeSchedule(json: string | undefined): FeeSchedule {
     schedule[kind] = rule;
   }
   return schedule;
+}
+
+/** Cashback on a captured amount: the rule's amount (rounded up like a fee), never more than was paid. */
+export function cashbackFor(rule: FeeRule, captured: bigint): bigint {
+  const cashback = captured > 0n ? feeFor(rule, captured) : 0n;
+  return cashback < captured ? cashback : captured;
+}
+
+/** The part of a cashback a refund takes back: in proportion to the refunded share, rounded down. */
+export function cashbackReturned(cashback: bigint, captured: bigint, refunded: bigint): bigint {
+  return captured > 0n ? (cashback * refunded) / captured : 0n;
 }

@@ -8,7 +8,7 @@ function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
 
-export type OperationKind = 'transfer' | 'hold' | 'refund' | 'topup' | 'withdrawal';
+export type OperationKind = 'transfer' | 'hold' | 'refund' | 'topup' | 'withdrawal' | 'dispute';
 
 export function operationId(kind: OperationKind, scope: string, idempotencyKey: string): string {
   return `${kind.slice(0, 3)}_${digest(kind, scope, idempotencyKey)}`;
@@ -18,10 +18,12 @@ export function customerAccountId(userId: string, currency: string): string {
   return `acc_${digest('account', userId, currency)}`;
 }
 
-export type SystemAccountKind = 'clearing' | 'fees' | 'sales';
+export type SystemAccountKind = 'clearing' | 'fees' | 'sales' | 'cashback' | 'chargebacks';
 
 /**
- * Platform-owned accounts per currency: clearing mirrors money outside, fees and sales are revenue.
+ * Platform-owned accounts per currency: clearing mirrors money outside, fees and sales are revenue,
+ * cashback pays the customers' cashback and chargebacks the disputed top-ups a customer could not
+ * cover (both are the shop's expenses, so their balance is what it spent: negative).
  * Each is split into shards: every transfer credits the fee account, so a single one would make all
  * transfers contend for one journal sequence. An operation picks its shard from its own id, and
  * records the account id it used, so the shard count can change without moving history.
@@ -40,8 +42,9 @@ export function isSystemAccount(accountId: string): boolean {
   return accountId.startsWith('sys_');
 }
 
+/** Clearing mirrors money outside; cashback and chargebacks count what the shop spent. */
 export function allowsOverdraft(accountId: string): boolean {
-  return accountId.startsWith('sys_clearing_');
+  return /^sys_(clearing|cashback|chargebacks)_/.test(accountId);
 }
 
 /** A fingerprint of a request's arguments, to refuse an idempotency key reused for something else. */

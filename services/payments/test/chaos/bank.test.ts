@@ -20,7 +20,7 @@ import { connectPaymentsDb, type PaymentsDb } from '../../src/adapters/mongo.js'
 import { Reconciliation } from '../../src/app/reconciliation.js';
 import { allowsOverdraft, customerAccountId } from '../../src/domain/ids.js';
 import { mongoUrl, testDbName } from '../support/db.js';
-import { serviceEnv } from '../support/env.js';
+import { serviceEnv, TEST_FEES_JSON } from '../support/env.js';
 import { ServiceProcess } from '../support/process.js';
 import { postRetrying, retries, untilAnswered } from '../support/retrying.js';
 
@@ -30,6 +30,15 @@ const TRANSFERS = 120;
 const HOLD_FLOWS = 60;
 const WORKERS = 6;
 const KILL_AT = [0.2, 0.45, 0.7];
+/** Cashback on captures: 1.5 %, rounded up, never more than was captured. */
+const CASHBACK_BP = 150n;
+/** Topped up once more by two customers and then charged back: won for one, lost for the other. */
+const DISPUTED = 7_000n;
+
+const cashbackOn = (captured: bigint) => {
+  const cashback = (captured * CASHBACK_BP + 9_999n) / 10_000n;
+  return cashback < captured ? cashback : captured;
+};
 
 // A deterministic pseudo-random sequence, so a failing run can be replayed.
 function rng(seed: number) {
@@ -55,6 +64,7 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
   let httpUrl: string;
   const replays: (() => Promise<void>)[] = [];
   const adjust = (user: string, delta: bigint) => expected.set(user, expected.get(user)! + delta);
+  let cashbackPaid = 0n;
 
   before(async () => {
     issuer = await startTestIssuer();
@@ -66,6 +76,10 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
         HTTP_PORT: String(httpPort),
         GRPC_PORT: String(grpcPort),
         LOG_LEVEL: 'warn',
+        FEES_JSON: JSON.stringify({
+          ...JSON.parse(TEST_FEES_JSON),
+          cashback: { basisPoints: Number(CASHBACK_BP) },
+        }),
       }),
       httpUrl,
       logFile,
@@ -104,6 +118,31 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
         what: 'every top-up to complete',
       },
     );
+  });
+
+  it('charges back two more top-ups: the won one comes back, the lost one is gone', async () => {
+    for (const [user, token] of [
+      [users[0]!, 'tok_chargeback_won'],
+      [users[1]!, 'tok_chargeback_lost'],
+    ] as const) {
+      const r = await postRetrying(`${httpUrl}/api/payments/topups`, tokens.get(user)!, randomUUID(), {
+        currency: 'EUR',
+        amount: DISPUTED.toString(),
+        source: token,
+      });
+      assert.equal(r.status, 202);
+    }
+    await waitFor(
+      async () =>
+        (await db.disputes.countDocuments({ status: 'won' })) === 1 &&
+        (await db.disputes.countDocuments({ status: 'lost' })) === 1,
+      { timeoutMs: 30_000, what: 'both disputes to be decided' },
+    );
+    adjust(users[0]!, DISPUTED);
+    for (const user of users.slice(0, 2)) {
+      const state = await new Journal(db).state(customerAccountId(user, 'EUR'));
+      assert.equal(state.balance, expected.get(user), `${user} after the chargeback`);
+    }
   });
 
   it('runs transfers, holds, captures, voids and refunds while the process is killed three times', async () => {
@@ -156,9 +195,11 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
     const journal = new Journal(db);
     let total = 0n;
     let customers = 0n;
+    const spent = { cashback: 0n, chargebacks: 0n };
     for await (const account of new Accounts(db).all()) {
       const state = await journal.state(account._id);
       total += state.balance;
+      if (account.kind === 'cashback' || account.kind === 'chargebacks') spent[account.kind] -= state.balance;
       if (!allowsOverdraft(account._id)) {
         assert.ok(state.balance >= 0n && state.balance - state.held >= 0n, `${account._id} went negative`);
         customers += state.balance;
@@ -166,7 +207,21 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
       assert.equal(state.held, 0n, `${account._id} still holds ${state.held}`);
     }
     assert.equal(total, 0n, 'double entry: all balances, clearing included, sum to zero');
-    assert.equal(customers, FUNDING * BigInt(USERS), 'customers + fees + sales = what came in');
+    assert.equal(spent.cashback, cashbackPaid, 'the cashback account paid exactly the cashback answered');
+    assert.equal(spent.chargebacks, 0n, 'both charged-back customers could cover their disputes');
+    assert.equal(
+      customers,
+      FUNDING * BigInt(USERS) + DISPUTED + cashbackPaid,
+      'customers + fees + sales = what came in and stayed, plus the cashback the shop paid',
+    );
+    // Each dispute moved money once each way it should: opened once, won paid back once, lost never.
+    for (const dispute of await db.disputes.find({}).toArray()) {
+      const movements = await db.movements.find({ _id: { $regex: `^${dispute._id}_` } }).toArray();
+      assert.deepEqual(
+        movements.map((m) => `${m._id.slice(dispute._id.length + 1)}:${m.status}`).sort(),
+        dispute.status === 'won' ? ['open_0:completed', 'won:completed'] : ['open_0:completed'],
+      );
+    }
     for (const user of users) {
       const state = await journal.state(customerAccountId(user, 'EUR'));
       assert.equal(state.balance, expected.get(user), `balance of ${user} differs from the first answers`);
@@ -253,15 +308,21 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
       );
       assert.equal(captured?.status, HoldStatus.HOLD_STATUS_CAPTURED);
       const capturedAmount = BigInt(captured!.capturedMinor);
-      adjust(user, -capturedAmount);
+      const cashback = cashbackOn(capturedAmount);
+      adjust(user, cashback - capturedAmount);
+      cashbackPaid += cashback;
       for (let r = 0; r < refundShare; r++) {
         const refundKey = `refund-${i}-${r}`;
         const share = (capturedAmount + 1n) / 2n;
         const answer: RefundResponse = await untilAnswered<RefundResponse>(() =>
           client.refund({ idempotencyKey: refundKey, holdId: hold.holdId, amountMinor: share.toString() }),
         );
-        if (answer.refund?.status === RefundStatus.REFUND_STATUS_COMPLETED) adjust(user, share);
-        else assert.equal(answer.refund?.status, RefundStatus.REFUND_STATUS_DECLINED);
+        if (answer.refund?.status === RefundStatus.REFUND_STATUS_COMPLETED) {
+          // The cashback on the refunded share goes back to the cashback account.
+          const returned = (cashback * share) / capturedAmount;
+          adjust(user, share - returned);
+          cashbackPaid -= returned;
+        } else assert.equal(answer.refund?.status, RefundStatus.REFUND_STATUS_DECLINED);
       }
     };
   }

@@ -16,7 +16,7 @@ export const TEST_FEES = parseFeeSchedule(
 /** Small enough for a test to reach, large enough for the suites' funding. */
 export const TEST_LIMITS = { topup: 1_000_000n, withdrawal: 100_000n };
 
-export async function createTestApp(): Promise<PaymentsApp & { drop(): Promise<void> }> {
+export async function createTestApp(fees = TEST_FEES): Promise<PaymentsApp & { drop(): Promise<void> }> {
   const db = await createTestPaymentsDb();
   // Webhooks are not delivered in app-level suites (nothing calls deliverDue); they feed events directly.
   const provider = new SandboxProvider({
@@ -27,7 +27,7 @@ export async function createTestApp(): Promise<PaymentsApp & { drop(): Promise<v
   const app = createPaymentsApp({
     db,
     provider,
-    fees: TEST_FEES,
+    fees,
     holdTtlSeconds: 600,
     dailyLimits: TEST_LIMITS,
   });

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { feeFor, parseFeeSchedule } from '../../src/domain/fees.js';
+import {
+  disputeOpenedLegs,
+  disputeWonLegs,
+  nextDisputeStatus,
+  splitDispute,
+} from '../../src/domain/disputes.js';
+import { cashbackFor, cashbackReturned, feeFor, parseFeeSchedule } from '../../src/domain/fees.js';
 import { closeEffect, resolveCapture } from '../../src/domain/holds.js';
 import { allowsOverdraft, fingerprint, operationId, systemAccountId } from '../../src/domain/ids.js';
 import { available, decide, EMPTY_ACCOUNT } from '../../src/domain/ledger.js';
+import { useAllowance } from '../../src/domain/limits.js';
 import { isMovableAmount, MAX_AMOUNT, parseMinor } from '../../src/domain/money.js';
 import { checkLegs, topUpLegs, transferLegs } from '../../src/domain/movement.js';
 import { checkChain } from '../../src/domain/reconcile.js';
@@ -168,6 +175,59 @@ describe('payments domain', () => {
       assert.equal(report.balanceDifference, -50n);
       assert.equal(report.problems.length, 1);
       assert.match(checkChain([good[0]!, good[2]!], false).problems[0]!, /seq 3 where 2/);
+    });
+  });
+
+  describe('daily limits', () => {
+    it('adds up to the limit and refuses past it, saying what remains', () => {
+      assert.equal(useAllowance(6_000n, 4_000n, 10_000n), 10_000n);
+      assert.throws(() => useAllowance(6_000n, 4_001n, 10_000n), /4000 remain/);
+      assert.throws(() => useAllowance(12_000n, 1n, 10_000n), /0 remain/);
+    });
+  });
+
+  describe('cashback', () => {
+    const rule = parseFeeSchedule('{"cashback":{"basisPoints":150}}').cashback;
+    it('rounds up like a fee, never exceeds the capture, and is taken back pro rata rounding down', () => {
+      assert.equal(cashbackFor(rule, 1_000n), 15n);
+      assert.equal(cashbackFor(rule, 1n), 1n);
+      assert.equal(cashbackFor(parseFeeSchedule('{"cashback":{"fixed":50}}').cashback, 20n), 20n);
+      assert.equal(cashbackFor(parseFeeSchedule(undefined).cashback, 1_000n), 0n);
+      assert.equal(cashbackReturned(15n, 1_000n, 500n), 7n);
+      assert.ok(cashbackReturned(15n, 1_000n, 500n) * 2n <= 15n, 'two halves never return more than paid');
+    });
+  });
+
+  describe('disputes', () => {
+    const accounts = {
+      customer: 'acc_c',
+      chargebacks: 'sys_chargebacks_EUR_0',
+      clearing: 'sys_clearing_EUR_0',
+    };
+    it('splits between what the customer has and the chargeback account, and mirrors it when won', () => {
+      assert.deepEqual(splitDispute(5_000n, 8_000n), { fromCustomer: 5_000n, fromPlatform: 0n });
+      assert.deepEqual(splitDispute(5_000n, 1_969n), { fromCustomer: 1_969n, fromPlatform: 3_031n });
+      assert.deepEqual(splitDispute(5_000n, -3n), { fromCustomer: 0n, fromPlatform: 5_000n });
+      const split = splitDispute(5_000n, 2_000n);
+      const opened = disputeOpenedLegs(accounts, split);
+      assert.equal(opened[0]!.accountId, 'acc_c', 'the only declinable leg comes first');
+      checkLegs(opened, { overdraft: allowsOverdraft });
+      const won = disputeWonLegs(accounts, split);
+      checkLegs(won, { overdraft: allowsOverdraft });
+      const net = new Map<string, bigint>();
+      for (const leg of [...opened, ...won])
+        net.set(leg.accountId, (net.get(leg.accountId) ?? 0n) + leg.amount);
+      assert.deepEqual([...net.values()], [0n, 0n, 0n], 'opened then won leaves every account as it was');
+      assert.deepEqual(
+        disputeOpenedLegs(accounts, splitDispute(5_000n, 9_000n)).map((leg) => leg.accountId),
+        ['acc_c', 'sys_clearing_EUR_0'],
+        'no zero legs',
+      );
+    });
+    it('decides once: only an open dispute is won or lost', () => {
+      assert.equal(nextDisputeStatus('open', 'won'), 'won');
+      assert.equal(nextDisputeStatus('won', 'lost'), undefined);
+      assert.equal(nextDisputeStatus('lost', 'won'), undefined);
     });
   });
 });

@@ -8,10 +8,17 @@ export interface ProviderRequest {
   currency: string;
 }
 
+/**
+ * What the provider reports about a payment: its outcome, or later a chargeback of a succeeded
+ * charge (a dispute opened by the cardholder's bank, then won or lost by the shop).
+ */
 export interface ProviderEvent {
   paymentId: string;
-  outcome: 'succeeded' | 'declined';
+  outcome: 'succeeded' | 'declined' | 'dispute_opened' | 'dispute_won' | 'dispute_lost';
   reason?: string;
+  /** Dispute events: the provider's id of the dispute and the disputed amount (minor units). */
+  disputeId?: string;
+  amount?: string;
 }
 
 export interface PaymentProvider {

@@ -4,7 +4,9 @@
 // requests live in its own collection, so a crash of the process delays a webhook but never loses it.
 //
 // Magic sources (card tokens): "tok_decline" is declined, "tok_timeout" is never answered (a processor
-// that timed out); any other "tok_*" succeeds.
+// that timed out), "tok_chargeback_won" / "tok_chargeback_lost" succeed and are then charged back (a
+// dispute opened, then won / lost by the shop); any other "tok_*" succeeds. A request's webhooks go
+// out one after the other, each once the previous one was acknowledged.
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../mongo.js';
 import type { PaymentProvider, ProviderEvent, ProviderRequest } from './provider.js';
@@ -16,6 +18,9 @@ interface SandboxRequestDoc {
   amount: bigint;
   currency: string;
   outcome: 'succeeded' | 'declined' | 'never';
+  /** The webhooks to send, in order, and how many were acknowledged. */
+  events?: ProviderEvent[];
+  next?: number;
   deliverAt: Date;
   attempts: number;
   delivered: boolean;
@@ -38,6 +43,24 @@ export function outcomeOf(token: string): SandboxRequestDoc['outcome'] {
   return 'succeeded';
 }
 
+/** The webhooks a request will cause, in the order a real processor would send them. */
+function eventsFor(operation: 'charge' | 'payout', request: ProviderRequest, token: string): ProviderEvent[] {
+  const paymentId = request.paymentId;
+  const outcome = outcomeOf(token);
+  if (outcome === 'never') return [];
+  if (outcome === 'declined') return [{ paymentId, outcome: 'declined', reason: 'card_declined' }];
+  const events: ProviderEvent[] = [{ paymentId, outcome: 'succeeded' }];
+  const chargeback = /^tok_chargeback_(won|lost)$/.exec(token);
+  if (operation === 'charge' && chargeback) {
+    const dispute = { paymentId, disputeId: `dp_${paymentId}`, amount: request.amount.toString() };
+    events.push(
+      { ...dispute, outcome: 'dispute_opened' },
+      { ...dispute, outcome: chargeback[1] === 'won' ? 'dispute_won' : 'dispute_lost' },
+    );
+  }
+  return events;
+}
+
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox';
   private readonly requests: Collection<SandboxRequestDoc>;
@@ -49,11 +72,11 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   charge(request: ProviderRequest & { source: string }): Promise<void> {
-    return this.accept('charge', request, outcomeOf(request.source));
+    return this.accept('charge', request, request.source);
   }
 
   payout(request: ProviderRequest & { destination: string }): Promise<void> {
-    return this.accept('payout', request, outcomeOf(request.destination));
+    return this.accept('payout', request, request.destination);
   }
 
   verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>) {
@@ -99,8 +122,9 @@ export class SandboxProvider implements PaymentProvider {
   private async accept(
     operation: SandboxRequestDoc['operation'],
     request: ProviderRequest,
-    outcome: SandboxRequestDoc['outcome'],
+    token: string,
   ): Promise<void> {
+    const outcome = outcomeOf(token);
     try {
       await this.requests.insertOne({
         _id: request.paymentId,
@@ -108,6 +132,8 @@ export class SandboxProvider implements PaymentProvider {
         amount: request.amount,
         currency: request.currency,
         outcome,
+        events: eventsFor(operation, request, token),
+        next: 0,
         deliverAt: new Date(Date.now() + (this.options.delayMs ?? 50)),
         attempts: 0,
         delivered: false,
@@ -119,11 +145,12 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   private async deliver(request: SandboxRequestDoc): Promise<void> {
-    const event: ProviderEvent = {
-      paymentId: request._id,
-      outcome: request.outcome === 'declined' ? 'declined' : 'succeeded',
-      ...(request.outcome === 'declined' ? { reason: 'card_declined' } : {}),
-    };
+    // Requests stored before events were listed carry only their outcome.
+    const events = request.events ?? [
+      { paymentId: request._id, outcome: request.outcome === 'declined' ? 'declined' : 'succeeded' },
+    ];
+    const event = events[request.next ?? 0];
+    if (!event) return;
     const body = JSON.stringify(event);
     let acknowledged = false;
     try {
@@ -140,10 +167,18 @@ export class SandboxProvider implements PaymentProvider {
     const attempts = request.attempts + 1;
     // Like real processors: retry with growing pauses until the receiver says 2xx.
     const retryIn = Math.min(100 * 2 ** attempts, 30_000);
+    const next = (request.next ?? 0) + 1;
     await this.requests.updateOne(
       { _id: request._id },
       acknowledged
-        ? { $set: { delivered: true, attempts } }
+        ? {
+            $set: {
+              next,
+              delivered: next >= events.length,
+              attempts: 0,
+              deliverAt: new Date(Date.now() + (this.options.delayMs ?? 50)),
+            },
+          }
         : { $set: { attempts, deliverAt: new Date(Date.now() + retryIn) } },
     );
   }

@@ -8,6 +8,18 @@ import { amountSchema, currencySchema, idempotencyKey, idParams, tokenSchema } f
 
 const WEBHOOK_LIMIT_BYTES = 16 * 1024;
 
+/** What a verified webhook may say; anything else is refused like a bad signature. */
+const webhookEvent = z.object({
+  paymentId: z.string().min(1).max(128),
+  outcome: z.enum(['succeeded', 'declined', 'dispute_opened', 'dispute_won', 'dispute_lost']),
+  reason: z.string().max(200).optional(),
+  disputeId: z.string().min(1).max(128).optional(),
+  amount: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/)
+    .optional(),
+});
+
 export function providerPaymentRoutes(
   routes: HttpRoutes,
   app: PaymentsApp,
@@ -97,12 +109,8 @@ export function providerPaymentRoutes(
     },
     async ({ ctx }) => {
       const raw = await readRaw(ctx.req, WEBHOOK_LIMIT_BYTES);
-      const event = provider.verifyWebhook(raw, ctx.headers);
-      if (
-        !event ||
-        typeof event.paymentId !== 'string' ||
-        !['succeeded', 'declined'].includes(event.outcome)
-      ) {
+      const event = webhookEvent.safeParse(provider.verifyWebhook(raw, ctx.headers));
+      if (!event.success) {
         logger.warn({ provider: provider.name }, 'webhook refused: bad signature or payload');
         throw new AppError(
           'unauthenticated',
@@ -110,7 +118,7 @@ export function providerPaymentRoutes(
           'the webhook signature is missing or invalid',
         );
       }
-      await app.providerPayments.onProviderEvent(event);
+      await app.providerPayments.onProviderEvent(event.data);
       return { status: 204 };
     },
   );
