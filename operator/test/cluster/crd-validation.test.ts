@@ -94,6 +94,8 @@ describe('ShopDeployment CRD on a real API server', () => {
     };
     const stored = JSON.parse(await kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(shop)));
     assert.equal(stored.spec.services.payments.replicas, 2);
+    assert.equal(stored.spec.services.notifications.replicas, 0);
+    assert.equal(stored.spec.images.tag, '0.1.0');
     assert.deepEqual(stored.spec.edge.jwt, { issuer: 'shopstack-users', audiences: ['shopstack'] });
     assert.equal(stored.spec.edge.rateLimit.burst, 100);
     assert.equal(stored.spec.secrets.rabbitmq.key, 'url');

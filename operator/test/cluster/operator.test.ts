@@ -136,6 +136,36 @@ describe('ShopDeployment operator on a real API server', function () {
     assert.match(table, /shop\s+True\s+5\/5\s+http:\/\/shop-edge\.[-a-z0-9]+\.svc:8080/);
   });
 
+  it("makes a minimal ShopDeployment (only its Secrets) Ready with the release's images", async () => {
+    const mini = {
+      apiVersion: 'shopstack.io/v1alpha1',
+      kind: 'ShopDeployment',
+      metadata: { name: 'mini', labels: { 'shopstack.io/shard': ns } },
+      spec: { secrets: { rabbitmq: { name: 'shop-rabbitmq' }, paymentsWebhook: { name: 'shop-payments' } } },
+    };
+    await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(mini));
+    try {
+      const path = `/apis/shopstack.io/v1alpha1/namespaces/${ns}/shopdeployments/mini`;
+      await eventually('minimal shop Ready', async () => {
+        const shop = await getObject<Shop>(path);
+        return shop && condition(shop, 'Ready')?.status === 'True' && shop;
+      });
+      type Env = { name: string; valueFrom?: { secretKeyRef: unknown } };
+      type Workload = KubeObject & {
+        spec: { replicas: number; template: { spec: { containers: { image: string; env: Env[] }[] } } };
+      };
+      const orders = await getObject<Workload>(deploymentPath('mini-orders'));
+      const container = orders?.spec.template.spec.containers[0];
+      assert.equal(container?.image, 'ghcr.io/shopstack/orders:0.1.0');
+      const database = container?.env.find((e) => e.name === 'DATABASE_URL');
+      assert.deepEqual(database?.valueFrom?.secretKeyRef, { name: 'mini-orders-database', key: 'url' });
+      const notifications = await getObject<Workload>(deploymentPath('mini-notifications'));
+      assert.equal(notifications?.spec.replicas, 0, 'not released: no pods');
+    } finally {
+      await kubectl(['delete', 'shop', 'mini', '-n', ns, '--wait=false']);
+    }
+  });
+
   it('sends no writes while nothing changes, even when asked to look again', async () => {
     const before = await writes();
     const reconciles = await operator.sum('shopstack_operator_reconcile_total');
