@@ -7,8 +7,9 @@
 #   scripts/infra.sh install [component...] install / build only
 #   scripts/infra.sh env                    the variables clients need (also written to .infra/env)
 #
-# Components: postgres rabbitmq redis ferretdb prometheus alertmanager jaeger envoy kube tools mailpit
-# (kube = etcd + kube-apiserver + controller-manager + scheduler + kwok; tools = grpcurl + helm;
+# Components: postgres rabbitmq redis ferretdb prometheus alertmanager jaeger envoy kube node tools mailpit
+# (kube = etcd + kube-apiserver + controller-manager + scheduler + kwok, and node; node = containerd +
+# kubelet + kube-proxy + CoreDNS, a real worker node; tools = grpcurl + helm;
 #  mailpit = SMTP 1025 + web UI / API 8025; jaeger = OTLP 4317 / 4318 + query API 16686)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ for f in "$HERE"/infra/*.sh; do
   [ "$(basename "$f")" = lib.sh ] || source "$f"
 done
 
-ALL_COMPONENTS=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube tools mailpit)
+ALL_COMPONENTS=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube node tools mailpit)
 
 status_line() { printf '%-24s %-8s %-7s %s\n' "$1" "$2" "$3" "$4"; }
 
@@ -29,7 +30,9 @@ expand() {
     case $c in
       ferretdb) out+=(postgres ferretdb) ;;
       all) out+=("${ALL_COMPONENTS[@]}") ;;
-      postgres | rabbitmq | redis | prometheus | alertmanager | jaeger | envoy | kube | tools | mailpit) out+=("$c") ;;
+      # The control plane comes with its real node (kwok's fake one is always there).
+      kube) out+=(kube node) ;;
+      postgres | rabbitmq | redis | prometheus | alertmanager | jaeger | envoy | node | tools | mailpit) out+=("$c") ;;
       *) COMPONENT=$c fail "unknown component (known: ${ALL_COMPONENTS[*]})" ;;
     esac
   done
