@@ -29,14 +29,8 @@ export class KubeClient {
     private readonly onWrite: WriteObserver = () => {},
   ) {
     this.server = new URL(access.server);
-    this.agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: 32,
-      ca: access.ca,
-      cert: access.cert,
-      key: access.key,
-      rejectUnauthorized: !access.insecureSkipTlsVerify,
-    });
+    // TLS material comes with each request (authenticate); the agent keys its pool by it.
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   }
 
   /** Closes idle keep-alive connections (tests, shutdown). */
@@ -44,7 +38,11 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private options(method: string, path: string, options: RequestOptions): https.RequestOptions {
+  private async options(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<https.RequestOptions> {
     const url = new URL(path, this.server);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -58,8 +56,6 @@ export class KubeClient {
       agent: this.agent,
     };
     const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = this.access.token?.();
-    if (token) headers.Authorization = `Bearer ${token}`;
     if (options.body !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       // Explicit length: Node sends DELETE bodies neither chunked nor sized, which would leave the
@@ -67,6 +63,7 @@ export class KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(serialize(options.body)));
     }
     request.headers = headers;
+    await this.access.authenticate(request);
     return request;
   }
 
@@ -103,7 +100,7 @@ export class KubeClient {
   }
 
   private async open(method: string, path: string, options: RequestOptions) {
-    const request = this.options(method, path, options);
+    const request = await this.options(method, path, options);
     return new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       const req = https.request({ ...request, signal: options.signal }, resolve);
       req.on('error', reject);
