@@ -13,6 +13,7 @@ KUBELET_PORT=${KUBELET_PORT:-10250}
 KUBE_PROXY_METRICS_PORT=${KUBE_PROXY_METRICS_PORT:-10249}
 KUBE_PROXY_HEALTH_PORT=${KUBE_PROXY_HEALTH_PORT:-10256}
 CLUSTER_DNS_IP=${CLUSTER_DNS_IP:-$NODE_IP}
+KUBE_SERVICE_CIDR=${KUBE_SERVICE_CIDR:-10.0.0.0/24} # the API server's --service-cluster-ip-range
 
 NODE_BIN=$INFRA_CACHE/kubernetes-node-$KUBE_VERSION
 COREDNS_BIN=$INFRA_CACHE/coredns-$COREDNS_VERSION
@@ -63,13 +64,24 @@ node_bridge() {
   ip -4 addr show dev "$NODE_BRIDGE" | grep -q "inet $NODE_IP/" ||
     as_root ip addr add "$NODE_IP/${NODE_SUBNET#*/}" dev "$NODE_BRIDGE"
   as_root ip link set "$NODE_BRIDGE" up
+  # ClusterIPs are translated by kube-proxy on the way out; route them to the bridge so that this
+  # machine reaches them even without a default route.
+  as_root ip route replace "$KUBE_SERVICE_CIDR" dev "$NODE_BRIDGE"
   # Pods reach each other and this machine; their packets are not forwarded anywhere else.
   as_root sysctl -qw net.ipv4.ip_forward=1
 }
 
+# write_if_changed FILE < content — kube-proxy exits when its config file changes, even to the same text.
+write_if_changed() {
+  local tmp
+  tmp=$(mktemp "$1.XXXXXX")
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
 node_write_config() {
   mkdir -p "$NODE_STATE"/{containerd,cni/net.d,cni/ipam,kubelet,pod-logs,images}
-  cat >"$NODE_STATE/containerd/config.toml" <<TOML
+  write_if_changed "$NODE_STATE/containerd/config.toml" <<TOML
 version = 2
 root = "$NODE_STATE/containerd/root"
 state = "$NODE_STATE/containerd/state"
@@ -96,7 +108,7 @@ state = "$NODE_STATE/containerd/state"
     bin_dir = "/usr/lib/cni"
     conf_dir = "$NODE_STATE/cni/net.d"
 TOML
-  cat >"$NODE_STATE/cni/net.d/10-shopstack.conflist" <<JSON
+  write_if_changed "$NODE_STATE/cni/net.d/10-shopstack.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
   "name": "shopstack",
@@ -113,7 +125,7 @@ TOML
   ]
 }
 JSON
-  cat >"$NODE_STATE/kubelet/config.yaml" <<YAML
+  write_if_changed "$NODE_STATE/kubelet/config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 # kubelet refuses a loopback node address: it serves on the bridge, which only this machine reaches.
@@ -141,7 +153,7 @@ serializeImagePulls: false
 # Only pods that ask for the real node land here; kwok's node keeps everything else.
 registerWithTaints: [{ key: shopstack.io/node, value: real, effect: NoSchedule }]
 YAML
-  cat >"$NODE_STATE/kube-proxy.yaml" <<YAML
+  write_if_changed "$NODE_STATE/kube-proxy.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: { kubeconfig: $KUBECONFIG_FILE }
@@ -156,7 +168,7 @@ nodePortAddresses: [127.0.0.1/32]
 nftables: { masqueradeAll: true }
 conntrack: { maxPerCore: 0 }
 YAML
-  cat >"$NODE_STATE/Corefile" <<CORE
+  write_if_changed "$NODE_STATE/Corefile" <<CORE
 .:53 {
   bind $CLUSTER_DNS_IP
   errors
@@ -241,8 +253,9 @@ node_stop() {
   fi
   kill_shims
   # Mounts under the node's state (pod volumes, rootfs snapshots, sandbox namespaces), deepest first.
-  local m
-  for m in $(awk -v root="$NODE_STATE" 'index($2, root) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+  local m real
+  real=$(cd "$NODE_STATE" 2>/dev/null && pwd -P) || real=$NODE_STATE
+  for m in $(awk -v root="$real/" 'index($2 "/", root) == 1 { print $2 }' /proc/self/mounts | sort -r); do
     as_root umount -l "$m" 2>/dev/null || true
   done
   # Leftover pod interfaces and the bridge.

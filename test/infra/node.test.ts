@@ -3,6 +3,7 @@
 // from this machine through a kube-proxy ClusterIP Service. kwok's node keeps everything that does
 // not ask for the real one.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 import { infraEnv, uniqueName } from '../support/env.js';
 import { eventually } from '../support/process.js';
@@ -19,13 +20,27 @@ http.createServer(async (req, res) => {
   if (url.pathname === '/healthz') { live = true; res.end('ok'); return; }
   if (url.pathname === '/readyz') { res.statusCode = live ? 200 : 503; res.end(); return; }
   if (url.pathname === '/resolve') {
-    try { res.end(JSON.stringify(await dns.resolve4(url.searchParams.get('name')))); }
+    // lookup (getaddrinfo) applies the pod's search domains, as the services' clients do.
+    try { res.end(JSON.stringify((await dns.lookup(url.searchParams.get('name'), { all: true, family: 4 })).map((a) => a.address))); }
     catch (error) { res.statusCode = 502; res.end(String(error.code)); }
     return;
   }
   res.end(os.hostname());
 }).listen(8080, '0.0.0.0');
 `;
+
+/** One request on a new connection each time, so kube-proxy picks a backend for every one. */
+function getOnce(url: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const request = http.get(url, { agent: false, timeout: 2000 }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve(response.statusCode === 200 ? body : undefined));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
 
 describe('infrastructure: the real Kubernetes node', function () {
   this.timeout(180_000);
@@ -121,10 +136,8 @@ describe('infrastructure: the real Kubernetes node', function () {
     const service = await core.readNamespacedService({ name: 'web', namespace });
     const seen = new Set<string>();
     await eventually(async () => {
-      const response = await fetch(`http://${service.spec?.clusterIP}/`, {
-        signal: AbortSignal.timeout(2000),
-      }).catch(() => undefined);
-      if (response?.ok) seen.add(await response.text());
+      const body = await getOnce(`http://${service.spec?.clusterIP}/`);
+      if (body) seen.add(body);
       return seen.size === 2 || undefined;
     }, 60_000);
     assert.deepEqual([...seen].sort(), pods.map((p) => p.metadata?.name).sort());
