@@ -49,10 +49,11 @@ describe('infrastructure: the real Kubernetes node', function () {
   const core = config.makeApiClient(k8s.CoreV1Api);
   const apps = config.makeApiClient(k8s.AppsV1Api);
   const namespace = uniqueName('node');
-  const nodeName = infraEnv('KUBE_NODE_NAME');
-  const baseImage = infraEnv('NODE_BASE_IMAGE');
+  let nodeName: string;
 
   before(async () => {
+    nodeName = infraEnv('KUBE_NODE_NAME');
+    const baseImage = infraEnv('NODE_BASE_IMAGE');
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await core.createNamespacedConfigMap({
       namespace,
