@@ -111,7 +111,7 @@ describe('infrastructure: the real Kubernetes node', function () {
   });
 
   after(async () => {
-    await core.deleteNamespace({ name: namespace });
+    if (nodeName) await core.deleteNamespace({ name: namespace });
   });
 
   const readyPods = () =>
