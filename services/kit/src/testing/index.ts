@@ -6,4 +6,5 @@ export { linkIn, type Mailbox, mailpit, type ReceivedMail } from './mailpit.js';
 export { freePort } from './ports.js';
 export { type PrivateRabbit, startPrivateRabbit } from './private-rabbit.js';
 export { createTestQueue, deleteExchange, type TestQueue, testExchangeName } from './rabbit.js';
+export { type SpawnedMain, type SpawnedService, spawnMain, spawnService } from './spawn.js';
 export { waitFor } from './wait.js';

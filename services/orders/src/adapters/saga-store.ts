@@ -98,13 +98,6 @@ export async function retrySagaLater(db: Queryable, orderId: string, delayMs: nu
   );
 }
 
-export async function countUnfinishedSagas(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ count: string }>(
-    `select count(*) from checkout_sagas where step <> 'done'`,
-  );
-  return Number(rows[0]?.count ?? 0);
-}
-
 export interface SagaStatus {
   step: SagaStep;
   attempts: number;

@@ -20,16 +20,6 @@ export type SagaStep =
   | 'refund'
   | 'done';
 
-/** How a step makes progress: by a gRPC call the engine makes, or by a reply it waits for. */
-export const STEP_KIND: Record<Exclude<SagaStep, 'done'>, 'call' | 'await-reply'> = {
-  reserve_stock: 'await-reply',
-  hold_funds: 'call',
-  capture: 'call',
-  commit_stock: 'await-reply',
-  void_hold: 'call',
-  refund: 'call',
-};
-
 export interface StepTimeouts {
   reserveStockMs: number;
   holdFundsMs: number;

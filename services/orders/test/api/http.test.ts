@@ -1,8 +1,11 @@
 // The orders HTTP API: the cart priced by the real catalog, bad input answered with problem+json
-// that changes nothing, and customers kept apart from each other's carts and orders.
+// that changes nothing, customers kept apart from each other's carts and orders, and the read-only
+// gRPC API (also through grpcurl).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@shopstack/kit/testing';
+import { promisify } from 'node:util';
+import { requireEnv, waitFor } from '@shopstack/kit/testing';
 import { OrderStatus, OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
 import { type ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { customer } from '../support/orders-api.js';
@@ -228,5 +231,42 @@ describe('orders HTTP API', function () {
     } finally {
       channel.close();
     }
+  });
+
+  it('answers grpcurl as a person would call it: list, describe, GetOrder, health', async () => {
+    const ola = customer(shop, randomUUID());
+    await fund(shop, ola.userId, 10_000n);
+    await ola.addToCart(product, 1);
+    const placed = await ola.checkout();
+    await ola.settled(placed.orderId);
+    const address = shop.orders!.grpcAddress!;
+    const grpcurl = (...args: string[]) =>
+      promisify(execFile)(requireEnv('GRPCURL_BIN'), ['-plaintext', ...args], { timeout: 20_000 });
+
+    const listed = (await grpcurl(address, 'list')).stdout.trim().split('\n');
+    assert.ok(listed.includes('shop.orders.v1.OrdersService'), listed.join(', '));
+    assert.match((await grpcurl(address, 'describe', 'shop.orders.v1.OrdersService')).stdout, /rpc GetOrder/);
+    const got = JSON.parse(
+      (
+        await grpcurl(
+          '-d',
+          JSON.stringify({ orderId: placed.orderId }),
+          address,
+          'shop.orders.v1.OrdersService/GetOrder',
+        )
+      ).stdout,
+    );
+    assert.equal(got.order.orderId, placed.orderId);
+    assert.equal(got.order.status, 'ORDER_STATUS_CONFIRMED');
+    assert.equal(got.order.totalMinor, '250');
+    const missing = await grpcurl(
+      '-d',
+      JSON.stringify({ orderId: randomUUID() }),
+      address,
+      'shop.orders.v1.OrdersService/GetOrder',
+    ).catch((error: { stdout: string; stderr: string }) => error);
+    assert.match(`${missing.stdout}${missing.stderr}`, /NotFound/);
+    const health = JSON.parse((await grpcurl(address, 'grpc.health.v1.Health/Check')).stdout);
+    assert.equal(health.status, 'SERVING');
   });
 });

@@ -22,7 +22,7 @@ describe('orders killed mid-saga', function () {
 
   it('resumes every unfinished saga after a restart', async () => {
     orders = await spawnOrders(shop.ordersEnv);
-    const baseUrl = () => orders!.url;
+    const baseUrl = () => orders!.httpUrl;
     const product = await addProduct(shop, { priceMinor: 500, stock: 100 });
     const rich = Array.from({ length: 5 }, () => customer(shop, randomUUID(), baseUrl));
     const poor = customer(shop, randomUUID(), baseUrl);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { withTransaction } from '@shopstack/kit';
 import { waitFor } from '@shopstack/kit/testing';
 import { appendEvents, ConcurrencyError, readStream } from '../../src/adapters/event-store.js';
@@ -133,6 +135,18 @@ describe('event store on PostgreSQL', () => {
     assert.equal(before?.totalMinor, '1400');
     const streams = await rebuildOrderViews(db.pool);
     assert.ok(streams >= 6);
+    assert.deepEqual(await findOrderView(db.pool, placed[0]!.id), before);
+
+    // The operator's command does the same from a shell: a lost view comes back.
+    await db.pool.query('delete from order_views where order_id = $1', [placed[0]!.id]);
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '-s', 'rebuild-views', '-w', '@shopstack/orders'],
+      {
+        env: { ...process.env, DATABASE_URL: db.url },
+      },
+    );
+    assert.match(stdout, /order_views rebuilt from \d+ order stream/);
     assert.deepEqual(await findOrderView(db.pool, placed[0]!.id), before);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@shopstack/kit/testing';
 import { type PaymentsService, paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { startSagaStockCommands } from '../../../catalog/src/adapters/saga-stock-commands.js';
+import { fund as fundAccount } from '../../../payments/test/support/app.js';
 import { ordersConfigSchema } from '../../src/config.js';
 import { type OrdersService, startOrdersService } from '../../src/service.js';
 
@@ -203,17 +204,9 @@ export async function stockOf(shop: Shop, productId: string) {
   return rows[0]!;
 }
 
-/** Puts money on a user's account the way production does: a top-up the provider confirms. */
-export async function fund(shop: Shop, userId: string, amount: bigint, currency = 'EUR') {
-  const app = shop.payments.app;
-  const payment = await app.providerPayments.topUp({
-    userId,
-    idempotencyKey: randomUUID(),
-    currency,
-    amount,
-    token: 'tok_ok',
-  });
-  await app.providerPayments.onProviderEvent({ paymentId: payment._id, outcome: 'succeeded' });
+/** Puts money on a user's account the way production does (payments' own test support). */
+export function fund(shop: Shop, userId: string, amount: bigint, currency = 'EUR') {
+  return fundAccount(shop.payments.app, userId, currency, amount);
 }
 
 export async function balanceOf(shop: Shop, userId: string, currency = 'EUR') {
