@@ -20,7 +20,7 @@ import { HttpRoutes } from './http/routes.js';
 import { createLogger, type Logger } from './logging.js';
 import { type ConsumerDeclaration, type RunningConsumer, startConsumer } from './messaging/consumer.js';
 import { rabbitReadiness } from './messaging/rabbit.js';
-import { OutboxRelay } from './messaging/relay.js';
+import { OutboxRelay, registerOutboxBacklogMetric } from './messaging/relay.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { type RunningService, runMain, startService } from './service.js';
 import { setupTracing } from './tracing.js';
@@ -173,6 +173,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       ? createGrpcServer({ logger, metrics, descriptorSet: loadDescriptorSet(), services: parts.grpc })
       : undefined;
 
+    if (parts.outbox) registerOutboxBacklogMetric(metrics.registry, parts.outbox.pool);
     const relay =
       parts.outbox && config.OUTBOX_RELAY === 'on'
         ? new OutboxRelay({

@@ -106,7 +106,7 @@ export {
   type QueueSpec,
   rabbitReadiness,
 } from './messaging/rabbit.js';
-export { OutboxRelay, type OutboxRelayOptions } from './messaging/relay.js';
+export { OutboxRelay, type OutboxRelayOptions, registerOutboxBacklogMetric } from './messaging/relay.js';
 export { createMetrics, type ServiceMetrics } from './metrics.js';
 export { currentRequestId, runWithRequestId } from './request-context.js';
 export { type RunningService, runMain, type ServiceParts as ListenerParts, startService } from './service.js';

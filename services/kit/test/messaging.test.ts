@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import {
   connectRabbit,
   consumeWithInbox,
@@ -12,6 +13,7 @@ import {
   enqueueOutbox,
   OutboxRelay,
   type Pool,
+  registerOutboxBacklogMetric,
   runMigrations,
   withTransaction,
 } from '../src/index.js';
@@ -73,6 +75,27 @@ describe('kit outbox and inbox', () => {
       rows.map((r) => r.name),
       ['1700000000000_outbox-inbox'],
     );
+  });
+
+  it('reports the age of the oldest unpublished message, and 0 once the relay published it', async () => {
+    const registry = new Registry();
+    registerOutboxBacklogMetric(registry, pool);
+    const age = async () =>
+      (await registry.getSingleMetric('outbox_oldest_pending_age_seconds')!.get()).values[0]!.value;
+    const [id] = await enqueue(1, 'backlog');
+    await pool.query(
+      `update kit_outbox set created_at = now() - interval '90 seconds' where message_id = $1`,
+      [id],
+    );
+    assert.ok((await age()) >= 90, 'a message waiting 90 s is reported');
+    const relay = new OutboxRelay({ pool, amqpUrl: requireEnv('AMQP_URL'), logger, pollIntervalMs: 50 });
+    relay.start();
+    try {
+      await waitFor(async () => (await age()) === 0 || undefined, { what: 'the backlog drained' });
+    } finally {
+      await relay.stop();
+      await pool.query('delete from kit_outbox where message_id = $1', [id]); // the next tests count rows
+    }
   });
 
   it('publishes nothing from a rolled-back transaction', async () => {

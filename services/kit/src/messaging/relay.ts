@@ -8,6 +8,7 @@
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ConfirmChannel } from 'amqplib';
 import type pg from 'pg';
+import { Gauge, type Registry } from 'prom-client';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import { extractTraceContext, injectTraceContext, tracer } from '../tracing.js';
@@ -184,4 +185,25 @@ export class OutboxRelay {
       this.wake = done;
     });
   }
+}
+
+/**
+ * `outbox_oldest_pending_age_seconds`: how long the oldest unpublished outbox message has waited (0
+ * when none waits), read from the database at each scrape, so it grows while the relay is stuck.
+ */
+export function registerOutboxBacklogMetric(registry: Registry, pool: Pool): void {
+  new Gauge({
+    name: 'outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest outbox message not yet published (0 when none waits)',
+    registers: [registry],
+    async collect() {
+      // A database that does not answer keeps the last value rather than failing the whole scrape.
+      const result = await pool
+        .query<{ age: number | null }>(
+          'select extract(epoch from now() - min(created_at))::float8 as age from kit_outbox where published_at is null',
+        )
+        .catch(() => undefined);
+      if (result) this.set(result.rows[0]?.age ?? 0);
+    },
+  });
 }
