@@ -1,6 +1,11 @@
 // @shopstack/proto/messages: the contracts of every message that crosses services over RabbitMQ.
 export { defineMessage, type MessageContract, type PayloadOf } from './contract.js';
-export { type OrderCompleted, orderCompleted } from './orders.js';
+export {
+  type OrderCompleted,
+  type OrderPaymentFailed,
+  orderCompleted,
+  orderPaymentFailed,
+} from './orders.js';
 export {
   commitStock,
   releaseStock,

@@ -32,3 +32,21 @@ export const orderCompleted = defineMessage(
 );
 
 export type OrderCompleted = z.output<typeof orderCompleted.schema>;
+
+/**
+ * A confirmed order could not be paid: its hold was gone at capture and a fresh authorization failed.
+ * Its stock is released; the customer is told, and the order waits for a person.
+ */
+export const orderPaymentFailed = defineMessage(
+  'order.payment-failed',
+  1,
+  z.object({
+    orderId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128),
+    totalMinor: minor,
+    currency: z.string().length(3),
+    reason: z.enum(['hold_expired', 'hold_voided', 'insufficient_funds', 'payment_declined']),
+  }),
+);
+
+export type OrderPaymentFailed = z.output<typeof orderPaymentFailed.schema>;

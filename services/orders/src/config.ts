@@ -22,9 +22,12 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   COMMIT_STOCK_RESEND_MS: millis.default(30_000),
   /** How long payments keeps an uncaptured hold; capture follows within seconds normally. */
   HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
-  SAGA_POLL_MS: millis.default(250),
-  /** Sagas one process drives at once (each holds a database connection while it calls payments). */
-  SAGA_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+  /** Safety net only: moves, replies and cancels wake the engine (LISTEN/NOTIFY across replicas). */
+  SAGA_POLL_MS: millis.default(1_000),
+  /** Saga steps one process runs at once (each mostly waits on payments; no connection is held). */
+  SAGA_WORKERS: z.coerce.number().int().min(1).max(256).default(32),
+  /** A claimed step is its worker's for this long; a dead worker's step is taken over after it. */
+  SAGA_LEASE_MS: millis.default(15_000),
 });
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -11,6 +11,7 @@ import { ordersGrpcService } from './api/grpc.js';
 import { cartRoutes } from './api/http/cart-routes.js';
 import { orderRoutes } from './api/http/order-routes.js';
 import { registerOrdersMetrics } from './api/metrics.js';
+import { checkoutSaga } from './app/checkout-saga.js';
 import type { OrdersDeps } from './app/deps.js';
 import { SagaEngine } from './app/saga-engine.js';
 import { handleStockReply } from './app/saga-replies.js';
@@ -24,7 +25,8 @@ export const ordersService = defineService({
     const pool = await postgres({
       url: config.DATABASE_URL,
       migrationsDir: MIGRATIONS_DIR,
-      max: config.SAGA_WORKERS + 10,
+      // Workers hold no connection across a call: a few for outcome transactions, one to listen.
+      max: Math.min(config.SAGA_WORKERS, 10) + 10,
     });
     const clientOptions = {
       metrics,
@@ -41,24 +43,42 @@ export const ordersService = defineService({
       catalog.close();
       payments.close();
     });
-    let engine: SagaEngine | undefined;
+    const stockRoute = { exchange: config.COMMANDS_EXCHANGE, replyTo: config.REPLIES_QUEUE };
+    const timeouts = {
+      reserveStockMs: config.RESERVE_STOCK_TIMEOUT_MS,
+      holdFundsMs: config.HOLD_FUNDS_TIMEOUT_MS,
+      commitStockResendMs: config.COMMIT_STOCK_RESEND_MS,
+    };
     const deps: OrdersDeps = {
       pool,
       logger,
       catalog,
       payments,
-      stockRoute: { exchange: config.COMMANDS_EXCHANGE, replyTo: config.REPLIES_QUEUE },
+      stockRoute,
       eventsExchange: config.EVENTS_EXCHANGE,
-      timeouts: {
-        reserveStockMs: config.RESERVE_STOCK_TIMEOUT_MS,
-        holdFundsMs: config.HOLD_FUNDS_TIMEOUT_MS,
-        commitStockResendMs: config.COMMIT_STOCK_RESEND_MS,
-      },
-      wakeSaga: () => engine?.wake(),
+      timeouts,
+      engine: () => sagas,
     };
-    registerOrdersMetrics(metrics, pool);
-    engine = new SagaEngine(deps, config.SAGA_POLL_MS, config.SAGA_WORKERS);
-    const sagas = engine;
+    const { stepsRun } = registerOrdersMetrics(metrics, pool);
+    // The ports are read at each call, so a test may put a real service back behind deps.payments.
+    const ports = {
+      get payments() {
+        return deps.payments;
+      },
+      stockRoute,
+      eventsExchange: config.EVENTS_EXCHANGE,
+    };
+    const sagas = new SagaEngine({
+      pool,
+      logger,
+      definition: checkoutSaga(ports),
+      ports,
+      settings: timeouts,
+      workers: config.SAGA_WORKERS,
+      leaseMs: config.SAGA_LEASE_MS,
+      pollMs: config.SAGA_POLL_MS,
+      stepsRun,
+    });
 
     return {
       routes: [(routes) => cartRoutes(routes, deps), (routes) => orderRoutes(routes, deps)],

@@ -17,7 +17,8 @@ export interface ConsumerDeclaration extends QueueSpec {
   /** Name under which handled message ids are recorded in the inbox; one per logical consumer. */
   name: string;
   pool: Pool;
-  handle: (client: PoolClient, message: IncomingMessage) => Promise<void>;
+  /** May return a function, run once the transaction committed (see inbox.ts). */
+  handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
   prefetch?: number;
 }
 

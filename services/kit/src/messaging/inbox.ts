@@ -23,7 +23,8 @@ export interface InboxConsumerOptions {
   consumer: string;
   logger: Logger;
   prefetch?: number;
-  handle: (client: PoolClient, message: IncomingMessage) => Promise<void>;
+  /** May return a function, run once the transaction committed (e.g. to start work it made due). */
+  handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
 }
 
 /** Starts consuming; returns the consumer tag (cancel with `channel.cancel(tag)`). */
@@ -53,16 +54,21 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
       payload: JSON.parse(raw.content.toString('utf8')),
       headers,
     };
-    await inSpan(`consume ${message.type}`, SpanKind.CONSUMER, extractTraceContext(headers), () =>
-      withTransaction(options.pool, async (client) => {
-        const inserted = await client.query(
-          'insert into kit_inbox (consumer, message_id) values ($1, $2) on conflict do nothing',
-          [options.consumer, id],
-        );
-        if (inserted.rowCount === 1) await options.handle(client, message);
-      }),
+    const afterCommit = await inSpan(
+      `consume ${message.type}`,
+      SpanKind.CONSUMER,
+      extractTraceContext(headers),
+      () =>
+        withTransaction(options.pool, async (client) => {
+          const inserted = await client.query(
+            'insert into kit_inbox (consumer, message_id) values ($1, $2) on conflict do nothing',
+            [options.consumer, id],
+          );
+          return inserted.rowCount === 1 ? await options.handle(client, message) : undefined;
+        }),
     );
     settle(options, () => channel.ack(raw), id);
+    if (typeof afterCommit === 'function') afterCommit();
   } catch (error) {
     logger.warn(
       { err: error, messageId: id, redelivered: raw.fields.redelivered },

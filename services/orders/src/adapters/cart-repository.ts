@@ -53,6 +53,16 @@ export async function removeFromCart(db: Queryable, userId: string, productId: s
   return result.rowCount === 1;
 }
 
-export async function clearCart(db: Queryable, userId: string): Promise<void> {
-  await db.query('delete from cart_lines where user_id = $1', [userId]);
+/**
+ * Empties the cart and returns what it held, in one statement: its rows are locked and gone at once,
+ * so a second checkout of the same cart (which waits for the first to commit) finds it empty.
+ */
+export async function takeCart(db: Queryable, userId: string): Promise<CartLineRow[]> {
+  const { rows } = await db.query<{ product_id: string; quantity: number; added_at: Date }>(
+    'delete from cart_lines where user_id = $1 returning product_id, quantity, added_at',
+    [userId],
+  );
+  return rows
+    .sort((a, b) => a.added_at.getTime() - b.added_at.getTime() || a.product_id.localeCompare(b.product_id))
+    .map((row) => ({ productId: row.product_id, quantity: row.quantity }));
 }

@@ -1,7 +1,8 @@
 // The integration events orders publishes on the events exchange, built from their contracts in
 // @shopstack/proto/messages (routing key = the type). Written to the outbox by the caller.
 import type { OutgoingMessage } from '@shopstack/kit';
-import { orderCompleted } from '@shopstack/proto/messages';
+import { orderCompleted, orderPaymentFailed } from '@shopstack/proto/messages';
+import type { PaymentFailureReason } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 
 /** A checkout finished: stock committed and money captured. */
@@ -21,6 +22,26 @@ export function orderCompletedEvent(
       totalMinor: order.totalMinor.toString(),
       currency: order.currency,
       completedAt: completedAt.toISOString(),
+    }),
+  };
+}
+
+/** A confirmed order could not be paid (see the contract). */
+export function orderPaymentFailedEvent(
+  exchange: string,
+  order: Order,
+  reason: PaymentFailureReason,
+): OutgoingMessage {
+  return {
+    exchange,
+    routingKey: orderPaymentFailed.type,
+    type: orderPaymentFailed.type,
+    payload: orderPaymentFailed.encode({
+      orderId: order.id,
+      userId: order.userId,
+      totalMinor: order.totalMinor.toString(),
+      currency: order.currency,
+      reason,
     }),
   };
 }

@@ -65,6 +65,19 @@ export async function listOrderViews(
   return { items: items.map((row) => row.detail), nextCursor };
 }
 
+/** Orders in one status across all customers, oldest change first (for operators). */
+export async function listOrderViewsByStatus(
+  db: Queryable,
+  status: OrderView['status'],
+  limit: number,
+): Promise<OrderView[]> {
+  const { rows } = await db.query<{ detail: OrderView }>(
+    'select detail from order_views where status = $1 order by updated_at, order_id limit $2',
+    [status, limit],
+  );
+  return rows.map((row) => row.detail);
+}
+
 /** Replays every stream into the read model (after a projection change or to repair it). */
 export async function rebuildOrderViews(db: Queryable): Promise<number> {
   await db.query('truncate order_views');

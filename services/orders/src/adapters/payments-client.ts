@@ -18,11 +18,13 @@ export type HoldOutcome =
   | { kind: 'pending' };
 
 export interface PaymentsPort {
+  /** `renewal`: the one fresh authorization a confirmed order gets when its first hold is gone. */
   authorizeHold(input: {
     orderId: string;
     userId: string;
     amountMinor: bigint;
     currency: string;
+    renewal?: boolean;
   }): Promise<HoldOutcome>;
   captureHold(orderId: string, holdId: string): Promise<HoldOutcome>;
   voidHold(orderId: string, holdId: string): Promise<HoldOutcome>;
@@ -57,7 +59,7 @@ export function createPaymentsClient(options: {
     close: handle.close,
     async authorizeHold(input) {
       const { hold } = await client.authorizeHold({
-        idempotencyKey: `order:${input.orderId}:hold`,
+        idempotencyKey: `order:${input.orderId}:hold${input.renewal ? ':renewal' : ''}`,
         orderId: input.orderId,
         userId: input.userId,
         amountMinor: input.amountMinor.toString(),

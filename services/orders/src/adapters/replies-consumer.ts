@@ -6,7 +6,8 @@ export function sagaRepliesConsumer(options: {
   commandsExchange: string;
   queue: string;
   pool: Pool;
-  handle: (client: PoolClient, message: IncomingMessage) => Promise<void>;
+  /** May return a function to run after the reply's transaction committed. */
+  handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
 }): ConsumerDeclaration {
   return {
     name: 'orders.saga-replies',

@@ -1,14 +1,30 @@
-// Durable state of the checkout saga, one row per order. Every change to a saga happens with its row
-// locked, so the engine, reply handlers and a customer's cancel never act on the same order at once.
+// Durable state of the checkout saga, one row per order: its step, when it is due, its deadline, the
+// lease of the worker running it, and the order's state as of its last event (so a step needs no
+// replay of the stream). No transaction is held across a remote call: a worker claims due steps
+// (a lease with an expiry), calls, and records the outcome in a short transaction that checks it
+// still owns the step. Replies and cancels lock the row (`for update`) for their short transaction.
 import { injectTraceContext, type Queryable } from '@shopstack/kit';
-import type { SagaStep } from '../domain/saga.js';
+import type { CheckoutStep } from '../app/checkout-saga.js';
+import type { StepTiming } from '../app/saga-definition.js';
+import type { Order } from '../domain/order.js';
+
+export type SagaStep = CheckoutStep | 'done';
+
+/** Channel a move notifies when it leaves work due now, so idle engines of every replica wake up. */
+export const SAGA_CHANNEL = 'orders_saga_due';
 
 export interface SagaRow {
   orderId: string;
   step: SagaStep;
   deadlineAt: Date | null;
+  /** The deadline has passed (by the database's clock, which every replica shares). */
+  expired: boolean;
   attempts: number;
-  holdId: string | null;
+  leaseOwner: string | null;
+  /** A worker's lease on the step is running (its call may be in flight). */
+  leased: boolean;
+  /** Undefined for sagas started before the state was kept here: the stream is read instead. */
+  order: Order | undefined;
   /** W3C trace headers of the checkout that started the saga. */
   traceContext: Record<string, string>;
 }
@@ -17,41 +33,50 @@ interface Row {
   order_id: string;
   step: SagaStep;
   deadline_at: Date | null;
+  expired: boolean;
   attempts: number;
-  hold_id: string | null;
+  lease_owner: string | null;
+  leased: boolean;
+  order_state: OrderJson | null;
   trace_context: Record<string, string>;
 }
 
-const columns = 'order_id, step, deadline_at, attempts, hold_id, trace_context';
+const columns = `order_id, step, deadline_at, attempts, lease_owner, order_state, trace_context,
+  coalesce(deadline_at <= now(), false) as expired, coalesce(lease_until > now(), false) as leased`;
 const toSaga = (row: Row): SagaRow => ({
   orderId: row.order_id,
   step: row.step,
   deadlineAt: row.deadline_at,
+  expired: row.expired,
   attempts: row.attempts,
-  holdId: row.hold_id,
+  leaseOwner: row.lease_owner,
+  leased: row.leased,
+  order: row.order_state ? fromJson(row.order_state) : undefined,
   traceContext: row.trace_context,
 });
-
-/** When to look at the saga next and when its step gives up (null: never). */
-export interface StepTiming {
-  nextAttemptInMs: number;
-  deadlineInMs: number | null;
-}
 
 /** Starts a saga; the trace active now (the checkout request's) is kept for all its steps. */
 export async function insertSaga(
   db: Queryable,
-  orderId: string,
+  order: Order,
   step: SagaStep,
   timing: StepTiming,
 ): Promise<void> {
   await db.query(
-    `insert into checkout_sagas (order_id, step, next_attempt_at, deadline_at, trace_context)
-     values ($1, $2, now() + $3 * interval '1 millisecond', now() + $4 * interval '1 millisecond', $5)`,
-    [orderId, step, timing.nextAttemptInMs, timing.deadlineInMs, JSON.stringify(injectTraceContext())],
+    `insert into checkout_sagas (order_id, step, next_attempt_at, deadline_at, trace_context, order_state)
+     values ($1, $2, now() + $3 * interval '1 millisecond', now() + $4 * interval '1 millisecond', $5, $6)`,
+    [
+      order.id,
+      step,
+      timing.firstAttemptInMs,
+      timing.deadlineInMs,
+      JSON.stringify(injectTraceContext()),
+      toJson(order),
+    ],
   );
 }
 
+/** The saga, its row locked until the caller's transaction ends. */
 export async function lockSaga(db: Queryable, orderId: string): Promise<SagaRow | undefined> {
   const { rows } = await db.query<Row>(
     `select ${columns} from checkout_sagas where order_id = $1 for update`,
@@ -60,41 +85,98 @@ export async function lockSaga(db: Queryable, orderId: string): Promise<SagaRow 
   return rows[0] && toSaga(rows[0]);
 }
 
-/** The next saga that is due, locked; sagas another worker holds are skipped. */
-export async function lockNextDueSaga(db: Queryable): Promise<SagaRow | undefined> {
+/**
+ * Claims up to `limit` due sagas for `owner` for `leaseMs`: one statement, one short transaction.
+ * A saga whose lease ran out (its worker died) is due again and is taken over here.
+ */
+export async function claimDueSagas(
+  db: Queryable,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<SagaRow[]> {
   const { rows } = await db.query<Row>(
-    `select ${columns} from checkout_sagas
-      where step <> 'done' and next_attempt_at <= now()
-      order by next_attempt_at limit 1 for update skip locked`,
+    `with due as (
+       select order_id from checkout_sagas
+        where step <> 'done' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
+        order by next_attempt_at limit $3 for update skip locked)
+     update checkout_sagas s set lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'
+       from due where s.order_id = due.order_id
+     returning ${columns.replaceAll('order_id', 's.order_id')}`,
+    [owner, leaseMs, limit],
   );
-  return rows[0] && toSaga(rows[0]);
+  return rows.map(toSaga);
 }
 
-/** Moves to another step with fresh timing and attempts. */
-export async function moveSaga(
-  db: Queryable,
-  orderId: string,
-  step: SagaStep,
-  timing: StepTiming,
-  holdId?: string,
-) {
-  await db.query(
+/** How long until the next saga is due (or a lease runs out); undefined when nothing is pending. */
+export async function msUntilNextDue(db: Queryable): Promise<number | undefined> {
+  const { rows } = await db.query<{ ms: number | null }>(
+    `select extract(epoch from min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at))) - now())
+            * 1000 as ms
+       from checkout_sagas where step <> 'done'`,
+  );
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? undefined : Math.max(0, Number(ms));
+}
+
+export interface MoveRecord {
+  from: SagaStep;
+  to: SagaStep;
+  timing: StepTiming;
+  order: Order;
+  /** Keep the saga leased to this worker (it runs the next step at once) for `leaseMs`. */
+  keepLease?: { owner: string; leaseMs: number };
+  /** Only if this worker still holds the step (a step taken over meanwhile is not overwritten). */
+  expectedOwner?: string;
+}
+
+/** Moves to another step with fresh timing and attempts; false when the guard did not hold. */
+export async function moveSaga(db: Queryable, move: MoveRecord): Promise<boolean> {
+  const result = await db.query(
     `update checkout_sagas set step = $2, step_started_at = now(), attempts = 0, last_error = null,
        next_attempt_at = now() + $3 * interval '1 millisecond',
        deadline_at = now() + $4 * interval '1 millisecond',
-       hold_id = coalesce($5, hold_id), updated_at = now()
-     where order_id = $1`,
-    [orderId, step, timing.nextAttemptInMs, timing.deadlineInMs, holdId ?? null],
+       order_state = $5, updated_at = now(),
+       lease_owner = $6, lease_until = now() + $7 * interval '1 millisecond'
+     where order_id = $1 and step = $8 and ($9::text is null or lease_owner = $9)`,
+    [
+      move.order.id,
+      move.to,
+      move.timing.firstAttemptInMs,
+      move.timing.deadlineInMs,
+      toJson(move.order),
+      move.keepLease?.owner ?? null,
+      move.keepLease?.leaseMs ?? null,
+      move.from,
+      move.expectedOwner ?? null,
+    ],
   );
+  return result.rowCount === 1;
 }
 
-/** Stays in the step and tries again later, never later than the step's deadline. */
-export async function retrySagaLater(db: Queryable, orderId: string, delayMs: number, error: string) {
-  await db.query(
+/** Stays in the step and tries again later, never later than its deadline; the lease is let go. */
+export async function retrySagaLater(
+  db: Queryable,
+  saga: { orderId: string; step: SagaStep },
+  owner: string,
+  delayMs: number,
+  error: string,
+): Promise<boolean> {
+  const result = await db.query(
     `update checkout_sagas set attempts = attempts + 1, last_error = $3, updated_at = now(),
-       next_attempt_at = least(now() + $2 * interval '1 millisecond', coalesce(deadline_at, 'infinity'))
-     where order_id = $1`,
-    [orderId, delayMs, error.slice(0, 500)],
+       next_attempt_at = least(now() + $2 * interval '1 millisecond', coalesce(deadline_at, 'infinity')),
+       lease_owner = null, lease_until = null
+     where order_id = $1 and step = $4 and lease_owner = $5`,
+    [saga.orderId, delayMs, error.slice(0, 500), saga.step, owner],
+  );
+  return result.rowCount === 1;
+}
+
+/** Lets go of a lease without changing the step (a stopping worker, a step with nothing to do). */
+export async function releaseLease(db: Queryable, orderId: string, owner: string): Promise<void> {
+  await db.query(
+    'update checkout_sagas set lease_owner = null, lease_until = null where order_id = $1 and lease_owner = $2',
+    [orderId, owner],
   );
 }
 
@@ -117,4 +199,32 @@ export async function findSagaStatus(db: Queryable, orderId: string): Promise<Sa
   return (
     row && { step: row.step, attempts: row.attempts, lastError: row.last_error, deadlineAt: row.deadline_at }
   );
+}
+
+// The aggregate in JSON: money as decimal strings (JSON has no int64), times as ISO strings.
+type OrderJson = Omit<Order, 'totalMinor' | 'refundedMinor' | 'placedAt' | 'updatedAt' | 'confirmedAt'> & {
+  totalMinor: string;
+  refundedMinor: string;
+  placedAt: string;
+  updatedAt: string;
+  confirmedAt?: string;
+};
+
+function toJson(order: Order): string {
+  return JSON.stringify({
+    ...order,
+    totalMinor: order.totalMinor.toString(),
+    refundedMinor: order.refundedMinor.toString(),
+  });
+}
+
+function fromJson(json: OrderJson): Order {
+  return {
+    ...json,
+    totalMinor: BigInt(json.totalMinor),
+    refundedMinor: BigInt(json.refundedMinor),
+    placedAt: new Date(json.placedAt),
+    updatedAt: new Date(json.updatedAt),
+    confirmedAt: json.confirmedAt ? new Date(json.confirmedAt) : undefined,
+  } as Order;
 }

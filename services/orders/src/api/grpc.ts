@@ -19,6 +19,7 @@ const statusToProto: Record<OrderView['status'], OrderStatus> = {
   confirmed: OrderStatus.ORDER_STATUS_CONFIRMED,
   cancelled: OrderStatus.ORDER_STATUS_CANCELLED,
   refunded: OrderStatus.ORDER_STATUS_REFUNDED,
+  payment_failed: OrderStatus.ORDER_STATUS_PAYMENT_FAILED,
 };
 
 const getOrderInput = z.object({

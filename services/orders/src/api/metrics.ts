@@ -2,10 +2,17 @@
 // the number of replicas: orders by status and reason, and unfinished sagas by step (a growing
 // `hold_funds` or `void_hold` count means payments is in trouble).
 import type { Pool, ServiceMetrics } from '@shopstack/kit';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 
-export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool): void {
+export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool) {
   const registers = [metrics.registry];
+  // Per process (not from the tables): shows that every replica takes its share of the steps.
+  const stepsRun = new Counter({
+    name: 'orders_saga_steps_total',
+    help: 'Saga steps this process ran, by step and outcome (retry: tried again later)',
+    labelNames: ['step', 'outcome'] as const,
+    registers,
+  });
   new Gauge({
     name: 'orders_orders',
     help: 'Orders by status and cancel reason (from the read model)',
@@ -43,4 +50,5 @@ export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool): void
       this.set(Number(rows[0]?.count ?? 0));
     },
   });
+  return { stepsRun };
 }

@@ -1,9 +1,14 @@
 // Checkout: the cart, priced by the catalog now, becomes an event-sourced order, and its saga starts —
-// all in one transaction with the reserve-stock command in the outbox. A repeated request with the
-// same idempotency key returns the order the first one placed.
+// all in one transaction that also empties the cart and puts the reserve-stock command in the outbox.
+// The cart is taken (read and emptied) inside that transaction, so two checkouts of one cart place
+// one order, and the second is refused as empty. The catalog is asked for prices before the
+// transaction (no transaction waits on a remote call); a product added to the cart meanwhile makes
+// the checkout price again. A repeated request with the same idempotency key returns the order the
+// first one placed.
 import { randomUUID } from 'node:crypto';
 import { AppError, isUniqueViolation, type Queryable, withTransaction } from '@shopstack/kit';
-import { clearCart, readCart } from '../adapters/cart-repository.js';
+import { type CartLineRow, readCart, takeCart } from '../adapters/cart-repository.js';
+import type { PricedProduct } from '../adapters/catalog-client.js';
 import { saveOrder } from '../adapters/order-repository.js';
 import { findOrderView } from '../adapters/order-views.js';
 import { insertSaga } from '../adapters/saga-store.js';
@@ -11,23 +16,82 @@ import { sendReserveStock } from '../adapters/stock-commands.js';
 import type { OrderLine } from '../domain/events.js';
 import { OrderRuleError, placeOrder } from '../domain/order.js';
 import type { OrdersDeps } from './deps.js';
-import type { OrderView } from './views.js';
+import { type OrderView, toOrderView } from './views.js';
+
+const PRICING_ATTEMPTS = 3;
 
 export async function checkout(
   deps: OrdersDeps,
   userId: string,
   idempotencyKey: string,
 ): Promise<{ order: OrderView; created: boolean }> {
-  const earlier = await findCheckout(deps.pool, userId, idempotencyKey);
-  if (earlier) return { order: earlier, created: false };
+  for (let attempt = 1; ; attempt++) {
+    const cart = await readCart(deps.pool, userId);
+    if (cart.length === 0) return replayOrRefuse(deps, userId, idempotencyKey);
+    const products = await priced(deps, cart);
+    const outcome = await place(deps, userId, idempotencyKey, products).catch(async (error) => {
+      // Two requests with one key raced: the loser returns the winner's order.
+      if (!isUniqueViolation(error, 'checkouts_pkey')) throw error;
+      return { replay: await findCheckout(deps.pool, userId, idempotencyKey) };
+    });
+    if ('order' in outcome) return { order: outcome.order, created: true };
+    if ('replay' in outcome && outcome.replay) return { order: outcome.replay, created: false };
+    if ('empty' in outcome) return replayOrRefuse(deps, userId, idempotencyKey);
+    if (attempt >= PRICING_ATTEMPTS)
+      throw new AppError('conflict', 'cart-changing', 'The cart keeps changing; try again', {
+        retryAfterSeconds: 1,
+      });
+  }
+}
 
-  const cart = await readCart(deps.pool, userId);
-  if (cart.length === 0) throw new AppError('conflict', 'cart-empty', 'The cart is empty');
-  const products = new Map(
-    (await deps.catalog.getProducts(cart.map((l) => l.productId))).map((p) => [p.productId, p]),
-  );
-  const lines: OrderLine[] = [];
-  for (const line of cart) {
+type Placed = { order: OrderView } | { empty: true } | { unpriced: true };
+
+async function place(
+  deps: OrdersDeps,
+  userId: string,
+  idempotencyKey: string,
+  products: Map<string, PricedProduct>,
+): Promise<Placed> {
+  const orderId = randomUUID();
+  try {
+    return await withTransaction(deps.pool, async (client) => {
+      // First the key: a concurrent request with the same key waits here, then fails as a replay.
+      await client.query('insert into checkouts (user_id, idempotency_key, order_id) values ($1, $2, $3)', [
+        userId,
+        idempotencyKey,
+        orderId,
+      ]);
+      const cart = await takeCart(client, userId);
+      if (cart.length === 0) throw new Abort({ empty: true });
+      if (cart.some((line) => !products.has(line.productId))) throw new Abort({ unpriced: true });
+      const lines = orderLines(cart, products);
+      const placed = await saveOrder(client, orderId, undefined, [placeOrder({ orderId, userId, lines })]);
+      const { start } = deps.engine().definition;
+      await insertSaga(client, placed, start, deps.engine().timing(start));
+      await sendReserveStock(client, deps.stockRoute, orderId, lines);
+      return { order: toOrderView(placed) };
+    });
+  } catch (error) {
+    if (error instanceof Abort) return error.outcome;
+    if (error instanceof OrderRuleError) throw new AppError('conflict', error.code, error.message);
+    throw error;
+  }
+}
+
+/** Rolls the checkout's transaction back (the cart stays as it is). */
+class Abort extends Error {
+  constructor(readonly outcome: Placed) {
+    super('checkout aborted');
+  }
+}
+
+async function priced(deps: OrdersDeps, cart: CartLineRow[]): Promise<Map<string, PricedProduct>> {
+  const products = await deps.catalog.getProducts(cart.map((line) => line.productId));
+  return new Map(products.map((product) => [product.productId, product]));
+}
+
+function orderLines(cart: CartLineRow[], products: Map<string, PricedProduct>): OrderLine[] {
+  return cart.map((line) => {
     const product = products.get(line.productId);
     if (!product?.purchasable)
       throw new AppError(
@@ -38,41 +102,20 @@ export async function checkout(
           fields: [{ field: 'productId', message: line.productId }],
         },
       );
-    lines.push({
+    return {
       productId: line.productId,
       quantity: line.quantity,
       unitPriceMinor: product.unitPriceMinor,
       currency: product.currency,
-    });
-  }
+    };
+  });
+}
 
-  const orderId = randomUUID();
-  try {
-    const order = await withTransaction(deps.pool, async (client) => {
-      await client.query('insert into checkouts (user_id, idempotency_key, order_id) values ($1, $2, $3)', [
-        userId,
-        idempotencyKey,
-        orderId,
-      ]);
-      const placed = await saveOrder(client, orderId, undefined, [placeOrder({ orderId, userId, lines })]);
-      await insertSaga(client, orderId, 'reserve_stock', {
-        nextAttemptInMs: deps.timeouts.reserveStockMs,
-        deadlineInMs: deps.timeouts.reserveStockMs,
-      });
-      await sendReserveStock(client, deps.stockRoute, orderId, lines);
-      await clearCart(client, userId);
-      return placed;
-    });
-    return { order: (await findOrderView(deps.pool, order.id))!, created: true };
-  } catch (error) {
-    if (error instanceof OrderRuleError) throw new AppError('conflict', error.code, error.message);
-    // Two requests with one key raced: the loser returns the winner's order.
-    if (isUniqueViolation(error, 'checkouts_pkey')) {
-      const winner = await findCheckout(deps.pool, userId, idempotencyKey);
-      if (winner) return { order: winner, created: false };
-    }
-    throw error;
-  }
+/** An empty cart: a replay of an earlier checkout gets its order, anything else is refused. */
+async function replayOrRefuse(deps: OrdersDeps, userId: string, idempotencyKey: string) {
+  const earlier = await findCheckout(deps.pool, userId, idempotencyKey);
+  if (earlier) return { order: earlier, created: false };
+  throw new AppError('conflict', 'cart-empty', 'The cart is empty');
 }
 
 async function findCheckout(db: Queryable, userId: string, key: string) {

@@ -3,7 +3,8 @@ import type { Logger, Pool } from '@shopstack/kit';
 import type { CatalogPort } from '../adapters/catalog-client.js';
 import type { PaymentsPort } from '../adapters/payments-client.js';
 import type { StockCommandRoute } from '../adapters/stock-commands.js';
-import type { StepTimeouts } from '../domain/saga.js';
+import type { CheckoutSettings } from './checkout-saga.js';
+import type { SagaEngine } from './saga-engine.js';
 
 export interface OrdersDeps {
   pool: Pool;
@@ -12,7 +13,7 @@ export interface OrdersDeps {
   payments: PaymentsPort;
   stockRoute: StockCommandRoute;
   eventsExchange: string;
-  timeouts: StepTimeouts;
-  /** Asks the saga engine to look for due work now (after a commit that made some). */
-  wakeSaga: () => void;
+  timeouts: CheckoutSettings;
+  /** The engine running the checkout saga (made after the deps it needs). */
+  engine: () => SagaEngine;
 }

@@ -2,11 +2,14 @@
 // that the order belongs to the caller; another customer's order is reported as not found.
 import { AppError, withTransaction } from '@shopstack/kit';
 import { loadOrder } from '../adapters/order-repository.js';
-import { findOrderView, listOrderViews, type OrderPage } from '../adapters/order-views.js';
-import { lockSaga, moveSaga } from '../adapters/saga-store.js';
-import { isCancellable } from '../domain/saga.js';
+import {
+  findOrderView,
+  listOrderViews,
+  listOrderViewsByStatus,
+  type OrderPage,
+} from '../adapters/order-views.js';
+import { lockSaga } from '../adapters/saga-store.js';
 import type { OrdersDeps } from './deps.js';
-import { compensate } from './saga-transitions.js';
 import { type OrderView, toOrderView } from './views.js';
 
 const notFound = (orderId: string) => new AppError('not_found', 'order-not-found', `No order ${orderId}`);
@@ -43,24 +46,31 @@ export function listOrders(
   return listOrderViews(deps.pool, userId, { limit, cursor });
 }
 
-/** Before confirmation the checkout is compensated; a confirmed, paid order is refunded. */
+/**
+ * Before confirmation the checkout is compensated (what the step's declaration owes); a confirmed,
+ * paid order is refunded. While a step's call is in flight, or between confirmation and the end of
+ * the saga, the answer is 409: retry in a moment.
+ */
 export async function cancelByCustomer(
   deps: OrdersDeps,
   userId: string,
   orderId: string,
 ): Promise<OrderView> {
+  const engine = deps.engine();
   await withTransaction(deps.pool, async (client) => {
     const saga = await lockSaga(client, orderId);
-    const order = await loadOrder(client, orderId);
+    const order = saga && (await engine.orderOf(client, saga));
     if (!saga || !order || order.userId !== userId) throw notFound(orderId);
-    if (order.status === 'cancelled' || order.status === 'refunded' || saga.step === 'refund') return;
-    if (order.status === 'pending' && isCancellable(saga.step)) {
-      await compensate(client, deps, saga, order, 'cancelled_by_customer');
-      return;
-    }
-    if (order.status === 'confirmed' && saga.step === 'done' && order.paymentCaptured) {
-      await moveSaga(client, orderId, 'refund', { nextAttemptInMs: 0, deadlineInMs: null });
-      deps.wakeSaga();
+    if (order.status !== 'pending' && order.status !== 'confirmed') return; // nothing left to cancel
+    if (saga.step === 'refund') return;
+    const move =
+      saga.step === 'done'
+        ? engine.definition.onCancelWhenDone?.when(order)
+        : saga.leased
+          ? undefined
+          : engine.definition.steps[saga.step].onCancel?.(order);
+    if (move) {
+      await engine.applyMove(client, saga, order, move);
       return;
     }
     throw new AppError('conflict', 'order-settling', 'The order is being confirmed; try again in a moment', {
@@ -68,4 +78,9 @@ export async function cancelByCustomer(
     });
   });
   return (await findOrderView(deps.pool, orderId))!;
+}
+
+/** Orders a person must look at: confirmed, but their payment failed (oldest first). */
+export function listOrdersNeedingAttention(deps: OrdersDeps, limit: number): Promise<OrderView[]> {
+  return listOrderViewsByStatus(deps.pool, 'payment_failed', limit);
 }

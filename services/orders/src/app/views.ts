@@ -12,6 +12,8 @@ export interface OrderView {
   updatedAt: string;
   confirmedAt: string | null;
   cancelReason: string | null;
+  /** Why a confirmed order could not be paid (status payment_failed). */
+  paymentFailure: string | null;
   refundedMinor: string;
   progress: {
     stockReserved: boolean;
@@ -34,6 +36,7 @@ export function toOrderView(order: Order): OrderView {
     updatedAt: order.updatedAt.toISOString(),
     confirmedAt: order.confirmedAt?.toISOString() ?? null,
     cancelReason: order.cancelReason ?? null,
+    paymentFailure: order.paymentFailure ?? null,
     refundedMinor: order.refundedMinor.toString(),
     progress: {
       stockReserved: order.stockReserved,

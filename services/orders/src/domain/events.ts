@@ -32,7 +32,12 @@ export interface OrderEventData {
   'order.stock-committed': Record<string, never>;
   'order.cancelled': { reason: CancelReason; detail?: string };
   'order.refunded': { refundId: string; amountMinor: string };
+  /** A confirmed order whose hold was gone at capture and could not be authorized again. */
+  'order.payment-failed': { reason: PaymentFailureReason; detail?: string };
 }
+
+/** Why a confirmed order could not be paid. */
+export type PaymentFailureReason = 'hold_expired' | 'hold_voided' | 'insufficient_funds' | 'payment_declined';
 
 export type OrderEventType = keyof OrderEventData;
 
@@ -54,4 +59,5 @@ export const CURRENT_SCHEMA_VERSION: Record<OrderEventType, number> = {
   'order.stock-committed': 1,
   'order.cancelled': 1,
   'order.refunded': 1,
+  'order.payment-failed': 1,
 };

@@ -1,10 +1,16 @@
 // The Order aggregate: its state is a fold over its events, and every decision checks the state and
 // returns the events to append (or refuses). No I/O here.
-import type { CancelReason, NewOrderEvent, OrderLine, RecordedOrderEvent } from './events.js';
+import type {
+  CancelReason,
+  NewOrderEvent,
+  OrderLine,
+  PaymentFailureReason,
+  RecordedOrderEvent,
+} from './events.js';
 
-export type { CancelReason } from './events.js';
+export type { CancelReason, PaymentFailureReason } from './events.js';
 
-export type OrderStatus = 'pending' | 'confirmed' | 'cancelled' | 'refunded';
+export type OrderStatus = 'pending' | 'confirmed' | 'cancelled' | 'refunded' | 'payment_failed';
 
 export interface Order {
   id: string;
@@ -22,6 +28,7 @@ export interface Order {
   paymentCaptured: boolean;
   stockCommitted: boolean;
   cancelReason: CancelReason | undefined;
+  paymentFailure: PaymentFailureReason | undefined;
   refundedMinor: bigint;
   /** The stream version this state reflects (the number of events folded). */
   version: number;
@@ -92,6 +99,7 @@ export function evolve(state: Order | undefined, event: RecordedOrderEvent): Ord
       paymentCaptured: false,
       stockCommitted: false,
       cancelReason: undefined,
+      paymentFailure: undefined,
       refundedMinor: 0n,
       version: event.version,
     };
@@ -115,6 +123,8 @@ export function evolve(state: Order | undefined, event: RecordedOrderEvent): Ord
       const refundedMinor = state.refundedMinor + BigInt(event.data.amountMinor);
       return { ...next, status: 'refunded', refundedMinor };
     }
+    case 'order.payment-failed':
+      return { ...next, status: 'payment_failed', paymentFailure: event.data.reason };
   }
 }
 
@@ -140,6 +150,25 @@ export function recordPaymentHeld(order: Order, holdId: string, now: Date): NewO
     { type: 'order.payment-held', data: { holdId } },
     { type: 'order.confirmed', data: { confirmedAt: now.toISOString() } },
   ];
+}
+
+/** A confirmed order's hold was gone at capture and a fresh one was authorized in its place. */
+export function recordHoldRenewed(order: Order, holdId: string): NewOrderEvent[] {
+  if (order.status !== 'confirmed' || order.paymentCaptured)
+    throw new OrderRuleError('order-not-confirmed', 'Only a confirmed, unpaid order renews its hold');
+  return order.holdId === holdId ? [] : [{ type: 'order.payment-held', data: { holdId } }];
+}
+
+/** A confirmed order that cannot be paid: it ends `payment_failed`, for a person to follow up. */
+export function recordPaymentFailed(
+  order: Order,
+  reason: PaymentFailureReason,
+  detail?: string,
+): NewOrderEvent[] {
+  if (order.status === 'payment_failed') return [];
+  if (order.status !== 'confirmed' || order.paymentCaptured)
+    throw new OrderRuleError('order-not-confirmed', 'Only a confirmed, unpaid order fails its payment');
+  return [{ type: 'order.payment-failed', data: detail ? { reason, detail } : { reason } }];
 }
 
 export function recordPaymentCaptured(order: Order, amountMinor: bigint): NewOrderEvent[] {

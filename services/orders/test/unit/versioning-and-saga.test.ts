@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { checkoutSaga } from '../../src/app/checkout-saga.js';
+import { mermaidDiagram, retryDelayMs, transitionsOf } from '../../src/app/saga-definition.js';
 import { fold, placeOrder } from '../../src/domain/order.js';
-import { compensationFor, isCancellable, onTimeout, retryDelayMs } from '../../src/domain/saga.js';
 import { UnknownEventError, upcast } from '../../src/domain/upcasters.js';
 
 const recordedAt = new Date('2025-06-01T10:00:00.000Z');
@@ -50,7 +52,7 @@ describe('event versioning', () => {
   });
 });
 
-describe('checkout saga rules', () => {
+describe('checkout saga declaration', () => {
   const order = fold([
     {
       ...placeOrder({
@@ -62,27 +64,48 @@ describe('checkout saga rules', () => {
       recordedAt,
     },
   ])!;
+  const route = { exchange: 'commands', replyTo: 'replies' };
+  const saga = checkoutSaga({ payments: undefined as never, stockRoute: route, eventsExchange: 'events' });
+  const target = (from: string, outcome: string) =>
+    transitionsOf(saga).find((edge) => edge.from === from && edge.outcome === outcome)?.to;
 
-  it('compensates timeouts before confirmation and only retries after it', () => {
-    assert.deepEqual(onTimeout('reserve_stock'), { action: 'compensate', reason: 'stock_timeout' });
-    assert.deepEqual(onTimeout('hold_funds'), { action: 'compensate', reason: 'payment_timeout' });
-    assert.deepEqual(onTimeout('commit_stock'), { action: 'resend' });
-    assert.deepEqual(onTimeout('capture'), { action: 'none' });
-  });
-
-  it('releases stock whose reservation is in doubt and voids a hold whose outcome is unknown', () => {
-    assert.deepEqual(compensationFor('reserve_stock', order), { releaseStock: true, voidHold: false });
-    assert.deepEqual(compensationFor('hold_funds', { ...order, stockReserved: true }), {
-      releaseStock: true,
-      voidHold: true,
-    });
+  it('compensates timeouts before confirmation and only moves forward after it', () => {
+    const stock = saga.steps.reserve_stock.onDeadline!(order);
+    assert.deepEqual(stock.events, [{ type: 'order.cancelled', data: { reason: 'stock_timeout' } }]);
+    assert.deepEqual(
+      stock.messages?.map((m) => m.type),
+      ['catalog.release-stock'],
+      'a reservation in doubt is released',
+    );
+    assert.equal(target('reserve_stock', stock.outcome), 'done');
+    const hold = saga.steps.hold_funds.onDeadline!({ ...order, stockReserved: true });
+    assert.equal(hold.events?.[0]?.type, 'order.cancelled');
+    assert.equal(target('hold_funds', hold.outcome), 'void_hold', 'a hold in doubt is voided');
+    for (const step of ['capture', 'renew_hold', 'commit_stock', 'refund'] as const) {
+      assert.equal(saga.steps[step].pastPivot, true, step);
+      assert.equal(saga.steps[step].onDeadline, undefined, step);
+    }
   });
 
   it('lets a customer cancel only before confirmation', () => {
-    assert.equal(isCancellable('reserve_stock'), true);
-    assert.equal(isCancellable('hold_funds'), true);
-    assert.equal(isCancellable('capture'), false);
-    assert.equal(isCancellable('done'), false);
+    const cancellable = Object.entries(saga.steps)
+      .filter(([, step]) => step.onCancel)
+      .map(([name]) => name);
+    assert.deepEqual(cancellable, ['reserve_stock', 'hold_funds']);
+  });
+
+  it('declares a target for every outcome, and every step is reachable', () => {
+    const edges = transitionsOf(saga);
+    const reached = new Set(edges.map((edge) => edge.to));
+    for (const step of Object.keys(saga.steps)) assert.ok(reached.has(step), `${step} is reachable`);
+    for (const edge of edges)
+      assert.ok(edge.to === 'done' || edge.to in saga.steps, `${edge.from} → ${edge.to}`);
+  });
+
+  it('is the diagram the README shows', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = /```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    assert.equal(shown, mermaidDiagram(saga), 'regenerate with: npm run -w @shopstack/orders saga-diagram');
   });
 
   it('backs off exponentially with a cap', () => {

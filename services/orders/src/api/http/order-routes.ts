@@ -2,8 +2,8 @@
 import type { HttpRoutes } from '@shopstack/kit';
 import { checkout } from '../../app/checkout.js';
 import type { OrdersDeps } from '../../app/deps.js';
-import { cancelByCustomer, getOrder, listOrders } from '../../app/orders.js';
-import { detailQuery, idempotencyKey, listQuery, orderParams } from './schemas.js';
+import { cancelByCustomer, getOrder, listOrders, listOrdersNeedingAttention } from '../../app/orders.js';
+import { attentionQuery, detailQuery, idempotencyKey, listQuery, orderParams } from './schemas.js';
 
 export function orderRoutes(routes: HttpRoutes, deps: OrdersDeps): void {
   routes.post(
@@ -37,6 +37,17 @@ export function orderRoutes(routes: HttpRoutes, deps: OrdersDeps): void {
       responses: { 200: { description: 'A page of orders' } },
     },
     async ({ user, query }) => ({ body: await listOrders(deps, user.id, query.limit, query.cursor) }),
+  );
+  routes.get(
+    '/api/orders/attention',
+    {
+      summary: 'Orders needing a person (operators): confirmed, but the payment failed; oldest first',
+      tags: ['orders'],
+      auth: ['admin'],
+      query: attentionQuery,
+      responses: { 200: { description: 'Orders in payment_failed' }, 403: { description: 'Not an admin' } },
+    },
+    async ({ query }) => ({ body: { items: await listOrdersNeedingAttention(deps, query.limit) } }),
   );
   routes.get(
     '/api/orders/:orderId',

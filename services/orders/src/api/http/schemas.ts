@@ -32,6 +32,10 @@ export const listQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: cursorSchema.optional() })
   .strict();
 
+export const attentionQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
 export const detailQuery = z.object({ asOf: z.iso.datetime({ offset: true }).optional() }).strict();
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
