@@ -1,11 +1,14 @@
 // Checkout end to end: confirmed orders per second and p50 / p99 from the checkout request to the
-// order.completed event, with the database commits and broker messages each order costs — next to
-// baselines measured in the same run on the same servers (a bare PostgreSQL insert, a bare RabbitMQ
-// publish-with-confirm round trip, an HTTP request to the same orders process).
+// order.completed event, at full load (every customer checking out in a loop) and at half load (orders
+// arriving at half the full-load rate), with one and with two orders processes; the database commits
+// and broker messages each order costs; and, measured in the same run on the same servers, the floor
+// (floor.ts: the minimum database and broker work of one order, with no services in between) and
+// the bare baselines (a PostgreSQL insert, a RabbitMQ publish-with-confirm round trip, an HTTP request
+// to the same orders process).
 //
 //   npm run infra -- up postgres rabbitmq ferretdb
 //   node --import tsx --conditions shopstack-source bench/checkout/run.ts
-//   BENCH_ORDERS=300 BENCH_CONCURRENCY=8 (optional)
+//   BENCH_ORDERS=300 BENCH_CONCURRENCY=8   # optional
 //
 // users, catalog, payments and orders run as processes (their main.ts), each on its own database.
 // Figures only: nothing here asserts on timings.
@@ -13,31 +16,133 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createTestQueue } from '@shopstack/kit/testing';
 import pg from 'pg';
-import { createProduct, signUp, startShopProcesses, topUp } from '../../test/checkout/support/shop.js';
+import {
+  createProduct,
+  type RunningShop,
+  type Session,
+  signUp,
+  startShopProcesses,
+  topUp,
+} from '../../test/checkout/support/shop.js';
 import { healthz, rabbitRoundTrip, rawInsert } from './baselines.js';
+import { checkoutFloor } from './floor.js';
 import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
-import { type Figures, printFigures, summarize } from '../support/timing.js';
+import { type Figures, formatRow, printFigures, summarize } from '../support/timing.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ORDERS = env('BENCH_ORDERS', 200);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 8);
+// Per order, the HTTP requests make these read-only transactions in the orders database: two cart
+// adds (each reads the cart before and after its write) and the checkout's cart read.
+const HTTP_READS_PER_ORDER = 5;
 
-const shop = await startShopProcesses();
-try {
-  console.log(`checkout benchmark: ${ORDERS} orders, ${CONCURRENCY} customers in parallel, 2 lines each`);
-  const admin = await signUp(shop, 'admin');
-  const products = [
-    await createProduct(shop, admin, 1_999, 1_000_000),
-    await createProduct(shop, admin, 250, 1_000_000),
-  ];
-  const customers = [];
-  for (let i = 0; i < CONCURRENCY; i++) {
-    const customer = await signUp(shop);
-    await topUp(shop, customer, 1_000_000_000);
-    customers.push(customer);
+interface Phase {
+  figures: Figures;
+  perOrder: { ordersCommits: number; catalogCommits: number; ordersWrites: number; catalogWrites: number };
+  messages: { orders: number; catalog: number };
+}
+
+console.log(`checkout benchmark: ${ORDERS} orders, ${CONCURRENCY} customers in parallel, 2 lines each`);
+const one = await withShop(1, async (shop, run) => {
+  const full = await run('full', ORDERS);
+  const half = await run('half', Math.ceil(ORDERS / 2), full.figures.perSecond / 2);
+  const floor = await checkoutFloor({
+    ordersDbUrl: shop.ordersDb.url,
+    catalogDbUrl: shop.catalogDb.url,
+    count: ORDERS,
+    concurrency: CONCURRENCY,
+  });
+  const baselines = {
+    pg: await rawInsert(shop.ordersDb.url, ORDERS, CONCURRENCY),
+    rabbit: await rabbitRoundTrip(ORDERS, CONCURRENCY),
+    http: await healthz(`${shop.orders.httpUrl}/healthz`, ORDERS, CONCURRENCY),
+  };
+  return { full, half, floor, baselines };
+});
+const two = await withShop(2, async (_shop, run) => ({
+  full: await run('full', ORDERS),
+}));
+
+const ratio = (figures: Figures) => `${(figures.perSecond / one.floor.perSecond).toFixed(2)}× floor`;
+printFigures('checkout, its floor and baselines', [
+  ['checkout → order.completed, full load', one.full.figures, ratio(one.full.figures)],
+  ['  at half load (half that rate offered)', one.half.figures],
+  ['  two orders processes, full load', two.full.figures, ratio(two.full.figures)],
+  ['floor: the minimum work of one order, no services', one.floor],
+  ['baseline: PostgreSQL insert + commit', one.baselines.pg],
+  ['baseline: RabbitMQ publish → consume (confirms)', one.baselines.rabbit],
+  ['baseline: HTTP GET /healthz (orders)', one.baselines.http],
+]);
+console.log('');
+console.log('per confirmed order (full load)             one process   two processes');
+const row = (name: string, pick: (phase: Phase) => number) =>
+  console.log(formatRow(name, pick(one.full).toFixed(1), pick(two.full).toFixed(1)));
+row('PostgreSQL commits, orders db, all', (p) => p.perOrder.ordersCommits);
+row('PostgreSQL commits, catalog db, all', (p) => p.perOrder.catalogCommits);
+row('  writes only, orders (see below)', (p) => p.perOrder.ordersWrites);
+row('  writes only, catalog (see below)', (p) => p.perOrder.catalogWrites);
+row('  writes only, both databases', (p) => p.perOrder.ordersWrites + p.perOrder.catalogWrites);
+row('broker messages published by orders', (p) => p.messages.orders);
+row('broker messages published by catalog', (p) => p.messages.catalog);
+console.log(
+  `  "all" is pg_stat_database.xact_commit, which also counts read-only transactions; "writes only"
+  subtracts the commit rate measured while the services sat idle (polls) and the ${HTTP_READS_PER_ORDER} read-only
+  transactions the cart and checkout requests make per order, and includes the two cart writes.
+  Payments runs on FerretDB and is not counted here.`,
+);
+
+/** Starts the shop with `processes` orders processes, customers and products; runs `body`. */
+async function withShop<T>(
+  processes: number,
+  body: (
+    shop: RunningShop,
+    run: (label: string, count: number, ratePerSecond?: number) => Promise<Phase>,
+  ) => Promise<T>,
+): Promise<T> {
+  const shop = await startShopProcesses({ ordersProcesses: processes });
+  try {
+    const admin = await signUp(shop, 'admin');
+    const products = [
+      await createProduct(shop, admin, 1_999, 1_000_000),
+      await createProduct(shop, admin, 250, 1_000_000),
+    ];
+    const customers: Session[] = [];
+    for (let i = 0; i < CONCURRENCY; i++) {
+      const customer = await signUp(shop);
+      await topUp(shop, customer, 1_000_000_000);
+      customers.push(customer);
+    }
+    const confirmations = await createTestQueue(shop.names.events, 'order.completed');
+    try {
+      return await body(shop, (label, count, rate) =>
+        phase(shop, customers, products, confirmations, count, rate).then((result) => {
+          console.log(
+            `  ${processes} orders process(es), ${label}: ${result.figures.perSecond.toFixed(1)}/s`,
+          );
+          return result;
+        }),
+      );
+    } finally {
+      await confirmations.close();
+    }
+  } finally {
+    await shop.stop();
   }
+}
 
-  const confirmations = await createTestQueue(shop.names.events, 'order.completed');
+/**
+ * `count` checkouts, each from filling a two-line cart to order.completed. Without a rate every
+ * customer checks out in a loop (full load); with one, orders start at that rate (each on a free
+ * customer) and latency is measured from the checkout request.
+ */
+async function phase(
+  shop: RunningShop,
+  customers: Session[],
+  products: string[],
+  confirmations: Awaited<ReturnType<typeof createTestQueue>>,
+  count: number,
+  ratePerSecond?: number,
+): Promise<Phase> {
   const waiting = new Map<string, (at: number) => void>();
   const early = new Map<string, number>();
   const poll = setInterval(() => {
@@ -49,68 +154,87 @@ try {
       else early.set(orderId, now);
     }
   }, 1);
-
-  const before = await counters();
+  const idleRate = await idleCommitRate(shop);
+  const before = await counters(shop);
   const latencies: number[] = [];
   let issued = 0;
   const started = performance.now();
   let lastConfirmed = started;
-  await Promise.all(
-    customers.map(async (customer) => {
-      const orders = `${shop.orders.httpUrl}/api/orders`;
-      while (issued < ORDERS) {
-        issued++;
-        for (const productId of products)
-          await customer.call('POST', `${orders}/cart/lines`, { productId, quantity: 1 });
-        const t0 = performance.now();
-        const placed = await customer.call('POST', `${orders}/checkout`, undefined, {
-          'idempotency-key': randomUUID(),
-        });
-        if (placed.status !== 202)
-          throw new Error(`checkout: ${placed.status} ${JSON.stringify(placed.body)}`);
-        const orderId = placed.body.orderId as string;
-        const t1 =
-          early.get(orderId) ?? (await new Promise<number>((resolve) => waiting.set(orderId, resolve)));
-        latencies.push(t1 - t0);
-        lastConfirmed = Math.max(lastConfirmed, t1);
-      }
-    }),
-  );
+  const order = async (customer: Session, index: number) => {
+    const orders = shop.ordersReplicas[index % shop.ordersReplicas.length]!;
+    const base = `${orders.httpUrl}/api/orders`;
+    for (const productId of products)
+      await customer.call('POST', `${base}/cart/lines`, { productId, quantity: 1 });
+    const t0 = performance.now();
+    const placed = await customer.call('POST', `${base}/checkout`, undefined, {
+      'idempotency-key': randomUUID(),
+    });
+    if (placed.status !== 202) throw new Error(`checkout: ${placed.status} ${JSON.stringify(placed.body)}`);
+    const orderId = placed.body.orderId as string;
+    const t1 = early.get(orderId) ?? (await new Promise<number>((resolve) => waiting.set(orderId, resolve)));
+    latencies.push(t1 - t0);
+    lastConfirmed = Math.max(lastConfirmed, t1);
+  };
+  if (ratePerSecond === undefined) {
+    await Promise.all(
+      customers.map(async (customer, i) => {
+        while (issued < count) {
+          issued++;
+          await order(customer, i);
+        }
+      }),
+    );
+  } else {
+    const free = customers.map((customer, i) => ({ customer, i }));
+    const inFlight: Promise<void>[] = [];
+    const intervalMs = 1000 / ratePerSecond;
+    for (; issued < count; issued++) {
+      const due = started + issued * intervalMs;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+      while (free.length === 0) await Promise.race(inFlight);
+      const slot = free.shift()!;
+      const work: Promise<void> = order(slot.customer, slot.i).finally(() => {
+        free.push(slot);
+        inFlight.splice(inFlight.indexOf(work), 1);
+      });
+      inFlight.push(work);
+    }
+    await Promise.all(inFlight);
+  }
   clearInterval(poll);
-  await confirmations.close();
-  const after = await counters();
-  const checkout = summarize(latencies, (lastConfirmed - started) / 1000);
-
-  const pgBaseline = await rawInsert(shop.ordersDb.url, ORDERS, CONCURRENCY);
-  const rabbitBaseline = await rabbitRoundTrip(ORDERS, CONCURRENCY);
-  const rabbitNagle = await rabbitRoundTrip(ORDERS, CONCURRENCY, true);
-  const httpBaseline = await healthz(`${shop.orders.httpUrl}/healthz`, ORDERS, CONCURRENCY);
-
-  const perOrder = (name: keyof typeof before) => ((after[name] - before[name]) / ORDERS).toFixed(1);
-  const rows: [string, Figures][] = [
-    ['checkout → order.completed', checkout],
-    ['baseline: PostgreSQL insert + commit', pgBaseline],
-    ['baseline: RabbitMQ publish → consume (confirms)', rabbitBaseline],
-    ['  the same without TCP_NODELAY (Nagle)', rabbitNagle],
-    ['baseline: HTTP GET /healthz (orders)', httpBaseline],
-  ];
-  printFigures('checkout and its baselines', rows);
-  console.log('');
-  console.log('per confirmed order:');
-  console.log(
-    `  PostgreSQL commits, orders database:  ${perOrder('ordersCommits')} (every transaction, also read-only polls)`,
-  );
-  console.log(
-    `  PostgreSQL commits, catalog database: ${perOrder('catalogCommits')} (every transaction, also read-only polls)`,
-  );
-  console.log(`  broker messages published by orders:  ${perOrder('ordersMessages')} (outbox)`);
-  console.log(`  broker messages published by catalog: ${perOrder('catalogMessages')} (outbox)`);
-  console.log('  (cart writes and reads are included; payments runs on FerretDB and is not counted here)');
-} finally {
-  await shop.stop();
+  const seconds = (lastConfirmed - started) / 1000;
+  const after = await counters(shop);
+  const elapsedSeconds = (after.at - before.at) / 1000;
+  const per = (value: number) => value / count;
+  const writes = (all: number, idle: number, reads: number) => per(all - idle * elapsedSeconds) - reads;
+  return {
+    figures: summarize(latencies, seconds),
+    perOrder: {
+      ordersCommits: per(after.ordersCommits - before.ordersCommits),
+      catalogCommits: per(after.catalogCommits - before.catalogCommits),
+      ordersWrites: writes(after.ordersCommits - before.ordersCommits, idleRate.orders, HTTP_READS_PER_ORDER),
+      catalogWrites: writes(after.catalogCommits - before.catalogCommits, idleRate.catalog, 0),
+    },
+    messages: {
+      orders: per(after.ordersMessages - before.ordersMessages),
+      catalog: per(after.catalogMessages - before.catalogMessages),
+    },
+  };
 }
 
-async function counters() {
+/** Commits per second in each database while nothing is asked of the services (their polls). */
+async function idleCommitRate(shop: RunningShop) {
+  const start = await counters(shop);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const end = await counters(shop);
+  const seconds = (end.at - start.at) / 1000;
+  return {
+    orders: (end.ordersCommits - start.ordersCommits) / seconds,
+    catalog: (end.catalogCommits - start.catalogCommits) / seconds,
+  };
+}
+
+async function counters(shop: RunningShop) {
   // Statistics reach pg_stat_database shortly after a transaction ends; let them settle.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const read = async (url: string) => {
@@ -126,8 +250,10 @@ async function counters() {
       await client.end();
     }
   };
+  const at = performance.now();
   const [orders, catalog] = await Promise.all([read(shop.ordersDb.url), read(shop.catalogDb.url)]);
   return {
+    at,
     ordersCommits: orders.commits,
     catalogCommits: catalog.commits,
     ordersMessages: orders.messages,

@@ -72,6 +72,22 @@ try {
     if (result.status !== 'completed') throw new Error(`transfer ${i} ${result.status}`);
   });
 
+  // The checkout's hot path: a hold authorized, then captured (two operations each time).
+  const holdOps = await timed(TRANSFERS, CONCURRENCY, async (i) => {
+    const held = await app.holds.authorize({
+      idempotencyKey: `bench-hold-${i}`,
+      orderId: `bench-order-${i}`,
+      userId: users[i % USERS]!,
+      amount: 100n,
+      currency: 'EUR',
+    });
+    if (held.failure) throw new Error(`hold ${i}: ${held.failure}`);
+    const captured = await app.holds.capture(held.hold._id, undefined);
+    if (captured.failure || captured.hold.status !== 'captured') throw new Error(`capture ${i}`);
+  });
+  // Each timed call is a hold and its capture: count both.
+  const holds = { ...holdOps, perSecond: holdOps.perSecond * 2 };
+
   const report = await app.reconciliation.run();
   const ratio = transfers.perSecond / baseline.perSecond;
   console.log(
@@ -80,17 +96,22 @@ try {
   for (const [name, f] of [
     ['baseline raw inserts', baseline],
     ['transfers', transfers],
+    ['holds + captures', holds],
   ] as const) {
     console.log(
       `  ${name.padEnd(22)} ${f.perSecond.toFixed(0).padStart(7)} ops/s   p50 ${f.p50Ms.toFixed(1)} ms  p95 ${f.p95Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms`,
     );
   }
   console.log(`  transfers / baseline   ${ratio.toFixed(3)}`);
+  console.log(
+    `  holds + captures / baseline   ${(holds.perSecond / baseline.perSecond).toFixed(3)}  (latency per hold and its capture)`,
+  );
   console.log(`  reconciliation after the run: ${report.problems.length} problems`);
   console.log(
     JSON.stringify({
       bench: 'payments-transfers',
       transfers,
+      holds,
       baseline,
       ratio,
       ops: TRANSFERS,

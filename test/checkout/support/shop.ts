@@ -21,6 +21,8 @@ export interface RunningShop {
   orders: ServiceProcess;
   /** Present when started `withNotifications`. */
   notifications?: ServiceProcess;
+  /** Every orders process (the first is `orders`); more than one with `ordersProcesses`. */
+  ordersReplicas: ServiceProcess[];
   usersDb: TestDatabase;
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
@@ -35,13 +37,15 @@ export interface RunningShop {
 /**
  * `ordersEnv` overrides the orders service's settings (e.g. short step timeouts). `withNotifications`
  * adds the notifications service, sending to the local Mailpit, with links to `publicUrl`. `env` is
- * given to every service (e.g. where to export traces).
+ * given to every service (e.g. where to export traces). `ordersProcesses` runs that many orders
+ * processes on the one orders database.
  */
 export async function startShopProcesses(
   options: {
     ordersEnv?: Record<string, string>;
     withNotifications?: { publicUrl: string };
     env?: Record<string, string>;
+    ordersProcesses?: number;
   } = {},
 ): Promise<RunningShop> {
   const suffix = randomSuffix();
@@ -95,18 +99,23 @@ export async function startShopProcesses(
       startServiceProcess('payments', paymentsEnv()),
     ]);
     started.push(catalog, payments);
-    const orders = await startServiceProcess('orders', {
-      DATABASE_URL: ordersDb.url,
-      AMQP_URL: amqp,
-      JWKS_URL: jwks,
-      CATALOG_GRPC_ADDRESS: catalog.grpcAddress!,
-      PAYMENTS_GRPC_ADDRESS: payments.grpcAddress!,
-      EVENTS_EXCHANGE: events,
-      COMMANDS_EXCHANGE: commands,
-      REPLIES_QUEUE: queues[2]!,
-      ...options.ordersEnv,
-    });
-    started.push(orders);
+    const ordersReplicas: ServiceProcess[] = [];
+    for (let i = 0; i < (options.ordersProcesses ?? 1); i++) {
+      const replica = await startServiceProcess('orders', {
+        DATABASE_URL: ordersDb.url,
+        AMQP_URL: amqp,
+        JWKS_URL: jwks,
+        CATALOG_GRPC_ADDRESS: catalog.grpcAddress!,
+        PAYMENTS_GRPC_ADDRESS: payments.grpcAddress!,
+        EVENTS_EXCHANGE: events,
+        COMMANDS_EXCHANGE: commands,
+        REPLIES_QUEUE: queues[2]!,
+        ...options.ordersEnv,
+      });
+      started.push(replica);
+      ordersReplicas.push(replica);
+    }
+    const orders = ordersReplicas[0]!;
     const notifications = options.withNotifications
       ? await startServiceProcess('notifications', {
           DATABASE_URL: notificationsDb.url,
