@@ -26,8 +26,12 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   SAGA_POLL_MS: millis.default(1_000),
   /** Saga steps one process runs at once (each mostly waits on payments; no connection is held). */
   SAGA_WORKERS: z.coerce.number().int().min(1).max(256).default(32),
-  /** A claimed step is its worker's for this long; a dead worker's step is taken over after it. */
-  SAGA_LEASE_MS: millis.default(15_000),
+  /**
+   * A claimed step is its worker's for this long; a dead worker's step is taken over after it. At
+   * least a second longer than GRPC_DEADLINE_MS (which bounds every call, retries included), so a
+   * live worker's call ends before its lease does.
+   */
+  SAGA_LEASE_MS: millis.default(5_000),
 });
 
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -75,7 +75,7 @@ export const ordersService = defineService({
       ports,
       settings: timeouts,
       workers: config.SAGA_WORKERS,
-      leaseMs: config.SAGA_LEASE_MS,
+      leaseMs: Math.max(config.SAGA_LEASE_MS, config.GRPC_DEADLINE_MS + 1_000),
       pollMs: config.SAGA_POLL_MS,
       stepsRun,
     });

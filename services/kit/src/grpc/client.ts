@@ -19,7 +19,10 @@ import { injectTraceContext } from '../tracing.js';
 import { type Breaker, type BreakerOptions, createBreaker } from './breaker.js';
 
 export interface GrpcClientOptions {
-  /** `host:port` of the downstream. */
+  /**
+   * `host:port` of the downstream, resolved by DNS (every address of a headless Service), or a
+   * grpc-js target with a scheme (`ipv4:10.0.0.1:50051,10.0.0.2:50051`).
+   */
   address: string;
   /** Name used in metrics and breaker state, e.g. `users`. */
   downstream: string;
@@ -45,7 +48,7 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
   definition: D,
   options: GrpcClientOptions,
 ): GrpcClientHandle<D> {
-  const channel = createChannel(options.address);
+  const channel = createChannel(options.address, undefined, balancing);
   const breaker = createBreaker(options.downstream, options.metrics, options.breaker);
   const deadlineMs = options.deadlineMs ?? 2_000;
   // nice-grpc wraps each middleware around the ones added before it, so read this bottom-up:
@@ -67,6 +70,17 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
     } as never);
   return { client: client as unknown as GrpcClient<D>, breaker, close: () => channel.close() };
 }
+
+/**
+ * Calls go round-robin over every ready address the name resolves to (a headless Service lists each
+ * pod), instead of grpc-js's default pick_first, which sends everything to one pod. The name is
+ * resolved again when a connection closes (servers close theirs at MAX_CONNECTION_AGE_MS, so new
+ * pods are found), at most every 5 s.
+ */
+const balancing = {
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+  'grpc.dns_min_time_between_resolutions_ms': 5_000,
+};
 
 function observe({ downstream, metrics }: GrpcClientOptions) {
   return async function* <Request, Response>(
