@@ -4,7 +4,7 @@
 //   committed), each its own commit;
 //   the catalog's reserve and commit updates, each its own commit;
 //   the payments inserts for a hold and its capture (FerretDB);
-//   the five broker messages (reserve and commit commands, their replies, order.confirmed), each a
+//   the five broker messages (reserve and commit commands, their replies, order.completed), each a
 //   persistent publish with confirm, consumed from a durable queue.
 // One "order" runs these in the saga's order, one after another; CONCURRENCY orders run at once.
 import { randomUUID } from 'node:crypto';
@@ -73,7 +73,7 @@ export async function checkoutFloor(options: FloorOptions): Promise<Figures> {
       await stock(-1); // commit
       await roundTrip(); // committed reply
       await append(order, 5); // stock committed
-      await roundTrip(); // order.confirmed
+      await roundTrip(); // order.completed
     });
   } finally {
     await orders.query('drop table if exists bench_floor_events').catch(() => {});

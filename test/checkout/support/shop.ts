@@ -137,6 +137,7 @@ export async function startShopProcesses(
       catalog,
       payments,
       orders,
+      ordersReplicas,
       ...(notifications ? { notifications } : {}),
       usersDb,
       catalogDb,
