@@ -73,9 +73,10 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
 
 /**
  * Calls go round-robin over every ready address the name resolves to (a headless Service lists each
- * pod), instead of grpc-js's default pick_first, which sends everything to one pod. The name is
- * resolved again when a connection closes (servers close theirs at MAX_CONNECTION_AGE_MS, so new
- * pods are found), at most every 5 s.
+ * pod), instead of grpc-js's default pick_first, which sends everything to one pod. grpc-js resolves
+ * the name again when a connection drops (a pod going away), at most every 5 s; it has no timer, so
+ * a pod that comes up is found at the next drop. (Servers closing connections by age would force
+ * that, but grpc-js clients failed calls across those GOAWAYs under load here, so it is not set.)
  */
 const balancing = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),

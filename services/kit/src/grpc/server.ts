@@ -40,21 +40,9 @@ export interface GrpcServer {
   shutdown(): Promise<void>;
 }
 
-/**
- * Connections are closed (GOAWAY, after letting calls finish) once they are this old, so clients
- * resolve the Service's addresses again and spread over pods that came up since (grpc-js clients
- * re-resolve on a closed connection, not on a timer).
- */
-export const MAX_CONNECTION_AGE_MS = 30_000;
-
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = HealthState();
-  const server = createServer({
-    'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
-    'grpc.max_connection_age_grace_ms': 10_000,
-  })
-    .use(observe(options))
-    .use(mapErrors(options.logger));
+  const server = createServer().use(observe(options)).use(mapErrors(options.logger));
   const names: string[] = [];
   for (const { definition, implementation } of options.services) {
     server.add(definition, implementation);
