@@ -49,7 +49,7 @@ describe('orders as several processes', function () {
     const doomed = await spawn({ PAYMENTS_GRPC_ADDRESS: `127.0.0.1:${port}`, GRPC_DEADLINE_MS: '8000' });
 
     const desk = await addProduct(shop, { priceMinor: 800, stock: 4 });
-    const ada = customer(shop, randomUUID(), () => doomed.url);
+    const ada = customer(shop, randomUUID(), () => doomed.httpUrl);
     await fund(shop, ada.userId, 2_000n);
     await ada.addToCart(desk, 1);
     const { orderId } = await ada.checkout();
@@ -66,7 +66,7 @@ describe('orders as several processes', function () {
     await doomed.kill();
 
     const heir = await spawn();
-    const rescuer = customer(shop, ada.userId, () => heir.url);
+    const rescuer = customer(shop, ada.userId, () => heir.httpUrl);
     const order = await rescuer.settled(orderId, 60_000);
     assert.equal(order.status, 'confirmed');
     assert.equal(order.progress.stockCommitted, true);
@@ -92,7 +92,7 @@ describe('orders as several processes', function () {
     const second = await spawn();
     const product = await addProduct(shop, { priceMinor: 100, stock: 1_000 });
     const buyers = Array.from({ length: 6 }, (_, i) =>
-      customer(shop, randomUUID(), () => (i % 2 === 0 ? first.url : second.url)),
+      customer(shop, randomUUID(), () => (i % 2 === 0 ? first.httpUrl : second.httpUrl)),
     );
     for (const buyer of buyers) await fund(shop, buyer.userId, 10_000n);
     const perBuyer = 3;
@@ -136,11 +136,11 @@ describe('orders as several processes', function () {
     assert.deepEqual(await stockOf(shop, product), { on_hand: 1_000 - total * 2, reserved: 0 });
     // Both processes ran saga steps (each takes replies off the shared queue and runs what follows).
     for (const orders of [first, second]) {
-      const metrics = await (await fetch(`${orders.url}/metrics`)).text();
+      const metrics = await (await fetch(`${orders.httpUrl}/metrics`)).text();
       const ran = [...metrics.matchAll(/^orders_saga_steps_total\{[^}]*step="hold_funds"[^}]*\} (\d+)/gm)]
         .map((match) => Number(match[1]))
         .reduce((sum, n) => sum + n, 0);
-      assert.ok(ran > 0, `${orders.url} ran hold steps`);
+      assert.ok(ran > 0, `${orders.httpUrl} ran hold steps`);
     }
   });
 
