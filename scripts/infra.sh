@@ -7,7 +7,7 @@
 #   scripts/infra.sh install [component...] install / build only
 #   scripts/infra.sh env                    the variables clients need (also written to .infra/env)
 #
-# Components: postgres rabbitmq redis ferretdb prometheus alertmanager jaeger envoy kube node tools mailpit
+# Components: postgres rabbitmq redis ferretdb prometheus alertmanager jaeger envoy kube node tools mailpit schemathesis
 # (kube = etcd + kube-apiserver + controller-manager + scheduler + kwok, and node; node = containerd +
 # kubelet + kube-proxy + CoreDNS, a real worker node; tools = grpcurl + helm;
 #  mailpit = SMTP 1025 + web UI / API 8025; jaeger = OTLP 4317 / 4318 + query API 16686)
@@ -19,7 +19,7 @@ for f in "$HERE"/infra/*.sh; do
   [ "$(basename "$f")" = lib.sh ] || source "$f"
 done
 
-ALL_COMPONENTS=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube node tools mailpit)
+ALL_COMPONENTS=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube node tools mailpit schemathesis)
 
 status_line() { printf '%-24s %-8s %-7s %s\n' "$1" "$2" "$3" "$4"; }
 
@@ -32,7 +32,7 @@ expand() {
       all) out+=("${ALL_COMPONENTS[@]}") ;;
       # The control plane comes with its real node (kwok's fake one is always there).
       kube) out+=(kube node) ;;
-      postgres | rabbitmq | redis | prometheus | alertmanager | jaeger | envoy | node | tools | mailpit) out+=("$c") ;;
+      postgres | rabbitmq | redis | prometheus | alertmanager | jaeger | envoy | node | tools | mailpit | schemathesis) out+=("$c") ;;
       *) COMPONENT=$c fail "unknown component (known: ${ALL_COMPONENTS[*]})" ;;
     esac
   done

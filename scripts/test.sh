@@ -7,7 +7,7 @@ source scripts/deps.sh
 
 started=$SECONDS
 ensure_node_modules
-bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube tools mailpit
+bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube tools mailpit schemathesis
 generate_code
 # An operator left running by `npm start` would act on the namespaces the operator tests create.
 if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>/dev/null; then

@@ -19,6 +19,8 @@ import { startTestRateLimit } from '../support/ratelimit.js';
 export interface Platform {
   edgeUrl: string;
   admin: { email: string; password: string };
+  /** Each service's own HTTP address, when the platform was started here (not with EDGE_URL). */
+  services?: Record<'users' | 'catalog' | 'orders' | 'payments', string>;
   stop(): Promise<void>;
 }
 
@@ -119,7 +121,13 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
       ['--import', 'tsx', '--conditions', 'shopstack-source', appointRoleCli, admin.email, 'admin'],
       { env: { ...process.env, DATABASE_URL: shop.usersDb.url } },
     );
-    return { edgeUrl, admin, stop };
+    const services = {
+      users: shop.users.httpUrl,
+      catalog: shop.catalog.httpUrl,
+      orders: shop.orders.httpUrl,
+      payments: shop.payments.httpUrl,
+    };
+    return { edgeUrl, admin, services, stop };
   } catch (error) {
     await stop();
     throw new Error(`${error}\nenvoy output:\n${envoy.output()}`);

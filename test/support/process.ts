@@ -10,11 +10,17 @@ export interface RunResult {
 }
 
 /** Runs a command to completion and returns its exit code and output instead of throwing on failure. */
-export async function run(command: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
+export async function run(
+  command: string,
+  args: string[],
+  timeoutMs = 60_000,
+  cwd?: string,
+): Promise<RunResult> {
   try {
     const { stdout, stderr } = await execFileAsync(command, args, {
       timeout: timeoutMs,
       maxBuffer: 16 << 20,
+      ...(cwd ? { cwd } : {}),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

@@ -53,10 +53,11 @@ describe('kit HTTP app', () => {
         summary: 'Set an amount',
         body: z.object({ amount: z.string().transform((value) => BigInt(value)) }),
         params: z.object({ id: z.string() }),
+        idempotencyKey: true,
         responses: { 204: { description: 'Set' } },
       },
-      async ({ body, params }) => {
-        stored.push({ ...body, id: params.id });
+      async ({ body, params, idempotencyKey }) => {
+        stored.push({ ...body, id: params.id, idempotencyKey });
         return {};
       },
     );
@@ -175,6 +176,27 @@ describe('kit HTTP app', () => {
     assert.deepEqual(stored.at(-1), { before: '9223372036854775807' });
   });
 
+  it('reads a declared Idempotency-Key header after the input, and refuses a request without one', async () => {
+    const put = (headers: Record<string, string>) =>
+      fetch(`${service.httpUrl}/api/things/7/amount`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"amount":"12"}',
+      });
+    const before = stored.length;
+    const badHeaders: Record<string, string>[] = [{}, { 'idempotency-key': 'has spaces' }];
+    for (const headers of badHeaders) {
+      const refused = await put(headers);
+      assert.equal(refused.status, 400);
+      const problem = await readJson(refused);
+      assert.equal(problem.type, 'https://shopstack.dev/problems/idempotency-key-required');
+      assert.equal(problem.errors[0].field, 'Idempotency-Key');
+    }
+    assert.equal(stored.length, before);
+    assert.equal((await put({ 'idempotency-key': 'k-1' })).status, 204);
+    assert.deepEqual(stored.at(-1), { amount: 12n, id: '7', idempotencyKey: 'k-1' });
+  });
+
   it('answers a method a path does not take with 405 and Allow, whatever the method', async () => {
     for (const method of ['PATCH', 'DELETE', 'TRACE', 'PURGE']) {
       const response = await rawRequest(`${service.httpUrl}/api/things/7`, method);
@@ -237,6 +259,22 @@ describe('kit HTTP app', () => {
     ]);
     assert.ok(
       openApi.paths['/api/things/{id}'].get.parameters.some((p: { name: string }) => p.name === 'id'),
+    );
+    // Every header, parameter and response a route can give is in the document.
+    const put = openApi.paths['/api/things/{id}/amount'].put;
+    assert.deepEqual(
+      put.parameters.map((p: { name: string; in: string; required: boolean }) => [p.name, p.in, p.required]),
+      [
+        ['id', 'path', true],
+        ['Idempotency-Key', 'header', true],
+      ],
+    );
+    assert.deepEqual(Object.keys(put.responses).sort(), ['204', '400', '413', '415', 'default']);
+    assert.ok(put.responses['400'].content['application/problem+json']);
+    assert.equal(
+      openApi.paths['/api/things'].get.parameters.find((p: { name: string }) => p.name === 'before').schema
+        .pattern,
+      '^\\d{1,19}$',
     );
   });
 });

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { AuthenticatedUser, JwtVerifier } from '../auth/jwt-verifier.js';
 import { authenticate, requireRole } from '../auth/middleware.js';
 import { readJsonBody } from './body.js';
+import { readIdempotencyKey } from './idempotency.js';
 import { assertStoreSafe, parseInput } from './validation.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -22,6 +23,8 @@ export interface RouteInput<B, Q, P> {
   params: P;
   /** Set when the route declares `auth`. */
   user: AuthenticatedUser;
+  /** The Idempotency-Key header; set when the route declares `idempotencyKey`. */
+  idempotencyKey: string;
   ctx: Context;
 }
 
@@ -37,6 +40,8 @@ export interface RouteSpec<
   body?: B;
   query?: Q;
   params?: P;
+  /** The route refuses a request without an Idempotency-Key header (checked after the input). */
+  idempotencyKey?: boolean;
   /** Documented responses: status → description and (optional) body schema. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
@@ -80,7 +85,8 @@ export class HttpRoutes {
       const query = (spec.query ? parseInput(spec.query, ctx.query, 'query') : undefined) as z.infer<Q>;
       if (!spec.params) assertStoreSafe(ctx.params, 'params');
       const params = (spec.params ? parseInput(spec.params, ctx.params, 'params') : ctx.params) as z.infer<P>;
-      const result = await handler({ body, query, params, user, ctx });
+      const idempotencyKey = spec.idempotencyKey ? readIdempotencyKey(ctx) : (undefined as unknown as string);
+      const result = await handler({ body, query, params, user, idempotencyKey, ctx });
       ctx.status = result.status ?? (result.body === undefined ? 204 : 200);
       for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
       if (result.body !== undefined) ctx.body = result.body;

@@ -27,7 +27,8 @@ export function isStoreSafeText(text: string): boolean {
 export const bigintDigits = z
   .string()
   .regex(/^\d{1,19}$/, 'must be a whole number')
-  .refine((value) => BigInt(value) <= INT8_MAX, `must be at most ${INT8_MAX}`);
+  // zod runs refinements after a failed regex too, so this one must not assume digits.
+  .refine((value) => !/^\d+$/.test(value) || BigInt(value) <= INT8_MAX, `must be at most ${INT8_MAX}`);
 
 export function parseInput<S extends z.ZodType>(
   schema: S,

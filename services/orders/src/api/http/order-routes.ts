@@ -3,7 +3,7 @@ import type { HttpRoutes } from '@shopstack/kit';
 import { checkout } from '../../app/checkout.js';
 import type { OrdersDeps } from '../../app/deps.js';
 import { cancelByCustomer, getOrder, listOrders, listOrdersNeedingAttention } from '../../app/orders.js';
-import { attentionQuery, detailQuery, idempotencyKey, listQuery, orderParams } from './schemas.js';
+import { attentionQuery, detailQuery, listQuery, orderParams } from './schemas.js';
 
 export function orderRoutes(routes: HttpRoutes, deps: OrdersDeps): void {
   routes.post(
@@ -12,14 +12,15 @@ export function orderRoutes(routes: HttpRoutes, deps: OrdersDeps): void {
       summary: 'Check out my cart (Idempotency-Key header): places the order and starts its checkout',
       tags: ['orders'],
       auth: true,
+      idempotencyKey: true,
       responses: {
         202: { description: 'Order placed; poll it until confirmed or cancelled' },
         200: { description: 'Replay of an earlier checkout with the same key' },
         409: { description: 'Empty cart or a product that cannot be bought' },
       },
     },
-    async ({ user, ctx }) => {
-      const result = await checkout(deps, user.id, idempotencyKey(ctx));
+    async ({ user, idempotencyKey }) => {
+      const result = await checkout(deps, user.id, idempotencyKey);
       return {
         status: result.created ? 202 : 200,
         body: result.order,

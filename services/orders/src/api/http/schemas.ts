@@ -1,6 +1,4 @@
 // Input schemas of the orders HTTP API.
-import { AppError } from '@shopstack/kit';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { MAX_QUANTITY } from '../../domain/order.js';
 
@@ -37,21 +35,3 @@ export const attentionQuery = z
   .strict();
 
 export const detailQuery = z.object({ asOf: z.iso.datetime({ offset: true }).optional() }).strict();
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
-
-/** A checkout carries an Idempotency-Key header; a replay returns the first order. */
-export function idempotencyKey(ctx: Context): string {
-  const key = ctx.get('idempotency-key');
-  if (!IDEMPOTENCY_KEY.test(key))
-    throw new AppError(
-      'invalid',
-      'idempotency-key-required',
-      'Send an Idempotency-Key header (1-128 of A-Z a-z 0-9 _ - : .)',
-      {
-        title: 'Request validation failed',
-        fields: [{ field: 'Idempotency-Key', message: 'required, 1-128 of A-Z a-z 0-9 _ - : .' }],
-      },
-    );
-  return key;
-}

@@ -3,7 +3,7 @@ import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
 import type { PaymentsApp } from '../../app/payments.js';
 import { accountView, entryView, openedAccountView } from '../views.js';
-import { accountParams, currencySchema, idempotencyKey } from './schemas.js';
+import { accountParams, currencySchema } from './schemas.js';
 
 export function accountRoutes(routes: HttpRoutes, app: PaymentsApp, currencies: readonly string[]): void {
   routes.post(
@@ -13,10 +13,10 @@ export function accountRoutes(routes: HttpRoutes, app: PaymentsApp, currencies: 
       tags: ['accounts'],
       auth: true,
       body: z.object({ currency: currencySchema(currencies) }).strict(),
+      idempotencyKey: true,
       responses: { 201: { description: 'The account' }, 400: { description: 'Invalid input' } },
     },
-    async ({ body, user, ctx }) => {
-      idempotencyKey(ctx);
+    async ({ body, user }) => {
       const account = await app.accounts.open(user.id, body.currency);
       return { status: 201, body: openedAccountView(account) };
     },

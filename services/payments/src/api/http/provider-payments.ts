@@ -4,7 +4,7 @@ import { AppError, type HttpRoutes, type Logger } from '@shopstack/kit';
 import { z } from 'zod';
 import type { PaymentsApp } from '../../app/payments.js';
 import { providerPaymentView } from '../views.js';
-import { amountSchema, currencySchema, idempotencyKey, idParams, tokenSchema } from './schemas.js';
+import { amountSchema, currencySchema, idParams, tokenSchema } from './schemas.js';
 
 const WEBHOOK_LIMIT_BYTES = 16 * 1024;
 
@@ -32,6 +32,7 @@ export function providerPaymentRoutes(
       summary: 'Top up from a card; completes when the provider confirms (poll GET /topups/:id)',
       tags: ['provider'],
       auth: true,
+      idempotencyKey: true,
       body: z
         .object({ currency: currencySchema(currencies), amount: amountSchema, source: tokenSchema })
         .strict(),
@@ -40,10 +41,10 @@ export function providerPaymentRoutes(
         400: { description: 'Invalid input' },
       },
     },
-    async ({ body, user, ctx }) => {
+    async ({ body, user, idempotencyKey }) => {
       const payment = await app.providerPayments.topUp({
         userId: user.id,
-        idempotencyKey: idempotencyKey(ctx),
+        idempotencyKey,
         currency: body.currency,
         amount: body.amount,
         token: body.source,
@@ -58,6 +59,7 @@ export function providerPaymentRoutes(
       summary: 'Withdraw to a card; the amount plus fee is held until the provider confirms',
       tags: ['provider'],
       auth: true,
+      idempotencyKey: true,
       body: z
         .object({ currency: currencySchema(currencies), amount: amountSchema, destination: tokenSchema })
         .strict(),
@@ -66,10 +68,10 @@ export function providerPaymentRoutes(
         400: { description: 'Invalid input' },
       },
     },
-    async ({ body, user, ctx }) => {
+    async ({ body, user, idempotencyKey }) => {
       const payment = await app.providerPayments.withdraw({
         userId: user.id,
-        idempotencyKey: idempotencyKey(ctx),
+        idempotencyKey,
         currency: body.currency,
         amount: body.amount,
         token: body.destination,

@@ -1,7 +1,5 @@
 // Input schemas shared by the HTTP routes. Amounts are integer minor units, as a JSON integer (up to
 // 2^53 - 1) or a decimal string, and must be between 1 and MAX_AMOUNT.
-import { AppError } from '@shopstack/kit';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { isMovableAmount, MAX_AMOUNT, parseMinor } from '../../domain/money.js';
 
@@ -25,22 +23,3 @@ export const userIdSchema = z.string().min(1).max(128);
 export const tokenSchema = z.string().regex(/^tok_[A-Za-z0-9_]{1,60}$/, 'a card token such as tok_visa');
 export const accountParams = z.object({ accountId: z.string().regex(/^acc_[0-9a-f]{32}$/, 'an account id') });
 export const idParams = z.object({ id: z.string().min(1).max(80) });
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
-
-/** Every mutating call carries an Idempotency-Key header; a replay returns the first result. */
-export function idempotencyKey(ctx: Context): string {
-  const key = ctx.get('idempotency-key');
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new AppError(
-      'invalid',
-      'idempotency-key-required',
-      'send an Idempotency-Key header (1-128 of A-Z a-z 0-9 _ - : .)',
-      {
-        title: 'Request validation failed',
-        fields: [{ field: 'Idempotency-Key', message: key ? 'malformed' : 'required' }],
-      },
-    );
-  }
-  return key;
-}

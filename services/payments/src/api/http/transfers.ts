@@ -3,7 +3,7 @@ import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
 import type { PaymentsApp } from '../../app/payments.js';
 import { transferView } from '../views.js';
-import { amountSchema, currencySchema, idempotencyKey, idParams, userIdSchema } from './schemas.js';
+import { amountSchema, currencySchema, idParams, userIdSchema } from './schemas.js';
 
 export function transferRoutes(routes: HttpRoutes, app: PaymentsApp, currencies: readonly string[]): void {
   routes.post(
@@ -12,6 +12,7 @@ export function transferRoutes(routes: HttpRoutes, app: PaymentsApp, currencies:
       summary: 'Send money to another user; the transfer fee is added to what you pay',
       tags: ['transfers'],
       auth: true,
+      idempotencyKey: true,
       body: z
         .object({ toUserId: userIdSchema, currency: currencySchema(currencies), amount: amountSchema })
         .strict(),
@@ -21,10 +22,10 @@ export function transferRoutes(routes: HttpRoutes, app: PaymentsApp, currencies:
         409: { description: 'Idempotency key used for another request' },
       },
     },
-    async ({ body, user, ctx }) => {
+    async ({ body, user, idempotencyKey }) => {
       const transfer = await app.transfers.transfer({
         userId: user.id,
-        idempotencyKey: idempotencyKey(ctx),
+        idempotencyKey,
         currency: body.currency,
         toUserId: body.toUserId,
         amount: body.amount,

@@ -6,7 +6,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-
 import { ROLES } from '../../domain/roles.js';
 
 // Trimmed before it is checked, so a stray space is not an error (the case is normalized later).
-const email = z.string().trim().pipe(z.email().max(254));
+// The document describes what is checked after trimming; a pipe alone would document a bare string.
+const email = z.string().trim().pipe(z.email().max(254)).meta({ format: 'email', maxLength: 254 });
 const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 // Existing passwords are checked, not judged: only bound their size.
 const anyPassword = z.string().min(1).max(PASSWORD_MAX_LENGTH);
