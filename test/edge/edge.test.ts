@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rawRequest } from '@shopstack/kit/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { AUTH_BURST, type EdgeHarness, startEdge } from './edge-harness.js';
 
@@ -144,5 +145,30 @@ describe('the edge: Envoy in front of the users service', function () {
       headers: { authorization: `Bearer ${accessToken}` },
     });
     await assertProblem(response, 404, 'not-found');
+  });
+
+  it('refuses an escaped slash or backslash in a path as a problem+json 400, not a bare redirect', async () => {
+    for (const path of ['/api/users/a%5Cb', '/api/users/a%5cb', '/api/users/a%2Fb']) {
+      const response = await fetch(`${edge.edgeUrl}${path}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+        redirect: 'manual',
+      });
+      await assertProblem(response, 400, 'bad-request');
+    }
+  });
+
+  it('passes an unsupported method to the service, which answers 405 with Allow in status and body', async () => {
+    for (const [method, path] of [
+      ['TRACE', '/api/users/me'],
+      ['PATCH', `/api/users/${userId}`],
+    ] as const) {
+      const response = await rawRequest(`${edge.edgeUrl}${path}`, method, {
+        authorization: `Bearer ${accessToken}`,
+      });
+      assert.equal(response.status, 405, `${method} ${path}`);
+      assert.match(String(response.headers.allow), /GET/);
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(JSON.parse(response.body).status, 405);
+    }
   });
 });

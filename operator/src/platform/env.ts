@@ -2,7 +2,7 @@
 // for both places a service runs: a pod (values and Secret references rendered by the operator) and a
 // process on this machine (`npm start`, literal values). What differs is only where values come from.
 import type { ShopService } from '../api/constants.js';
-import { type OwnSecret, PLATFORM_SERVICES, peerEnv, STORE_ENV } from './services.js';
+import { type OwnSecret, PLATFORM_SERVICES, peerEnv, SHUTDOWN, STORE_ENV } from './services.js';
 
 export interface SecretRef {
   name: string;
@@ -77,6 +77,8 @@ export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvV
     { name: 'JWT_AUDIENCE', value: sources.jwt.audience },
     { name: 'JWKS_URL', value: sources.jwksUrl },
     ...service.peers.map((peer) => ({ name: peerEnv(peer), value: sources.peerAddress(peer) })),
+    { name: 'SHUTDOWN_DRAIN_DELAY_MS', value: String(SHUTDOWN.drain * 1000) },
+    { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN.timeout * 1000) },
     ...own,
     ...(name === 'payments' ? paymentsEnv(sources.payments) : []),
     ...tracingEnvironment(name, sources.tracesUrl),

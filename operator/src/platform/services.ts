@@ -22,6 +22,16 @@ export interface PlatformService {
   local: { httpPort: number; grpcPort: number };
 }
 
+/**
+ * How a service stops, in seconds. On SIGTERM it reports not-ready at once and keeps serving for
+ * `drain` (the edge health-checks /readyz every 5 s and drops a host after two failures, so 12 s
+ * covers it), then closes its listeners and has `timeout` for requests in flight. In a pod the
+ * kubelet first runs a preStop pause of `preStop`, so endpoint and DNS changes for the terminating
+ * pod propagate before the process hears anything; terminationGracePeriodSeconds covers all three.
+ */
+export const SHUTDOWN = { preStop: 5, drain: 12, timeout: 15 } as const;
+export const TERMINATION_GRACE_SECONDS = SHUTDOWN.preStop + SHUTDOWN.drain + SHUTDOWN.timeout + 3;
+
 /** Every service serves these on HTTP; the edge health-checks readiness too. */
 export const PROBES = { readiness: '/readyz', liveness: '/healthz', metrics: '/metrics' } as const;
 

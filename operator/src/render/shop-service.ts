@@ -8,7 +8,7 @@ import {
   serviceEnvironment,
   WEBHOOK_PATH,
 } from '../platform/env.js';
-import { PROBES } from '../platform/services.js';
+import { PROBES, SHUTDOWN, TERMINATION_GRACE_SECONDS } from '../platform/services.js';
 import { edgeUrl } from './edge.js';
 import { childName } from './meta.js';
 import { otlpTracesUrl } from './tracing.js';
@@ -69,10 +69,17 @@ export function renderShopService(shop: ShopDeployment, name: ShopService): Kube
     resources: spec.resources,
     readinessProbe: httpProbe(PROBES.readiness, 'http', 5),
     livenessProbe: httpProbe(PROBES.liveness, 'http'),
+    lifecycle: { preStop: { sleep: { seconds: SHUTDOWN.preStop } } },
     securityContext: restrictedContainerSecurity,
   };
   return [
-    deployment({ shop, component: name, replicas: spec.replicas, containers: [container] }),
+    deployment({
+      shop,
+      component: name,
+      replicas: spec.replicas,
+      containers: [container],
+      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+    }),
     // Headless: callers and the edge resolve every pod, so gRPC and health checks see each one.
     service(
       shop,

@@ -20,6 +20,8 @@ export interface WorkloadInput {
   podAnnotations?: Record<string, string>;
   /** Some upstream images run as a fixed non-root user; give it explicitly so runAsNonRoot can verify it. */
   runAsUser?: number;
+  /** How long the kubelet waits after the preStop hook and SIGTERM before it kills the pod. */
+  terminationGracePeriodSeconds?: number;
 }
 
 export function deployment(input: WorkloadInput): KubeObject {
@@ -48,6 +50,9 @@ export function deployment(input: WorkloadInput): KubeObject {
               : { runAsUser: input.runAsUser, fsGroup: input.runAsUser }),
           },
           ...placement(shop),
+          ...(input.terminationGracePeriodSeconds === undefined
+            ? {}
+            : { terminationGracePeriodSeconds: input.terminationGracePeriodSeconds }),
           containers: input.containers,
           ...(input.volumes ? { volumes: input.volumes } : {}),
         },

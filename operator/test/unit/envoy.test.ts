@@ -150,12 +150,18 @@ describe('Envoy bootstrap renderer', () => {
     }
   });
 
+  it('refuses escaped slashes and backslashes in paths instead of redirecting', () => {
+    const hcm = config.static_resources.listeners.find((l: any) => l.name === 'edge').filter_chains[0]
+      .filters[0].typed_config;
+    assert.equal(hcm.path_with_escaped_slashes_action, 'REJECT_REQUEST');
+  });
+
   it('answers its own refusals as problem+json, leaving upstream replies alone', () => {
     const hcm = config.static_resources.listeners.find((l: any) => l.name === 'edge').filter_chains[0]
       .filters[0].typed_config;
     const mappers = hcm.local_reply_config.mappers;
     const statuses = mappers.map((m: any) => m.filter.status_code_filter.comparison.value.default_value);
-    assert.deepEqual(statuses, [401, 403, 404, 413, 429, 503, 504]);
+    assert.deepEqual(statuses, [400, 401, 403, 404, 413, 429, 503, 504]);
     for (const mapper of mappers) {
       assert.equal(mapper.body_format_override.content_type, 'application/problem+json');
       assert.match(

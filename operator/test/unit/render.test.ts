@@ -129,6 +129,21 @@ describe('renderShop', () => {
     assert.equal(users.securityContext.runAsNonRoot, true);
   });
 
+  it('gives every service a grace period that covers its preStop pause, drain and shutdown', () => {
+    for (const name of SHOP_SERVICES) {
+      const pod = find(objects, 'Deployment', `shop-${name}`).spec.template.spec;
+      const container = pod.containers[0];
+      const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+      const preStop = container.lifecycle.preStop.sleep.seconds;
+      const drain = Number(env.SHUTDOWN_DRAIN_DELAY_MS) / 1000;
+      const timeout = Number(env.SHUTDOWN_TIMEOUT_MS) / 1000;
+      assert.ok(preStop > 0 && drain > 0 && timeout > 0, name);
+      // The edge drops a host after at most two 5 s health checks: the drain must outlast that.
+      assert.ok(drain > 10, `${name} drains ${drain}s`);
+      assert.ok(pod.terminationGracePeriodSeconds > preStop + drain + timeout, name);
+    }
+  });
+
   it('gives every service its own database Secret, <shop>-<service>-database unless the spec names one', () => {
     const custom = shopFrom({
       ...exampleShopObject(),

@@ -193,6 +193,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       grpcPort: config.GRPC_PORT,
       grpc,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
       onStopAccepting: () => {
         accepting = false;
       },

@@ -23,6 +23,8 @@ export const baseConfigSchema = z.object({
     .positive()
     .default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** Not-ready but still serving for this long after SIGTERM; the platform sets it (0: close at once). */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
   /** `none` (default) keeps tracing local: ids in logs and propagated headers, nothing exported. */
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),

@@ -19,6 +19,12 @@ export interface ServiceParts {
   closers?: (() => Promise<void>)[];
   /** Flip the service to not-ready (readyz 503) before draining. */
   onStopAccepting?: () => void;
+  /**
+   * Grace period after not-ready: the listeners stay open and serve in-flight and new requests
+   * while the edge and the endpoints drop this instance, then they close. 0 (tests) closes at once.
+   */
+  drainDelayMs?: number;
+  /** After the listeners closed, how long requests in flight may take before their sockets are cut. */
   shutdownTimeoutMs?: number;
 }
 
@@ -49,6 +55,12 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
 
 async function drainAndClose(parts: ServiceParts, httpServer: Server): Promise<void> {
   parts.onStopAccepting?.();
+  if (parts.drainDelayMs) {
+    // Closing the listener now would refuse the requests the edge still sends until its health
+    // checks see the 503 on /readyz: keep serving through the grace period instead.
+    parts.logger.info({ drainDelayMs: parts.drainDelayMs }, 'not ready; serving until the grace period ends');
+    await new Promise((resolve) => setTimeout(resolve, parts.drainDelayMs));
+  }
   // Stop accepting, let requests in flight finish; idle keep-alive sockets are closed at once.
   const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   httpServer.closeIdleConnections();

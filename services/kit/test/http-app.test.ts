@@ -1,6 +1,5 @@
 // The Koa app factory end to end over real HTTP: validation, problem+json, limits, operational routes.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { z } from 'zod';
 import type { RunningService } from '../src/index.js';
 import {
@@ -12,7 +11,7 @@ import {
   HttpRoutes,
   startService,
 } from '../src/index.js';
-import { readJson } from '../src/testing/index.js';
+import { rawRequest, readJson } from '../src/testing/index.js';
 
 describe('kit HTTP app', () => {
   let service: RunningService;
@@ -278,23 +277,3 @@ describe('kit HTTP app', () => {
     );
   });
 });
-
-/** fetch refuses TRACE; node:http sends any method. */
-function rawRequest(url: string, method: string) {
-  return new Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: string;
-  }>((resolve, reject) => {
-    const req = request(url, { method }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}

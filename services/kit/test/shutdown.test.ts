@@ -64,4 +64,49 @@ describe('kit graceful shutdown', () => {
     await closed;
     assert.deepEqual(events, ['stopped accepting', 'slow request finished', 'relay stopped', 'pool closed']);
   });
+
+  it('keeps serving new requests through the grace period while reporting not-ready', async () => {
+    const logger = createLogger({ service: 'kit-test', level: 'silent' });
+    let served = 0;
+    const routes = new HttpRoutes();
+    routes.get('/api/ok', { summary: 'ok', responses: {} }, async () => {
+      served += 1;
+      return { body: { served } };
+    });
+    let accepting = true;
+    const http = createHttpApp({
+      service: 'kit-test',
+      logger,
+      metrics: createMetrics('kit-test'),
+      routes,
+      openApi: { title: 't', version: '1' },
+      isAccepting: () => accepting,
+    });
+    let closersRan = false;
+    const service = await startService({
+      logger,
+      host: '127.0.0.1',
+      httpPort: 0,
+      http,
+      drainDelayMs: 3_000,
+      onStopAccepting: () => {
+        accepting = false;
+      },
+      closers: [
+        async () => {
+          closersRan = true;
+        },
+      ],
+    });
+    const closed = service.close();
+    const fresh = { headers: { connection: 'close' } };
+    assert.equal((await fetch(`${service.httpUrl}/readyz`, fresh)).status, 503);
+    const during = await fetch(`${service.httpUrl}/api/ok`, fresh);
+    assert.equal(during.status, 200, 'a new connection is still served during the grace period');
+    assert.deepEqual(await during.json(), { served: 1 });
+    assert.equal(closersRan, false);
+    await closed;
+    assert.equal(closersRan, true);
+    await assert.rejects(fetch(`${service.httpUrl}/api/ok`, fresh), 'refused once the grace period is over');
+  });
 });

@@ -72,7 +72,9 @@ function edgeListener(input: EnvoyConfigInput) {
               xff_num_trusted_hops: input.trustedProxyHops,
               normalize_path: true,
               merge_slashes: true,
-              path_with_escaped_slashes_action: 'UNESCAPE_AND_REDIRECT',
+              // An escaped slash or backslash (%2F, %5C) in a path is refused with a problem+json 400:
+              // redirecting answered a bare 307 without a body, and no route of ours needs one.
+              path_with_escaped_slashes_action: 'REJECT_REQUEST',
               request_headers_timeout: '10s',
               stream_idle_timeout: '60s',
               access_log: accessLog,

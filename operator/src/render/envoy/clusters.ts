@@ -6,9 +6,11 @@ import type { EnvoyConfigInput } from './types.js';
 export const ADMIN_CLUSTER = 'envoy_admin';
 export const clusterName = (service: ShopService) => `svc_${service}`;
 
-function endpoint(host: string, port: number) {
+function endpoints(...upstreams: { host: string; port: number }[]) {
   return {
-    lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }],
+    lb_endpoints: upstreams.map(({ host, port }) => ({
+      endpoint: { address: { socket_address: { address: host, port_value: port } } },
+    })),
   };
 }
 
@@ -24,7 +26,7 @@ export function serviceClusters(input: EnvoyConfigInput) {
       lb_policy: 'ROUND_ROBIN',
       load_assignment: {
         cluster_name: clusterName(service),
-        endpoints: [endpoint(upstream.host, upstream.port)],
+        endpoints: [endpoints(...[upstream].flat())],
       },
       // Without this, Envoy sends traffic to unhealthy hosts once too many are unhealthy ("panic").
       common_lb_config: { healthy_panic_threshold: { value: 0 } },
@@ -47,6 +49,9 @@ export function adminCluster(input: EnvoyConfigInput) {
     name: ADMIN_CLUSTER,
     type: 'STATIC',
     connect_timeout: '1s',
-    load_assignment: { cluster_name: ADMIN_CLUSTER, endpoints: [endpoint('127.0.0.1', input.adminPort)] },
+    load_assignment: {
+      cluster_name: ADMIN_CLUSTER,
+      endpoints: [endpoints({ host: '127.0.0.1', port: input.adminPort })],
+    },
   };
 }

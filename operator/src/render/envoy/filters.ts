@@ -27,7 +27,8 @@ function jwtRules(routes: readonly EdgeRoute[]) {
 }
 
 export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
-  const users = input.upstreams.users;
+  // The JWKS is fetched through the users cluster; the address in the URI only names the host header.
+  const [users] = [input.upstreams.users].flat();
   return {
     name: 'envoy.filters.http.jwt_authn',
     typed_config: {
@@ -42,7 +43,7 @@ export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
           payload_in_metadata: JWT_PAYLOAD_METADATA,
           remote_jwks: {
             http_uri: {
-              uri: `http://${users.host}:${users.port}/.well-known/jwks.json`,
+              uri: `http://${users!.host}:${users!.port}/.well-known/jwks.json`,
               cluster: usersCluster,
               timeout: '2s',
             },

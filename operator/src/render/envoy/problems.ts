@@ -3,6 +3,11 @@
 // Upstream responses are never rewritten: mappers apply to Envoy's local replies only.
 
 const PROBLEMS: { status: number; type: string; title: string }[] = [
+  {
+    status: 400,
+    type: 'bad-request',
+    title: 'The request is malformed (for example an escaped slash in the path)',
+  },
   { status: 401, type: 'unauthenticated', title: 'A valid access token is required' },
   { status: 403, type: 'forbidden', title: 'The request is not allowed' },
   { status: 404, type: 'not-found', title: 'No such route' },

@@ -19,7 +19,8 @@ export interface EnvoyConfigInput {
   /** Serves only /ready and /stats/prometheus from the admin interface, which stays on loopback. */
   opsPort: number;
   adminPort: number;
-  upstreams: Record<ShopService, Upstream>;
+  /** Several addresses for one service: processes on one machine (in a cluster, DNS gives every pod). */
+  upstreams: Record<ShopService, Upstream | readonly Upstream[]>;
   jwt: { issuer: string; audiences: string[] };
   /** Per client IP on every route. */
   rateLimit: RateLimit;

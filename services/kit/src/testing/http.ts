@@ -1,5 +1,6 @@
 // Small HTTP helpers for tests that talk to a running service.
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary JSON and assert on its shape
 export type Json = any;
@@ -65,4 +66,24 @@ export function httpClient(baseUrl: string) {
       body: text ? JSON.parse(text) : undefined,
     };
   };
+}
+
+/** A request with any method and headers (fetch refuses TRACE and some others); the body as text. */
+export function rawRequest(url: string, method: string, headers: Record<string, string> = {}) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

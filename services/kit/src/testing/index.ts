@@ -1,6 +1,6 @@
 // @shopstack/kit/testing: support for suites that run against the real servers.
 export { createTestDatabase, randomSuffix, requireEnv, type TestDatabase } from './database.js';
-export { httpClient, type Json, type JsonResponse, readJson, requestJson } from './http.js';
+export { httpClient, type Json, type JsonResponse, rawRequest, readJson, requestJson } from './http.js';
 export { startTestIssuer, type TestIssuer } from './issuer.js';
 export { linkIn, type Mailbox, mailpit, type ReceivedMail } from './mailpit.js';
 export { freePort } from './ports.js';

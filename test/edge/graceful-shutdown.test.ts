@@ -1,0 +1,173 @@
+// A SIGTERM under load: two catalog processes behind a real Envoy (rendered by the operator's
+// renderer), steady traffic through the edge, one process terminated in the middle. The terminated
+// one reports not-ready, keeps serving through its grace period while the edge's health checks drop
+// it, then exits; not one request through the edge fails.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createTestDatabase,
+  deleteExchange,
+  freePort,
+  type TestDatabase,
+  testExchangeName,
+} from '@shopstack/kit/testing';
+import { renderEnvoyYaml } from '@shopstack/operator/envoy';
+import { type ServiceProcess, startServiceProcess } from '../checkout/support/processes.js';
+import { infraEnv } from '../support/env.js';
+import { eventually, start } from '../support/process.js';
+
+const GRACE_MS = 12_000; // what the platform sets: the edge drops a host after two failed 5 s checks
+
+/** Requests the catalog process itself answered on the product search, from its own /metrics. */
+async function searchesServed(replica: ServiceProcess): Promise<number> {
+  const text = await (await fetch(`${replica.httpUrl}/metrics`, { headers: { connection: 'close' } })).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_server_requests_total{') && l.includes('route="/api/catalog/products"'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
+  this.timeout(180_000);
+  let database: TestDatabase;
+  const exchange = testExchangeName('graceful.events');
+  const replicas: ServiceProcess[] = [];
+  let envoy: ReturnType<typeof start> | undefined;
+  let dir: string;
+  let edgeUrl: string;
+  let adminPort: number;
+
+  before(async () => {
+    database = await createTestDatabase('graceful_catalog');
+    const env = {
+      DATABASE_URL: database.url,
+      AMQP_URL: infraEnv('AMQP_URL'),
+      JWKS_URL: `http://127.0.0.1:${await freePort()}/.well-known/jwks.json`,
+      EVENTS_EXCHANGE: exchange,
+      COMMANDS_EXCHANGE: `${exchange}.commands`,
+      ORDER_EVENTS_QUEUE: `${exchange}.order-events`,
+      SAGA_COMMANDS_QUEUE: `${exchange}.saga-commands`,
+      SHUTDOWN_DRAIN_DELAY_MS: String(GRACE_MS),
+    };
+    // One after the other, so the second finds the migrations done.
+    replicas.push(await startServiceProcess('catalog', env));
+    replicas.push(await startServiceProcess('catalog', env));
+    const nowhere = { host: '127.0.0.1', port: await freePort() };
+    const [listenPort, opsPort] = [await freePort(), await freePort()];
+    adminPort = await freePort();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'graceful-'));
+    const config = path.join(dir, 'envoy.yaml');
+    await writeFile(
+      config,
+      renderEnvoyYaml({
+        bindAddress: '127.0.0.1',
+        listenPort,
+        opsPort,
+        adminPort,
+        upstreams: {
+          users: nowhere,
+          catalog: replicas.map((r) => ({ host: '127.0.0.1', port: Number(new URL(r.httpUrl).port) })),
+          orders: nowhere,
+          payments: nowhere,
+          notifications: nowhere,
+        },
+        jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+        rateLimit: { requestsPerSecond: 1000, burst: 2000 },
+        authRateLimit: { requestsPerSecond: 10, burst: 10 },
+        requestTimeoutSeconds: 10,
+      }),
+    );
+    envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
+    edgeUrl = `http://127.0.0.1:${listenPort}`;
+    await eventually(async () => {
+      const clusters = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
+      return (clusters.match(/svc_catalog::[^\n]*health_flags::healthy/g) ?? []).length === 2;
+    }, 60_000).catch((error) => {
+      throw new Error(`${error}\nenvoy output:\n${envoy?.output()}`);
+    });
+  });
+
+  after(async () => {
+    envoy?.kill('SIGTERM');
+    await Promise.all(replicas.map((r) => r.stop()));
+    await database?.drop();
+    await deleteExchange(exchange).catch(() => {});
+    await deleteExchange(`${exchange}.commands`).catch(() => {});
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails no request through the edge while one replica stops', async () => {
+    const [leaving, staying] = replicas as [ServiceProcess, ServiceProcess];
+    const failures: string[] = [];
+    let sent = 0;
+    let running = true;
+    // ~40 requests a second through the edge, four at a time, until told to stop.
+    const load = Array.from({ length: 4 }, async () => {
+      while (running) {
+        sent += 1;
+        try {
+          const response = await fetch(`${edgeUrl}/api/catalog/products?pageSize=1`);
+          await response.arrayBuffer();
+          if (response.status !== 200) failures.push(`HTTP ${response.status}`);
+        } catch (error) {
+          failures.push(String(error));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    await eventually(async () => sent > 40 && (await searchesServed(leaving)) > 0, 30_000);
+
+    const exited = new Promise<number | null>((resolve) =>
+      leaving.child.once('exit', (code) => resolve(code)),
+    );
+    leaving.child.kill('SIGTERM');
+    // During the grace period it says not-ready but still answers a new request.
+    await eventually(async () => (await fetch(`${leaving.httpUrl}/readyz`)).status === 503, 5_000);
+    const direct = await fetch(`${leaving.httpUrl}/api/catalog/products?pageSize=1`, {
+      headers: { connection: 'close' },
+    });
+    assert.equal(direct.status, 200, 'a replica in its grace period still serves new requests');
+
+    assert.equal(await exited, 0, 'the replica exits cleanly after its grace period');
+    const stayingBefore = await searchesServed(staying);
+    await eventually(async () => (await searchesServed(staying)) > stayingBefore + 20, 30_000);
+    running = false;
+    await Promise.all(load);
+
+    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
+    assert.ok(sent > 200, `load kept going across the stop (${sent} requests)`);
+  });
+
+  it('with one replica left, fails nothing until the edge itself stops routing to it', async () => {
+    const last = replicas[1]!;
+    const refused: string[] = [];
+    let sent = 0;
+    let noHealthyHost = 0;
+    let running = true;
+    const load = Array.from({ length: 4 }, async () => {
+      while (running) {
+        sent += 1;
+        const response = await fetch(`${edgeUrl}/api/catalog/products?pageSize=1`).catch(() => undefined);
+        const body = (await response?.text()) ?? '';
+        // Once its health check sees the 503 on /readyz the edge answers for it ("no healthy
+        // upstream"); anything else — a refused or reset connection — is a lost request.
+        if (response?.status === 503 && body.includes('no healthy upstream')) noHealthyHost += 1;
+        else if (response?.status !== 200) refused.push(`HTTP ${response?.status ?? 'error'} ${body}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => last.child.once('exit', (code) => resolve(code)));
+    last.child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    running = false;
+    await Promise.all(load);
+    assert.ok(sent > 50, `${sent} requests sent`);
+    assert.deepEqual(
+      refused,
+      [],
+      `${refused.length} of ${sent} requests were lost (${noHealthyHost} no healthy host)`,
+    );
+  });
+});
