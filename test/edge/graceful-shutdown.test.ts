@@ -3,9 +3,6 @@
 // one reports not-ready, keeps serving through its grace period while the edge's health checks drop
 // it, then exits; not one request through the edge fails.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import {
   createTestDatabase,
   deleteExchange,
@@ -13,10 +10,11 @@ import {
   type TestDatabase,
   testExchangeName,
 } from '@shopstack/kit/testing';
-import { renderEnvoyYaml } from '@shopstack/operator/envoy';
 import { type ServiceProcess, startServiceProcess } from '../checkout/support/processes.js';
 import { infraEnv } from '../support/env.js';
-import { eventually, start } from '../support/process.js';
+import { type RunningEnvoy, startEnvoy } from '../support/envoy.js';
+import { eventually } from '../support/process.js';
+import { startTestRateLimit, type TestRateLimit } from '../support/ratelimit.js';
 
 const GRACE_MS = 12_000; // what the platform sets: the edge drops a host after two failed 5 s checks
 
@@ -34,10 +32,9 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
   let database: TestDatabase;
   const exchange = testExchangeName('graceful.events');
   const replicas: ServiceProcess[] = [];
-  let envoy: ReturnType<typeof start> | undefined;
-  let dir: string;
+  let envoy: RunningEnvoy | undefined;
+  let rateLimit: TestRateLimit | undefined;
   let edgeUrl: string;
-  let adminPort: number;
 
   before(async () => {
     database = await createTestDatabase('graceful_catalog');
@@ -55,34 +52,29 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
     replicas.push(await startServiceProcess('catalog', env));
     replicas.push(await startServiceProcess('catalog', env));
     const nowhere = { host: '127.0.0.1', port: await freePort() };
-    const [listenPort, opsPort] = [await freePort(), await freePort()];
-    adminPort = await freePort();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'graceful-'));
-    const config = path.join(dir, 'envoy.yaml');
-    await writeFile(
-      config,
-      renderEnvoyYaml({
-        bindAddress: '127.0.0.1',
-        listenPort,
-        opsPort,
-        adminPort,
-        upstreams: {
-          users: nowhere,
-          catalog: replicas.map((r) => ({ host: '127.0.0.1', port: Number(new URL(r.httpUrl).port) })),
-          orders: nowhere,
-          payments: nowhere,
-          notifications: nowhere,
-        },
-        jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
-        rateLimit: { requestsPerSecond: 1000, burst: 2000 },
-        authRateLimit: { requestsPerSecond: 10, burst: 10 },
-        requestTimeoutSeconds: 10,
-      }),
-    );
-    envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
-    edgeUrl = `http://127.0.0.1:${listenPort}`;
+    const limits = {
+      rateLimit: { requestsPerSecond: 1000, burst: 2000 },
+      authRateLimit: { requestsPerSecond: 10, burst: 10 },
+      userRateLimit: { requestsPerSecond: 1000, burst: 2000 },
+    };
+    rateLimit = await startTestRateLimit(limits);
+    envoy = await startEnvoy({
+      upstreams: {
+        users: nowhere,
+        catalog: replicas.map((r) => ({ host: '127.0.0.1', port: Number(new URL(r.httpUrl).port) })),
+        orders: nowhere,
+        payments: nowhere,
+        notifications: nowhere,
+      },
+      jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+      ...limits,
+      rateLimitService: rateLimit.upstream,
+      trustedProxyHops: 0,
+      requestTimeoutSeconds: 10,
+    });
+    edgeUrl = envoy.edgeUrl;
     await eventually(async () => {
-      const clusters = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
+      const clusters = await (await fetch(`${envoy!.adminUrl}/clusters`)).text();
       return (clusters.match(/svc_catalog::[^\n]*health_flags::healthy/g) ?? []).length === 2;
     }, 60_000).catch((error) => {
       throw new Error(`${error}\nenvoy output:\n${envoy?.output()}`);
@@ -90,12 +82,12 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
   });
 
   after(async () => {
-    envoy?.kill('SIGTERM');
+    await envoy?.close();
+    await rateLimit?.close();
     await Promise.all(replicas.map((r) => r.stop()));
     await database?.drop();
     await deleteExchange(exchange).catch(() => {});
     await deleteExchange(`${exchange}.commands`).catch(() => {});
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('fails no request through the edge while one replica stops', async () => {
