@@ -20,11 +20,18 @@ export const DEPLOYMENTS = type('apps/v1', 'Deployment', 'deployments');
 export const SERVICES = type('v1', 'Service', 'services');
 export const CONFIG_MAPS = type('v1', 'ConfigMap', 'configmaps');
 export const POD_DISRUPTION_BUDGETS = type('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets');
+export const NETWORK_POLICIES = type('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies');
 export const EVENTS = type('v1', 'Event', 'events');
 export const LEASES = type('coordination.k8s.io/v1', 'Lease', 'leases');
 
 /** Every kind a ShopDeployment owns; the controller watches each of them. */
-export const CHILD_TYPES = [DEPLOYMENTS, SERVICES, CONFIG_MAPS, POD_DISRUPTION_BUDGETS] as const;
+export const CHILD_TYPES = [
+  DEPLOYMENTS,
+  SERVICES,
+  CONFIG_MAPS,
+  POD_DISRUPTION_BUDGETS,
+  NETWORK_POLICIES,
+] as const;
 
 export function collectionPath(resource: ResourceType, namespace?: string): string {
   return namespace

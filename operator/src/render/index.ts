@@ -4,6 +4,7 @@ import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { renderAlertmanager } from './alertmanager.js';
 import { renderEdge } from './edge.js';
 import { type Dashboards, renderGrafana } from './grafana.js';
+import { renderNetworkPolicies } from './network-policy.js';
 import { type RuleFiles, renderPrometheus } from './prometheus.js';
 import { renderRateLimitService } from './ratelimit-service.js';
 import { renderShopService } from './shop-service.js';
@@ -24,6 +25,7 @@ export function renderShop(shop: ShopDeployment, context: RenderContext): KubeOb
     ...renderAlertmanager(shop),
     ...renderJaeger(shop),
     ...renderGrafana(shop, context.dashboards),
+    ...renderNetworkPolicies(shop),
   ];
 }
 

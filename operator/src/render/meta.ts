@@ -21,7 +21,9 @@ export type Component =
   | 'prometheus'
   | 'grafana'
   | 'jaeger'
-  | 'alertmanager';
+  | 'alertmanager'
+  /** The shop's NetworkPolicies, which belong to no one workload. */
+  | 'network-policy';
 
 export const childName = (shop: ShopDeployment, suffix: string) => `${shop.metadata.name}-${suffix}`;
 

@@ -106,13 +106,19 @@ describe('ShopDeployment operator on a real API server', function () {
       'deployments/shop-grafana',
       'configmaps/shop-grafana-dashboards',
       'poddisruptionbudgets/shop-orders',
+      // Stored, not enforced: the local cluster runs no NetworkPolicy-enforcing CNI.
+      'networkpolicies/shop-default-deny-ingress',
+      ...SHOP_SERVICES.map((s) => `networkpolicies/shop-${s}-ingress`),
+      'networkpolicies/shop-ratelimit-ingress',
     ];
     const base = (resource: string) =>
       resource.startsWith('deployments')
         ? `/apis/apps/v1/namespaces/${ns}/${resource}`
         : resource.startsWith('poddisruptionbudgets')
           ? `/apis/policy/v1/namespaces/${ns}/${resource}`
-          : `/api/v1/namespaces/${ns}/${resource}`;
+          : resource.startsWith('networkpolicies')
+            ? `/apis/networking.k8s.io/v1/namespaces/${ns}/${resource}`
+            : `/api/v1/namespaces/${ns}/${resource}`;
     for (const resource of expected) {
       const child = await eventually(`${resource} to exist`, () => getObject(base(resource)));
       const owner = child.metadata.ownerReferences?.[0];
@@ -141,7 +147,13 @@ describe('ShopDeployment operator on a real API server', function () {
       apiVersion: 'shopstack.io/v1alpha1',
       kind: 'ShopDeployment',
       metadata: { name: 'mini', labels: { 'shopstack.io/shard': ns } },
-      spec: { secrets: { rabbitmq: { name: 'shop-rabbitmq' }, paymentsWebhook: { name: 'shop-payments' } } },
+      spec: {
+        secrets: {
+          rabbitmq: { name: 'shop-rabbitmq' },
+          redis: { name: 'shop-redis' },
+          paymentsWebhook: { name: 'shop-payments' },
+        },
+      },
     };
     await kubectl(['apply', '-n', ns, '-f', '-'], JSON.stringify(mini));
     try {
@@ -318,7 +330,7 @@ describe('ShopDeployment operator on a real API server', function () {
       async () => {
         const left = await kubectl([
           'get',
-          'deployments,services,configmaps,poddisruptionbudgets',
+          'deployments,services,configmaps,poddisruptionbudgets,networkpolicies',
           '-n',
           ns,
           '-l',

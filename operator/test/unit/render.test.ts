@@ -46,6 +46,9 @@ describe('renderShop', () => {
       'PodDisruptionBudget/shop-payments',
       'PodDisruptionBudget/shop-edge',
       'PodDisruptionBudget/shop-ratelimit',
+      'NetworkPolicy/shop-default-deny-ingress',
+      ...SHOP_SERVICES.map((s) => `NetworkPolicy/shop-${s}-ingress`),
+      'NetworkPolicy/shop-ratelimit-ingress',
     ];
     assert.deepEqual(names(objects), expected.sort());
     assert.equal(find(objects, 'Service', 'shop-users').spec.clusterIP, 'None');
