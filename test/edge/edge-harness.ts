@@ -26,10 +26,18 @@ export interface EdgeOptions {
   replicas?: number;
   trustedProxyHops?: number;
   userRateLimit?: EnvoyConfigInput['userRateLimit'];
+  /** One figure for both sides: how long Envoy caches the JWKS, and what users is told it is. */
+  jwksCacheSeconds?: number;
+  /** users' SIGNING_KEY_MARGIN_SECONDS (skew and reload allowance in its key schedule). */
+  signingKeyMarginSeconds?: number;
 }
 
 export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness> {
-  const testUsers = await startTestUsers('edge');
+  const { jwksCacheSeconds, signingKeyMarginSeconds } = options;
+  const testUsers = await startTestUsers('edge', {
+    ...(jwksCacheSeconds ? { EDGE_JWKS_CACHE_SECONDS: String(jwksCacheSeconds) } : {}),
+    ...(signingKeyMarginSeconds ? { SIGNING_KEY_MARGIN_SECONDS: String(signingKeyMarginSeconds) } : {}),
+  });
   const users = testUsers.service;
   const limits = {
     rateLimit: { requestsPerSecond: 100, burst: 200 },
@@ -53,7 +61,11 @@ export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness>
         payments: nowhere,
         notifications: nowhere,
       },
-      jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
+      jwt: {
+        issuer: 'shopstack-users',
+        audiences: ['shopstack'],
+        ...(jwksCacheSeconds ? { jwksCacheSeconds } : {}),
+      },
       ...limits,
       rateLimitService: rateLimit.upstream,
       trustedProxyHops: options.trustedProxyHops ?? 0,
@@ -72,4 +84,13 @@ export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness>
   }
   const edgeUrls = envoys.map((envoy) => envoy.edgeUrl);
   return { edgeUrl: edgeUrls[0]!, edgeUrls, users, rateLimit, close };
+}
+
+/** How many requests the users service itself answered on a route, read from its own /metrics. */
+export async function servedByUsers(edge: EdgeHarness, route: string): Promise<number> {
+  const text = await (await fetch(`${edge.users.httpUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('http_server_requests_total{') && line.includes(`route="${route}"`))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }

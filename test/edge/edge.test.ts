@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rawRequest } from '@shopstack/kit/testing';
 import { generateKeyPair, SignJWT } from 'jose';
-import { AUTH_BURST, type EdgeHarness, startEdge } from './edge-harness.js';
+import { AUTH_BURST, type EdgeHarness, servedByUsers, startEdge } from './edge-harness.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -11,15 +11,6 @@ async function post(url: string, body: unknown, token?: string) {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-}
-
-/** How many requests the users service itself answered on a route, read from its own /metrics. */
-async function servedByUsers(edge: EdgeHarness, route: string): Promise<number> {
-  const text = await (await fetch(`${edge.users.httpUrl}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('http_server_requests_total{') && line.includes(`route="${route}"`))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
 /** The edge answers in the services' error format: problem+json with a stable type. */

@@ -9,7 +9,8 @@ export interface TestUsers {
   close(): Promise<void>;
 }
 
-export async function startTestUsers(label: string): Promise<TestUsers> {
+/** `config`: further settings in the environment's string form, e.g. a short EDGE_JWKS_CACHE_SECONDS. */
+export async function startTestUsers(label: string, config: Record<string, string> = {}): Promise<TestUsers> {
   const database = await createTestDatabase(`${label}_users`);
   const exchange = testExchangeName(`${label}.events`);
   const service = await startUsersService(
@@ -24,6 +25,7 @@ export async function startTestUsers(label: string): Promise<TestUsers> {
       // Lighter argon2id than production so suites stay quick; still argon2id.
       ARGON2_MEMORY_KIB: '4096',
       ARGON2_TIME_COST: '1',
+      ...config,
     }),
     createLogger({ service: 'users', level: 'silent' }),
   );

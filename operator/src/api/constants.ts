@@ -24,6 +24,11 @@ export const ALERTMANAGER_PORT = 9093;
 export const JAEGER_QUERY_PORT = 16686;
 export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
+/**
+ * How long the edge caches the users service's JWKS. users is told the same figure and publishes a new
+ * signing key for longer than this before signing with it.
+ */
+export const JWKS_CACHE_SECONDS = 300;
 
 /** Children carry this label so one watch per kind finds exactly the operator's objects. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

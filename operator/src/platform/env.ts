@@ -1,7 +1,7 @@
 // The environment contract between the platform and every service (each service's config.ts), once
 // for both places a service runs: a pod (values and Secret references rendered by the operator) and a
 // process on this machine (`npm start`, literal values). What differs is only where values come from.
-import type { ShopService } from '../api/constants.js';
+import { JWKS_CACHE_SECONDS, type ShopService } from '../api/constants.js';
 import { type OwnSecret, PLATFORM_SERVICES, peerEnv, SHUTDOWN, STORE_ENV } from './services.js';
 
 export interface SecretRef {
@@ -76,6 +76,8 @@ export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvV
     { name: 'JWT_ISSUER', value: sources.jwt.issuer },
     { name: 'JWT_AUDIENCE', value: sources.jwt.audience },
     { name: 'JWKS_URL', value: sources.jwksUrl },
+    // users publishes a new signing key for longer than the edge caches the JWKS before signing with it.
+    ...(name === 'users' ? [{ name: 'EDGE_JWKS_CACHE_SECONDS', value: String(JWKS_CACHE_SECONDS) }] : []),
     ...service.peers.map((peer) => ({ name: peerEnv(peer), value: sources.peerAddress(peer) })),
     { name: 'SHUTDOWN_DRAIN_DELAY_MS', value: String(SHUTDOWN.drain * 1000) },
     { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN.timeout * 1000) },

@@ -13,6 +13,13 @@ export const usersConfigSchema = baseConfigSchema.extend({
   ACCESS_TOKEN_TTL_SECONDS: seconds(900).pipe(z.number().max(900)),
   REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
   SIGNING_KEY_ROTATION_SECONDS: seconds(30 * 24 * 3600),
+  /**
+   * How long the edge caches the JWKS (the operator sets it from the figure it renders into Envoy). A
+   * new key is published for longer than this, plus SIGNING_KEY_MARGIN_SECONDS, before it signs.
+   */
+  EDGE_JWKS_CACHE_SECONDS: seconds(300),
+  /** Clock skew between replicas and verifiers; replicas also reload the key ring within half of it. */
+  SIGNING_KEY_MARGIN_SECONDS: seconds(60),
   /** 32 bytes as 64 hex characters; seals the private signing keys in the database. */
   SIGNING_KEY_ENCRYPTION_KEY: z
     .string()

@@ -29,6 +29,8 @@ export const usersService = defineService({
       sealer,
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       rotationIntervalSeconds: config.SIGNING_KEY_ROTATION_SECONDS,
+      jwksCacheSeconds: config.EDGE_JWKS_CACHE_SECONDS,
+      marginSeconds: config.SIGNING_KEY_MARGIN_SECONDS,
     });
     await keys.ensureActiveKey();
 

@@ -128,10 +128,12 @@ describe('users: access tokens and JWKS', () => {
     }
   });
 
-  it('keeps a rotated key in the JWKS until its tokens have expired', async () => {
+  it('publishes a rotated key before it signs and keeps the old one until its tokens have expired', async () => {
     const admin = await h.userWithRole('admin');
+    const kidOf = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid as string;
     const before = await h.login(user.email, user.password);
-    const oldKid = JSON.parse(Buffer.from(before.accessToken.split('.')[0]!, 'base64url').toString()).kid;
+    const oldKid = kidOf(before.accessToken);
 
     const rotated = await h.call('/api/users/admin/signing-keys/rotate', {
       token: admin.accessToken,
@@ -140,6 +142,7 @@ describe('users: access tokens and JWKS', () => {
     assert.equal(rotated.status, 200);
     const newKid = rotated.body.kid;
     assert.notEqual(newKid, oldKid);
+    assert.ok(Date.parse(rotated.body.activatesAt) > Date.now(), 'the new key waits before signing');
 
     const jwks = await h.call('/.well-known/jwks.json');
     assert.deepEqual(jwks.body.keys.map((k: JWK) => k.kid).sort(), [oldKid, newKid].sort());
@@ -147,11 +150,21 @@ describe('users: access tokens and JWKS', () => {
       assert.equal(key.d, undefined, 'no private material in the JWKS');
       assert.equal(key.alg, 'EdDSA');
     }
+    const waiting = await h.login(user.email, user.password);
+    assert.equal(kidOf(waiting.accessToken), oldKid, 'the old key signs until the new one activates');
 
+    // The publication lead has passed: the new key signs, the old one stays published.
+    await h.service.deps.pool.query(
+      `update signing_keys set activates_at = now() - case kid when $1 then interval '10 minutes' else interval '1 second' end
+        where kid in ($1, $2)`,
+      [oldKid, newKid],
+    );
+    await h.service.deps.keys.reload();
     const after = await h.login(user.email, user.password);
-    assert.equal(
-      JSON.parse(Buffer.from(after.accessToken.split('.')[0]!, 'base64url').toString()).kid,
-      newKid,
+    assert.equal(kidOf(after.accessToken), newKid);
+    assert.deepEqual(
+      (await h.call('/.well-known/jwks.json')).body.keys.map((k: JWK) => k.kid).sort(),
+      [oldKid, newKid].sort(),
     );
     assert.equal(
       (await h.call('/api/users/me', { token: before.accessToken })).status,
@@ -161,8 +174,9 @@ describe('users: access tokens and JWKS', () => {
 
     // Once tokens signed by the old key can no longer be valid, the key leaves the JWKS.
     await h.service.deps.pool.query(
-      `update signing_keys set retired_at = now() - interval '2 hours' where kid = $1`,
-      [oldKid],
+      `update signing_keys set activates_at = now() - case kid when $1 then interval '3 hours' else interval '2 hours' end
+        where kid in ($1, $2)`,
+      [oldKid, newKid],
     );
     await h.service.deps.keys.reload();
     const later = await h.call('/.well-known/jwks.json');

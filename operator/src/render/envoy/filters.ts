@@ -1,4 +1,5 @@
 // HTTP filters of the edge: JWT verification against the users service's JWKS, and per-client rate limits.
+import { JWKS_CACHE_SECONDS } from '../../api/constants.js';
 import { JWT_PAYLOAD_METADATA } from './ratelimit.js';
 import { EDGE_ROUTES, type EdgeRoute } from './routes.js';
 import type { EnvoyConfigInput, RateLimit } from './types.js';
@@ -47,7 +48,7 @@ export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
               cluster: usersCluster,
               timeout: '2s',
             },
-            cache_duration: '300s',
+            cache_duration: `${input.jwt.jwksCacheSeconds ?? JWKS_CACHE_SECONDS}s`,
             // Without fast_listener the listener would wait for the first fetch, so the edge could not
             // start before users does.
             async_fetch: { fast_listener: true, failed_refetch_duration: '2s' },

@@ -21,7 +21,8 @@ export interface EnvoyConfigInput {
   adminPort: number;
   /** Several addresses for one service: processes on one machine (in a cluster, DNS gives every pod). */
   upstreams: Record<ShopService, Upstream | readonly Upstream[]>;
-  jwt: { issuer: string; audiences: string[] };
+  /** jwksCacheSeconds: api/constants.ts's JWKS_CACHE_SECONDS unless a test needs a shorter cache. */
+  jwt: { issuer: string; audiences: string[]; jwksCacheSeconds?: number };
   /** Per client IP on every route. */
   rateLimit: RateLimit;
   /** Per client IP on the brute-force sensitive routes (sign-in, sign-up, refresh, reset). */

@@ -1,44 +1,45 @@
 // JWT signing keys. The private half never leaves the service; the public half is the JWKS.
 import type { Queryable } from '@shopstack/kit';
 import type { JWK } from 'jose';
+import type { ScheduledKey } from '../domain/key-schedule.js';
 import type { StoredPrivateJwk } from './key-sealing.js';
 
-export interface StoredSigningKey {
-  kid: string;
+export interface StoredSigningKey extends ScheduledKey {
   algorithm: string;
   publicJwk: JWK;
   /** Sealed when a key-sealing key is configured (see key-sealing.ts). */
   privateJwk: StoredPrivateJwk;
-  createdAt: Date;
-  retiredAt: Date | null;
 }
 
-export async function insertSigningKey(
-  db: Queryable,
-  key: Omit<StoredSigningKey, 'createdAt' | 'retiredAt'>,
-) {
+export async function insertSigningKey(db: Queryable, key: StoredSigningKey) {
   await db.query(
-    'insert into signing_keys (kid, algorithm, public_jwk, private_jwk) values ($1, $2, $3, $4)',
-    [key.kid, key.algorithm, JSON.stringify(key.publicJwk), JSON.stringify(key.privateJwk)],
+    `insert into signing_keys (kid, algorithm, public_jwk, private_jwk, created_at, activates_at)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [
+      key.kid,
+      key.algorithm,
+      JSON.stringify(key.publicJwk),
+      JSON.stringify(key.privateJwk),
+      key.createdAt,
+      key.activatesAt,
+    ],
   );
 }
 
-/** Retires every active key except `keepKid`. */
-export async function retireOtherKeys(db: Queryable, keepKid: string): Promise<void> {
-  await db.query('update signing_keys set retired_at = now() where kid <> $1 and retired_at is null', [
-    keepKid,
-  ]);
-}
-
-/** Keys that are active, or retired recently enough that tokens they signed may still be valid. */
-export async function loadPublishableKeys(
+/**
+ * Every key except those superseded (a newer key activated) longer than `retiredGraceSeconds` ago;
+ * the key schedule (domain/key-schedule.ts) decides exactly which of them sign and are published.
+ */
+export async function loadRecentKeys(
   db: Queryable,
   retiredGraceSeconds: number,
 ): Promise<StoredSigningKey[]> {
   const { rows } = await db.query(
-    `select kid, algorithm, public_jwk, private_jwk, created_at, retired_at from signing_keys
-      where retired_at is null or retired_at > now() - make_interval(secs => $1)
-      order by created_at desc`,
+    `select kid, algorithm, public_jwk, private_jwk, created_at, activates_at from signing_keys k
+      where not exists (
+        select 1 from signing_keys n
+         where n.activates_at > k.activates_at and n.activates_at < now() - make_interval(secs => $1))
+      order by activates_at desc`,
     [retiredGraceSeconds],
   );
   return rows.map((row) => ({
@@ -47,6 +48,6 @@ export async function loadPublishableKeys(
     publicJwk: row.public_jwk,
     privateJwk: row.private_jwk,
     createdAt: row.created_at,
-    retiredAt: row.retired_at,
+    activatesAt: row.activates_at,
   }));
 }

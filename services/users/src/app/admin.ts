@@ -154,15 +154,20 @@ export function readAudit(deps: UsersDeps, query: AuditQuery) {
   return queryAudit(deps.pool, query);
 }
 
-export async function rotateSigningKey(deps: UsersDeps, actor: Actor, meta: RequestMeta): Promise<string> {
-  const kid = await deps.keys.rotate();
+/** The new key is published at once and signs from `activatesAt` (after the edge's JWKS cache). */
+export async function rotateSigningKey(
+  deps: UsersDeps,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<{ kid: string; activatesAt: Date }> {
+  const rotated = await deps.keys.rotate();
   await recordAudit(deps.pool, {
     event: 'signing_key.rotated',
     actorId: actor.id,
     ip: meta.ip,
-    details: { kid },
+    details: { kid: rotated.kid, activatesAt: rotated.activatesAt.toISOString() },
   });
-  return kid;
+  return rotated;
 }
 
 /**

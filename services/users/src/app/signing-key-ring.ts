@@ -1,27 +1,31 @@
-// The JWT signing keys: one active key signs, retired keys stay published in the JWKS until every
-// token they signed has expired. Keys live in PostgreSQL so all replicas sign with the same key and
-// publish the same JWKS; each replica caches them and reloads on an unknown kid.
+// The JWT signing keys, on the schedule of domain/key-schedule.ts: a new key is published in the JWKS
+// for longer than the edge caches it before it signs, and a superseded key stays published until
+// every token it signed has expired. Keys live in PostgreSQL so all replicas sign with the same key
+// and publish the same JWKS; each replica caches them and reloads on an unknown kid.
 import { randomUUID } from 'node:crypto';
 import { type Pool, withTransaction } from '@shopstack/kit';
 import { errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { KeySealer } from '../adapters/key-sealing.js';
 import {
   insertSigningKey,
-  loadPublishableKeys,
-  retireOtherKeys,
+  loadRecentKeys,
   type StoredSigningKey,
 } from '../adapters/signing-keys-repository.js';
+import {
+  type KeySchedulePolicy,
+  planKeys,
+  publishedKeysAt,
+  retirementGraceSeconds,
+  signingKeyAt,
+  successorActivation,
+} from '../domain/key-schedule.js';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
 const KEY_CREATION_LOCK = 7_310_442_101;
-const RELOAD_AFTER_MS = 30_000;
 
-export interface KeyRingOptions {
-  accessTokenTtlSeconds: number;
+export interface KeyRingOptions extends KeySchedulePolicy {
   /** Seals private keys at rest (AES-256-GCM) when it has a key. */
   sealer: KeySealer;
-  /** Rotate automatically when the active key is older than this. */
-  rotationIntervalSeconds: number;
 }
 
 type KeyLike = Awaited<ReturnType<typeof importJWK>>;
@@ -36,44 +40,52 @@ export class SigningKeyRing {
     private readonly options: KeyRingOptions,
   ) {}
 
-  /** Retired keys stay published for the lifetime of the tokens they signed, plus clock skew. */
-  private get graceSeconds() {
-    return this.options.accessTokenTtlSeconds + 60;
+  /** Within the schedule's margin, so a replica sees a waiting key well before it activates. */
+  private get reloadAfterMs() {
+    return Math.min(30_000, (this.options.marginSeconds * 1000) / 2);
   }
 
-  /** Makes sure an active, not-too-old key exists (creating or rotating one), then loads the ring. */
+  /** Makes sure a key signs and that a due rotation has a successor waiting, then loads the ring. */
   async ensureActiveKey(): Promise<void> {
     await withTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
-      const { rows } = await client.query<{ age: number }>(
-        'select extract(epoch from now() - created_at)::float8 as age from signing_keys where retired_at is null',
-      );
-      const age = rows[0]?.age;
-      if (age === undefined || age > this.options.rotationIntervalSeconds) await this.createKey(client);
+      const now = new Date();
+      const plan = planKeys(await this.load(client), now, this.options);
+      if (plan.action === 'create') await this.createKey(client, now, plan.activatesAt);
     });
     await this.reload();
     await this.activeKey(); // fails now, not at the first sign-in, when the keys cannot be opened
   }
 
-  /** A new key signs from now on; the old one stays in the JWKS until its tokens expire. */
-  async rotate(): Promise<string> {
+  /** Publishes a new key now; it signs once every edge has had time to fetch it. */
+  async rotate(): Promise<{ kid: string; activatesAt: Date }> {
+    const now = new Date();
+    const activatesAt = successorActivation(now, this.options);
     const kid = await withTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
-      return this.createKey(client);
+      return this.createKey(client, now, activatesAt);
     });
     await this.reload();
-    return kid;
+    return { kid, activatesAt };
   }
 
   async reload(): Promise<void> {
-    this.keys = await loadPublishableKeys(this.pool, this.graceSeconds);
+    this.keys = await this.load(this.pool);
     this.loadedAt = Date.now();
+  }
+
+  private load(db: Parameters<typeof loadRecentKeys>[0]) {
+    return loadRecentKeys(db, retirementGraceSeconds(this.options));
+  }
+
+  private async fresh(): Promise<StoredSigningKey[]> {
+    if (Date.now() - this.loadedAt > this.reloadAfterMs) await this.reload();
+    return this.keys;
   }
 
   /** The key new tokens are signed with. */
   async activeKey(): Promise<{ kid: string; key: KeyLike }> {
-    if (Date.now() - this.loadedAt > RELOAD_AFTER_MS) await this.reload();
-    const active = this.keys.find((key) => key.retiredAt === null);
+    const active = signingKeyAt(await this.fresh(), new Date());
     if (!active) throw new Error('no active signing key');
     return {
       kid: active.kid,
@@ -81,11 +93,11 @@ export class SigningKeyRing {
     };
   }
 
-  /** The public keys for /.well-known/jwks.json. */
+  /** The public keys for /.well-known/jwks.json: waiting, signing, and superseded but still valid. */
   async jwks(): Promise<{ keys: JWK[] }> {
-    if (Date.now() - this.loadedAt > RELOAD_AFTER_MS) await this.reload();
+    const published = publishedKeysAt(await this.fresh(), new Date(), this.options);
     return {
-      keys: this.keys.map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.algorithm, use: 'sig' })),
+      keys: published.map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.algorithm, use: 'sig' })),
     };
   }
 
@@ -101,7 +113,11 @@ export class SigningKeyRing {
     return this.importKey(`public:${found.kid}`, found.publicJwk);
   };
 
-  private async createKey(client: Parameters<typeof insertSigningKey>[0]): Promise<string> {
+  private async createKey(
+    client: Parameters<typeof insertSigningKey>[0],
+    createdAt: Date,
+    activatesAt: Date,
+  ): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, {
       crv: 'Ed25519',
       extractable: true,
@@ -112,8 +128,9 @@ export class SigningKeyRing {
       algorithm: SIGNING_ALGORITHM,
       publicJwk: await exportJWK(publicKey),
       privateJwk: this.options.sealer.seal(await exportJWK(privateKey)),
+      createdAt,
+      activatesAt,
     });
-    await retireOtherKeys(client, kid);
     return kid;
   }
 

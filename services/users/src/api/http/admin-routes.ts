@@ -123,14 +123,16 @@ export function addAdminRoutes(routes: HttpRoutes, deps: UsersDeps): void {
   routes.post(
     '/api/users/admin/signing-keys/rotate',
     {
-      summary: 'Start signing with a new key; the old one stays in the JWKS until its tokens expire',
+      summary:
+        'Publish a new signing key; it signs once the edge has fetched it (activatesAt), and the old one stays in the JWKS until its tokens expire',
       tags: ['admin'],
       auth: USER_MANAGERS,
-      responses: { 200: { description: 'The new key id' } },
+      responses: { 200: { description: 'The new key id and when it starts signing' } },
     },
     async ({ user, ctx }) => {
       const actor = await currentAccount(deps, user);
-      return { body: { kid: await rotateSigningKey(deps, actor, requestMeta(ctx)) } };
+      const { kid, activatesAt } = await rotateSigningKey(deps, actor, requestMeta(ctx));
+      return { body: { kid, activatesAt: activatesAt.toISOString() } };
     },
   );
 }
