@@ -234,4 +234,27 @@ describe('the platform end to end through the edge', function () {
       assert.equal(reply.status, 401, `${method} ${path}`);
     }
   });
+
+  it('serves every service’s OpenAPI document and an index of them at the edge, without a token', async () => {
+    const index = await call('GET', '/api/openapi.json');
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /^application\/json/);
+    const services = index.body.documents.map((d: { service: string }) => d.service);
+    assert.deepEqual(services, ['users', 'catalog', 'orders', 'payments', 'notifications']);
+    for (const { service, url } of index.body.documents as { service: string; url: string }[]) {
+      const doc = await call('GET', url);
+      assert.equal(doc.status, 200, `${service}: ${JSON.stringify(doc.body)}`);
+      assert.match(doc.body.openapi, /^3\./, service);
+      const paths = Object.keys(doc.body.paths);
+      assert.ok(paths.length > 0, `${service} documents no path`);
+      assert.ok(
+        paths.every(
+          (p) => p === `/api/${service}` || p.startsWith(`/api/${service}/`) || p.startsWith('/.well-known/'),
+        ),
+        `${service}: ${paths.join(', ')}`,
+      );
+    }
+    // Only reading is open: the documents' paths are not a way around the token.
+    assert.equal((await fetch(`${shop.edgeUrl}/api/orders/openapi.json`, { method: 'POST' })).status, 401);
+  });
 });

@@ -37,7 +37,9 @@ const input: EnvoyConfigInput = {
 
 const config = renderEnvoyBootstrap(input) as any;
 const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
-const routes = hcm.route_config.virtual_hosts[0].routes;
+const allRoutes = hcm.route_config.virtual_hosts[0].routes;
+/** The routes to a service (the OpenAPI index is answered by the edge itself). */
+const routes = allRoutes.filter((r: any) => r.route);
 const jwt = hcm.http_filters.find(
   (f: { name: string }) => f.name === 'envoy.filters.http.jwt_authn',
 ).typed_config;
@@ -51,6 +53,20 @@ describe('Envoy bootstrap renderer', () => {
     }
   });
 
+  it('serves each service’s OpenAPI document at /api/<service>/openapi.json and an index of them', () => {
+    for (const service of ['users', 'catalog', 'orders', 'payments', 'notifications']) {
+      const route = routes.find((r: any) => r.match.path === `/api/${service}/openapi.json`);
+      assert.equal(route.route.cluster, `svc_${service}`);
+      assert.equal(route.route.prefix_rewrite, '/openapi.json');
+      assert.ok(routes.indexOf(route) < routes.findIndex((r: any) => r.name === service), service);
+    }
+    const index = allRoutes.find((r: any) => r.match.path === '/api/openapi.json');
+    assert.equal(index.direct_response.status, 200);
+    const documents = JSON.parse(index.direct_response.body.inline_string).documents;
+    assert.deepEqual(documents[2], { service: 'orders', url: '/api/orders/openapi.json' });
+    assert.equal(documents.length, 5);
+  });
+
   it('verifies tokens from the users JWKS with the issuer and audiences, except on public routes', () => {
     const provider = jwt.providers.users;
     assert.equal(provider.issuer, 'shopstack-users');
@@ -61,6 +77,12 @@ describe('Envoy bootstrap renderer', () => {
       .filter((r: any) => !r.requires)
       .map((r: any) => r.match.path ?? r.match.path_separated_prefix);
     assert.deepEqual(open, [
+      '/api/openapi.json',
+      '/api/users/openapi.json',
+      '/api/catalog/openapi.json',
+      '/api/orders/openapi.json',
+      '/api/payments/openapi.json',
+      '/api/notifications/openapi.json',
       '/.well-known/jwks.json',
       '/api/users/register',
       '/api/users/login',

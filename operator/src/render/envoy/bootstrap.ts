@@ -4,7 +4,7 @@ import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clu
 import { jwtAuthnFilter, localRateLimitFilter, perClientRateLimit } from './filters.js';
 import { localReplyConfig } from './problems.js';
 import { globalRateLimitFilter, rateLimitCluster, routeRateLimits } from './ratelimit.js';
-import { CLIENT_IP_HEADER, EDGE_ROUTES } from './routes.js';
+import { CLIENT_IP_HEADER, EDGE_ROUTES, OPENAPI_INDEX_PATH, openApiIndex } from './routes.js';
 import { httpTracing, otlpClusters, traceIdResponseHeader } from './tracing.js';
 import type { EnvoyConfigInput } from './types.js';
 
@@ -12,12 +12,23 @@ function socket(address: string, port: number) {
   return { socket_address: { address, port_value: port } };
 }
 
+/** The edge answers the OpenAPI index itself: it is the one place that knows every service. */
+function openApiIndexRoute() {
+  return {
+    name: 'openapi-index',
+    match: { path: OPENAPI_INDEX_PATH, headers: [{ name: ':method', string_match: { exact: 'GET' } }] },
+    direct_response: { status: 200, body: { inline_string: JSON.stringify(openApiIndex()) } },
+    response_headers_to_add: [{ header: { key: 'content-type', value: 'application/json' } }],
+  };
+}
+
 function edgeRoutes(input: EnvoyConfigInput) {
-  return EDGE_ROUTES.map((route) => ({
+  const routes = EDGE_ROUTES.map((route) => ({
     name: route.name,
     match: route.match,
     route: {
       cluster: clusterName(route.service),
+      ...(route.rewritePath ? { prefix_rewrite: route.rewritePath } : {}),
       timeout: `${input.requestTimeoutSeconds}s`,
       // Only failures before the request reached a service are retried, so a POST is never sent twice.
       retry_policy: { retry_on: 'connect-failure', num_retries: 2 },
@@ -29,6 +40,7 @@ function edgeRoutes(input: EnvoyConfigInput) {
       ),
     },
   }));
+  return [openApiIndexRoute(), ...routes];
 }
 
 const accessLog = [

@@ -1,7 +1,7 @@
 // HTTP filters of the edge: JWT verification against the users service's JWKS, and per-client rate limits.
 import { JWKS_CACHE_SECONDS } from '../../api/constants.js';
 import { JWT_PAYLOAD_METADATA } from './ratelimit.js';
-import { EDGE_ROUTES, type EdgeRoute } from './routes.js';
+import { EDGE_ROUTES, type EdgeRoute, OPENAPI_INDEX_PATH } from './routes.js';
 import type { EnvoyConfigInput, RateLimit } from './types.js';
 
 export const JWT_PROVIDER = 'users';
@@ -24,7 +24,8 @@ function jwtRules(routes: readonly EdgeRoute[]) {
         ...(route.publicMethods === 'all' ? {} : { headers: [methodMatcher(route.publicMethods ?? [])] }),
       },
     }));
-  return [...open, { match: { prefix: '/' }, requires: { provider_name: JWT_PROVIDER } }];
+  const index = { match: { path: OPENAPI_INDEX_PATH } };
+  return [index, ...open, { match: { prefix: '/' }, requires: { provider_name: JWT_PROVIDER } }];
 }
 
 export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {

@@ -13,6 +13,17 @@ export interface EdgeRoute {
   publicMethods?: 'all' | readonly string[];
   /** Brute-force sensitive: gets the stricter per-client limit. */
   auth?: boolean;
+  /** The path the service sees, when it differs from the public one. */
+  rewritePath?: string;
+}
+
+/** Where the edge lists every service's OpenAPI document, so the edge's address is all a reader needs. */
+export const OPENAPI_INDEX_PATH = '/api/openapi.json';
+export const openApiPath = (service: ShopService) => `/api/${service}/openapi.json`;
+
+/** The index served at OPENAPI_INDEX_PATH by the edge itself. */
+export function openApiIndex(): { documents: { service: ShopService; url: string }[] } {
+  return { documents: SHOP_SERVICES.map((service) => ({ service, url: openApiPath(service) })) };
 }
 
 // The users endpoints reached before one has an access token. Those that take a secret (a password, a
@@ -27,6 +38,16 @@ const USERS_PUBLIC_PATHS: readonly { path: string; auth: boolean }[] = [
 ];
 
 export const EDGE_ROUTES: readonly EdgeRoute[] = [
+  // Each service's OpenAPI document (served at its own /openapi.json), readable without an account.
+  ...SHOP_SERVICES.map(
+    (service): EdgeRoute => ({
+      name: `${service}-openapi`,
+      service,
+      match: { path: openApiPath(service) },
+      publicMethods: ['GET', 'HEAD'],
+      rewritePath: '/openapi.json',
+    }),
+  ),
   {
     name: 'jwks',
     service: 'users',
