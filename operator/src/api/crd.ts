@@ -34,10 +34,9 @@ export function toStructural(schema: Schema): Schema {
   return out;
 }
 
-function schemaOf(type: z.ZodType): Schema {
-  return toStructural(
-    z.toJSONSchema(type, { target: 'openapi-3.0', io: 'input', unrepresentable: 'throw' }) as Schema,
-  );
+function schemaOf(type: z.ZodType, description: string): Schema {
+  const schema = z.toJSONSchema(type, { target: 'openapi-3.0', io: 'input', unrepresentable: 'throw' });
+  return { ...toStructural(schema as Schema), description };
 }
 
 export function shopDeploymentCrd() {
@@ -85,11 +84,17 @@ export function shopDeploymentCrd() {
               type: 'object',
               required: ['spec'],
               properties: {
-                apiVersion: { type: 'string' },
-                kind: { type: 'string' },
-                metadata: { type: 'object' },
-                spec: schemaOf(ShopDeploymentSpec),
-                status: schemaOf(ShopDeploymentStatus),
+                apiVersion: { type: 'string', description: 'shopstack.io/v1alpha1' },
+                kind: { type: 'string', description: 'ShopDeployment' },
+                metadata: {
+                  type: 'object',
+                  description: 'Standard object metadata; the name prefixes every child.',
+                },
+                spec: schemaOf(
+                  ShopDeploymentSpec,
+                  'The shop as it should run; the operator makes the cluster match it.',
+                ),
+                status: schemaOf(ShopDeploymentStatus, 'What the operator last saw.'),
               },
               'x-kubernetes-validations': [
                 {

@@ -11,6 +11,8 @@ const QUANTITY =
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const quantity = z.string().max(32).regex(QUANTITY);
+const cpu = quantity.describe('CPU, as a Kubernetes quantity (e.g. 100m, 1).');
+const memory = quantity.describe('Memory, as a Kubernetes quantity (e.g. 128Mi, 1Gi).');
 const image = z.string().min(1).max(255).regex(/^\S+$/);
 
 function limitNotBelowRequest(resource: 'cpu' | 'memory') {
@@ -25,10 +27,13 @@ function limitNotBelowRequest(resource: 'cpu' | 'memory') {
   };
 }
 
-const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() });
+const resourceList = z.object({ cpu: cpu.optional(), memory: memory.optional() });
 
 export const Resources = z
-  .object({ requests: resourceList.optional(), limits: resourceList.optional() })
+  .object({
+    requests: resourceList.optional().describe('What the scheduler reserves for each container.'),
+    limits: resourceList.optional().describe('The most each container may use.'),
+  })
   .describe('Container resources, as in a Pod spec.')
   .meta({ 'x-kubernetes-validations': [limitNotBelowRequest('cpu'), limitNotBelowRequest('memory')] });
 
@@ -78,10 +83,18 @@ const RateLimit = z
   });
 
 export const EdgeSpec = z.object({
-  replicas: z.int().min(0).max(100).default(2),
-  image: image.default('envoyproxy/envoy:v1.40.0'),
+  replicas: z
+    .int()
+    .min(0)
+    .max(100)
+    .default(2)
+    .describe('Envoy pods; more than one gets a PodDisruptionBudget.'),
+  image: image.default('envoyproxy/envoy:v1.40.0').describe('Envoy image.'),
   port: z.int().min(1024).max(65535).default(8080).describe('Port of the edge listener and Service.'),
-  serviceType: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
+  serviceType: z
+    .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
+    .default('ClusterIP')
+    .describe('Type of the edge Service: how clients outside the cluster reach the shop.'),
   resources: Resources.default({ requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
   rateLimit: RateLimit.default({ requestsPerSecond: 50, burst: 100 }).describe(
     'Limit for every route, per client IP.',
@@ -106,7 +119,12 @@ export const EdgeSpec = z.object({
     .describe(
       'The global rate limit service every edge replica asks (Envoy ratelimit.v3 API on Redis; secrets.redis).',
     ),
-  requestTimeoutSeconds: z.int().min(1).max(300).default(15),
+  requestTimeoutSeconds: z
+    .int()
+    .min(1)
+    .max(300)
+    .default(15)
+    .describe('How long the edge waits for a service to answer a request.'),
   jwt: z
     .object({
       issuer: z
@@ -123,6 +141,9 @@ export const EdgeSpec = z.object({
         .describe('Accepted `aud` values.'),
     })
     .prefault({})
+    .describe(
+      'What the edge accepts as an access token (signed by the users service, checked against its JWKS).',
+    )
     .meta({
       'x-kubernetes-validations': [
         {
@@ -135,8 +156,11 @@ export const EdgeSpec = z.object({
 });
 
 const PrometheusSpec = z.object({
-  enabled: z.boolean().default(true),
-  image: image.default('prom/prometheus:v3.5.0'),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('Run a Prometheus that scrapes the shop and evaluates its alert rules.'),
+  image: image.default('prom/prometheus:v3.5.0').describe('Prometheus image.'),
   retention: z
     .string()
     .max(16)
@@ -147,11 +171,11 @@ const PrometheusSpec = z.object({
 });
 
 const GrafanaSpec = z.object({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe("Run a Grafana with the shop's dashboards and data sources."),
   adminPasswordSecret: SecretKeyRef.optional().describe(
     'Secret with the admin password; without it Grafana allows anonymous read-only viewing and no logins.',
   ),
-  image: image.default('grafana/grafana:12.1.0'),
+  image: image.default('grafana/grafana:12.1.0').describe('Grafana image.'),
   lokiUrl: z
     .url()
     .max(2048)
@@ -166,9 +190,9 @@ const TracingSpec = z
   .object({
     otlp: z
       .object({
-        host: z.string().min(1).max(253).regex(DNS_NAME),
-        grpcPort: port.default(4317),
-        httpPort: port.default(4318),
+        host: z.string().min(1).max(253).regex(DNS_NAME).describe('Host name of the collector.'),
+        grpcPort: port.default(4317).describe('Its OTLP/gRPC port (the edge sends there).'),
+        httpPort: port.default(4318).describe('Its OTLP/HTTP port (the services send there).'),
       })
       .optional()
       .describe('An OTLP collector of your own: services export OTLP/HTTP to it, the edge OTLP/gRPC.'),
@@ -178,13 +202,14 @@ const TracingSpec = z
           .boolean()
           .default(false)
           .describe('Run a Jaeger (in-memory) for this shop and send traces to it.'),
-        image: image.default('jaegertracing/jaeger:2.13.0'),
+        image: image.default('jaegertracing/jaeger:2.13.0').describe('Jaeger image.'),
         resources: Resources.default({
           requests: { cpu: '50m', memory: '128Mi' },
           limits: { memory: '1Gi' },
         }),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('A Jaeger the operator runs for this shop.'),
   })
   .describe('Where traces go; with neither otlp nor jaeger, trace ids are only propagated and logged.')
   .meta({
@@ -202,11 +227,11 @@ const AlertingSpec = z.object({
     .boolean()
     .default(true)
     .describe("Run an Alertmanager that the shop's Prometheus sends its alerts to."),
-  image: image.default('prom/alertmanager:v0.28.1'),
+  image: image.default('prom/alertmanager:v0.28.1').describe('Alertmanager image.'),
   webhooks: z
     .array(
       z.object({
-        name: z.string().min(1).max(63).regex(DNS_NAME),
+        name: z.string().min(1).max(63).regex(DNS_NAME).describe('Name of the receiver in Alertmanager.'),
         url: z
           .url()
           .max(2048)
@@ -221,11 +246,12 @@ const AlertingSpec = z.object({
 
 export const ObservabilitySpec = z
   .object({
-    prometheus: PrometheusSpec.prefault({}),
-    grafana: GrafanaSpec.prefault({}),
+    prometheus: PrometheusSpec.prefault({}).describe("The shop's Prometheus."),
+    grafana: GrafanaSpec.prefault({}).describe("The shop's Grafana."),
     tracing: TracingSpec.prefault({}),
-    alerting: AlertingSpec.prefault({}),
+    alerting: AlertingSpec.prefault({}).describe('Alertmanager and where alerts go.'),
   })
+  .describe('Metrics, dashboards, traces and alerts for the shop.')
   .meta({
     'x-kubernetes-validations': [
       {
@@ -255,10 +281,21 @@ export const Placement = z.object({
   tolerations: z
     .array(
       z.object({
-        key: z.string().max(316).regex(LABEL_KEY).optional(),
-        operator: z.enum(['Exists', 'Equal']).optional(),
-        value: labelValue.optional(),
-        effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+        key: z
+          .string()
+          .max(316)
+          .regex(LABEL_KEY)
+          .optional()
+          .describe('Taint key; empty with Exists matches every taint.'),
+        operator: z
+          .enum(['Exists', 'Equal'])
+          .optional()
+          .describe('Exists, or Equal (the default) to match value.'),
+        value: labelValue.optional().describe('Taint value, with operator Equal.'),
+        effect: z
+          .enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'])
+          .optional()
+          .describe('Taint effect to tolerate; empty tolerates every effect.'),
       }),
     )
     .max(16)
@@ -267,11 +304,13 @@ export const Placement = z.object({
 });
 
 const servicesShape = {
-  users: serviceSpec(defaultReplicas('users')).prefault({}),
-  catalog: serviceSpec(defaultReplicas('catalog')).prefault({}),
-  orders: serviceSpec(defaultReplicas('orders')).prefault({}),
-  payments: serviceSpec(defaultReplicas('payments')).prefault({}),
-  notifications: serviceSpec(defaultReplicas('notifications')).prefault({}),
+  users: serviceSpec(defaultReplicas('users')).prefault({}).describe('The users service.'),
+  catalog: serviceSpec(defaultReplicas('catalog')).prefault({}).describe('The catalog service.'),
+  orders: serviceSpec(defaultReplicas('orders')).prefault({}).describe('The orders service.'),
+  payments: serviceSpec(defaultReplicas('payments')).prefault({}).describe('The payments service.'),
+  notifications: serviceSpec(defaultReplicas('notifications'))
+    .prefault({})
+    .describe('The notifications service.'),
 } satisfies Record<ShopService, unknown>;
 
 const dailyLimit = z.int().min(1).max(1_000_000_000_000_000);
@@ -293,13 +332,19 @@ const PaymentsSpec = z.object({
         .default(100_000)
         .describe('Withdrawals per user, currency and UTC day, in minor units.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The most one user may move in or out per currency and UTC day.'),
 });
 
 export const ShopDeploymentSpec = z.object({
   images: z
     .object({
-      registry: z.string().min(1).max(200).default('ghcr.io/shopstack'),
+      registry: z
+        .string()
+        .min(1)
+        .max(200)
+        .default('ghcr.io/shopstack')
+        .describe('Registry (and path) the ShopStack images are pulled from.'),
       tag: z
         .string()
         .min(1)
@@ -307,15 +352,24 @@ export const ShopDeploymentSpec = z.object({
         .regex(/^[\w][\w.-]*$/)
         .default(RELEASE_VERSION)
         .describe("Tag of every ShopStack image; defaults to the operator's own release."),
-      pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+      pullPolicy: z
+        .enum(['Always', 'IfNotPresent', 'Never'])
+        .default('IfNotPresent')
+        .describe('imagePullPolicy of every ShopStack container.'),
     })
-    .prefault({}),
-  services: z.object(servicesShape).prefault({}),
-  edge: EdgeSpec.prefault({}),
+    .prefault({})
+    .describe('Where the ShopStack images come from.'),
+  services: z
+    .object(servicesShape)
+    .prefault({})
+    .describe('The shop services: replicas, image, resources and database of each.'),
+  edge: EdgeSpec.prefault({}).describe('The Envoy edge: the only way into the shop from outside.'),
   payments: PaymentsSpec.prefault({}).describe('How money enters and leaves the shop.'),
   secrets: z
     .object({
-      rabbitmq: SecretKeyRef,
+      rabbitmq: SecretKeyRef.describe(
+        'RabbitMQ (AMQP URL) carrying the saga commands and integration events.',
+      ),
       redis: SecretKeyRef.describe(
         'Redis holding the edge rate limit buckets, shared by every edge replica.',
       ),

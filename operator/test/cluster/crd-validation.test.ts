@@ -79,6 +79,24 @@ describe('ShopDeployment CRD on a real API server', () => {
     assert.equal(names.trim(), '', 'nothing invalid was stored');
   });
 
+  it('explains every field of the spec (kubectl explain)', async () => {
+    // The API server publishes a changed CRD's OpenAPI a moment after it is established.
+    const explain = async (field: string, expected: RegExp) => {
+      for (let attempt = 0; ; attempt++) {
+        const text = await kubectl(['explain', field]);
+        if (expected.test(text) || attempt === 30) return text;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    };
+    const spec = await explain('shopdeployment.spec', /The shop as it should run/);
+    assert.match(spec, /The shop as it should run/);
+    assert.doesNotMatch(spec, /<no description>/);
+    const edge = await explain('shopdeployment.spec.edge', /trustedProxyHops/);
+    assert.doesNotMatch(edge, /<no description>/);
+    const limits = await explain('shopdeployment.spec.services.orders.resources.limits', /Memory, as a/);
+    assert.match(limits, /Memory, as a Kubernetes quantity/);
+  });
+
   it('fills in the defaults of a minimal shop', async () => {
     const shop = {
       apiVersion: 'shopstack.io/v1alpha1',

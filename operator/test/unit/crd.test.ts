@@ -12,6 +12,26 @@ describe('CRD generated from the zod types', () => {
     assert.equal(readFileSync(CRD_PATH, 'utf8'), crdYaml());
   });
 
+  it('describes every field, so kubectl explain has something to say about each', () => {
+    const undescribed: string[] = [];
+    interface Node {
+      description?: string;
+      properties?: Record<string, Node>;
+      items?: Node;
+      additionalProperties?: Node | boolean;
+    }
+    const walk = (schema: Node, path: string) => {
+      for (const [name, sub] of Object.entries(schema.properties ?? {})) {
+        if (!sub.description) undescribed.push(`${path}.${name}`);
+        walk(sub, `${path}.${name}`);
+      }
+      if (schema.items) walk(schema.items, `${path}[]`);
+      if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${path}{}`);
+    };
+    walk(version.schema.openAPIV3Schema as Node, '');
+    assert.deepEqual(undescribed, []);
+  });
+
   it('has the short name, status subresource and printer columns kubectl shows', () => {
     assert.deepEqual(crd.spec.names.shortNames, ['shop']);
     assert.deepEqual(version.subresources, { status: {} });
