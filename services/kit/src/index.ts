@@ -56,6 +56,7 @@ export {
 export { failureStatuses, grpcStatusOf } from './grpc/status.js';
 export { CLIENT_IP_HEADER, createHttpApp, type HttpAppOptions, type ReadinessCheck } from './http/app.js';
 export { readJsonBody } from './http/body.js';
+export { cursorParam, decodeCursor, encodeCursor } from './http/cursor.js';
 export { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './http/idempotency.js';
 export { buildOpenApi, type OpenApiInfo } from './http/openapi.js';
 export {

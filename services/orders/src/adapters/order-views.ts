@@ -1,6 +1,7 @@
 // The order read model: one row per order, written by the projection in the same transaction as the
 // events, so a read after a write sees it. It can be rebuilt from the event store at any time.
-import type { Queryable } from '@shopstack/kit';
+import { encodeCursor, type Queryable } from '@shopstack/kit';
+import { z } from 'zod';
 import { type OrderView, toOrderView } from '../app/views.js';
 import type { Order } from '../domain/order.js';
 import { fold } from '../domain/order.js';
@@ -36,6 +37,10 @@ export async function findOrderView(db: Queryable, orderId: string): Promise<Ord
   return rows[0]?.detail;
 }
 
+/** Where a page of a customer's orders ends: what the cursor of the next page holds. */
+export const OrderPosition = z.object({ placedAt: z.iso.datetime(), orderId: z.uuid() });
+export type OrderPosition = z.infer<typeof OrderPosition>;
+
 export interface OrderPage {
   items: OrderView[];
   /** Opaque cursor for the next page; null on the last page. */
@@ -46,7 +51,7 @@ export interface OrderPage {
 export async function listOrderViews(
   db: Queryable,
   userId: string,
-  options: { limit: number; cursor?: { placedAt: string; orderId: string } },
+  options: { limit: number; cursor?: OrderPosition },
 ): Promise<OrderPage> {
   const { rows } = await db.query<{ detail: OrderView; placed_at: Date; order_id: string }>(
     `select detail, placed_at, order_id from order_views
@@ -58,9 +63,7 @@ export async function listOrderViews(
   const last = items.at(-1);
   const nextCursor =
     rows.length > options.limit && last
-      ? Buffer.from(
-          JSON.stringify({ placedAt: last.placed_at.toISOString(), orderId: last.order_id }),
-        ).toString('base64url')
+      ? encodeCursor({ placedAt: last.placed_at.toISOString(), orderId: last.order_id })
       : null;
   return { items: items.map((row) => row.detail), nextCursor };
 }

@@ -1,18 +1,16 @@
 // shop.orders.v1.OrdersService: read-only views for support tools (grpcurl) and other services.
 // Internal only (gRPC port, never routed by the edge), so it answers for any user id it is given.
-import { AppError, parseInput } from '@shopstack/kit';
+import { decodeCursor, parseInput } from '@shopstack/kit';
 import {
   type Order as OrderMessage,
   OrderStatus,
   type OrdersServiceImplementation,
 } from '@shopstack/proto/shop/orders/v1/orders';
 import { z } from 'zod';
-import { readStream } from '../adapters/event-store.js';
-import { loadOrder } from '../adapters/order-repository.js';
-import { findOrderView, listOrderViews } from '../adapters/order-views.js';
-import { findSagaStatus } from '../adapters/saga-store.js';
+import { OrderPosition } from '../adapters/order-views.js';
 import type { OrdersDeps } from '../app/deps.js';
-import { type OrderView, toOrderView } from '../app/views.js';
+import { inspectOrder, orderHistory, ordersOfCustomer } from '../app/support-queries.js';
+import type { OrderView } from '../app/views.js';
 
 const statusToProto: Record<OrderView['status'], OrderStatus> = {
   pending: OrderStatus.ORDER_STATUS_PENDING,
@@ -50,20 +48,15 @@ function toMessage(view: OrderView): OrderMessage {
   };
 }
 
-const notFound = (orderId: string) => new AppError('not_found', 'order-not-found', `No order ${orderId}`);
-
 export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation {
   return {
     async getOrder(request) {
       const input = parseInput(getOrderInput, request, 'body');
-      if (input.asOf) {
-        const then = await loadOrder(deps.pool, input.orderId, new Date(input.asOf));
-        if (!then) throw notFound(input.orderId);
-        return { order: toMessage(toOrderView(then)), saga: undefined };
-      }
-      const view = await findOrderView(deps.pool, input.orderId);
-      if (!view) throw notFound(input.orderId);
-      const saga = await findSagaStatus(deps.pool, input.orderId);
+      const { view, saga } = await inspectOrder(
+        deps,
+        input.orderId,
+        input.asOf ? new Date(input.asOf) : undefined,
+      );
       return {
         order: toMessage(view),
         saga: saga && {
@@ -76,16 +69,13 @@ export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation
     },
     async listOrders(request) {
       const input = parseInput(listInput, request, 'body');
-      const page = await listOrderViews(deps.pool, input.userId, {
-        limit: input.pageSize || 20,
-        cursor: input.pageToken ? decodeToken(input.pageToken) : undefined,
-      });
+      const cursor = input.pageToken ? decodeCursor(OrderPosition, input.pageToken, 'pageToken') : undefined;
+      const page = await ordersOfCustomer(deps, input.userId, input.pageSize || 20, cursor);
       return { orders: page.items.map(toMessage), nextPageToken: page.nextCursor ?? '' };
     },
     async getOrderEvents(request) {
       const { orderId } = parseInput(eventsInput, request, 'body');
-      const events = await readStream(deps.pool, orderId);
-      if (events.length === 0) throw notFound(orderId);
+      const events = await orderHistory(deps, orderId);
       return {
         events: events.map((event) => ({
           version: event.version,
@@ -96,16 +86,4 @@ export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation
       };
     },
   };
-}
-
-function decodeToken(token: string): { placedAt: string; orderId: string } {
-  try {
-    return z
-      .object({ placedAt: z.iso.datetime(), orderId: z.uuid() })
-      .parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('invalid', 'validation', 'page_token is not a token from a previous page', {
-      fields: [{ field: 'pageToken', message: 'a next_page_token from a previous page' }],
-    });
-  }
 }

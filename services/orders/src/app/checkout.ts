@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, isUniqueViolation, type Queryable, withTransaction } from '@shopstack/kit';
 import { type CartLineRow, readCart, takeCart } from '../adapters/cart-repository.js';
 import type { PricedProduct } from '../adapters/catalog-client.js';
+import { claimCheckoutKey, orderIdForCheckoutKey } from '../adapters/checkout-keys.js';
 import { saveOrder } from '../adapters/order-repository.js';
 import { findOrderView } from '../adapters/order-views.js';
 import { insertSaga } from '../adapters/saga-store.js';
@@ -56,11 +57,7 @@ async function place(
   try {
     return await withTransaction(deps.pool, async (client) => {
       // First the key: a concurrent request with the same key waits here, then fails as a replay.
-      await client.query('insert into checkouts (user_id, idempotency_key, order_id) values ($1, $2, $3)', [
-        userId,
-        idempotencyKey,
-        orderId,
-      ]);
+      await claimCheckoutKey(client, userId, idempotencyKey, orderId);
       const cart = await takeCart(client, userId);
       if (cart.length === 0) throw new Abort({ empty: true });
       if (cart.some((line) => !products.has(line.productId))) throw new Abort({ unpriced: true });
@@ -119,9 +116,6 @@ async function replayOrRefuse(deps: OrdersDeps, userId: string, idempotencyKey: 
 }
 
 async function findCheckout(db: Queryable, userId: string, key: string) {
-  const { rows } = await db.query<{ order_id: string }>(
-    'select order_id from checkouts where user_id = $1 and idempotency_key = $2',
-    [userId, key],
-  );
-  return rows[0] ? findOrderView(db, rows[0].order_id) : undefined;
+  const orderId = await orderIdForCheckoutKey(db, userId, key);
+  return orderId ? findOrderView(db, orderId) : undefined;
 }

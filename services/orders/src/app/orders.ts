@@ -7,6 +7,7 @@ import {
   listOrderViews,
   listOrderViewsByStatus,
   type OrderPage,
+  type OrderPosition,
 } from '../adapters/order-views.js';
 import { lockSaga } from '../adapters/saga-store.js';
 import type { OrdersDeps } from './deps.js';
@@ -41,7 +42,7 @@ export function listOrders(
   deps: OrdersDeps,
   userId: string,
   limit: number,
-  cursor?: { placedAt: string; orderId: string },
+  cursor?: OrderPosition,
 ): Promise<OrderPage> {
   return listOrderViews(deps.pool, userId, { limit, cursor });
 }

@@ -1,6 +1,7 @@
 // User management by admins: search, block / unblock, role changes, deletion (anonymizing).
 // An admin cannot act on their own account here, so nobody locks themselves out by mistake.
-import { AppError, withTransaction } from '@shopstack/kit';
+import { AppError, encodeCursor, withTransaction } from '@shopstack/kit';
+import { z } from 'zod';
 import { type AuditQuery, queryAudit, recordAudit } from '../adapters/audit-log.js';
 import { revokeAllFamilies } from '../adapters/sessions-repository.js';
 import {
@@ -30,24 +31,17 @@ export async function listUsers(
   const page = users.slice(0, search.limit);
   const last = page.at(-1);
   const nextCursor =
-    users.length > search.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+    users.length > search.limit && last
+      ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+      : null;
   return { users: page.map(toUserView), nextCursor };
 }
 
-export function encodeCursor(position: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new AppError('invalid', 'invalid-cursor', 'the cursor is malformed', {
-      fields: [{ field: 'cursor', message: 'malformed' }],
-    });
-  }
-  return { createdAt, id };
-}
+/** Where a page of the admin's user list ends: what the next page's cursor holds. */
+export const UserPosition = z.object({
+  createdAt: z.iso.datetime().transform((at) => new Date(at)),
+  id: z.uuid(),
+});
 
 /** Loads the target inside the transaction, refusing self-targeting and deleted accounts. */
 async function lockTarget(

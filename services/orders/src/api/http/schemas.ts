@@ -1,5 +1,7 @@
 // Input schemas of the orders HTTP API.
+import { cursorParam } from '@shopstack/kit';
 import { z } from 'zod';
+import { OrderPosition } from '../../adapters/order-views.js';
 import { MAX_QUANTITY } from '../../domain/order.js';
 
 export const productParams = z.object({ productId: z.uuid('a product id (UUID)') });
@@ -11,23 +13,11 @@ export const addLineBody = z
   .strict();
 export const changeLineBody = z.object({ quantity: quantitySchema }).strict();
 
-const cursorSchema = z
-  .string()
-  .max(200)
-  .transform((value, ctx) => {
-    try {
-      const parsed = z
-        .object({ placedAt: z.iso.datetime(), orderId: z.uuid() })
-        .parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
-      return parsed;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'a cursor returned by a previous page' });
-      return z.NEVER;
-    }
-  });
-
 export const listQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: cursorSchema.optional() })
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: cursorParam(OrderPosition).optional(),
+  })
   .strict();
 
 export const attentionQuery = z

@@ -1,13 +1,13 @@
 // Administration: users (admin) and the audit log (admin, support).
-import type { HttpRoutes } from '@shopstack/kit';
+import { decodeCursor, type HttpRoutes } from '@shopstack/kit';
 import {
   blockUser,
   changeRole,
-  decodeCursor,
   deleteUser,
   listUsers,
   readAudit,
   rotateSigningKey,
+  UserPosition,
   unblockUser,
 } from '../../app/admin.js';
 import type { UsersDeps } from '../../app/deps.js';
@@ -37,7 +37,7 @@ export function addAdminRoutes(routes: HttpRoutes, deps: UsersDeps): void {
     },
     async ({ user, query }) => {
       await currentAccount(deps, user);
-      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const after = query.cursor ? decodeCursor(UserPosition, query.cursor) : undefined;
       return { body: await listUsers(deps, { ...query, after }) };
     },
   );
