@@ -86,10 +86,8 @@ export function shopDeploymentCrd() {
               properties: {
                 apiVersion: { type: 'string', description: 'shopstack.io/v1alpha1' },
                 kind: { type: 'string', description: 'ShopDeployment' },
-                metadata: {
-                  type: 'object',
-                  description: 'Standard object metadata; the name prefixes every child.',
-                },
+                // Kubernetes describes metadata itself and refuses anything else here.
+                metadata: { type: 'object' },
                 spec: schemaOf(
                   ShopDeploymentSpec,
                   'The shop as it should run; the operator makes the cluster match it.',

@@ -22,6 +22,8 @@ describe('CRD generated from the zod types', () => {
     }
     const walk = (schema: Node, path: string) => {
       for (const [name, sub] of Object.entries(schema.properties ?? {})) {
+        // The API server describes metadata itself and refuses a schema that says more than its type.
+        if (path === '' && name === 'metadata') continue;
         if (!sub.description) undescribed.push(`${path}.${name}`);
         walk(sub, `${path}.${name}`);
       }
