@@ -20,7 +20,7 @@ export interface Platform {
   edgeUrl: string;
   admin: { email: string; password: string };
   /** Each service's own HTTP address, when the platform was started here (not with EDGE_URL). */
-  services?: Record<'users' | 'catalog' | 'orders' | 'payments', string>;
+  services?: Record<'users' | 'catalog' | 'orders' | 'payments' | 'notifications', string>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +126,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
       catalog: shop.catalog.httpUrl,
       orders: shop.orders.httpUrl,
       payments: shop.payments.httpUrl,
+      notifications: shop.notifications!.httpUrl,
     };
     return { edgeUrl, admin, services, stop };
   } catch (error) {

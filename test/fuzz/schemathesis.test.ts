@@ -16,7 +16,7 @@ const CHECKS = [
   'response_schema_conformance',
   'negative_data_rejection',
 ];
-const SERVICES = ['users', 'catalog', 'orders', 'payments'] as const;
+const SERVICES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
 
 interface Target {
   service: (typeof SERVICES)[number];
