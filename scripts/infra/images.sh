@@ -10,7 +10,8 @@ image_base_dir() { echo "$INFRA_CACHE/image-base-$IMAGE_BASE_SUITE-node$(image_n
 
 build_image_base() {
   local out=$1 mirror
-  mirror=$(sed -n 's/^URIs: *//p; s/^deb \(http[^ ]*\) .*/\1/p' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
+  # Either file may be missing (Debian 12 images ship only debian.sources): sed's complaint is not a failure.
+  mirror=$({ sed -n 's/^URIs: *//p; s/^deb \(http[^ ]*\) .*/\1/p' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true; } | head -1)
   rm -rf "$out/rootfs" "$out/oci"
   echo "debootstrap $IMAGE_BASE_SUITE from ${mirror:-http://deb.debian.org/debian}"
   debootstrap --variant=minbase "$IMAGE_BASE_SUITE" "$out/rootfs" "${mirror:-http://deb.debian.org/debian}"
