@@ -25,16 +25,11 @@ export interface Delivery {
   sentAt: Date | null;
 }
 
-export interface NewDelivery {
-  sourceId: string;
-  userId: string | null;
-  channel: Channel;
-  category: Category;
-  template: TemplateName;
-  locale: Locale;
-  variables: unknown;
-  recipient: string | null;
-}
+/** What a caller gives to queue a delivery; the rest is the queue's own bookkeeping. */
+export type NewDelivery = Pick<
+  Delivery,
+  'sourceId' | 'userId' | 'channel' | 'category' | 'template' | 'locale' | 'variables' | 'recipient'
+>;
 
 interface Row {
   id: string;
