@@ -51,6 +51,31 @@ write_env() {
   } >"$INFRA_STATE/env"
 }
 
+# On a cold cache most of `up` is Go builds. The components with a `<name>_prebuild` hook (pure builds,
+# no Debian packages) are built in one background lane from the start, while the foreground installs and
+# starts the components before them; compiling takes both cores either way, but module downloads,
+# linking and npm / pip steps are single-threaded or network-bound and overlap with the other lane.
+# cached_build's lock makes the foreground wait for a build the lane has under way.
+BUILD_LANE=
+start_build_lane() {
+  local lane=() c
+  for c in "$@"; do declare -F "${c}_prebuild" >/dev/null && lane+=("$c"); done
+  [ ${#lane[@]} -eq 0 ] && return 0
+  (
+    # A failed build here is not fatal: the foreground runs the same build and reports its log.
+    for c in "${lane[@]}"; do (COMPONENT=$c "${c}_prebuild") || true; done
+  ) &
+  BUILD_LANE=$!
+}
+
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+stop_build_lane() { [ -z "$BUILD_LANE" ] || kill_tree "$BUILD_LANE"; }
+
 cmd=${1:-status}
 shift || true
 [ $# -eq 0 ] && set -- all
@@ -62,12 +87,15 @@ case $cmd in
     for c in "${components[@]}"; do hook "$c" install; done
     ;;
   up)
+    start_build_lane "${components[@]}"
+    trap stop_build_lane EXIT
     for c in "${components[@]}"; do
       started=$SECONDS
       hook "$c" install
       hook "$c" start
       say "$c ready ($((SECONDS - started))s)"
     done
+    wait "$BUILD_LANE" 2>/dev/null || true
     write_env
     ;;
   down)

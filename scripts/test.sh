@@ -7,7 +7,9 @@ source scripts/deps.sh
 
 started=$SECONDS
 ensure_node_modules
-bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube tools mailpit schemathesis
+# kube, node and tools build in a background lane from the start (infra.sh); the rest is listed first so
+# that the foreground has its own builds to do meanwhile.
+bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy mailpit schemathesis kube tools
 generate_code
 # An operator left running by `npm start` would act on the namespaces the operator tests create.
 if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>/dev/null; then

@@ -75,6 +75,7 @@ kube_install() {
   cached_build etcd "$ETCD_VERSION" "$ETCD_BIN" build_etcd
   cached_build kwok "$KWOK_VERSION" "$KWOK_BIN" build_kwok
 }
+kube_prebuild() { kube_install; }
 
 kube_write_kubeconfig() {
   cat >"$KUBECONFIG_FILE" <<EOF

@@ -111,21 +111,38 @@ stop_daemon() {
 
 # cached_build NAME VERSION OUTDIR BUILD_FUNCTION — runs the build once per version.
 # The marker file is written last, so an interrupted build is redone rather than trusted.
+# A lock beside the directory lets the background build lane (infra.sh up) and the foreground ask for
+# the same build: the second waits for the first and then finds the marker.
 cached_build() {
-  local name=$1 version=$2 dir=$3 fn=$4
+  local name=$1 version=$2 dir=$3 fn=$4 lock
   [ -f "$dir/.complete" ] && return 0
   mkdir -p "$dir"
+  exec {lock}>"$dir.lock"
+  if ! flock -n "$lock"; then
+    say "$name: waiting for its build that is already running"
+    flock "$lock"
+  fi
+  if [ -f "$dir/.complete" ]; then
+    exec {lock}>&-
+    return 0
+  fi
   local log=$INFRA_LOGS/build-$name.log started=$SECONDS
   : >"$log"
   say "$name $version: first build (cached in $dir afterwards); log: $log"
   ( set -e; "$fn" "$dir" ) >>"$log" 2>&1 &
   local pid=$!
+  # Polled each second (a build ends at most a second before we notice), reported each 15 s.
+  local next_report=$((SECONDS + 15))
   while kill -0 $pid 2>/dev/null; do
-    sleep 15
-    kill -0 $pid 2>/dev/null && say "$name: still building ($((SECONDS - started))s) — $(tail -n 1 "$log" | cut -c1-100)"
+    sleep 1
+    if [ $SECONDS -ge $next_report ] && kill -0 $pid 2>/dev/null; then
+      say "$name: still building ($((SECONDS - started))s) — $(tail -n 1 "$log" | cut -c1-100)"
+      next_report=$((SECONDS + 15))
+    fi
   done
   wait $pid || fail_with_log "$name" "$log" "build failed"
   touch "$dir/.complete"
+  exec {lock}>&-
   say "$name $version: built in $((SECONDS - started))s"
   echo "$name $version $((SECONDS - started))s" >>"$INFRA_CACHE/build-times.txt"
 }

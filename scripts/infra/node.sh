@@ -46,14 +46,21 @@ build_coredns() {
   CGO_ENABLED=0 GOBIN=$out go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@v$COREDNS_VERSION"
 }
 
-node_install() {
-  require_go
-  apt_install containerd runc containernetworking-plugins iptables nftables conntrack socat umoci skopeo debootstrap gcc libc6-dev
+node_builds() {
   kube_install
   cached_build kubernetes-node "$KUBE_VERSION" "$NODE_BIN" build_kubernetes_node
   cached_build coredns "$COREDNS_VERSION" "$COREDNS_BIN" build_coredns
+}
+
+node_install() {
+  require_go
+  apt_install containerd runc containernetworking-plugins iptables nftables conntrack socat umoci skopeo debootstrap gcc libc6-dev
+  node_builds
   images_install
 }
+# Pause is compiled with gcc, which a machine of this kind has before the packages above; where it does
+# not, this lane's kubelet build fails and the foreground builds it again after installing them.
+node_prebuild() { require_go && node_builds; }
 
 node_kubectl() { "$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 node_ctr() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }

@@ -15,6 +15,7 @@ tools_install() {
   cached_build grpcurl "$GRPCURL_VERSION" "$GRPCURL_DIR" build_grpcurl
   cached_build helm "$HELM_VERSION" "$HELM_DIR" build_helm
 }
+tools_prebuild() { tools_install; }
 
 tools_status() {
   local t

@@ -48,6 +48,30 @@ describe('infrastructure: the infra command', () => {
     }
   });
 
+  it('runs a build once when the background lane and the foreground ask for it at the same time', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'infra-build-'));
+    const lib = path.join(path.dirname(infra), 'infra/lib.sh');
+    // Two shells ask for one slow build; the second must wait for the first and then find it done.
+    const script = `
+      source ${lib}
+      build_slow() { echo run >>"${dir}/runs"; sleep 2; echo built >"$1/out"; }
+      cached_build slow 1 "${dir}/slow-1" build_slow &
+      sleep 0.5
+      cached_build slow 1 "${dir}/slow-1" build_slow
+      wait
+      cat "${dir}/slow-1/out"`;
+    try {
+      const result = await run('bash', ['-c', `SHOPSTACK_STATE=${dir}/state SHOPSTACK_CACHE=${dir} bash -c '${script}'`]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.trim(), 'built');
+      assert.match(result.stderr, /slow: waiting for its build that is already running/);
+      const runs = await run('bash', ['-c', `cat ${dir}/runs`]);
+      assert.equal(runs.stdout.trim(), 'run', 'the build ran more than once');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the known components when asked for an unknown one', async () => {
     const result = await run('bash', [infra, 'up', 'mysql']);
     assert.equal(result.code, 1);
