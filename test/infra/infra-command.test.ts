@@ -61,7 +61,10 @@ describe('infrastructure: the infra command', () => {
       wait
       cat "${dir}/slow-1/out"`;
     try {
-      const result = await run('bash', ['-c', `SHOPSTACK_STATE=${dir}/state SHOPSTACK_CACHE=${dir} bash -c '${script}'`]);
+      const result = await run('bash', [
+        '-c',
+        `SHOPSTACK_STATE=${dir}/state SHOPSTACK_CACHE=${dir} bash -c '${script}'`,
+      ]);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trim(), 'built');
       assert.match(result.stderr, /slow: waiting for its build that is already running/);
