@@ -47,7 +47,7 @@ export interface JournalHeadDoc {
   held: bigint;
 }
 
-export type MovementKind = 'transfer' | 'topup' | 'refund' | 'chargeback';
+export type MovementKind = 'transfer' | 'topup' | 'refund' | 'chargeback' | 'adjustment';
 
 export interface MovementDoc {
   _id: string;
@@ -145,4 +145,38 @@ export interface DisputeDoc {
   fingerprint: string;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * A ledger adjustment from the back office: requested by one admin, posted (as a movement under the
+ * same id) once a second, different admin approved it. The approval is its own document whose _id is
+ * the adjustment's, so of two racing approvals exactly one insert wins (FerretDB updates are not).
+ */
+export interface AdjustmentDoc {
+  _id: string;
+  userId: string;
+  accountId: string;
+  houseAccountId: string;
+  currency: string;
+  /** Signed: > 0 credits the customer. */
+  amount: bigint;
+  reason: string;
+  requestedBy: string;
+  status: 'awaiting_approval' | 'approved' | 'posted' | 'declined';
+  approvedBy?: string;
+  approvedAt?: Date;
+  /** The customer's balance around the posting entry, taken from that entry. */
+  balanceBefore?: bigint;
+  balanceAfter?: bigint;
+  failureReason?: string;
+  fingerprint: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AdjustmentApprovalDoc {
+  /** The adjustment's id. */
+  _id: string;
+  approvedBy: string;
+  at: Date;
 }

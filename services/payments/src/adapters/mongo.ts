@@ -5,6 +5,8 @@
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import type {
   AccountDoc,
+  AdjustmentApprovalDoc,
+  AdjustmentDoc,
   DisputeDoc,
   HoldDoc,
   JournalDoc,
@@ -29,6 +31,8 @@ export interface PaymentsDb {
   providerPayments: Collection<ProviderPaymentDoc>;
   limitLog: Collection<LimitLogDoc>;
   disputes: Collection<DisputeDoc>;
+  adjustments: Collection<AdjustmentDoc>;
+  adjustmentApprovals: Collection<AdjustmentApprovalDoc>;
 }
 
 export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
@@ -54,6 +58,8 @@ export async function connectPaymentsDb(url: string, dbName: string): Promise<Pa
     providerPayments: db.collection('provider_payments'),
     limitLog: db.collection('limit_log'),
     disputes: db.collection('disputes'),
+    adjustments: db.collection('adjustments'),
+    adjustmentApprovals: db.collection('adjustment_approvals'),
   };
   await ensureIndexes(paymentsDb);
   return paymentsDb;
@@ -71,6 +77,8 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   await p.refunds.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.providerPayments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.disputes.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
+  await p.adjustments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
+  await p.adjustments.createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
 }
 
 export function isDuplicateKey(error: unknown): boolean {

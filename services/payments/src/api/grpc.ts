@@ -14,6 +14,7 @@ import type { HoldDoc, RefundDoc } from '../adapters/documents.js';
 import type { HoldFailure } from '../app/holds.js';
 import type { PaymentsApp } from '../app/payments.js';
 import { isMovableAmount, MAX_AMOUNT, parseMinor } from '../domain/money.js';
+import { backOfficeGrpcMethods } from './grpc-back-office.js';
 import { currencySchema, userIdSchema } from './http/schemas.js';
 
 const key = z.string().regex(/^[A-Za-z0-9_\-:.]{1,128}$/, '1-128 of A-Z a-z 0-9 _ - : .');
@@ -59,6 +60,7 @@ export function paymentsGrpcService(
     holdMessage(hold, failure, hold.status === 'captured' ? await app.refunds.refunded(hold._id) : 0n);
 
   return {
+    ...backOfficeGrpcMethods(app, currencies),
     async authorizeHold(request) {
       const input = parse(schemas.authorize, request);
       const result = await app.holds.authorize({

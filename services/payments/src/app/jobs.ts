@@ -18,6 +18,7 @@ export async function recoverOnce(app: PaymentsApp, options: JobOptions, now = n
   touched += await app.holds.recover(before);
   touched += await app.refunds.recover(before);
   touched += await app.disputes.recover(before);
+  touched += await app.adjustments.recover(before);
   touched += await app.holds.expireDue(now);
   touched += await app.providerPayments.recover(before, new Date(now.getTime() - options.providerTimeoutMs));
   return touched;

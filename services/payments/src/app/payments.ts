@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../adapters/providers/provider.js';
 import type { FeeSchedule } from '../domain/fees.js';
 import type { DailyLimits } from '../domain/limits.js';
 import { AccountQueries } from './accounts.js';
+import { Adjustments } from './adjustments.js';
 import { Disputes } from './disputes.js';
 import { Holds } from './holds.js';
 import { MovementRunner } from './movements.js';
@@ -35,6 +36,7 @@ export interface PaymentsApp {
   providerPayments: ProviderPayments;
   disputes: Disputes;
   reconciliation: Reconciliation;
+  adjustments: Adjustments;
 }
 
 export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
@@ -65,5 +67,6 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     ),
     disputes,
     reconciliation: new Reconciliation(accountStore, journal),
+    adjustments: new Adjustments(db, accountStore, movements),
   };
 }

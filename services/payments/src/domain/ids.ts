@@ -8,7 +8,14 @@ function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
 
-export type OperationKind = 'transfer' | 'hold' | 'refund' | 'topup' | 'withdrawal' | 'dispute';
+export type OperationKind =
+  | 'transfer'
+  | 'hold'
+  | 'refund'
+  | 'topup'
+  | 'withdrawal'
+  | 'dispute'
+  | 'adjustment';
 
 export function operationId(kind: OperationKind, scope: string, idempotencyKey: string): string {
   return `${kind.slice(0, 3)}_${digest(kind, scope, idempotencyKey)}`;
@@ -18,12 +25,13 @@ export function customerAccountId(userId: string, currency: string): string {
   return `acc_${digest('account', userId, currency)}`;
 }
 
-export type SystemAccountKind = 'clearing' | 'fees' | 'sales' | 'cashback' | 'chargebacks';
+export type SystemAccountKind = 'clearing' | 'fees' | 'sales' | 'cashback' | 'chargebacks' | 'adjustments';
 
 /**
  * Platform-owned accounts per currency: clearing mirrors money outside, fees and sales are revenue,
  * cashback pays the customers' cashback and chargebacks the disputed top-ups a customer could not
- * cover (both are the shop's expenses, so their balance is what it spent: negative).
+ * cover (both are the shop's expenses, so their balance is what it spent: negative); adjustments
+ * balances the back office's corrections (its balance is what the shop gave minus what it took back).
  * Each is split into shards: every transfer credits the fee account, so a single one would make all
  * transfers contend for one journal sequence. An operation picks its shard from its own id, and
  * records the account id it used, so the shard count can change without moving history.
@@ -42,9 +50,9 @@ export function isSystemAccount(accountId: string): boolean {
   return accountId.startsWith('sys_');
 }
 
-/** Clearing mirrors money outside; cashback and chargebacks count what the shop spent. */
+/** Clearing mirrors money outside; cashback, chargebacks and adjustments count what the shop spent. */
 export function allowsOverdraft(accountId: string): boolean {
-  return /^sys_(clearing|cashback|chargebacks)_/.test(accountId);
+  return /^sys_(clearing|cashback|chargebacks|adjustments)_/.test(accountId);
 }
 
 /** A fingerprint of a request's arguments, to refuse an idempotency key reused for something else. */
