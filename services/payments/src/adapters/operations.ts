@@ -11,7 +11,7 @@ export interface OperationDoc {
 
 export type CreateResult<T> = { kind: 'created' | 'replayed'; doc: T } | { kind: 'conflict' };
 
-export async function createOnce<T extends OperationDoc>(
+async function createOnce<T extends OperationDoc>(
   collection: Collection<T>,
   doc: T,
 ): Promise<CreateResult<T>> {
@@ -32,7 +32,7 @@ export async function createOnce<T extends OperationDoc>(
  * a concurrent writer, which is fine: statuses are a progress cache, the journal decides every outcome,
  * and the recovery job re-derives a status that a lost update left behind.
  */
-export async function advance<T extends { _id: string; status: string }>(
+async function advance<T extends { _id: string; status: string }>(
   collection: Collection<T>,
   id: string,
   from: readonly string[],
@@ -42,4 +42,30 @@ export async function advance<T extends { _id: string; status: string }>(
     { _id: id, status: { $in: from } } as Filter<T>,
     { $set: { ...set, updatedAt: new Date() } } as never,
   );
+}
+
+/** The documents of one kind of operation, by id and by status: every query the use cases need. */
+export class OperationStore<T extends OperationDoc & { status: string; updatedAt: Date }> {
+  constructor(protected readonly collection: Collection<T>) {}
+
+  create(doc: T): Promise<CreateResult<T>> {
+    return createOnce(this.collection, doc);
+  }
+
+  get(id: string): Promise<T | null> {
+    return this.collection.findOne({ _id: id } as Filter<T>) as Promise<T | null>;
+  }
+
+  advance(id: string, from: readonly T['status'][], set: Partial<T>): Promise<void> {
+    return advance(this.collection, id, from, set);
+  }
+
+  /** Up to `limit` documents in one of `statuses` untouched since `before`: what a crash left half-way. */
+  stuck(statuses: readonly T['status'][], before: Date, limit: number): Promise<T[]> {
+    const status = statuses.length === 1 ? statuses[0] : { $in: statuses };
+    return this.collection
+      .find({ status, updatedAt: { $lt: before } } as Filter<T>)
+      .limit(limit)
+      .toArray() as Promise<T[]>;
+  }
 }

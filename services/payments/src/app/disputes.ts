@@ -5,8 +5,7 @@
 import type { Accounts } from '../adapters/accounts.js';
 import type { DisputeDoc, MovementDoc, ProviderPaymentDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
-import type { PaymentsDb } from '../adapters/mongo.js';
-import { advance, createOnce } from '../adapters/operations.js';
+import type { DisputeStore, MovementStore } from '../adapters/operation-stores.js';
 import {
   type DisputeAccounts,
   type DisputeSplit,
@@ -30,7 +29,8 @@ const MAX_ATTEMPTS_PER_CALL = 5;
 
 export class Disputes {
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly disputes: DisputeStore,
+    private readonly movements: MovementStore,
     private readonly accounts: Accounts,
     private readonly journal: Journal,
     private readonly runner: MovementRunner,
@@ -41,7 +41,7 @@ export class Disputes {
     const id = operationId('dispute', payment._id, event.disputeId);
     if (event.outcome === 'dispute_opened') {
       const now = new Date();
-      const created = await createOnce<DisputeDoc>(this.db.disputes, {
+      const created = await this.disputes.create({
         _id: id,
         disputeId: event.disputeId,
         paymentId: payment._id,
@@ -59,7 +59,7 @@ export class Disputes {
         throw new Error(`dispute ${event.disputeId} reopened with another amount`);
       return this.open(created.doc);
     }
-    const found = await this.db.disputes.findOne({ _id: id });
+    const found = await this.disputes.get(id);
     if (!found) throw new Error(`dispute ${event.disputeId} ${event.outcome} before it was opened`);
     const dispute = await this.open(found);
     const next = nextDisputeStatus(dispute.status, event.outcome === 'dispute_won' ? 'won' : 'lost');
@@ -74,20 +74,17 @@ export class Disputes {
         ),
       );
     }
-    await advance(this.db.disputes, dispute._id, ['open'], { status: next });
+    await this.disputes.advance(dispute._id, ['open'], { status: next });
     return { ...dispute, status: next };
   }
 
   get(paymentId: string): Promise<DisputeDoc[]> {
-    return this.db.disputes.find({ paymentId }).toArray();
+    return this.disputes.forPayment(paymentId);
   }
 
   /** Finishes openings a crash interrupted. */
   async recover(before: Date, limit = 200): Promise<number> {
-    const stuck = await this.db.disputes
-      .find({ status: 'opening', updatedAt: { $lt: before } })
-      .limit(limit)
-      .toArray();
+    const stuck = await this.disputes.stuck(['opening'], before, limit);
     for (const dispute of stuck) await this.open(dispute);
     return stuck.length;
   }
@@ -102,7 +99,7 @@ export class Disputes {
     let attempt = dispute.attempt;
     for (let i = 0; i < MAX_ATTEMPTS_PER_CALL; i++, attempt++) {
       const id = `${dispute._id}_open_${attempt}`;
-      const existing = await this.db.movements.findOne({ _id: id });
+      const existing = await this.movements.get(id);
       const movement =
         existing ??
         (await this.movement(
@@ -115,20 +112,17 @@ export class Disputes {
         ));
       const driven = await this.runner.drive(movement);
       if (driven.status === 'completed') {
-        await advance(this.db.disputes, dispute._id, ['opening'], { status: 'open', attempt });
+        await this.disputes.advance(dispute._id, ['opening'], { status: 'open', attempt });
         return { ...dispute, status: 'open', attempt };
       }
-      await this.db.disputes.updateOne(
-        { _id: dispute._id, status: 'opening' },
-        { $set: { attempt: attempt + 1 } },
-      );
+      await this.disputes.setAttempt(dispute._id, attempt + 1);
     }
     throw new Error(`dispute ${dispute._id}: the customer's funds kept moving; will retry`);
   }
 
   /** Who paid when the dispute opened, read back from the completed opening movement. */
   private async openedSplit(dispute: DisputeDoc): Promise<DisputeSplit> {
-    const opened = await this.db.movements.findOne({ _id: `${dispute._id}_open_${dispute.attempt}` });
+    const opened = await this.movements.get(`${dispute._id}_open_${dispute.attempt}`);
     if (opened?.status !== 'completed') throw new Error(`dispute ${dispute._id}: opening not completed`);
     const fromCustomer = -(opened.legs.find((leg) => leg.accountId === dispute.accountId)?.amount ?? 0n);
     return { fromCustomer, fromPlatform: dispute.amount - fromCustomer };
@@ -144,7 +138,7 @@ export class Disputes {
 
   private async movement(dispute: DisputeDoc, id: string, legs: MovementDoc['legs']): Promise<MovementDoc> {
     const now = new Date();
-    const created = await createOnce<MovementDoc>(this.db.movements, {
+    const created = await this.movements.create({
       _id: id,
       kind: 'chargeback',
       ownerId: dispute.userId,

@@ -4,8 +4,7 @@
 import type { Accounts } from '../adapters/accounts.js';
 import type { HoldDoc, JournalDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
-import type { PaymentsDb } from '../adapters/mongo.js';
-import { advance, createOnce } from '../adapters/operations.js';
+import type { HoldStore } from '../adapters/operation-stores.js';
 import { cashbackFor, type FeeRule } from '../domain/fees.js';
 import { CLOSED_BY, type CloseKind, closeEffect, isExpired, resolveCapture } from '../domain/holds.js';
 import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
@@ -37,7 +36,7 @@ const closeKey = (holdId: string) => `hold:${holdId}:close`;
 
 export class Holds {
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly holds: HoldStore,
     private readonly accounts: Accounts,
     private readonly journal: Journal,
     private readonly defaultTtlSeconds: number,
@@ -54,7 +53,7 @@ export class Holds {
     ];
     const now = new Date();
     const ttl = command.ttlSeconds || this.defaultTtlSeconds;
-    const created = await createOnce<HoldDoc>(this.db.holds, {
+    const created = await this.holds.create({
       _id: id,
       purpose: command.purpose ?? 'order',
       orderId: command.orderId,
@@ -77,7 +76,7 @@ export class Holds {
   }
 
   async get(holdId: string): Promise<HoldDoc> {
-    const hold = await this.db.holds.findOne({ _id: holdId });
+    const hold = await this.holds.get(holdId);
     if (!hold) throw notFound('hold');
     return hold;
   }
@@ -101,10 +100,7 @@ export class Holds {
 
   /** Releases every open hold whose time is up. Returns how many were expired by this run. */
   async expireDue(now: Date, limit = 200): Promise<number> {
-    const due = await this.db.holds
-      .find({ status: { $in: OPEN }, expiresAt: { $lte: now } })
-      .limit(limit)
-      .toArray();
+    const due = await this.holds.due(OPEN, now, limit);
     let expired = 0;
     for (const hold of due) {
       const result = await this.close(await this.ensureAuthorized(hold), 'expire', 0n);
@@ -115,17 +111,14 @@ export class Holds {
 
   /** Completes holds a crash left half-way (older than `before`, so live requests are left alone). */
   async recover(before: Date, limit = 200): Promise<number> {
-    const stuck = await this.db.holds
-      .find({ status: { $in: ['pending', 'closing'] }, updatedAt: { $lt: before } })
-      .limit(limit)
-      .toArray();
+    const stuck = await this.holds.stuck(['pending', 'closing'], before, limit);
     for (const hold of stuck) {
       const authorized = await this.ensureAuthorized(hold);
       if (authorized.status !== 'closing') continue;
       const entry = await this.journal.get(closeKey(hold._id));
       if (entry) await this.finishClose(authorized, entry);
       // No close entry: the close was never acknowledged, so the hold is simply still authorized.
-      else await advance(this.db.holds, hold._id, ['closing'], { status: 'authorized' });
+      else await this.holds.advance(hold._id, ['closing'], { status: 'authorized' });
     }
     return stuck.length;
   }
@@ -142,10 +135,10 @@ export class Holds {
     });
     if (entry.outcome === 'declined') {
       const failureReason = entry.reason ?? 'INSUFFICIENT_FUNDS';
-      await advance(this.db.holds, hold._id, ['pending'], { status: 'declined', failureReason });
+      await this.holds.advance(hold._id, ['pending'], { status: 'declined', failureReason });
       return { ...hold, status: 'declined', failureReason };
     }
-    await advance(this.db.holds, hold._id, ['pending'], { status: 'authorized' });
+    await this.holds.advance(hold._id, ['pending'], { status: 'authorized' });
     return { ...hold, status: 'authorized' };
   }
 
@@ -165,7 +158,7 @@ export class Holds {
       if (settle === null) throw invalid('amount', 'this hold can only be captured in full');
       const capture =
         kind === 'capture' ? { amount, settle, ...(await this.cashbackOf(hold, amount)) } : undefined;
-      await advance(this.db.holds, hold._id, ['authorized'], { status: 'closing' });
+      await this.holds.advance(hold._id, ['authorized'], { status: 'closing' });
       ({ entry } = await this.journal.append({
         opKey: closeKey(hold._id),
         accountId: hold.accountId,
@@ -210,7 +203,7 @@ export class Holds {
       });
     }
     const status = CLOSED_BY[kind] as HoldDoc['status'];
-    await advance(this.db.holds, hold._id, OPEN, { status, captured });
+    await this.holds.advance(hold._id, OPEN, { status, captured });
     return { ...hold, status, captured };
   }
 }

@@ -3,12 +3,11 @@
 // "mv:<id>:<leg>", so a leg already done is found instead of repeated.
 import type { MovementDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
-import type { PaymentsDb } from '../adapters/mongo.js';
-import { advance } from '../adapters/operations.js';
+import type { MovementStore } from '../adapters/operation-stores.js';
 
 export class MovementRunner {
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly movements: MovementStore,
     private readonly journal: Journal,
   ) {}
 
@@ -17,12 +16,12 @@ export class MovementRunner {
     const first = await this.appendLeg(movement, 0);
     if (first.outcome === 'declined') {
       const failureReason = first.reason ?? 'DECLINED';
-      await advance(this.db.movements, movement._id, ['pending'], { status: 'declined', failureReason });
+      await this.movements.advance(movement._id, ['pending'], { status: 'declined', failureReason });
       return { ...movement, status: 'declined', failureReason };
     }
     // Only the first leg can be declined (domain/movement.ts); the others cannot fail, so they go at once.
     await Promise.all(movement.legs.slice(1).map((_, i) => this.appendLeg(movement, i + 1)));
-    await advance(this.db.movements, movement._id, ['pending'], { status: 'completed' });
+    await this.movements.advance(movement._id, ['pending'], { status: 'completed' });
     return { ...movement, status: 'completed' };
   }
 
@@ -40,10 +39,7 @@ export class MovementRunner {
 
   /** Finishes movements a crash left pending (older than `before`, so live requests are left alone). */
   async recover(before: Date, limit = 200): Promise<number> {
-    const stuck = await this.db.movements
-      .find({ status: 'pending', updatedAt: { $lt: before } })
-      .limit(limit)
-      .toArray();
+    const stuck = await this.movements.stuck(['pending'], before, limit);
     for (const movement of stuck) await this.drive(movement);
     return stuck.length;
   }

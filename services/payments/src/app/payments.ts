@@ -1,7 +1,9 @@
 // The payments application: every use case, wired to one database and one provider.
 import { Accounts } from '../adapters/accounts.js';
 import { Journal } from '../adapters/journal.js';
+import { LimitLog } from '../adapters/limit-log.js';
 import type { PaymentsDb } from '../adapters/mongo.js';
+import { operationStores } from '../adapters/operation-stores.js';
 import type { PaymentProvider } from '../adapters/providers/provider.js';
 import type { FeeSchedule } from '../domain/fees.js';
 import type { DailyLimits } from '../domain/limits.js';
@@ -43,9 +45,10 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
   const { db, provider, fees } = options;
   const accountStore = new Accounts(db);
   const journal = new Journal(db);
-  const movements = new MovementRunner(db, journal);
-  const disputes = new Disputes(db, accountStore, journal, movements);
-  const holds = new Holds(db, accountStore, journal, options.holdTtlSeconds, fees.cashback);
+  const stores = operationStores(db);
+  const movements = new MovementRunner(stores.movements, journal);
+  const disputes = new Disputes(stores.disputes, stores.movements, accountStore, journal, movements);
+  const holds = new Holds(stores.holds, accountStore, journal, options.holdTtlSeconds, fees.cashback);
   return {
     db,
     provider,
@@ -53,10 +56,12 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     movements,
     holds,
     accounts: new AccountQueries(accountStore, journal),
-    transfers: new Transfers(db, accountStore, movements, fees),
-    refunds: new Refunds(db, journal, holds),
+    transfers: new Transfers(stores.movements, accountStore, movements, fees),
+    refunds: new Refunds(stores.refunds, stores.refundLog, journal, holds),
     providerPayments: new ProviderPayments(
-      db,
+      stores.providerPayments,
+      stores.movements,
+      new LimitLog(db.limitLog),
       accountStore,
       movements,
       holds,

@@ -7,9 +7,9 @@
 // A shop without a provider refuses both; with one, each is capped per user and day (domain/limits.ts).
 import type { Accounts } from '../adapters/accounts.js';
 import type { MovementDoc, ProviderPaymentDoc } from '../adapters/documents.js';
-import { LimitLog } from '../adapters/limit-log.js';
-import type { PaymentsDb } from '../adapters/mongo.js';
-import { advance, createOnce } from '../adapters/operations.js';
+import type { LimitLog } from '../adapters/limit-log.js';
+import type { MovementStore } from '../adapters/operation-stores.js';
+import type { OperationStore } from '../adapters/operations.js';
 import type { PaymentProvider, ProviderEvent } from '../adapters/providers/provider.js';
 import { type FeeSchedule, feeFor } from '../domain/fees.js';
 import { fingerprint, operationId } from '../domain/ids.js';
@@ -38,10 +38,10 @@ export interface ProviderPaymentCommand {
 const WITHDRAWAL_HOLD_SECONDS = 30 * 24 * 3600;
 
 export class ProviderPayments {
-  private readonly limitLog: LimitLog;
-
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly payments: OperationStore<ProviderPaymentDoc>,
+    private readonly movements: MovementStore,
+    private readonly limitLog: LimitLog,
     private readonly accounts: Accounts,
     private readonly runner: MovementRunner,
     private readonly holds: Holds,
@@ -50,9 +50,7 @@ export class ProviderPayments {
     private readonly fees: FeeSchedule,
     private readonly limits: DailyLimits,
     private readonly disputes: Disputes,
-  ) {
-    this.limitLog = new LimitLog(db.limitLog);
-  }
+  ) {}
 
   async topUp(command: ProviderPaymentCommand): Promise<ProviderPaymentDoc> {
     this.provider(); // refuses at once when there is none
@@ -78,14 +76,14 @@ export class ProviderPayments {
   }
 
   async get(userId: string, paymentId: string): Promise<ProviderPaymentDoc> {
-    const payment = await this.db.providerPayments.findOne({ _id: paymentId });
+    const payment = await this.payments.get(paymentId);
     if (!payment || payment.userId !== userId) throw notFound('payment');
     return payment;
   }
 
   /** A verified provider event. Idempotent: the provider may deliver the same event several times. */
   async onProviderEvent(event: ProviderEvent): Promise<void> {
-    const payment = await this.db.providerPayments.findOne({ _id: event.paymentId });
+    const payment = await this.payments.get(event.paymentId);
     if (!payment) return; // not ours (or a test event); acknowledged so the provider stops retrying
     if (event.outcome.startsWith('dispute_')) {
       // Only a top-up the provider charged can be charged back, and only after its success arrived.
@@ -104,32 +102,28 @@ export class ProviderPayments {
       // Even after we gave up waiting (timed_out): the provider moved the money, so must we.
       if (payment.kind === 'topup') await this.runner.drive(await this.topUpMovement(payment));
       else await this.holds.capture(payment.moneyRef, 0n);
-      await advance(this.db.providerPayments, payment._id, ['created', 'submitted', 'timed_out'], {
+      await this.payments.advance(payment._id, ['created', 'submitted', 'timed_out'], {
         status: 'completed',
       });
     } else {
       if (payment.kind === 'withdrawal') await this.holds.void(payment.moneyRef);
-      await advance(this.db.providerPayments, payment._id, ['created', 'submitted', 'timed_out'], {
+      // The allowance goes back before the status says declined: a crash between the two leaves a
+      // status the provider's redelivery still moves, and a reader who sees "declined" may retry at once.
+      await this.limitLog.giveBack(payment._id);
+      await this.payments.advance(payment._id, ['created', 'submitted', 'timed_out'], {
         status: 'declined',
         failureReason: event.reason ?? 'DECLINED',
       });
-      await this.limitLog.giveBack(payment._id);
     }
   }
 
   /** Re-submits requests a crash interrupted and flags those the provider left unanswered too long. */
   async recover(before: Date, timedOutBefore: Date, limit = 200): Promise<number> {
-    const unsent = await this.db.providerPayments
-      .find({ status: 'created', updatedAt: { $lt: before } })
-      .limit(limit)
-      .toArray();
+    const unsent = await this.payments.stuck(['created'], before, limit);
     for (const payment of unsent) await this.submit(payment);
-    const silent = await this.db.providerPayments
-      .find({ status: 'submitted', updatedAt: { $lt: timedOutBefore } })
-      .limit(limit)
-      .toArray();
+    const silent = await this.payments.stuck(['submitted'], timedOutBefore, limit);
     for (const payment of silent) {
-      await advance(this.db.providerPayments, payment._id, ['submitted'], {
+      await this.payments.advance(payment._id, ['submitted'], {
         status: 'timed_out',
         failureReason: 'PROVIDER_TIMEOUT',
       });
@@ -146,7 +140,7 @@ export class ProviderPayments {
     const id = operationId(kind, command.userId, command.idempotencyKey);
     const now = new Date();
     await this.useAllowance(kind, command, id, now);
-    const created = await createOnce<ProviderPaymentDoc>(this.db.providerPayments, {
+    const created = await this.payments.create({
       _id: id,
       kind,
       provider: this.provider().name,
@@ -189,16 +183,13 @@ export class ProviderPayments {
       });
       if (hold.status === 'declined') {
         const failureReason = hold.failureReason ?? 'INSUFFICIENT_FUNDS';
-        await advance(this.db.providerPayments, payment._id, ['created'], {
-          status: 'declined',
-          failureReason,
-        });
         await this.limitLog.giveBack(payment._id);
+        await this.payments.advance(payment._id, ['created'], { status: 'declined', failureReason });
         return { ...payment, status: 'declined', failureReason };
       }
       await this.provider().payout({ ...request, destination: payment.source });
     }
-    await advance(this.db.providerPayments, payment._id, ['created'], { status: 'submitted' });
+    await this.payments.advance(payment._id, ['created'], { status: 'submitted' });
     return { ...payment, status: 'submitted' };
   }
 
@@ -240,7 +231,7 @@ export class ProviderPayments {
     });
     if (!split) throw new Error(`top-up ${payment._id}: fee exceeds amount`);
     const now = new Date();
-    const created = await createOnce<MovementDoc>(this.db.movements, {
+    const created = await this.movements.create({
       _id: payment.moneyRef,
       kind: 'topup',
       ownerId: payment.userId,

@@ -4,9 +4,8 @@
 // paid is taken back in proportion: that part of the refund goes to the cashback account instead.
 import type { RefundDoc, RefundLogDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
-import type { PaymentsDb } from '../adapters/mongo.js';
-import { advance, createOnce } from '../adapters/operations.js';
-import { appendOnce, headBySort } from '../adapters/sequenced-append.js';
+import type { RefundLog } from '../adapters/operation-stores.js';
+import type { OperationStore } from '../adapters/operations.js';
 import { cashbackReturned } from '../domain/fees.js';
 import { fingerprint, operationId } from '../domain/ids.js';
 import { decideRefund, EMPTY_REFUND_LOG } from '../domain/refunds.js';
@@ -21,7 +20,8 @@ export interface RefundCommand {
 
 export class Refunds {
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly refunds: OperationStore<RefundDoc>,
+    private readonly refundLog: RefundLog,
     private readonly journal: Journal,
     private readonly holds: Holds,
   ) {}
@@ -30,7 +30,7 @@ export class Refunds {
     const hold = await this.holds.get(command.holdId);
     if (hold.purpose !== 'order') throw invalid('holdId', 'only order payments can be refunded');
     const now = new Date();
-    const created = await createOnce<RefundDoc>(this.db.refunds, {
+    const created = await this.refunds.create({
       _id: operationId('refund', hold._id, command.idempotencyKey),
       holdId: hold._id,
       fromAccountId: hold.settleTo[0]!.accountId,
@@ -53,11 +53,10 @@ export class Refunds {
     const close = await this.journal.get(`hold:${refund.holdId}:close`);
     const captured = close?.kind === 'hold_capture' ? (close.capture?.amount ?? 0n) : 0n;
     const opKey = `rf:${refund._id}`;
-    const { entry: reservation } = await appendOnce({
-      log: this.db.refundLog,
+    const { entry: reservation } = await this.refundLog.append(
+      refund.holdId,
       opKey,
-      readHead: headBySort(this.db.refundLog, { holdId: refund.holdId }),
-      build: (head: RefundLogDoc | null): RefundLogDoc => {
+      (head: RefundLogDoc | null): RefundLogDoc => {
         const state = head ? { seq: head.seq, refunded: head.refunded } : EMPTY_REFUND_LOG;
         const decision = decideRefund(captured, state, refund.amount);
         return {
@@ -70,7 +69,7 @@ export class Refunds {
           at: new Date(),
         };
       },
-    });
+    );
     if (reservation.outcome === 'declined') return this.finish(refund, 'declined', 'EXCEEDS_REFUNDABLE');
     const debit = await this.journal.append({
       opKey: `rf:${refund._id}:debit`,
@@ -101,23 +100,19 @@ export class Refunds {
   }
 
   /** The sum of completed refund reservations of a hold. */
-  async refunded(holdId: string): Promise<bigint> {
-    const head = await this.db.refundLog.find({ holdId }).sort({ seq: -1 }).limit(1).next();
-    return head?.refunded ?? 0n;
+  refunded(holdId: string): Promise<bigint> {
+    return this.refundLog.refunded(holdId);
   }
 
   async recover(before: Date, limit = 200): Promise<number> {
-    const stuck = await this.db.refunds
-      .find({ status: 'pending', updatedAt: { $lt: before } })
-      .limit(limit)
-      .toArray();
+    const stuck = await this.refunds.stuck(['pending'], before, limit);
     for (const refund of stuck) await this.drive(refund);
     return stuck.length;
   }
 
   private async finish(refund: RefundDoc, status: RefundDoc['status'], failureReason?: string) {
     const set = failureReason ? { status, failureReason } : { status };
-    await advance(this.db.refunds, refund._id, ['pending'], set);
+    await this.refunds.advance(refund._id, ['pending'], set);
     return { ...refund, ...set };
   }
 }

@@ -1,8 +1,7 @@
 // P2P transfers between two customers' accounts in one currency, with the configured transfer fee.
 import type { Accounts } from '../adapters/accounts.js';
 import type { MovementDoc } from '../adapters/documents.js';
-import type { PaymentsDb } from '../adapters/mongo.js';
-import { createOnce } from '../adapters/operations.js';
+import type { MovementStore } from '../adapters/operation-stores.js';
 import type { FeeSchedule } from '../domain/fees.js';
 import { allowsOverdraft, fingerprint, operationId } from '../domain/ids.js';
 import { checkLegs, transferLegs } from '../domain/movement.js';
@@ -19,7 +18,7 @@ export interface TransferCommand {
 
 export class Transfers {
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly movements: MovementStore,
     private readonly accounts: Accounts,
     private readonly runner: MovementRunner,
     private readonly fees: FeeSchedule,
@@ -40,7 +39,7 @@ export class Transfers {
     const { legs, fee } = transferLegs(from._id, to._id, feesAccount._id, amount, this.fees.transfer);
     checkLegs(legs, { overdraft: allowsOverdraft });
     const now = new Date();
-    const result = await createOnce(this.db.movements, {
+    const result = await this.movements.create({
       _id: id,
       kind: 'transfer',
       ownerId: userId,
@@ -59,7 +58,7 @@ export class Transfers {
 
   /** A transfer is visible to its sender and its receiver only. */
   async get(userId: string, transferId: string): Promise<MovementDoc> {
-    const movement = await this.db.movements.findOne({ _id: transferId, kind: 'transfer' });
+    const movement = await this.movements.getOfKind(transferId, 'transfer');
     if (!movement) throw notFound('transfer');
     const receiver = movement.legs[1]?.accountId;
     const owns =
