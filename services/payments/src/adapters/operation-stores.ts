@@ -2,6 +2,8 @@
 // once, reading by id, moving a status forward and finding what a crash left behind; the few queries
 // one kind needs beyond that live here, so no use case writes a MongoDB filter of its own.
 import type {
+  AdjustmentApprovalDoc,
+  AdjustmentDoc,
   DisputeDoc,
   HoldDoc,
   MovementDoc,
@@ -9,7 +11,7 @@ import type {
   RefundDoc,
   RefundLogDoc,
 } from './documents.js';
-import type { PaymentsDb } from './mongo.js';
+import { isDuplicateKey, type PaymentsDb } from './mongo.js';
 import { OperationStore } from './operations.js';
 import { type AppendResult, appendOnce, headBySort } from './sequenced-append.js';
 
@@ -37,6 +39,39 @@ export class DisputeStore extends OperationStore<DisputeDoc> {
   /** Moves an opening dispute on to its next try of the opening movement. */
   async setAttempt(id: string, attempt: number): Promise<void> {
     await this.collection.updateOne({ _id: id, status: 'opening' }, { $set: { attempt } });
+  }
+}
+
+export class AdjustmentStore extends OperationStore<AdjustmentDoc> {
+  constructor(
+    collection: PaymentsDb['adjustments'],
+    private readonly approvals: PaymentsDb['adjustmentApprovals'],
+  ) {
+    super(collection);
+  }
+
+  /** Newest first, of one user or of everyone. */
+  list(userId: string | undefined, limit: number): Promise<AdjustmentDoc[]> {
+    return this.collection
+      .find(userId ? { userId } : {})
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Stores the approval once: false when another approval of this adjustment was stored first. */
+  async recordApproval(adjustmentId: string, approvedBy: string): Promise<boolean> {
+    try {
+      await this.approvals.insertOne({ _id: adjustmentId, approvedBy, at: new Date() });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  approvalOf(adjustmentId: string): Promise<AdjustmentApprovalDoc | null> {
+    return this.approvals.findOne({ _id: adjustmentId });
   }
 }
 
@@ -69,6 +104,7 @@ export interface OperationStores {
   refundLog: RefundLog;
   providerPayments: OperationStore<ProviderPaymentDoc>;
   disputes: DisputeStore;
+  adjustments: AdjustmentStore;
 }
 
 export function operationStores(db: PaymentsDb): OperationStores {
@@ -79,5 +115,6 @@ export function operationStores(db: PaymentsDb): OperationStores {
     refundLog: new RefundLog(db.refundLog),
     providerPayments: new OperationStore(db.providerPayments),
     disputes: new DisputeStore(db.disputes),
+    adjustments: new AdjustmentStore(db.adjustments, db.adjustmentApprovals),
   };
 }

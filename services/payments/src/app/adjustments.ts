@@ -6,9 +6,9 @@
 // A crash after the approval leaves an approved adjustment; the recovery job posts it.
 import { AppError } from '@shopstack/kit';
 import type { Accounts } from '../adapters/accounts.js';
-import type { AdjustmentDoc, MovementDoc } from '../adapters/documents.js';
-import { isDuplicateKey, type PaymentsDb } from '../adapters/mongo.js';
-import { advance, createOnce } from '../adapters/operations.js';
+import type { AdjustmentDoc } from '../adapters/documents.js';
+import type { Journal } from '../adapters/journal.js';
+import type { AdjustmentStore, MovementStore } from '../adapters/operation-stores.js';
 import { adjustmentLegs, approvalRefusal } from '../domain/adjustments.js';
 import { allowsOverdraft, fingerprint, operationId } from '../domain/ids.js';
 import { checkLegs } from '../domain/movement.js';
@@ -26,7 +26,9 @@ export interface AdjustmentRequest {
 
 export class Adjustments {
   constructor(
-    private readonly db: PaymentsDb,
+    private readonly adjustments: AdjustmentStore,
+    private readonly movements: MovementStore,
+    private readonly journal: Journal,
     private readonly accounts: Accounts,
     private readonly runner: MovementRunner,
   ) {}
@@ -38,7 +40,7 @@ export class Adjustments {
     const id = operationId('adjustment', command.requestedBy, command.idempotencyKey);
     const house = await this.accounts.system('adjustments', currency, id);
     const now = new Date();
-    const result = await createOnce(this.db.adjustments, {
+    const result = await this.adjustments.create({
       _id: id,
       userId,
       accountId: account._id,
@@ -59,35 +61,23 @@ export class Adjustments {
   async approve(adjustmentId: string, approvedBy: string): Promise<AdjustmentDoc> {
     const adjustment = await this.get(adjustmentId);
     refuseIf(approvalRefusal(adjustment, approvedBy));
-    try {
-      await this.db.adjustmentApprovals.insertOne({ _id: adjustmentId, approvedBy, at: new Date() });
-    } catch (error) {
-      if (isDuplicateKey(error)) refuseIf('already-approved');
-      throw error;
-    }
+    if (!(await this.adjustments.recordApproval(adjustmentId, approvedBy))) refuseIf('already-approved');
     return this.post(adjustment);
   }
 
   async get(adjustmentId: string): Promise<AdjustmentDoc> {
-    const adjustment = await this.db.adjustments.findOne({ _id: adjustmentId });
+    const adjustment = await this.adjustments.get(adjustmentId);
     if (!adjustment) throw notFound('adjustment');
     return adjustment;
   }
 
   list(userId: string | undefined, limit = 100): Promise<AdjustmentDoc[]> {
-    return this.db.adjustments
-      .find(userId ? { userId } : {})
-      .sort({ createdAt: -1 })
-      .limit(limit)
-      .toArray();
+    return this.adjustments.list(userId, limit);
   }
 
   /** Posts approved adjustments a crash interrupted (older than `before`). */
   async recover(before: Date, limit = 200): Promise<number> {
-    const waiting = await this.db.adjustments
-      .find({ status: { $in: ['awaiting_approval', 'approved'] }, updatedAt: { $lt: before } })
-      .limit(limit)
-      .toArray();
+    const waiting = await this.adjustments.stuck(['awaiting_approval', 'approved'], before, limit);
     let posted = 0;
     for (const adjustment of waiting) {
       // Awaiting: only those whose approval was stored before the crash.
@@ -103,14 +93,14 @@ export class Adjustments {
     const approval = await this.approvalOf(adjustment._id);
     if (!approval) throw new Error(`adjustment ${adjustment._id} posted without an approval`);
     const approved = { approvedBy: approval.approvedBy, approvedAt: approval.at };
-    await advance(this.db.adjustments, adjustment._id, ['awaiting_approval'], {
+    await this.adjustments.advance(adjustment._id, ['awaiting_approval'], {
       status: 'approved',
       ...approved,
     });
     const legs = adjustmentLegs(adjustment.accountId, adjustment.houseAccountId, adjustment.amount);
     checkLegs(legs, { overdraft: allowsOverdraft });
     const now = new Date();
-    const created = await createOnce<MovementDoc>(this.db.movements, {
+    const created = await this.movements.create({
       _id: adjustment._id,
       kind: 'adjustment',
       ownerId: adjustment.requestedBy,
@@ -126,7 +116,7 @@ export class Adjustments {
     if (created.kind === 'conflict') throw new Error(`movement ${adjustment._id} is not this adjustment's`);
     const movement = await this.runner.drive(created.doc);
     const customerLeg = legs.findIndex((leg) => leg.accountId === adjustment.accountId);
-    const entry = await this.db.journal.findOne({ _id: `mv:${movement._id}:${customerLeg}` });
+    const entry = await this.journal.get(`mv:${movement._id}:${customerLeg}`);
     const outcome: Partial<AdjustmentDoc> =
       movement.status === 'completed' && entry
         ? {
@@ -135,7 +125,7 @@ export class Adjustments {
             balanceAfter: entry.balance,
           }
         : { status: 'declined', failureReason: movement.failureReason ?? 'DECLINED' };
-    await advance(this.db.adjustments, adjustment._id, ['awaiting_approval', 'approved'], {
+    await this.adjustments.advance(adjustment._id, ['awaiting_approval', 'approved'], {
       ...approved,
       ...outcome,
     });
@@ -143,7 +133,7 @@ export class Adjustments {
   }
 
   private approvalOf(adjustmentId: string) {
-    return this.db.adjustmentApprovals.findOne({ _id: adjustmentId });
+    return this.adjustments.approvalOf(adjustmentId);
   }
 }
 

@@ -72,6 +72,6 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     ),
     disputes,
     reconciliation: new Reconciliation(accountStore, journal),
-    adjustments: new Adjustments(db, accountStore, movements),
+    adjustments: new Adjustments(stores.adjustments, stores.movements, journal, accountStore, movements),
   };
 }
