@@ -6,6 +6,7 @@ export {
   orderCompleted,
   orderPaymentFailed,
 } from './orders.js';
+export { type RepairRecorded, repairRecorded } from './repairs.js';
 export {
   commitStock,
   releaseStock,

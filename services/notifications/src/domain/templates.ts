@@ -110,6 +110,7 @@ const CANCEL_REASONS: Record<Locale, Record<string, string>> = {
     stock_timeout: 'the warehouse did not answer in time',
     payment_timeout: 'the payment did not complete in time',
     cancelled_by_customer: 'you cancelled it',
+    cancelled_by_shop: 'the shop cancelled it; any money held for it is released',
   },
   ru: {
     out_of_stock: 'товар закончился на складе',
@@ -118,6 +119,7 @@ const CANCEL_REASONS: Record<Locale, Record<string, string>> = {
     stock_timeout: 'склад не ответил вовремя',
     payment_timeout: 'платёж не завершился вовремя',
     cancelled_by_customer: 'вы отменили заказ',
+    cancelled_by_shop: 'магазин отменил заказ; удержанные за него деньги возвращены',
   },
 };
 

@@ -172,6 +172,16 @@ export async function retrySagaLater(
   return result.rowCount === 1;
 }
 
+/** A back-office retry: the step is due now with fresh attempts; its deadline stays. Wakes every engine. */
+export async function makeSagaDueNow(db: Queryable, orderId: string): Promise<void> {
+  await db.query(
+    `update checkout_sagas set attempts = 0, last_error = null, next_attempt_at = now(), updated_at = now()
+     where order_id = $1 and step <> 'done'`,
+    [orderId],
+  );
+  await db.query('select pg_notify($1, $2)', [SAGA_CHANNEL, orderId]);
+}
+
 /** Lets go of a lease without changing the step (a stopping worker, a step with nothing to do). */
 export async function releaseLease(db: Queryable, orderId: string, owner: string): Promise<void> {
   await db.query(

@@ -8,7 +8,9 @@ import {
 } from '@shopstack/proto/shop/orders/v1/orders';
 import { z } from 'zod';
 import { OrderPosition } from '../adapters/order-views.js';
+import type { SagaRepairRecord } from '../adapters/saga-repairs-repository.js';
 import type { OrdersDeps } from '../app/deps.js';
+import { forceCancelSaga, retrySaga, type SagaRepairCommand } from '../app/saga-repairs.js';
 import { inspectOrder, orderHistory, ordersOfCustomer } from '../app/support-queries.js';
 import type { OrderView } from '../app/views.js';
 
@@ -30,6 +32,27 @@ const listInput = z.object({
   pageToken: z.string().max(200),
 });
 const eventsInput = z.object({ orderId: z.uuid() });
+const repairInput = z.object({
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_\-:.]{1,128}$/, '1-128 of A-Z a-z 0-9 _ - : .'),
+  orderId: z.uuid(),
+  actorId: z.string().min(1).max(128),
+  reason: z.string().trim().min(3).max(500),
+});
+
+function repairMessage(record: SagaRepairRecord) {
+  return {
+    repairId: record.repairId,
+    orderId: record.orderId,
+    kind: record.kind,
+    actorId: record.actorId,
+    reason: record.reason,
+    statusBefore: record.before.status,
+    stepBefore: record.before.step,
+    statusAfter: record.after.status,
+    stepAfter: record.after.step,
+    at: record.at.toISOString(),
+  };
+}
 
 function toMessage(view: OrderView): OrderMessage {
   return {
@@ -72,6 +95,14 @@ export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation
       const cursor = input.pageToken ? decodeCursor(OrderPosition, input.pageToken, 'pageToken') : undefined;
       const page = await ordersOfCustomer(deps, input.userId, input.pageSize || 20, cursor);
       return { orders: page.items.map(toMessage), nextPageToken: page.nextCursor ?? '' };
+    },
+    async retrySaga(request) {
+      const input: SagaRepairCommand = parseInput(repairInput, request, 'body');
+      return { repair: repairMessage(await retrySaga(deps, input)) };
+    },
+    async forceCancelSaga(request) {
+      const input: SagaRepairCommand = parseInput(repairInput, request, 'body');
+      return { repair: repairMessage(await forceCancelSaga(deps, input)) };
     },
     async getOrderEvents(request) {
       const { orderId } = parseInput(eventsInput, request, 'body');

@@ -27,7 +27,14 @@ import {
   recordStockCommitted,
   recordStockReserved,
 } from '../domain/order.js';
-import { awaitStep, callStep, type Decision, type Move, type SagaDefinition } from './saga-definition.js';
+import {
+  awaitStep,
+  type CancelledBy,
+  callStep,
+  type Decision,
+  type Move,
+  type SagaDefinition,
+} from './saga-definition.js';
 
 export type CheckoutStep =
   | 'reserve_stock'
@@ -91,7 +98,7 @@ export function checkoutSaga(
         },
         // The reservation is in doubt: release it (the catalog remembers a release that came first).
         onDeadline: (order) => cancel('timeout', order, 'stock_timeout', { release: true }),
-        onCancel: (order) => cancel('cancelled', order, 'cancelled_by_customer', { release: true }),
+        onCancel: (order, by) => cancel('cancelled', order, cancelReasonOf(by), { release: true }),
       }),
 
       hold_funds: callStep({
@@ -120,7 +127,7 @@ export function checkoutSaga(
         },
         // The hold is in doubt: void_hold finds it by its idempotency key.
         onDeadline: (order) => cancel('timeout', order, 'payment_timeout', { release: true }),
-        onCancel: (order) => cancel('cancelled', order, 'cancelled_by_customer', { release: true }),
+        onCancel: (order, by) => cancel('cancelled', order, cancelReasonOf(by), { release: true }),
       }),
 
       capture: callStep({
@@ -242,6 +249,9 @@ export function checkoutSaga(
     };
   }
 }
+
+const cancelReasonOf = (by: CancelledBy): CancelReason =>
+  by === 'shop' ? 'cancelled_by_shop' : 'cancelled_by_customer';
 
 const holdRequest = (order: Order) => ({
   orderId: order.id,

@@ -69,7 +69,7 @@ export async function cancelByCustomer(
         ? engine.definition.onCancelWhenDone?.when(order)
         : saga.leased
           ? undefined
-          : engine.definition.steps[saga.step].onCancel?.(order);
+          : engine.definition.steps[saga.step].onCancel?.(order, 'customer');
     if (move) {
       await engine.applyMove(client, saga, order, move);
       return;

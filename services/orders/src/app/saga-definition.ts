@@ -20,6 +20,9 @@ export interface Move<Outcome extends string, Event> {
   detail?: string;
 }
 
+/** Who cancels: the customer, or the shop (an admin's repair of a stuck saga). */
+export type CancelledBy = 'customer' | 'shop';
+
 /** Stay in the step and try again later (a transient failure). */
 export interface Retry {
   retry: string;
@@ -47,10 +50,10 @@ interface StepCommon<Step extends string, Outcome extends string, State, Event, 
   /** What passing the deadline means (required when `timing` gives one). */
   onDeadline?: (state: State) => Move<NoInfer<Outcome>, Event>;
   /**
-   * A customer's cancel in this step, and what it owes (compensation). Absent: the step cannot be
-   * interrupted (after the pivot, or while it settles).
+   * A cancel in this step — by the customer, or by the shop (a back-office repair) — and what it owes
+   * (compensation). Absent: the step cannot be interrupted (after the pivot, or while it settles).
    */
-  onCancel?: (state: State) => Move<NoInfer<Outcome>, Event>;
+  onCancel?: (state: State, by: CancelledBy) => Move<NoInfer<Outcome>, Event>;
   /** After the pivot the saga only moves forward: no deadline compensates, no cancel interrupts. */
   pastPivot?: boolean;
 }

@@ -15,7 +15,9 @@ export type CancelReason =
   | 'payment_declined'
   | 'stock_timeout'
   | 'payment_timeout'
-  | 'cancelled_by_customer';
+  | 'cancelled_by_customer'
+  /** By an admin, repairing a stuck checkout. */
+  | 'cancelled_by_shop';
 
 export interface OrderEventData {
   'order.placed': {
