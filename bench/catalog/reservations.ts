@@ -31,7 +31,7 @@ try {
     service: 'catalog',
     dir: fileURLToPath(new URL('../../services/catalog/migrations', import.meta.url)),
   });
-  const deps: CatalogDeps = { pool, logger, metrics: noMetrics };
+  const deps: CatalogDeps = { pool, logger, metrics: noMetrics, eventsExchange: 'shop.events' };
   const ids = Array.from({ length: PRODUCTS + 1 }, () => randomUUID());
   await pool.query(
     `insert into products (id, owner_id, name, price_minor, currency, stock_on_hand)

@@ -23,7 +23,12 @@ export const catalogService = defineService({
   configSchema: catalogConfigSchema,
   async setup({ config, logger, metrics, postgres }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir, max: config.PG_POOL_SIZE });
-    const deps: CatalogDeps = { pool, logger, metrics: createCatalogMetrics(metrics) };
+    const deps: CatalogDeps = {
+      pool,
+      logger,
+      metrics: createCatalogMetrics(metrics),
+      eventsExchange: config.EVENTS_EXCHANGE,
+    };
     const orderEvents = orderEventsConsumer({
       exchange: config.EVENTS_EXCHANGE,
       queue: config.ORDER_EVENTS_QUEUE,

@@ -6,4 +6,6 @@ export interface CatalogDeps {
   pool: Pool;
   logger: Logger;
   metrics: CatalogMetrics;
+  /** Where integration events (repair.recorded) are published, through the outbox. */
+  eventsExchange: string;
 }

@@ -102,17 +102,21 @@ export async function setStockOnHand(
     const product = await findProduct(client, id, true);
     if (!product) throw productNotFound(id);
     assertCanManageProduct(user, product.ownerId);
-    if (onHand < product.stockReserved) {
-      throw new AppError(
-        'conflict',
-        'stock-below-reserved',
-        `${product.stockReserved} units are reserved for orders; on hand cannot go below that`,
-        {
-          title: 'Stock below reserved units',
-          fields: [{ field: 'onHand', message: `must be at least ${product.stockReserved}` }],
-        },
-      );
-    }
+    requireCoversReserved(product, onHand);
     return updateInDb(client, id, { stockOnHand: onHand });
   });
+}
+
+/** Units already reserved for orders cannot disappear: a new count must cover them. */
+export function requireCoversReserved(product: Product, onHand: number): void {
+  if (onHand >= product.stockReserved) return;
+  throw new AppError(
+    'conflict',
+    'stock-below-reserved',
+    `${product.stockReserved} units are reserved for orders; on hand cannot go below that`,
+    {
+      title: 'Stock below reserved units',
+      fields: [{ field: 'onHand', message: `must be at least ${product.stockReserved}` }],
+    },
+  );
 }

@@ -1,5 +1,5 @@
 // gRPC for orders: product lookups to price cart lines, and the stock steps of the checkout saga.
-import { AppError } from '@shopstack/kit';
+import { AppError, parseInput } from '@shopstack/kit';
 import {
   type CatalogServiceImplementation,
   type Product as ProductMessage,
@@ -7,9 +7,11 @@ import {
   ReservationStatus,
   ShortageReason,
 } from '@shopstack/proto/shop/catalog/v1/catalog';
+import { z } from 'zod';
 import type { CatalogDeps } from '../../app/deps.js';
 import { getProduct, getProducts } from '../../app/products.js';
 import { commitStock, releaseStock, reserveStock } from '../../app/stock.js';
+import { correctStock, type StockCorrection } from '../../app/stock-corrections.js';
 import { isPurchasable, type Product, productRating, stockAvailable } from '../../domain/product.js';
 import type {
   ShortageReason as Reason,
@@ -72,6 +74,18 @@ function requireUuid(id: string, field: string) {
     });
 }
 
+const correctionInput = z.object({
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_\-:.]{1,128}$/, '1-128 of A-Z a-z 0-9 _ - : .'),
+  productId: z.uuid().transform((id) => id.toLowerCase()),
+  onHand: z.number().int().min(0).max(1_000_000_000),
+  actorId: z.string().min(1).max(128),
+  reason: z.string().trim().min(3).max(500),
+});
+
+function toCorrectionMessage(correction: StockCorrection) {
+  return { ...correction, at: correction.at.toISOString() };
+}
+
 export function catalogGrpcService(deps: CatalogDeps): CatalogServiceImplementation {
   return {
     async getProduct(request) {
@@ -96,6 +110,10 @@ export function catalogGrpcService(deps: CatalogDeps): CatalogServiceImplementat
     },
     async commitStock(request) {
       return { reservation: toReservationMessage(await commitStock(deps, request.orderId)) };
+    },
+    async correctStock(request) {
+      const input = parseInput(correctionInput, request, 'body');
+      return { correction: toCorrectionMessage(await correctStock(deps, input)) };
     },
   };
 }
