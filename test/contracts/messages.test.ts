@@ -3,7 +3,14 @@
 // ever sees the message. The contracts themselves are in proto/src/messages.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { commitStock, releaseStock, reserveStock, stockReply } from '@shopstack/proto/messages';
+import {
+  commitStock,
+  releaseStock,
+  reserveStock,
+  sessionRevoked,
+  stockReply,
+  userBlocked,
+} from '@shopstack/proto/messages';
 import { stockReplyOf } from '../../services/catalog/src/adapters/saga-stock-commands.js';
 import { OrderCompletedPurchases } from '../../services/catalog/src/app/purchases.js';
 import { intentFor } from '../../services/notifications/src/domain/events.js';
@@ -76,6 +83,26 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
     assert.equal(receipt?.template, 'order_receipt', 'notifications sends the receipt');
     assert.equal(receipt?.userId, userId);
     assert.equal(receipt?.variables.totalMinor, '2500');
+  });
+
+  it("users' user.blocked parses as notifications reads it; session.revoked names its reason", () => {
+    const userId = randomUUID();
+    const blocked = userBlocked.encode({
+      userId,
+      reason: 'card testing',
+      occurredAt: new Date().toISOString(),
+    });
+    const notice = intentFor(userBlocked.type, blocked, { publicUrl: 'https://shop.example' });
+    assert.equal(notice?.template, 'account_blocked');
+    assert.deepEqual(notice?.variables, { reason: 'card testing' });
+    assert.throws(() =>
+      sessionRevoked.encode({
+        userId,
+        sessionId: null,
+        reason: 'bored' as never,
+        occurredAt: new Date().toISOString(),
+      }),
+    );
   });
 
   it('refuses a payload that breaks a contract, naming the field', () => {

@@ -174,6 +174,49 @@ describe('the platform end to end through the edge', function () {
     assert.equal((await fetch(`${shop.edgeUrl}/api/notifications/preferences`)).status, 401);
   });
 
+  it("refuses a signed-out session's and then a blocked user's still-valid tokens in orders and payments within seconds", async () => {
+    const adminToken = await signIn(shop.admin);
+    const account = { email: `dee.${randomUUID()}@example.test`, password: 'correct horse battery staple' };
+    const registered = await call('POST', '/api/users/register', undefined, account);
+    const signInFull = async () => (await call('POST', '/api/users/login', undefined, account)).body;
+    const [laptop, phone] = [await signInFull(), await signInFull()];
+    const paths = ['/api/orders', '/api/payments/accounts'];
+    for (const token of [laptop.accessToken, phone.accessToken])
+      for (const path of paths) assert.equal((await call('GET', path, token)).status, 200, path);
+
+    /** Waits (5 s at most) until every path refuses the token as revoked; returns how long it took. */
+    const refusedEverywhere = async (token: string) => {
+      const from = Date.now();
+      await eventually(async () => {
+        const replies = await Promise.all(paths.map((path) => call('GET', path, token)));
+        return replies.every((r) => r.status === 401 && r.body.type.endsWith('/token-revoked'));
+      }, 5_000);
+      return Date.now() - from;
+    };
+
+    assert.equal(
+      (await call('POST', '/api/users/logout', undefined, { refreshToken: laptop.refreshToken })).status,
+      204,
+    );
+    const afterSignOut = await refusedEverywhere(laptop.accessToken);
+    for (const path of paths)
+      assert.equal((await call('GET', path, phone.accessToken)).status, 200, 'other session');
+
+    const blocked = await call('POST', `/api/users/admin/users/${registered.body.id}/block`, adminToken, {
+      reason: 'account takeover',
+    });
+    assert.equal(blocked.status, 200);
+    const afterBlock = await refusedEverywhere(phone.accessToken);
+    console.log(
+      `      refused everywhere ${afterSignOut} ms after sign-out, ${afterBlock} ms after the block`,
+    );
+    // The feed the services read is not reachable from outside, signed in or not.
+    const feed = await fetch(`${shop.edgeUrl}/internal/token-denials`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    assert.equal(feed.status, 404);
+  });
+
   it('records that checkout as one trace in Jaeger: edge, orders, catalog, payments, outbox, parents intact', async () => {
     assert.match(checkoutTrace ?? '', /^[0-9a-f]{32}$/, 'the edge answered the checkout without x-trace-id');
     const has = (spans: TraceSpan[], service: string, name: RegExp) =>

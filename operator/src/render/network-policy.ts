@@ -2,7 +2,7 @@
 // (platform/services.ts): a default deny of all ingress to them, then per pod what is allowed. The
 // edge reaches every service's HTTP port (routes and health checks); a service's gRPC port is open only
 // to the services that call it (their `peers`) and the rate limit service's only to the edge; every
-// service reads users' JWKS over HTTP (serviceEnv's JWKS_URL); Prometheus scrapes the services'
+// service reads users' JWKS and token deny list over HTTP (serviceEnv's JWKS_URL); Prometheus scrapes the services'
 // metrics on their HTTP port. The edge and the observability pods themselves are not restricted here.
 import {
   COMPONENT_LABEL,

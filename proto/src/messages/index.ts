@@ -15,3 +15,12 @@ export {
   type StockReply,
   stockReply,
 } from './stock.js';
+export {
+  type SessionRevoked,
+  type SessionRevokedReason,
+  sessionRevoked,
+  type UserBlocked,
+  type UserDeleted,
+  userBlocked,
+  userDeleted,
+} from './users.js';

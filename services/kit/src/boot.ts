@@ -11,6 +11,12 @@ import { loadDescriptorSet } from '@shopstack/proto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { z } from 'zod';
 import { createJwtVerifier } from './auth/jwt-verifier.js';
+import {
+  httpTokenDenialsSource,
+  TOKEN_DENIALS_PATH,
+  TokenDenialList,
+  type TokenDenialsSource,
+} from './auth/token-denials.js';
 import { type BaseConfig, ConfigError, loadConfig } from './config.js';
 import { runMigrations } from './db/migrations.js';
 import { createPgPool, type Pool, pgReadiness } from './db/pool.js';
@@ -24,7 +30,7 @@ import { OutboxRelay, registerOutboxBacklogMetric } from './messaging/relay.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { type RunningService, runMain, startService } from './service.js';
 import { setupTracing } from './tracing.js';
-import type { Worker } from './worker.js';
+import { periodicWorker, type Worker } from './worker.js';
 
 /** Variables the boot itself reads; AMQP_URL only when the service consumes or relays. */
 export type KitConfig = BaseConfig & { AMQP_URL?: string };
@@ -55,6 +61,8 @@ export interface ServiceParts<Exposed extends object> {
   outbox?: { pool: Pool; pollIntervalMs?: number };
   /** Resolve token keys here instead of from JWKS_URL (the users service, which signs them). */
   tokenKeys?: JWTVerifyGetKey;
+  /** Read revoked sessions and users here instead of from users' feed (the users service, which records them). */
+  tokenDenials?: TokenDenialsSource;
   /** Handed back to the caller of bootService beside the running service (for tests and tools). */
   exposed: Exposed;
 }
@@ -141,11 +149,13 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
     }
 
     const keys = parts.tokenKeys ?? (config.JWKS_URL ? new URL(config.JWKS_URL) : undefined);
+    const denials = keys ? new TokenDenialList(parts.tokenDenials ?? denialsFeed(config)) : undefined;
     const verifier = keys
       ? createJwtVerifier({
           ...(keys instanceof URL ? { jwksUrl: keys } : { keys }),
           issuer: config.JWT_ISSUER,
           audience: config.JWT_AUDIENCE,
+          denials,
         })
       : undefined;
     const routes = new HttpRoutes({ verifier, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
@@ -183,7 +193,20 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
             pollIntervalMs: parts.outbox.pollIntervalMs,
           })
         : undefined;
-    const workers = parts.workers ?? [];
+    const workers = [
+      ...(parts.workers ?? []),
+      ...(denials
+        ? [
+            periodicWorker(
+              'token deny list',
+              config.TOKEN_DENIALS_POLL_MS,
+              () => denials.refresh(),
+              (error) =>
+                logger.warn({ err: error }, 'token deny list refresh failed; keeping the last one read'),
+            ),
+          ]
+        : []),
+    ];
 
     const running = await startService({
       logger,
@@ -212,6 +235,13 @@ export function runService<Config extends KitConfig, Exposed extends object>(
   declaration: ServiceDeclaration<Config, Exposed>,
 ): Promise<void> {
   return runMain(declaration.name, () => bootService(declaration, loadConfig(declaration.configSchema)));
+}
+
+/** users' feed of revoked sessions and users: TOKEN_DENIALS_URL, or beside the JWKS it publishes. */
+function denialsFeed(config: KitConfig): TokenDenialsSource {
+  const url =
+    config.TOKEN_DENIALS_URL ?? new URL(TOKEN_DENIALS_PATH, requireVariable(config.JWKS_URL, 'JWKS_URL'));
+  return httpTokenDenialsSource(url);
 }
 
 function needsBroker(parts: ServiceParts<object>): boolean {

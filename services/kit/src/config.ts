@@ -33,6 +33,10 @@ export const baseConfigSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('shopstack'),
   /** Where the users service publishes its signing keys; required unless a service resolves its own keys. */
   JWKS_URL: z.url().optional(),
+  /** The users service's feed of revoked sessions and users; defaults to JWKS_URL's origin + /internal/token-denials. */
+  TOKEN_DENIALS_URL: z.url().optional(),
+  /** How often the deny list is refreshed: a blocked user's tokens stop working within about this long. */
+  TOKEN_DENIALS_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /** Run the outbox relay in this process (one is active per database in any case). */
   OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
 });

@@ -2,11 +2,20 @@
 
 export {
   type AuthenticatedUser,
+  CLOCK_TOLERANCE_SECONDS,
   createJwtVerifier,
   type JwtVerifier,
   type JwtVerifierOptions,
 } from './auth/jwt-verifier.js';
 export { authenticate, requireAuth, requireRole } from './auth/middleware.js';
+export {
+  httpTokenDenialsSource,
+  TOKEN_DENIALS_PATH,
+  TokenDenial,
+  TokenDenialList,
+  TokenDenialsFeed,
+  type TokenDenialsSource,
+} from './auth/token-denials.js';
 export {
   type BootedService,
   type BootKit,

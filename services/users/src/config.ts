@@ -9,7 +9,7 @@ export const usersConfigSchema = baseConfigSchema.extend({
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   ...postgresConfig,
   ...messagingConfig,
-  /** At most 15 minutes: access tokens cannot be revoked, only outlived. */
+  /** At most 15 minutes: the deny list holds a revoked session's tokens for this long. */
   ACCESS_TOKEN_TTL_SECONDS: seconds(900).pipe(z.number().max(900)),
   REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
   SIGNING_KEY_ROTATION_SECONDS: seconds(30 * 24 * 3600),

@@ -5,16 +5,20 @@ import { bootService, defineService, type Logger, periodicWorker } from '@shopst
 import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
 import { KeySealer } from './adapters/key-sealing.js';
 import { PasswordHasher } from './adapters/password-hasher.js';
+import { deleteExpiredDenials } from './adapters/token-denials-repository.js';
 import { usersGrpcService } from './api/grpc/users-grpc.js';
 import { addAccountRoutes } from './api/http/account-routes.js';
 import { addAdminRoutes } from './api/http/admin-routes.js';
 import { addAuthRoutes } from './api/http/auth-routes.js';
+import { addInternalRoutes } from './api/http/internal-routes.js';
 import type { UsersDeps } from './app/deps.js';
+import { tokenDenialsSince } from './app/queries.js';
 import { SigningKeyRing } from './app/signing-key-ring.js';
 import { type UsersConfig, usersConfigSchema } from './config.js';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 const KEY_CHECK_INTERVAL_MS = 60_000;
+const DENIAL_CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 export const usersService = defineService({
   name: 'users',
@@ -59,10 +63,12 @@ export const usersService = defineService({
     return {
       // This service verifies its own tokens exactly as other services do, with keys from its database.
       tokenKeys: keys.verificationKey,
+      tokenDenials: (after) => tokenDenialsSince(deps, after),
       routes: [
         (routes) => addAuthRoutes(routes, deps),
         (routes) => addAccountRoutes(routes, deps),
         (routes) => addAdminRoutes(routes, deps),
+        (routes) => addInternalRoutes(routes, deps),
       ],
       grpc: [{ definition: UsersServiceDefinition, implementation: usersGrpcService(deps) }],
       outbox: { pool },
@@ -72,6 +78,12 @@ export const usersService = defineService({
           KEY_CHECK_INTERVAL_MS,
           () => keys.ensureActiveKey(),
           (error) => logger.warn({ err: error }, 'signing key check failed'),
+        ),
+        periodicWorker(
+          'token denial cleanup',
+          DENIAL_CLEANUP_INTERVAL_MS,
+          () => deleteExpiredDenials(pool),
+          (error) => logger.warn({ err: error }, 'token denial cleanup failed'),
         ),
       ],
       exposed: { deps },

@@ -1,6 +1,7 @@
 // Verifies access tokens issued by the users service. Every service does this itself (Envoy checks
 // too, but a service must never be open when reached without Envoy). Keys come from the JWKS URL,
-// cached and refreshed when an unknown `kid` shows up (key rotation).
+// cached and refreshed when an unknown `kid` shows up (key rotation). A valid token is then checked
+// against the deny list (token-denials.ts), so a revoked session or a blocked user stops at once.
 import {
   createRemoteJWKSet,
   type JWTPayload,
@@ -9,6 +10,7 @@ import {
   jwtVerify,
 } from 'jose';
 import { AppError } from '../errors.js';
+import type { TokenDenialList } from './token-denials.js';
 
 export interface AuthenticatedUser {
   /** The user id (`sub`). */
@@ -28,11 +30,16 @@ export interface JwtVerifierOptions {
   audience: string;
   /** Asymmetric algorithms only: `none` and HMAC are never accepted. */
   algorithms?: ('EdDSA' | 'ES256')[];
+  /** Revoked sessions and users whose tokens are refused before they expire. */
+  denials?: TokenDenialList;
 }
 
 export interface JwtVerifier {
   verify(token: string): Promise<AuthenticatedUser>;
 }
+
+/** Clock skew allowed between the signer and a verifier, both ways. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const keys =
@@ -51,15 +58,17 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           audience: options.audience,
           algorithms,
           requiredClaims: ['sub', 'exp', 'iat'],
-          clockTolerance: 5,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
         });
         // Tokens name their key: a token without kid could only be matched by guessing.
         if (!protectedHeader.kid) throw invalidToken();
         if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw invalidToken();
+        const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+        await options.denials?.check({ subject: payload.sub, sessionId, issuedAt: payload.iat ?? 0 });
         return {
           id: payload.sub,
           role: payload.role,
-          sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+          sessionId,
           claims: payload,
         };
       } catch (error) {

@@ -1,6 +1,7 @@
 // Which integration event becomes which message. Pure: an event in, the intended notification out
 // (or none). Payloads are parsed with zod; an event that does not match is a bug upstream and fails,
 // so the inbox retries it once and then dead-letters it where a person can look.
+import { userBlocked } from '@shopstack/proto/messages';
 import { z } from 'zod';
 import type { TemplateName } from './templates.js';
 
@@ -59,7 +60,7 @@ export function intentFor(type: string, payload: unknown, base: LinkBase): Inten
       };
     }
     case 'user.blocked': {
-      const e = z.object({ userId, reason: z.string().nullish() }).parse(payload);
+      const e = userBlocked.parse(payload);
       return {
         template: 'account_blocked',
         userId: e.userId,

@@ -57,19 +57,23 @@ export async function markRefreshTokenUsed(db: Queryable, hash: Buffer): Promise
   await db.query('update refresh_tokens set used_at = now() where token_hash = $1', [hash]);
 }
 
-export async function revokeFamily(db: Queryable, familyId: string, reason: string): Promise<void> {
-  await db.query(
+/** True when this call revoked it (false: unknown or revoked before). */
+export async function revokeFamily(db: Queryable, familyId: string, reason: string): Promise<boolean> {
+  const result = await db.query(
     'update refresh_families set revoked_at = now(), revoked_reason = $2 where id = $1 and revoked_at is null',
     [familyId, reason],
   );
+  return (result.rowCount ?? 0) > 0;
 }
 
-export async function revokeAllFamilies(db: Queryable, userId: string, reason: string): Promise<number> {
-  const result = await db.query(
-    'update refresh_families set revoked_at = now(), revoked_reason = $2 where user_id = $1 and revoked_at is null',
+/** The ids of the families this call revoked. */
+export async function revokeAllFamilies(db: Queryable, userId: string, reason: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `update refresh_families set revoked_at = now(), revoked_reason = $2
+      where user_id = $1 and revoked_at is null returning id`,
     [userId, reason],
   );
-  return result.rowCount ?? 0;
+  return rows.map((row) => row.id);
 }
 
 export async function isFamilyActive(db: Queryable, familyId: string): Promise<boolean> {

@@ -1,9 +1,9 @@
 // User management by admins: search, block / unblock, role changes, deletion (anonymizing).
 // An admin cannot act on their own account here, so nobody locks themselves out by mistake.
 import { AppError, encodeCursor, withTransaction } from '@shopstack/kit';
+import { userBlocked, userDeleted } from '@shopstack/proto/messages';
 import { z } from 'zod';
 import { type AuditQuery, queryAudit, recordAudit } from '../adapters/audit-log.js';
-import { revokeAllFamilies } from '../adapters/sessions-repository.js';
 import {
   anonymizeUser,
   findCredentialsByEmail,
@@ -17,7 +17,8 @@ import { anonymizedEmail, normalizeEmail } from '../domain/email.js';
 import type { Role } from '../domain/roles.js';
 import { toUserView, type User, type UserView } from '../domain/user.js';
 import type { RequestMeta, UsersDeps } from './deps.js';
-import { emitUserEvent } from './events.js';
+import { emitContractEvent, emitUserEvent } from './events.js';
+import { revokeEverySession } from './sessions.js';
 
 export interface Actor {
   id: string;
@@ -72,7 +73,7 @@ export async function blockUser(
     const user = await lockTarget(client, actor, userId);
     if (!user.blockedAt) {
       await setBlocked(client, userId, true, reason);
-      const revoked = await revokeAllFamilies(client, userId, 'blocked');
+      const revoked = await revokeEverySession(client, deps, userId, 'blocked');
       await recordAudit(client, {
         event: 'user.blocked',
         actorId: actor.id,
@@ -80,7 +81,7 @@ export async function blockUser(
         ip: meta.ip,
         details: { reason, sessionsRevoked: revoked },
       });
-      await emitUserEvent(client, deps, 'user.blocked', { userId, reason });
+      await emitContractEvent(client, deps, userBlocked, { userId, reason });
     }
     return toUserView((await findUserById(client, userId))!);
   });
@@ -115,7 +116,7 @@ export async function changeRole(
     if (user.role !== role) {
       await setRole(client, userId, role);
       // Tokens carry the role: end the sessions so the next token has the new one.
-      await revokeAllFamilies(client, userId, 'role_changed');
+      await revokeEverySession(client, deps, userId, 'role_changed');
       await recordAudit(client, {
         event: 'role.changed',
         actorId: actor.id,
@@ -138,9 +139,9 @@ export async function deleteUser(
   await withTransaction(deps.pool, async (client) => {
     await lockTarget(client, actor, userId);
     await anonymizeUser(client, userId, anonymizedEmail(userId));
-    await revokeAllFamilies(client, userId, 'deleted');
+    await revokeEverySession(client, deps, userId, 'deleted');
     await recordAudit(client, { event: 'user.deleted', actorId: actor.id, subjectId: userId, ip: meta.ip });
-    await emitUserEvent(client, deps, 'user.deleted', { userId });
+    await emitContractEvent(client, deps, userDeleted, { userId });
   });
 }
 
@@ -179,7 +180,7 @@ export async function appointRole(
     const { user } = found;
     if (user.role !== role) {
       await setRole(client, user.id, role);
-      await revokeAllFamilies(client, user.id, 'role_changed');
+      await revokeEverySession(client, deps, user.id, 'role_changed');
       await recordAudit(client, {
         event: 'role.changed',
         subjectId: user.id,

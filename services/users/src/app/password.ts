@@ -7,7 +7,6 @@ import {
   invalidateOneTimeTokens,
   issueOneTimeToken,
 } from '../adapters/one-time-tokens.js';
-import { revokeAllFamilies } from '../adapters/sessions-repository.js';
 import {
   findCredentialsByEmail,
   findPasswordHash,
@@ -19,6 +18,7 @@ import { passwordWeakness } from '../domain/password-policy.js';
 import { isActive } from '../domain/user.js';
 import type { RequestMeta, UsersDeps } from './deps.js';
 import { emitUserEvent } from './events.js';
+import { revokeEverySession } from './sessions.js';
 
 function requireStrong(password: string, email: string | undefined, field: string) {
   const weakness = passwordWeakness(password, email);
@@ -46,7 +46,7 @@ export async function changePassword(
   const newHash = await deps.hasher.hash(input.newPassword);
   await withTransaction(deps.pool, async (client) => {
     await setPasswordHash(client, userId, newHash);
-    const revoked = await revokeAllFamilies(client, userId, 'password_changed');
+    const revoked = await revokeEverySession(client, deps, userId, 'password_changed');
     await recordAudit(client, {
       event: 'password.changed',
       actorId: userId,
@@ -92,7 +92,7 @@ export async function resetPassword(
     const user = userId ? await findUserById(client, userId) : undefined;
     if (!user || !isActive(user)) return false;
     await setPasswordHash(client, user.id, newHash);
-    await revokeAllFamilies(client, user.id, 'password_reset');
+    await revokeEverySession(client, deps, user.id, 'password_reset');
     await clearLoginFailures(client, user.email);
     await recordAudit(client, {
       event: 'password.reset',

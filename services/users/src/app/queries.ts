@@ -1,6 +1,7 @@
-// Reads: the signed-in user, another user's profile, users by id (gRPC).
+// Reads: the signed-in user, another user's profile, users by id (gRPC), the token deny list.
 import { AppError, type AuthenticatedUser } from '@shopstack/kit';
 import { isFamilyActive } from '../adapters/sessions-repository.js';
+import { readDenialsFeed } from '../adapters/token-denials-repository.js';
 import { findUserById, findUsersByIds } from '../adapters/users-repository.js';
 import { canReadProfile } from '../domain/roles.js';
 import { isActive, type User } from '../domain/user.js';
@@ -36,4 +37,9 @@ export async function getUser(deps: UsersDeps, userId: string): Promise<User> {
 
 export function getUsers(deps: UsersDeps, ids: string[]): Promise<User[]> {
   return findUsersByIds(deps.pool, [...new Set(ids)]);
+}
+
+/** Revoked sessions and users whose tokens every service refuses; `after` is the last cursor read. */
+export function tokenDenialsSince(deps: Pick<UsersDeps, 'pool'>, after: string | undefined) {
+  return readDenialsFeed(deps.pool, after);
 }

@@ -1,16 +1,12 @@
 // Refresh-token rotation with reuse detection, and sign-out.
 import { AppError, withTransaction } from '@shopstack/kit';
 import { recordAudit } from '../adapters/audit-log.js';
-import {
-  findRefreshTokenForUpdate,
-  markRefreshTokenUsed,
-  revokeFamily,
-} from '../adapters/sessions-repository.js';
+import { findRefreshTokenForUpdate, markRefreshTokenUsed } from '../adapters/sessions-repository.js';
 import { findUserById } from '../adapters/users-repository.js';
 import { hashSecret } from '../domain/secrets.js';
 import { isActive } from '../domain/user.js';
 import type { RequestMeta, UsersDeps } from './deps.js';
-import { issueTokens, type TokenPair } from './sessions.js';
+import { issueTokens, revokeSession, type TokenPair } from './sessions.js';
 
 const invalidRefreshToken = () =>
   new AppError(
@@ -18,6 +14,11 @@ const invalidRefreshToken = () =>
     'invalid-refresh-token',
     'the refresh token is invalid, expired or revoked',
   );
+
+const sessionOf = (stored: { userId: string; familyId: string }) => ({
+  userId: stored.userId,
+  sessionId: stored.familyId,
+});
 
 export async function refreshSession(
   deps: UsersDeps,
@@ -31,7 +32,7 @@ export async function refreshSession(
     if (!stored || stored.familyRevokedAt) return 'invalid' as const;
     if (stored.usedAt) {
       // A spent token came back: whoever holds it (the user or a thief) must lose the whole session.
-      await revokeFamily(client, stored.familyId, 'reuse_detected');
+      await revokeSession(client, deps, sessionOf(stored), 'reuse_detected');
       await recordAudit(client, {
         event: 'token.reuse_detected',
         subjectId: stored.userId,
@@ -43,7 +44,7 @@ export async function refreshSession(
     if (stored.expiresAt.getTime() <= Date.now()) return 'invalid' as const;
     const user = await findUserById(client, stored.userId);
     if (!user || !isActive(user)) {
-      await revokeFamily(client, stored.familyId, 'account_inactive');
+      await revokeSession(client, deps, sessionOf(stored), 'account_inactive');
       return 'invalid' as const;
     }
     await markRefreshTokenUsed(client, hash);
@@ -60,7 +61,7 @@ export async function logout(deps: UsersDeps, refreshToken: string, meta: Reques
   await withTransaction(deps.pool, async (client) => {
     const stored = await findRefreshTokenForUpdate(client, hashSecret(refreshToken));
     if (!stored || stored.familyRevokedAt) return;
-    await revokeFamily(client, stored.familyId, 'logout');
+    await revokeSession(client, deps, sessionOf(stored), 'logout');
     await recordAudit(client, { event: 'logout', subjectId: stored.userId, ip: meta.ip });
   });
 }

@@ -1,11 +1,19 @@
 // A session is a refresh-token family. Signing in starts one; refreshing rotates its token.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '@shopstack/kit';
+import { CLOCK_TOLERANCE_SECONDS, type Queryable } from '@shopstack/kit';
+import { type SessionRevokedReason, sessionRevoked } from '@shopstack/proto/messages';
 import { SignJWT } from 'jose';
-import { createFamily, insertRefreshToken } from '../adapters/sessions-repository.js';
+import {
+  createFamily,
+  insertRefreshToken,
+  revokeAllFamilies,
+  revokeFamily,
+} from '../adapters/sessions-repository.js';
+import { insertDenials } from '../adapters/token-denials-repository.js';
 import { hashSecret, newOpaqueToken } from '../domain/secrets.js';
 import type { User } from '../domain/user.js';
 import type { UsersDeps } from './deps.js';
+import { emitContractEvent } from './events.js';
 import { SIGNING_ALGORITHM } from './signing-key-ring.js';
 
 export interface TokenPair {
@@ -54,4 +62,50 @@ export async function startSession(db: Queryable, deps: UsersDeps, user: Pick<Us
   const familyId = randomUUID();
   await createFamily(db, familyId, user.id);
   return issueTokens(db, deps, user, familyId);
+}
+
+/** How long a denial must stand: as long as a token issued now could be accepted. */
+const denialLifetime = (deps: Pick<UsersDeps, 'settings'>) =>
+  deps.settings.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS;
+
+/**
+ * Ends one session: its refresh tokens at once, its access tokens in every service as soon as their
+ * verifiers read the deny list (about a second), in the caller's transaction.
+ */
+export async function revokeSession(
+  db: Queryable,
+  deps: Pick<UsersDeps, 'settings'>,
+  session: { userId: string; sessionId: string },
+  reason: SessionRevokedReason,
+): Promise<void> {
+  if (!(await revokeFamily(db, session.sessionId, reason))) return;
+  await insertDenials(db, {
+    userId: session.userId,
+    sessionIds: [session.sessionId],
+    everySession: false,
+    reason,
+    liveSeconds: denialLifetime(deps),
+  });
+  await emitContractEvent(db, deps, sessionRevoked, { ...session, reason });
+}
+
+/** Ends every session of the user, the same way; returns how many were still open. */
+export async function revokeEverySession(
+  db: Queryable,
+  deps: Pick<UsersDeps, 'settings'>,
+  userId: string,
+  reason: SessionRevokedReason,
+): Promise<number> {
+  const sessionIds = await revokeAllFamilies(db, userId, reason);
+  // The user's denial covers tokens issued until now; the sessions' cover a token a concurrent
+  // refresh signs in a family this transaction just revoked.
+  await insertDenials(db, {
+    userId,
+    sessionIds,
+    everySession: true,
+    reason,
+    liveSeconds: denialLifetime(deps),
+  });
+  await emitContractEvent(db, deps, sessionRevoked, { userId, sessionId: null, reason });
+  return sessionIds.length;
 }

@@ -5,13 +5,18 @@
 import { createPgPool } from '@shopstack/kit';
 import { z } from 'zod';
 import { appointRole } from '../app/admin.js';
+import { usersConfigSchema } from '../config.js';
 import { ROLES } from '../domain/roles.js';
 
 const args = z
   .tuple([z.email(), z.enum(ROLES)])
   .safeParse(process.argv.slice(2).filter((arg) => arg !== '--'));
 const env = z
-  .object({ DATABASE_URL: z.string().min(1), EVENTS_EXCHANGE: z.string().min(1).default('shop.events') })
+  .object({
+    DATABASE_URL: z.string().min(1),
+    EVENTS_EXCHANGE: z.string().min(1).default('shop.events'),
+    ACCESS_TOKEN_TTL_SECONDS: usersConfigSchema.shape.ACCESS_TOKEN_TTL_SECONDS,
+  })
   .safeParse(process.env);
 if (!args.success || !env.success) {
   console.error(`usage: DATABASE_URL=... appoint-role <email> <${ROLES.join('|')}>`);
@@ -21,10 +26,12 @@ if (!args.success || !env.success) {
 const pool = createPgPool(env.data.DATABASE_URL, { max: 1, name: 'appoint-role' });
 try {
   const [email, role] = args.data;
-  // Only the events exchange is read from the settings; the relay of the running service publishes it.
-  const settings = { eventsExchange: env.data.EVENTS_EXCHANGE } as Parameters<
-    typeof appointRole
-  >[0]['settings'];
+  // Only the events exchange (the relay of the running service publishes it) and the token lifetime
+  // (how long the old role's tokens are denied) are read from the settings.
+  const settings = {
+    eventsExchange: env.data.EVENTS_EXCHANGE,
+    accessTokenTtlSeconds: env.data.ACCESS_TOKEN_TTL_SECONDS,
+  } as Parameters<typeof appointRole>[0]['settings'];
   const user = await appointRole({ pool, settings }, email, role);
   console.log(`${user.email} is now ${user.role}`);
 } catch (error) {
