@@ -106,11 +106,11 @@ stop_platform() {
   rm -f "$INFRA_STATE/prometheus/targets/operator.json" "$INFRA_STATE/prometheus/targets/edge.json"
   local name
   # At once: each service serves through its shutdown grace period (SHUTDOWN_DRAIN_DELAY_MS) first.
-  for name in notifications orders payments catalog users; do
+  for name in backoffice notifications orders payments catalog users; do
     stop_daemon "svc-$name" &
   done
   wait
-  for name in notifications orders payments catalog users; do
+  for name in backoffice notifications orders payments catalog users; do
     rm -f "$INFRA_STATE/prometheus/targets/$name.json"
   done
 }

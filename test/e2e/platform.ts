@@ -80,6 +80,8 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
         orders: port(shop.orders.httpUrl),
         payments: port(shop.payments.httpUrl),
         notifications: port(shop.notifications!.httpUrl),
+        // Not part of this platform: nothing listens on the discard port, so the edge sees it unhealthy.
+        backoffice: { host: '127.0.0.1', port: 9 },
       },
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
       ...limits,

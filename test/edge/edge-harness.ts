@@ -30,6 +30,8 @@ export interface EdgeOptions {
   jwksCacheSeconds?: number;
   /** users' SIGNING_KEY_MARGIN_SECONDS (skew and reload allowance in its key schedule). */
   signingKeyMarginSeconds?: number;
+  /** Services to route to besides users (the rest point at a port nobody listens on). */
+  upstreams?: Partial<EnvoyConfigInput['upstreams']>;
 }
 
 export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness> {
@@ -60,6 +62,8 @@ export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness>
         orders: nowhere,
         payments: nowhere,
         notifications: nowhere,
+        backoffice: nowhere,
+        ...options.upstreams,
       },
       jwt: {
         issuer: 'shopstack-users',

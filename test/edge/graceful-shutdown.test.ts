@@ -65,6 +65,7 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
         orders: nowhere,
         payments: nowhere,
         notifications: nowhere,
+        backoffice: nowhere,
       },
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
       ...limits,

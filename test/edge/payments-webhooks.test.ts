@@ -72,6 +72,7 @@ describe('the edge: payment provider webhooks', function () {
         catalog: nowhere,
         orders: nowhere,
         notifications: nowhere,
+        backoffice: nowhere,
       },
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
       ...limits,

@@ -11,7 +11,14 @@ export const FIELD_MANAGER = 'shopstack-operator';
  */
 export const RELEASE_VERSION = '0.1.0';
 
-export const SHOP_SERVICES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
+export const SHOP_SERVICES = [
+  'users',
+  'catalog',
+  'orders',
+  'payments',
+  'notifications',
+  'backoffice',
+] as const;
 export type ShopService = (typeof SHOP_SERVICES)[number];
 
 /** Every service serves REST, /healthz, /readyz and /metrics on HTTP and its gRPC API on GRPC. */

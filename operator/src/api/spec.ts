@@ -311,6 +311,9 @@ const servicesShape = {
   notifications: serviceSpec(defaultReplicas('notifications'))
     .prefault({})
     .describe('The notifications service.'),
+  backoffice: serviceSpec(defaultReplicas('backoffice'))
+    .prefault({})
+    .describe('The back office: the admin API and the system worker (jobs, reports, retention, anomalies).'),
 } satisfies Record<ShopService, unknown>;
 
 const dailyLimit = z.int().min(1).max(1_000_000_000_000_000);

@@ -16,7 +16,7 @@ export const ComponentStatus = z.object({
   name: z
     .string()
     .max(64)
-    .describe('users, catalog, orders, payments, notifications, edge, prometheus or grafana.'),
+    .describe('users, catalog, orders, payments, notifications, backoffice, edge, prometheus or grafana.'),
   desired: z.int().min(0).describe('Pods wanted.'),
   ready: z.int().min(0).describe('Pods ready.'),
 });

@@ -1,7 +1,7 @@
 // Writes the edge configuration for local runs with the same renderer the operator uses in a cluster:
 //
 //   npm run render-envoy -w @shopstack/operator -- [--users 127.0.0.1:8101] [--catalog ...] \
-//     [--orders ...] [--payments ...] [--notifications ...] [--ratelimit 127.0.0.1:8091] \
+//     [--orders ...] [--payments ...] [--notifications ...] [--backoffice ...] [--ratelimit 127.0.0.1:8091] \
 //     [--trusted-proxy-hops 0] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
 //     [--otlp 127.0.0.1:4317] [--out envoy/envoy.local.yaml]
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -77,6 +77,16 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     released: false,
     local: { httpPort: 8085, grpcPort: 50055 },
   },
+  // The admin API and the system worker. Its reporting store is fed by events (the broker); payments'
+  // ledger reconciliation is read over gRPC by the anomaly rules.
+  backoffice: {
+    store: 'postgres',
+    broker: true,
+    peers: ['payments'],
+    ownSecrets: {},
+    released: false,
+    local: { httpPort: 8086, grpcPort: 50056 },
+  },
 };
 
 /** The variable a service reads its store's connection URL from. */

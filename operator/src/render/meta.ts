@@ -16,6 +16,7 @@ export type Component =
   | 'orders'
   | 'payments'
   | 'notifications'
+  | 'backoffice'
   | 'edge'
   | 'ratelimit'
   | 'prometheus'

@@ -1,4 +1,4 @@
-// A shop service (users, catalog, orders, payments, notifications): its Deployment, headless Service and PDB.
+// A shop service (users, catalog, orders, payments, notifications, backoffice): its Deployment, headless Service and PDB.
 import { GRPC_PORT, HTTP_PORT, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import {

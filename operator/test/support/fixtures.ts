@@ -72,6 +72,7 @@ export function smallShopObject(name: string, shard: string, ordersReplicas: num
         orders: { replicas: ordersReplicas },
         payments: one,
         notifications: one,
+        backoffice: one,
       },
       edge: { replicas: 1, rateLimitService: { replicas: 1 } },
       secrets: {

@@ -25,6 +25,7 @@ const input: EnvoyConfigInput = {
     orders: { host: 'orders.local', port: 8103 },
     payments: { host: '127.0.0.1', port: 8104 },
     notifications: { host: '127.0.0.1', port: 8105 },
+    backoffice: { host: '127.0.0.1', port: 8106 },
   },
   jwt: { issuer: 'shopstack-users', audiences: ['shopstack', 'admin'] },
   rateLimit: { requestsPerSecond: 50, burst: 100 },
@@ -48,13 +49,13 @@ describe('Envoy bootstrap renderer', () => {
   it('routes each service prefix and the JWKS to the right cluster', () => {
     const table = Object.fromEntries(routes.map((r: any) => [JSON.stringify(r.match), r.route.cluster]));
     assert.equal(table['{"path":"/.well-known/jwks.json"}'], 'svc_users');
-    for (const service of ['users', 'catalog', 'orders', 'payments', 'notifications']) {
+    for (const service of ['users', 'catalog', 'orders', 'payments', 'notifications', 'backoffice']) {
       assert.equal(table[`{"path_separated_prefix":"/api/${service}"}`], `svc_${service}`);
     }
   });
 
   it('serves each service’s OpenAPI document at /api/<service>/openapi.json and an index of them', () => {
-    for (const service of ['users', 'catalog', 'orders', 'payments', 'notifications']) {
+    for (const service of ['users', 'catalog', 'orders', 'payments', 'notifications', 'backoffice']) {
       const route = routes.find((r: any) => r.match.path === `/api/${service}/openapi.json`);
       assert.equal(route.route.cluster, `svc_${service}`);
       assert.equal(route.route.prefix_rewrite, '/openapi.json');
@@ -64,7 +65,27 @@ describe('Envoy bootstrap renderer', () => {
     assert.equal(index.direct_response.status, 200);
     const documents = JSON.parse(index.direct_response.body.inline_string).documents;
     assert.deepEqual(documents[2], { service: 'orders', url: '/api/orders/openapi.json' });
-    assert.equal(documents.length, 5);
+    assert.equal(documents.length, 6);
+  });
+
+  it('lets only admin and support tokens through the back office, by the verified role claim', () => {
+    const filters = hcm.http_filters.map((f: any) => f.name);
+    assert.ok(filters.indexOf('envoy.filters.http.rbac') > filters.indexOf('envoy.filters.http.jwt_authn'));
+    const backoffice = allRoutes.find((r: any) => r.name === 'backoffice');
+    const policy = backoffice.typed_per_filter_config['envoy.filters.http.rbac'].rbac.rules;
+    assert.equal(policy.action, 'ALLOW');
+    const roles = policy.policies.roles.principals.map((p: any) => p.metadata.value.string_match.exact);
+    assert.deepEqual(roles, ['admin', 'support']);
+    assert.deepEqual(
+      policy.policies.roles.principals[0].metadata.path.map((p: any) => p.key),
+      ['jwt_payload', 'role'],
+    );
+    // Every other route, the back office's OpenAPI document included, has no role policy.
+    const others = allRoutes.filter((r: any) => r.typed_per_filter_config?.['envoy.filters.http.rbac']);
+    assert.deepEqual(
+      others.map((r: any) => r.name),
+      ['backoffice'],
+    );
   });
 
   it('verifies tokens from the users JWKS with the issuer and audiences, except on public routes', () => {
@@ -83,6 +104,7 @@ describe('Envoy bootstrap renderer', () => {
       '/api/orders/openapi.json',
       '/api/payments/openapi.json',
       '/api/notifications/openapi.json',
+      '/api/backoffice/openapi.json',
       '/.well-known/jwks.json',
       '/api/users/register',
       '/api/users/login',

@@ -204,8 +204,8 @@ describe('renderShop', () => {
       { dashboards: {} },
     );
     const deployments = placed.filter((o) => o.kind === 'Deployment') as (KubeObject & { spec: any })[];
-    // five services, the edge, its rate limit service, Prometheus, Grafana, Alertmanager, Jaeger
-    assert.equal(deployments.length, 11);
+    // six services, the edge, its rate limit service, Prometheus, Grafana, Alertmanager, Jaeger
+    assert.equal(deployments.length, 12);
     for (const d of deployments) {
       assert.deepEqual(d.spec.template.spec.nodeSelector, placement.nodeSelector, d.metadata.name);
       assert.deepEqual(d.spec.template.spec.tolerations, placement.tolerations, d.metadata.name);

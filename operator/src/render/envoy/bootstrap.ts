@@ -1,7 +1,13 @@
 // Renders a complete Envoy bootstrap (static resources) for the shop's edge. Pure: same input, same output.
 import { stringify } from 'yaml';
 import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clusters.js';
-import { jwtAuthnFilter, localRateLimitFilter, perClientRateLimit } from './filters.js';
+import {
+  jwtAuthnFilter,
+  localRateLimitFilter,
+  perClientRateLimit,
+  rbacFilter,
+  rolesPerRoute,
+} from './filters.js';
 import { localReplyConfig } from './problems.js';
 import { globalRateLimitFilter, rateLimitCluster, routeRateLimits } from './ratelimit.js';
 import { CLIENT_IP_HEADER, EDGE_ROUTES, OPENAPI_INDEX_PATH, openApiIndex } from './routes.js';
@@ -38,6 +44,7 @@ function edgeRoutes(input: EnvoyConfigInput) {
       'envoy.filters.http.local_ratelimit': perClientRateLimit(
         route.auth ? input.authRateLimit : input.rateLimit,
       ),
+      ...(route.roles ? { 'envoy.filters.http.rbac': rolesPerRoute(route.roles) } : {}),
     },
   }));
   return [openApiIndexRoute(), ...routes];
@@ -114,6 +121,7 @@ function edgeListener(input: EnvoyConfigInput) {
               http_filters: [
                 localRateLimitFilter(),
                 jwtAuthnFilter(input, clusterName('users')),
+                rbacFilter(),
                 globalRateLimitFilter(),
                 {
                   name: 'envoy.filters.http.router',

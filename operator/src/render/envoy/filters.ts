@@ -62,6 +62,41 @@ export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
   };
 }
 
+/**
+ * Role checks at the edge: the filter has no rules of its own (every route passes); a route with
+ * `roles` carries a per-route policy that allows only tokens whose verified `role` claim (the payload
+ * jwt_authn leaves in its metadata) is one of them. Anything else gets a 403 before the service.
+ */
+export function rbacFilter() {
+  return {
+    name: 'envoy.filters.http.rbac',
+    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC' },
+  };
+}
+
+export function rolesPerRoute(roles: readonly string[]) {
+  return {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute',
+    rbac: {
+      rules: {
+        action: 'ALLOW',
+        policies: {
+          roles: {
+            permissions: [{ any: true }],
+            principals: roles.map((role) => ({
+              metadata: {
+                filter: 'envoy.filters.http.jwt_authn',
+                path: [{ key: JWT_PAYLOAD_METADATA }, { key: 'role' }],
+                value: { string_match: { exact: role } },
+              },
+            })),
+          },
+        },
+      },
+    },
+  };
+}
+
 /** The filter itself is inert; each route switches it on with its own per-client bucket. */
 export function localRateLimitFilter() {
   return {

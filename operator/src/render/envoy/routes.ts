@@ -15,7 +15,12 @@ export interface EdgeRoute {
   auth?: boolean;
   /** The path the service sees, when it differs from the public one. */
   rewritePath?: string;
+  /** Only tokens whose `role` claim is one of these pass (checked by the edge's RBAC filter). */
+  roles?: readonly string[];
 }
+
+/** The back office (admin API) is for staff: customers' tokens stop at the edge. */
+export const BACKOFFICE_ROLES = ['admin', 'support'] as const;
 
 /** Where the edge lists every service's OpenAPI document, so the edge's address is all a reader needs. */
 export const OPENAPI_INDEX_PATH = '/api/openapi.json';
@@ -86,6 +91,11 @@ export const EDGE_ROUTES: readonly EdgeRoute[] = [
     publicMethods: ['POST'],
   },
   ...SHOP_SERVICES.filter((service) => service !== 'catalog').map(
-    (service): EdgeRoute => ({ name: service, service, match: { path_separated_prefix: `/api/${service}` } }),
+    (service): EdgeRoute => ({
+      name: service,
+      service,
+      match: { path_separated_prefix: `/api/${service}` },
+      ...(service === 'backoffice' ? { roles: BACKOFFICE_ROLES } : {}),
+    }),
   ),
 ];

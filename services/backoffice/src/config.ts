@@ -1,0 +1,38 @@
+// The back office's environment. One package, one image, two process roles: `api` serves the admin
+// API (HTTP for the console through the edge, gRPC for services), `worker` runs the job queue (cron
+// and on-demand jobs, report generation, retention scheduling, anomaly rules) and feeds the reporting
+// store from events. `all` runs both in one process (the local platform). They are one package because
+// they share the schema, the migrations and the job contracts; they are separate roles because a long
+// report must not take CPU from the admin API, and the two scale differently (see README.md).
+import { baseConfigSchema, messagingConfig, postgresConfig } from '@shopstack/kit';
+import { z } from 'zod';
+
+const millis = z.coerce.number().int().positive();
+
+export const BACKOFFICE_ROLES = ['api', 'worker', 'all'] as const;
+export type BackofficeRole = (typeof BACKOFFICE_ROLES)[number];
+
+export const backofficeConfigSchema = baseConfigSchema.extend({
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8086),
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50056),
+  ...postgresConfig,
+  ...messagingConfig,
+  BACKOFFICE_ROLE: z.enum(BACKOFFICE_ROLES).default('all'),
+  /** The durable queue of integration events the reporting store is fed from (worker role). */
+  EVENTS_QUEUE: z.string().min(1).default('backoffice.reporting'),
+  /** Jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().max(32).default(2),
+  /** How often an idle worker looks for due jobs besides LISTEN/NOTIFY (a missed notification). */
+  WORKER_POLL_INTERVAL_MS: millis.default(2_000),
+  /** Attempts of a failing job before it is failed for good (retries back off exponentially). */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().positive().max(25).default(5),
+  /** How long a generated report's files are kept before the retention job deletes them. */
+  REPORT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+});
+
+export type BackofficeConfig = z.infer<typeof backofficeConfigSchema>;
+
+export const runsApi = (config: Pick<BackofficeConfig, 'BACKOFFICE_ROLE'>) =>
+  config.BACKOFFICE_ROLE !== 'worker';
+export const runsWorker = (config: Pick<BackofficeConfig, 'BACKOFFICE_ROLE'>) =>
+  config.BACKOFFICE_ROLE !== 'api';

@@ -1,0 +1,56 @@
+// The back office's own parts. In the `api` role: the admin API over HTTP. In the `worker` role: the
+// job runner (graphile-worker: cron and on-demand jobs). Both roles migrate the database, since the
+// API enqueues jobs and the worker runs them. The kit boots it; main.ts runs it as a process.
+import { fileURLToPath } from 'node:url';
+import { bootService, defineService, type Logger, type Worker } from '@shopstack/kit';
+import { createJobRunner, migrateJobQueue } from './adapters/job-runner.js';
+import { TRACKED_TASK } from './adapters/jobs-repository.js';
+import { addAdminRoutes } from './api/admin/index.js';
+import type { BackofficeDeps } from './app/deps.js';
+import { Jobs } from './app/jobs.js';
+import { createJobMetrics } from './app/metrics.js';
+import { type BackofficeConfig, backofficeConfigSchema, runsApi, runsWorker } from './config.js';
+
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export const backofficeService = defineService({
+  name: 'backoffice',
+  description: 'The admin API (jobs, reports, anomalies, repairs) and the system worker',
+  configSchema: backofficeConfigSchema,
+  async setup({ config, logger, metrics, postgres }) {
+    const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
+    await migrateJobQueue(pool, logger);
+    const jobs = new Jobs({
+      pool,
+      logger,
+      maxAttempts: config.JOB_MAX_ATTEMPTS,
+      metrics: createJobMetrics(metrics),
+    });
+    const deps: BackofficeDeps = { pool, logger, config, jobs };
+
+    const workers: Worker[] = [];
+    const runner = runsWorker(config)
+      ? createJobRunner({
+          pool,
+          logger,
+          tasks: { [TRACKED_TASK]: jobs.task() },
+          cron: [],
+          concurrency: config.WORKER_CONCURRENCY,
+          pollIntervalMs: config.WORKER_POLL_INTERVAL_MS,
+        })
+      : undefined;
+    if (runner) workers.push(runner);
+
+    return {
+      routes: runsApi(config) ? [(routes) => addAdminRoutes(routes, deps)] : [],
+      workers,
+      exposed: { deps, workerId: runner?.workerId },
+    };
+  },
+});
+
+export function startBackofficeService(config: BackofficeConfig, logger?: Logger) {
+  return bootService(backofficeService, config, { logger });
+}
+
+export type BackofficeService = Awaited<ReturnType<typeof startBackofficeService>>;
