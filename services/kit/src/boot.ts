@@ -145,7 +145,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
     const parts = await declaration.setup(kit);
     const amqpUrl = needsBroker(parts) ? requireVariable(config.AMQP_URL, 'AMQP_URL') : '';
     for (const consumer of parts.consumers ?? []) {
-      consumers.push(await startConsumer(consumer, { service: name, amqpUrl, logger }));
+      consumers.push(await startConsumer(consumer, { service: name, amqpUrl, logger, metrics }));
     }
 
     const keys = parts.tokenKeys ?? (config.JWKS_URL ? new URL(config.JWKS_URL) : undefined);

@@ -1,5 +1,6 @@
 // Prometheus metrics: Node's default process metrics plus request rate, errors and duration for
-// HTTP and gRPC (served and called), and the state of every circuit breaker. One registry per
+// HTTP and gRPC (served and called), the state of every circuit breaker, and the messages consumers
+// dead-letter. One registry per
 // service instance, so several services can run in one test process without clashing.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -17,6 +18,8 @@ export interface ServiceMetrics {
   grpcClientDuration: Histogram<'downstream' | 'method' | 'code'>;
   /** 0 = closed, 1 = half-open, 2 = open. */
   breakerState: Gauge<'downstream'>;
+  /** Messages a consumer sent to `<queue>.dead` (the alert ShopStackMessagesDeadLettered reads it). */
+  deadLettered: Counter<'queue' | 'reason'>;
 }
 
 export function createMetrics(service: string): ServiceMetrics {
@@ -81,6 +84,12 @@ export function createMetrics(service: string): ServiceMetrics {
       name: 'circuit_breaker_state',
       help: 'Circuit breaker per downstream: 0 closed, 1 half-open, 2 open',
       labelNames: ['downstream'],
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'messaging_dead_lettered_total',
+      help: 'Messages a consumer dead-lettered, by queue and reason (missing_message_id, unreadable, handler_failed)',
+      labelNames: ['queue', 'reason'],
       registers,
     }),
   };

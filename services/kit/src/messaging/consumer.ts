@@ -7,6 +7,7 @@
 // commit together, so redelivery after a reconnect is harmless.
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../logging.js';
+import type { ServiceMetrics } from '../metrics.js';
 import { consumeWithInbox, type IncomingMessage } from './inbox.js';
 import { type Channel, type ChannelModel, connectRabbit, declareQueue, type QueueSpec } from './rabbit.js';
 
@@ -29,6 +30,8 @@ export interface ConsumerRuntime {
   logger: Logger;
   /** First reconnect delay; doubles up to 30 s. */
   firstRetryMs?: number;
+  /** Where dead-lettered messages are counted (the kit's boot passes the service's metrics). */
+  metrics?: Pick<ServiceMetrics, 'deadLettered'>;
 }
 
 export interface RunningConsumer {
@@ -58,6 +61,7 @@ export function startConsumer(
         logger: runtime.logger,
         prefetch: declaration.prefetch,
         handle: declaration.handle,
+        deadLettered: runtime.metrics?.deadLettered,
       });
     },
   });

@@ -1,9 +1,11 @@
 // Idempotent consumers: the message id is recorded in the inbox in the same transaction as the
 // handler's effect, so a redelivered message is acknowledged without running the handler again.
-// A handler that fails is retried once (requeue); failing again sends the message to `<queue>.dead`.
+// A handler that fails is retried once (requeue); failing again sends the message to `<queue>.dead`,
+// and so does a message without an id at once. Each dead-lettered message is counted (onDeadLetter).
 
 import { SpanKind } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Counter } from 'prom-client';
 import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import { extractTraceContext, inSpan } from '../tracing.js';
@@ -25,7 +27,12 @@ export interface InboxConsumerOptions {
   prefetch?: number;
   /** May return a function, run once the transaction committed (e.g. to start work it made due). */
   handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
+  /** Counts every message sent to the dead-letter queue (the kit's `messaging_dead_lettered_total`). */
+  deadLettered?: Counter<'queue' | 'reason'>;
 }
+
+/** Why a message went to the dead-letter queue: the `reason` label of the count. */
+export type DeadLetterReason = 'missing_message_id' | 'unreadable' | 'handler_failed';
 
 /** Starts consuming; returns the consumer tag (cancel with `channel.cancel(tag)`). */
 export async function consumeWithInbox(options: InboxConsumerOptions): Promise<string> {
@@ -43,10 +50,11 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
   const id = raw.properties.messageId as string | undefined;
   if (!id) {
     logger.error({ queue: options.queue }, 'message without message id; dead-lettering');
-    channel.nack(raw, false, false);
+    settle(options, () => channel.nack(raw, false, false), '', 'missing_message_id');
     return;
   }
   const headers = (raw.properties.headers ?? {}) as Record<string, unknown>;
+  let reason: DeadLetterReason = 'unreadable';
   try {
     const message: IncomingMessage = {
       id,
@@ -54,6 +62,7 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
       payload: JSON.parse(raw.content.toString('utf8')),
       headers,
     };
+    reason = 'handler_failed';
     const afterCommit = await inSpan(
       `consume ${message.type}`,
       SpanKind.CONSUMER,
@@ -74,7 +83,9 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
       { err: error, messageId: id, redelivered: raw.fields.redelivered },
       'message handling failed',
     );
-    settle(options, () => channel.nack(raw, false, !raw.fields.redelivered), id);
+    // The first failure goes back to the queue for one more try; the second goes to `<queue>.dead`.
+    const requeue = !raw.fields.redelivered;
+    settle(options, () => channel.nack(raw, false, requeue), id, requeue ? undefined : reason);
   }
 }
 
@@ -83,9 +94,16 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
  * went away), the broker redelivers the message to the next subscription, and the inbox makes
  * that redelivery a no-op when the effect had committed: nothing to do here but say so.
  */
-function settle(options: InboxConsumerOptions, action: () => void, messageId: string): void {
+function settle(
+  options: InboxConsumerOptions,
+  action: () => void,
+  messageId: string,
+  deadLetter?: DeadLetterReason,
+): void {
   try {
     action();
+    // Counted once the broker was told: a nack that never left stays in the queue, not dead-lettered.
+    if (deadLetter) options.deadLettered?.inc({ queue: options.queue, reason: deadLetter });
   } catch (error) {
     options.logger.debug(
       { err: error, messageId },
