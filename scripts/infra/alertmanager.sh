@@ -36,13 +36,7 @@ alertmanager_start() {
 alertmanager_stop() { stop_daemon alertmanager; }
 
 alertmanager_status() {
-  if pid_alive alertmanager; then
-    status_line alertmanager running "$ALERTMANAGER_PORT" "$ALERTMANAGER_VERSION"
-  elif [ -f "$ALERTMANAGER_DIR/.complete" ]; then
-    status_line alertmanager stopped - "$ALERTMANAGER_VERSION"
-  else
-    status_line alertmanager absent - -
-  fi
+  daemon_status alertmanager "$ALERTMANAGER_DIR" "$ALERTMANAGER_PORT" "$ALERTMANAGER_VERSION"
 }
 
 alertmanager_env() {

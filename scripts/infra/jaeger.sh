@@ -80,13 +80,7 @@ jaeger_start() {
 jaeger_stop() { stop_daemon jaeger; }
 
 jaeger_status() {
-  if pid_alive jaeger; then
-    status_line jaeger running "$JAEGER_UI_PORT" "$JAEGER_VERSION (OTLP $OTLP_GRPC_PORT/$OTLP_HTTP_PORT)"
-  elif [ -f "$JAEGER_DIR/.complete" ]; then
-    status_line jaeger stopped - "$JAEGER_VERSION"
-  else
-    status_line jaeger absent - -
-  fi
+  daemon_status jaeger "$JAEGER_DIR" "$JAEGER_UI_PORT" "$JAEGER_VERSION" "(OTLP $OTLP_GRPC_PORT/$OTLP_HTTP_PORT)"
 }
 
 jaeger_env() {

@@ -87,6 +87,19 @@ pid_alive() {
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
+# daemon_status NAME DIR PORT VERSION [DETAIL] — the status row of a daemon built into DIR (by
+# cached_build): running on PORT (VERSION and DETAIL), stopped (built: its VERSION) or absent.
+daemon_status() {
+  local name=$1 dir=$2 port=$3 version=$4 detail=${5:-}
+  if pid_alive "$name"; then
+    status_line "$name" running "$port" "$version${detail:+ $detail}"
+  elif [ -f "$dir/.complete" ]; then
+    status_line "$name" stopped - "$version"
+  else
+    status_line "$name" absent - -
+  fi
+}
+
 # start_daemon NAME LOGFILE COMMAND... — runs a long-lived process in its own session, records its pid.
 start_daemon() {
   local name=$1 log=$2

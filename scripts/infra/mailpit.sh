@@ -57,11 +57,7 @@ mailpit_start() {
 mailpit_stop() { stop_daemon mailpit; }
 
 mailpit_status() {
-  if pid_alive mailpit; then
-    status_line mailpit running "$MAILPIT_SMTP_PORT/$MAILPIT_HTTP_PORT" "$MAILPIT_VERSION"
-  else
-    status_line mailpit stopped - -
-  fi
+  daemon_status mailpit "$MAILPIT_DIR" "$MAILPIT_SMTP_PORT/$MAILPIT_HTTP_PORT" "$MAILPIT_VERSION"
 }
 
 mailpit_env() {
