@@ -26,13 +26,16 @@ const SECRET_FILES: Record<Exclude<OwnSecret, 'smtp'>, string> = {
 
 /**
  * Local conveniences, switched on here and never by default: plain SMTP to the local Mailpit, the
- * sandbox SMS / push providers, links to the local edge.
+ * sandbox SMS / push providers, webhooks to loopback receivers over plain http, links to the local edge.
  */
 function localOnly(name: ShopService, env: Env): EnvVar[] {
   if (name !== 'notifications') return [];
   return [
     { name: 'SMTP_REQUIRE_TLS', value: 'false' },
     { name: 'SANDBOX_PROVIDERS', value: 'true' },
+    // Webhook receivers on this machine (a person's curl walk-through, local tests).
+    { name: 'WEBHOOK_ALLOWED_CIDRS', value: '127.0.0.0/8' },
+    { name: 'WEBHOOK_ALLOW_PLAIN_HTTP', value: 'true' },
     { name: 'PUBLIC_URL', value: `http://127.0.0.1:${env.EDGE_PORT ?? '8080'}` },
   ];
 }

@@ -20,7 +20,15 @@ describe('the platform services table and environment contract', () => {
     MONGO_PORT: '27017',
     OTLP_HTTP_PORT: '4318',
   };
-  const LOCAL_ONLY = ['MONGO_DB', 'LOG_LEVEL', 'SMTP_REQUIRE_TLS', 'SANDBOX_PROVIDERS', 'PUBLIC_URL'];
+  const LOCAL_ONLY = [
+    'MONGO_DB',
+    'LOG_LEVEL',
+    'SMTP_REQUIRE_TLS',
+    'SANDBOX_PROVIDERS',
+    'WEBHOOK_ALLOWED_CIDRS',
+    'WEBHOOK_ALLOW_PLAIN_HTTP',
+    'PUBLIC_URL',
+  ];
 
   it('gives a local process exactly the variables its pod gets, with local values instead of Secrets', () => {
     for (const service of SHOP_SERVICES) {

@@ -2,6 +2,7 @@
 // and plain SMTP without TLS is something the local platform switches on, never the default.
 import { baseConfigSchema, envBoolean, messagingConfig, postgresConfig } from '@shopstack/kit';
 import { z } from 'zod';
+import { isValidCidrList } from './domain/target-policy.js';
 
 const millis = z.coerce.number().int().positive();
 const perSecond = z.coerce.number().positive();
@@ -43,6 +44,24 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
   RETRY_MAX_MS: millis.default(3_600_000),
   /** Attempts before a delivery is dead-lettered; with the defaults this spans more than a day. */
   MAX_ATTEMPTS: z.coerce.number().int().positive().default(30),
+  /**
+   * Non-public addresses webhooks may still go to (comma-separated CIDRs). Empty by default: only
+   * public addresses. The local platform allows loopback for receivers on this machine.
+   */
+  WEBHOOK_ALLOWED_CIDRS: z.string().default('').refine(isValidCidrList, 'a comma-separated list of CIDRs'),
+  /** Plain http to an allowed loopback address; otherwise webhooks go over https only. */
+  WEBHOOK_ALLOW_PLAIN_HTTP: envBoolean(false),
+  WEBHOOK_TIMEOUT_MS: millis.default(10_000),
+  /** Backoff of failed webhook attempts; with the defaults retries go on for more than 24 hours. */
+  WEBHOOK_RETRY_BASE_MS: millis.default(5_000),
+  WEBHOOK_RETRY_MAX_MS: millis.default(4 * 3_600_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(24),
+  /** An endpoint whose every delivery has failed for this long is disabled and its owner told. */
+  WEBHOOK_DISABLE_AFTER_MS: millis.default(24 * 3_600_000),
+  /** How long the previous secret still signs after a rotation (both signatures are sent). */
+  WEBHOOK_SECRET_OVERLAP_MS: millis.default(24 * 3_600_000),
+  WEBHOOK_MAX_ENDPOINTS_PER_OWNER: z.coerce.number().int().positive().default(20),
+  WEBHOOK_DISPATCH_BATCH: z.coerce.number().int().positive().max(200).default(20),
   GRPC_DEADLINE_MS: millis.default(2_000),
   BREAKER_RESET_MS: millis.default(5_000),
 });

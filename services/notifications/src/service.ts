@@ -11,11 +11,14 @@ import { createUnsubscribeTokens } from './adapters/unsubscribe-tokens.js';
 import { createUsersDirectory } from './adapters/users-directory.js';
 import { notificationsGrpcService } from './api/grpc/notifications-grpc.js';
 import { addNotificationRoutes } from './api/http/routes.js';
+import { addWebhookRoutes } from './api/http/webhook-routes.js';
 import type { NotificationsDeps } from './app/deps.js';
 import { type ChannelProvider, Dispatcher } from './app/dispatcher.js';
 import { handleIntegrationEvent } from './app/events.js';
 import { createNotificationsMetrics } from './app/metrics.js';
+import { WebhookSender } from './app/webhook-sender.js';
 import { type NotificationsConfig, notificationsConfigSchema } from './config.js';
+import { parseCidrList } from './domain/target-policy.js';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -75,15 +78,43 @@ export const notificationsService = defineService({
       leaseMs: config.SEND_LEASE_MS,
       breakerResetMs: config.BREAKER_RESET_MS,
     });
+    const targets = {
+      allowedCidrs: parseCidrList(config.WEBHOOK_ALLOWED_CIDRS),
+      allowPlainHttp: config.WEBHOOK_ALLOW_PLAIN_HTTP,
+    };
+    const webhookSender = new WebhookSender({
+      pool,
+      logger,
+      targets,
+      retry: {
+        baseMs: config.WEBHOOK_RETRY_BASE_MS,
+        maxMs: config.WEBHOOK_RETRY_MAX_MS,
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      },
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+      intervalMs: config.DISPATCH_INTERVAL_MS,
+      batch: config.WEBHOOK_DISPATCH_BATCH,
+      onOwnerNotified: () => dispatcher.wake(),
+    });
     const deps: NotificationsDeps = {
       pool,
       logger,
       tokens,
       dispatcher,
-      settings: { publicUrl: config.PUBLIC_URL, retry },
+      webhookSender,
+      settings: {
+        publicUrl: config.PUBLIC_URL,
+        retry,
+        webhooks: {
+          targets,
+          secretOverlapMs: config.WEBHOOK_SECRET_OVERLAP_MS,
+          maxEndpointsPerOwner: config.WEBHOOK_MAX_ENDPOINTS_PER_OWNER,
+        },
+      },
     };
     return {
-      routes: [(routes) => addNotificationRoutes(routes, deps)],
+      routes: [(routes) => addNotificationRoutes(routes, deps), (routes) => addWebhookRoutes(routes, deps)],
       grpc: [{ definition: NotificationsServiceDefinition, implementation: notificationsGrpcService(deps) }],
       consumers: [
         eventsConsumer({
@@ -96,8 +127,11 @@ export const notificationsService = defineService({
         }),
       ],
       // Stopped first on shutdown: the sends in flight finish and are recorded before the pool closes.
-      workers: [{ name: 'dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() }],
-      exposed: { deps, dispatcher, sandbox },
+      workers: [
+        { name: 'dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() },
+        { name: 'webhooks', start: () => webhookSender.start(), stop: () => webhookSender.stop() },
+      ],
+      exposed: { deps, dispatcher, webhookSender, sandbox },
     };
   },
 });

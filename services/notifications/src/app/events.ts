@@ -3,6 +3,7 @@ import type { IncomingMessage, PoolClient } from '@shopstack/kit';
 import { intentFor } from '../domain/events.js';
 import type { NotificationsDeps } from './deps.js';
 import { notify } from './intake.js';
+import { fanOutToWebhooks } from './webhooks.js';
 
 export async function handleIntegrationEvent(
   deps: NotificationsDeps,
@@ -18,7 +19,16 @@ export async function handleIntegrationEvent(
     variables: intent.variables,
     ...(intent.email ? { email: intent.email } : {}),
   });
-  // Committed a moment after this returns; the dispatcher's poll would find them anyway.
-  setTimeout(() => deps.dispatcher.wake(), 20).unref();
+  const hooks = await fanOutToWebhooks(client, {
+    sourceId: message.id,
+    type: message.type,
+    userId: intent.userId,
+    payload: message.payload,
+  });
+  // Committed a moment after this returns; the dispatchers' polls would find them anyway.
+  setTimeout(() => {
+    deps.dispatcher.wake();
+    if (hooks > 0) deps.webhookSender.wake();
+  }, 20).unref();
   return deliveries.length;
 }

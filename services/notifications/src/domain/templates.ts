@@ -42,6 +42,7 @@ const VARIABLES = {
   payment_received: z.object({ kind: z.enum(['topup', 'transfer', 'refund']), amountMinor: minor, currency }),
   payment_sent: z.object({ kind: z.enum(['withdrawal']), amountMinor: minor, currency }),
   newsletter: z.object({ headline: z.string().min(1).max(200), body: z.string().min(1).max(5000) }),
+  webhook_disabled: z.object({ url: z.string().min(1).max(2000), reason: z.string().min(1).max(500) }),
 } as const;
 
 export type TemplateName = keyof typeof VARIABLES;
@@ -58,6 +59,7 @@ export const TEMPLATE_CATEGORY: Record<TemplateName, Category> = {
   payment_received: 'payments',
   payment_sent: 'payments',
   newsletter: 'marketing',
+  webhook_disabled: 'security',
 };
 
 export class TemplateVariablesError extends Error {
@@ -147,6 +149,9 @@ const T = {
     receivedText: (amount: string) => `${amount} arrived on your account.`,
     sent: { withdrawal: 'Withdrawal completed' },
     sentText: (amount: string) => `${amount} left your account.`,
+    webhookSubject: 'A webhook endpoint of yours was disabled',
+    webhookText: (url: string, reason: string) =>
+      `We stopped sending webhooks to ${url}: ${reason}. Fix the receiver, then enable the endpoint again; nothing that was not delivered is lost.`,
   },
   ru: {
     verifySubject: 'Подтвердите адрес электронной почты',
@@ -171,6 +176,9 @@ const T = {
     receivedText: (amount: string) => `На ваш счёт поступило ${amount}.`,
     sent: { withdrawal: 'Вывод средств выполнен' },
     sentText: (amount: string) => `С вашего счёта списано ${amount}.`,
+    webhookSubject: 'Ваш адрес для вебхуков отключён',
+    webhookText: (url: string, reason: string) =>
+      `Мы перестали отправлять вебхуки на ${url}: ${reason}. Исправьте приёмник и включите адрес снова; недоставленные события не потеряются.`,
   },
 } as const;
 
@@ -236,6 +244,7 @@ const RENDERERS: Renderers = {
   payment_sent: ({ kind, amountMinor, currency: c }, l) =>
     plain(T[l].sent[kind], [T[l].sentText(formatMoney(amountMinor, c, l))]),
   newsletter: ({ headline, body }) => plain(headline, body.split(/\n{2,}/)),
+  webhook_disabled: ({ url, reason }, l) => plain(T[l].webhookSubject, [T[l].webhookText(url, reason)]),
 };
 
 /** Renders a stored delivery; variables are checked again, so a bad row fails loudly, not half-rendered. */

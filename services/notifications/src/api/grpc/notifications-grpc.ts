@@ -3,10 +3,20 @@ import { AppError } from '@shopstack/kit';
 import type {
   Delivery as DeliveryMessage,
   NotificationsServiceImplementation,
+  WebhookDelivery as WebhookDeliveryMessage,
 } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { type DeliveryView, deliveryOf, sendNotification } from '../../app/deliveries.js';
 import type { NotificationsDeps } from '../../app/deps.js';
+import {
+  deliveriesOfEndpoint,
+  type Owner,
+  registerEndpoint,
+  replayWebhookDelivery,
+  rotateEndpointSecret,
+  type WebhookDeliveryView,
+} from '../../app/webhooks.js';
 import { LOCALES, type Locale } from '../../domain/preferences.js';
+import { isWebhookEventType, type WebhookEventType } from '../../domain/webhooks.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,6 +33,29 @@ const toMessage = (d: DeliveryView): DeliveryMessage => ({
   sentAt: d.sentAt ?? '',
   createdAt: d.createdAt,
 });
+
+const toWebhookDelivery = (d: WebhookDeliveryView): WebhookDeliveryMessage => ({
+  id: d.id,
+  endpointId: d.endpointId,
+  eventType: d.eventType,
+  status: d.status,
+  attempts: d.attempts,
+  lastStatusCode: d.lastStatusCode ?? 0,
+  lastError: d.lastError ?? '',
+  createdAt: d.createdAt,
+  deliveredAt: d.deliveredAt ?? '',
+});
+
+/** gRPC callers act for an owner; they cannot ask for the admins-only 'shop' scope. */
+function ownerOf(ownerId: string): Owner {
+  if (!UUID.test(ownerId)) throw invalid('owner_id', 'must be a UUID');
+  return { id: ownerId, role: 'customer' };
+}
+
+function uuidField(field: string, value: string): string {
+  if (!UUID.test(value)) throw invalid(field, 'must be a UUID');
+  return value;
+}
 
 export function notificationsGrpcService(deps: NotificationsDeps): NotificationsServiceImplementation {
   return {
@@ -51,6 +84,67 @@ export function notificationsGrpcService(deps: NotificationsDeps): Notifications
     async getDelivery(request) {
       if (!UUID.test(request.id)) throw invalid('id', 'must be a UUID');
       return { delivery: toMessage(await deliveryOf(deps, undefined, request.id)) };
+    },
+    async createWebhookEndpoint(request) {
+      const owner = ownerOf(request.ownerId);
+      let url: URL | undefined;
+      try {
+        url = new URL(request.url);
+      } catch {
+        throw invalid('url', 'must be an absolute URL');
+      }
+      if (url.href.length > 2000) throw invalid('url', 'must be at most 2000 characters');
+      const unknown = request.eventTypes.find((type) => !isWebhookEventType(type));
+      if (request.eventTypes.length === 0 || unknown !== undefined)
+        throw invalid(
+          'event_types',
+          unknown ? `${unknown} is not a webhook event type` : 'must not be empty',
+        );
+      if (request.description.length > 200) throw invalid('description', 'must be at most 200 characters');
+      const { endpoint, secret } = await registerEndpoint(deps, owner, {
+        url: request.url,
+        eventTypes: request.eventTypes as WebhookEventType[],
+        description: request.description,
+      });
+      return {
+        endpoint: {
+          id: endpoint.id,
+          url: endpoint.url,
+          eventTypes: endpoint.eventTypes,
+          status: endpoint.status,
+          disabledReason: endpoint.disabledReason ?? '',
+          createdAt: endpoint.createdAt,
+        },
+        secret,
+      };
+    },
+    async rotateWebhookSecret(request) {
+      const owner = ownerOf(request.ownerId);
+      if (request.overlapSeconds < 0 || request.overlapSeconds > 7 * 24 * 3600)
+        throw invalid('overlap_seconds', 'must be between 0 and 604800');
+      return rotateEndpointSecret(
+        deps,
+        owner,
+        uuidField('endpoint_id', request.endpointId),
+        request.overlapSeconds || undefined,
+      );
+    },
+    async listWebhookDeliveries(request) {
+      const owner = ownerOf(request.ownerId);
+      if (request.limit < 0 || request.limit > 100) throw invalid('limit', 'must be between 1 and 100');
+      const deliveries = await deliveriesOfEndpoint(
+        deps,
+        owner,
+        uuidField('endpoint_id', request.endpointId),
+        { limit: request.limit || 20 },
+      );
+      return { deliveries: deliveries.map(toWebhookDelivery) };
+    },
+    async replayWebhookDelivery(request) {
+      const owner = ownerOf(request.ownerId);
+      if (!/^msg_[0-9a-f]{32}$/.test(request.deliveryId))
+        throw invalid('delivery_id', 'must be a webhook-id');
+      return { delivery: toWebhookDelivery(await replayWebhookDelivery(deps, owner, request.deliveryId)) };
     },
   };
 }
