@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   commitStock,
+  orderCancelled,
+  orderRefunded,
   releaseStock,
   reserveStock,
   sessionRevoked,
@@ -14,7 +16,12 @@ import {
 import { stockReplyOf } from '../../services/catalog/src/adapters/saga-stock-commands.js';
 import { OrderCompletedPurchases } from '../../services/catalog/src/app/purchases.js';
 import { intentFor } from '../../services/notifications/src/domain/events.js';
-import { orderCompletedEvent } from '../../services/orders/src/adapters/integration-events.js';
+import { checkVariables } from '../../services/notifications/src/domain/templates.js';
+import {
+  orderCancelledEvent,
+  orderCompletedEvent,
+  orderRefundedEvent,
+} from '../../services/orders/src/adapters/integration-events.js';
 import {
   commitStockCommand,
   releaseStockCommand,
@@ -103,6 +110,35 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
         occurredAt: new Date().toISOString(),
       }),
     );
+  });
+
+  it("orders' order.cancelled and order.refunded parse as notifications reads them", () => {
+    const orderId = randomUUID();
+    const userId = randomUUID();
+    const order = fold([{ ...placeOrder({ orderId, userId, lines }), version: 1, recordedAt: new Date() }])!;
+    const base = { publicUrl: 'https://shop.example' };
+
+    const cancelled = orderCancelledEvent('shop.events', order, 'out_of_stock');
+    assert.equal(cancelled.routingKey, orderCancelled.type);
+    assert.equal(orderCancelled.parse(cancelled.payload).reason, 'out_of_stock');
+    const notice = intentFor(cancelled.type, cancelled.payload, base);
+    assert.equal(notice?.template, 'order_cancelled');
+    assert.equal(notice?.userId, userId);
+    assert.deepEqual(checkVariables('order_cancelled', notice?.variables), {
+      orderId,
+      reason: 'out_of_stock',
+    });
+
+    const refunded = orderRefundedEvent('shop.events', order, { refundId: 'rf-1', amountMinor: 2500n });
+    assert.equal(refunded.routingKey, orderRefunded.type);
+    const refund = intentFor(refunded.type, refunded.payload, base);
+    assert.equal(refund?.template, 'order_refunded');
+    assert.deepEqual(checkVariables('order_refunded', refund?.variables), {
+      orderId,
+      amountMinor: '2500',
+      currency: 'EUR',
+    });
+    assert.equal((refunded.payload as { schemaVersion: number }).schemaVersion, orderRefunded.version);
   });
 
   it('refuses a payload that breaks a contract, naming the field', () => {

@@ -1,10 +1,15 @@
 // @shopstack/proto/messages: the contracts of every message that crosses services over RabbitMQ.
 export { defineMessage, type MessageContract, type PayloadOf } from './contract.js';
 export {
+  CANCEL_REASONS,
+  type OrderCancelled,
   type OrderCompleted,
   type OrderPaymentFailed,
+  type OrderRefunded,
+  orderCancelled,
   orderCompleted,
   orderPaymentFailed,
+  orderRefunded,
 } from './orders.js';
 export { type RepairRecorded, repairRecorded } from './repairs.js';
 export {

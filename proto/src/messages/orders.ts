@@ -50,3 +50,43 @@ export const orderPaymentFailed = defineMessage(
 );
 
 export type OrderPaymentFailed = z.output<typeof orderPaymentFailed.schema>;
+
+/** Why an order ended cancelled (the order stream's own reasons); notifications words them. */
+export const CANCEL_REASONS = [
+  'out_of_stock',
+  'insufficient_funds',
+  'payment_declined',
+  'stock_timeout',
+  'payment_timeout',
+  'cancelled_by_customer',
+] as const;
+
+/** A checkout ended cancelled before any money was taken (stock released, a hold voided). */
+export const orderCancelled = defineMessage(
+  'order.cancelled',
+  1,
+  z.object({
+    orderId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128),
+    reason: z.enum(CANCEL_REASONS),
+    totalMinor: minor,
+    currency: z.string().length(3),
+  }),
+);
+
+export type OrderCancelled = z.output<typeof orderCancelled.schema>;
+
+/** A paid order the customer cancelled was refunded: the money is back on their account. */
+export const orderRefunded = defineMessage(
+  'order.refunded',
+  1,
+  z.object({
+    orderId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128),
+    refundId: z.string().min(1).max(128),
+    amountMinor: minor,
+    currency: z.string().length(3),
+  }),
+);
+
+export type OrderRefunded = z.output<typeof orderRefunded.schema>;

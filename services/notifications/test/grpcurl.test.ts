@@ -97,7 +97,13 @@ describe('notifications: gRPC with grpcurl', function () {
     });
     assert.notEqual(rotated.secret, created.secret);
 
-    await h.publish('order.cancelled', { orderId: randomUUID(), userId: user.id, reason: 'out_of_stock' });
+    await h.publish('order.cancelled', {
+      orderId: randomUUID(),
+      userId: user.id,
+      reason: 'out_of_stock',
+      totalMinor: '1000',
+      currency: 'EUR',
+    });
     const [received] = await waitFor(() => receiver.on(path).length >= 1 && receiver.on(path));
     for (const secret of [created.secret, rotated.secret])
       new Webhook(secret).verify(received!.body, received!.headers);

@@ -81,18 +81,32 @@ describe('notifications: webhooks', function () {
 
     // A real integration event about this user, another about someone else, one not subscribed to.
     const orderId = randomUUID();
-    await h.publish('order.cancelled', { orderId, userId: user.id, reason: 'out_of_stock' });
+    await h.publish('order.cancelled', {
+      orderId,
+      userId: user.id,
+      reason: 'out_of_stock',
+      totalMinor: '1000',
+      currency: 'EUR',
+    });
     await h.publish('order.cancelled', {
       orderId: randomUUID(),
       userId: randomUUID(),
       reason: 'out_of_stock',
+      totalMinor: '1000',
+      currency: 'EUR',
     });
     await h.publish('payment.topup_completed', { userId: user.id, amountMinor: '500', currency: 'EUR' });
     const [, second] = await until(path, 2);
     assert.ok(verifies(secret, second!));
     const body = JSON.parse(second!.body);
     assert.equal(body.type, 'order.cancelled');
-    assert.deepEqual(body.data, { orderId, userId: user.id, reason: 'out_of_stock' });
+    assert.deepEqual(body.data, {
+      orderId,
+      userId: user.id,
+      reason: 'out_of_stock',
+      totalMinor: '1000',
+      currency: 'EUR',
+    });
     await waitFor(async () => {
       const log = await api('GET', `/endpoints/${endpoint.id}/deliveries`);
       return (

@@ -1,7 +1,7 @@
 // Which integration event becomes which message. Pure: an event in, the intended notification out
 // (or none). Payloads are parsed with zod; an event that does not match is a bug upstream and fails,
 // so the inbox retries it once and then dead-letters it where a person can look.
-import { userBlocked } from '@shopstack/proto/messages';
+import { orderCancelled, orderRefunded, userBlocked } from '@shopstack/proto/messages';
 import { z } from 'zod';
 import type { TemplateName } from './templates.js';
 
@@ -86,7 +86,7 @@ export function intentFor(type: string, payload: unknown, base: LinkBase): Inten
       };
     }
     case 'order.cancelled': {
-      const e = z.object({ orderId: z.string().min(1), userId, reason: z.string().min(1) }).parse(payload);
+      const e = orderCancelled.parse(payload);
       return {
         template: 'order_cancelled',
         userId: e.userId,
@@ -94,10 +94,7 @@ export function intentFor(type: string, payload: unknown, base: LinkBase): Inten
       };
     }
     case 'order.refunded': {
-      const e = z
-        .object({ orderId: z.string().min(1) })
-        .and(money)
-        .parse(payload);
+      const e = orderRefunded.parse(payload);
       return {
         template: 'order_refunded',
         userId: e.userId,

@@ -8,7 +8,12 @@
 // and a unit test keeps the two equal.
 import type { StockReply } from '@shopstack/proto/messages';
 import { ClientError, Status } from 'nice-grpc';
-import { orderCompletedEvent, orderPaymentFailedEvent } from '../adapters/integration-events.js';
+import {
+  orderCancelledEvent,
+  orderCompletedEvent,
+  orderPaymentFailedEvent,
+  orderRefundedEvent,
+} from '../adapters/integration-events.js';
 import type { HoldOutcome, PaymentsPort } from '../adapters/payments-client.js';
 import {
   commitStockCommand,
@@ -67,19 +72,28 @@ export function checkoutSaga(
   ports: Ports,
 ): SagaDefinition<CheckoutStep, Order, NewOrderEvent, Ports, StockReply, CheckoutSettings> {
   const release = (order: Order) => releaseStockCommand(ports.stockRoute, order.id);
-  /** Ends the order cancelled; a reservation that is or may be in place is released. */
+  /**
+   * Ends the order cancelled; a reservation that is or may be in place is released, and
+   * `order.cancelled` is published with the cancellation (in the same write as its event).
+   */
   const cancel = <O extends string>(
     outcome: O,
     order: Order,
     reason: CancelReason,
     owes: { release: boolean },
     detail?: string,
-  ): Move<O, NewOrderEvent> => ({
-    outcome,
-    events: cancelOrder(order, reason, detail),
-    messages: owes.release ? [release(order)] : [],
-    detail: reason,
-  });
+  ): Move<O, NewOrderEvent> => {
+    const events = cancelOrder(order, reason, detail);
+    return {
+      outcome,
+      events,
+      messages: [
+        ...(owes.release ? [release(order)] : []),
+        ...(events.length > 0 ? [orderCancelledEvent(ports.eventsExchange, order, reason)] : []),
+      ],
+      detail: reason,
+    };
+  };
 
   return {
     name: 'checkout',
@@ -216,8 +230,15 @@ export function checkoutSaga(
         pastPivot: true,
         async invoke({ payments }, order) {
           const outcome = await payments.refund(order.id, order.holdId!, order.totalMinor);
-          if (outcome.kind === 'refunded')
-            return { outcome: 'refunded', events: recordRefund(order, outcome.refundId) };
+          if (outcome.kind === 'refunded') {
+            const events = recordRefund(order, outcome.refundId);
+            const refund = { refundId: outcome.refundId, amountMinor: order.totalMinor };
+            return {
+              outcome: 'refunded',
+              events,
+              messages: events.length > 0 ? [orderRefundedEvent(ports.eventsExchange, order, refund)] : [],
+            };
+          }
           return { retry: `refund is ${outcome.kind}` };
         },
         onError: retryOnError,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@shopstack/kit';
 import { createTestQueue, type TestQueue, waitFor } from '@shopstack/kit/testing';
+import { orderCancelled, orderRefunded } from '@shopstack/proto/messages';
 import { ordersConfigSchema } from '../../src/config.js';
 import { startOrdersService } from '../../src/service.js';
 import { customer, sagaStep } from '../support/orders-api.js';
@@ -21,6 +22,14 @@ describe('checkout saga', function () {
     await events?.close();
     await shop?.close();
   });
+
+  /** The payload of an integration event about an order, once the relay published it. */
+  const published = (type: string, orderId: string): unknown => {
+    const message = events.messages.find(
+      (m) => m.properties.type === type && JSON.parse(m.content.toString()).orderId === orderId,
+    );
+    return message ? JSON.parse(message.content.toString()) : undefined;
+  };
 
   it('confirms a paid order: stock sold, money captured, order.completed published', async () => {
     const mug = await addProduct(shop, { priceMinor: 1250, stock: 10 });
@@ -118,6 +127,16 @@ describe('checkout saga', function () {
     assert.deepEqual(await stockOf(shop, rare), { on_hand: 1, reserved: 0 });
     assert.deepEqual(await balanceOf(shop, dave.userId), { balance: 1_000n, held: 0n });
     assert.deepEqual(await holdsOf(shop, order.orderId), [], 'no hold was ever placed');
+    const cancelled = await waitFor(() => published('order.cancelled', order.orderId), {
+      what: 'order.cancelled',
+    });
+    assert.deepEqual(orderCancelled.parse(cancelled), {
+      orderId: order.orderId,
+      userId: dave.userId,
+      reason: 'out_of_stock',
+      totalMinor: '20',
+      currency: 'EUR',
+    });
   });
 
   it('refunds a confirmed order its customer cancels', async () => {
@@ -135,6 +154,18 @@ describe('checkout saga', function () {
     assert.equal(refunded.status, 'refunded');
     assert.equal(refunded.refundedMinor, '2000');
     assert.deepEqual(await balanceOf(shop, erin.userId), { balance: 3_000n, held: 0n });
+    const event = await waitFor(() => published('order.refunded', confirmed.orderId), {
+      what: 'order.refunded',
+    });
+    const parsed = orderRefunded.parse(event);
+    assert.equal(parsed.userId, erin.userId);
+    assert.equal(parsed.amountMinor, '2000');
+    assert.equal(parsed.currency, 'EUR');
+    assert.equal(
+      published('order.cancelled', confirmed.orderId),
+      undefined,
+      'a paid order is refunded, not cancelled',
+    );
   });
 
   it('applies a reply delivered twice, while the saga waits for it, only once', async () => {

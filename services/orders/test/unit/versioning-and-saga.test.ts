@@ -74,8 +74,8 @@ describe('checkout saga declaration', () => {
     assert.deepEqual(stock.events, [{ type: 'order.cancelled', data: { reason: 'stock_timeout' } }]);
     assert.deepEqual(
       stock.messages?.map((m) => m.type),
-      ['catalog.release-stock'],
-      'a reservation in doubt is released',
+      ['catalog.release-stock', 'order.cancelled'],
+      'a reservation in doubt is released, and the cancellation published',
     );
     assert.equal(target('reserve_stock', stock.outcome), 'done');
     const hold = saga.steps.hold_funds.onDeadline!({ ...order, stockReserved: true });
