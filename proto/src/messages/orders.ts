@@ -59,6 +59,8 @@ export const CANCEL_REASONS = [
   'stock_timeout',
   'payment_timeout',
   'cancelled_by_customer',
+  /** By an admin, repairing a stuck checkout. */
+  'cancelled_by_shop',
 ] as const;
 
 /** A checkout ended cancelled before any money was taken (stock released, a hold voided). */

@@ -1,5 +1,6 @@
 // The events of an order, in their current shapes. Money is a decimal string of minor units in events
 // (JSON has no int64); the aggregate turns it into bigint.
+import type { CANCEL_REASONS } from '@shopstack/proto/messages';
 
 export interface OrderLine {
   productId: string;
@@ -9,15 +10,7 @@ export interface OrderLine {
 }
 
 /** Why an order ended cancelled; stable values, shown to customers and used in metrics. */
-export type CancelReason =
-  | 'out_of_stock'
-  | 'insufficient_funds'
-  | 'payment_declined'
-  | 'stock_timeout'
-  | 'payment_timeout'
-  | 'cancelled_by_customer'
-  /** By an admin, repairing a stuck checkout. */
-  | 'cancelled_by_shop';
+export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 export interface OrderEventData {
   'order.placed': {
