@@ -4,6 +4,8 @@ import type { Queryable } from '@shopstack/kit';
 export type AuditEvent =
   | 'user.registered'
   | 'email.verified'
+  | 'email.confirmed_by_admin'
+  | 'sessions.revoked_by_admin'
   | 'profile.updated'
   | 'login.succeeded'
   | 'login.failed'

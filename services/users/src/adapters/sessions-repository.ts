@@ -82,3 +82,34 @@ export async function isFamilyActive(db: Queryable, familyId: string): Promise<b
   ]);
   return rows.length > 0;
 }
+
+export interface SessionRecord {
+  id: string;
+  createdAt: Date;
+  lastRefreshedAt: Date | null;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+/** A user's sessions, newest first. */
+export async function listFamilies(db: Queryable, userId: string, limit: number): Promise<SessionRecord[]> {
+  const { rows } = await db.query<{
+    id: string;
+    created_at: Date;
+    last_refreshed_at: Date | null;
+    revoked_at: Date | null;
+    revoked_reason: string | null;
+  }>(
+    `select f.id, f.created_at, f.revoked_at, f.revoked_reason,
+            (select max(t.created_at) from refresh_tokens t where t.family_id = f.id) as last_refreshed_at
+       from refresh_families f where f.user_id = $1 order by f.created_at desc limit $2`,
+    [userId, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.created_at,
+    lastRefreshedAt: row.last_refreshed_at,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+  }));
+}

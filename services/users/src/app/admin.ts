@@ -45,7 +45,7 @@ export const UserPosition = z.object({
 });
 
 /** Loads the target inside the transaction, refusing self-targeting and deleted accounts. */
-async function lockTarget(
+export async function lockTarget(
   client: Parameters<typeof findUserById>[0],
   actor: Actor,
   userId: string,
@@ -87,7 +87,13 @@ export async function blockUser(
   });
 }
 
-export async function unblockUser(deps: UsersDeps, actor: Actor, userId: string, meta: RequestMeta) {
+export async function unblockUser(
+  deps: UsersDeps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+  reason?: string,
+) {
   return withTransaction(deps.pool, async (client) => {
     const user = await lockTarget(client, actor, userId);
     if (user.blockedAt) {
@@ -97,6 +103,7 @@ export async function unblockUser(deps: UsersDeps, actor: Actor, userId: string,
         actorId: actor.id,
         subjectId: userId,
         ip: meta.ip,
+        ...(reason ? { details: { reason } } : {}),
       });
       await emitUserEvent(client, deps, 'user.unblocked', { userId });
     }

@@ -10,6 +10,7 @@ import {
 import type { UsersDeps } from '../../app/deps.js';
 import { getUser, getUsers } from '../../app/queries.js';
 import type { User } from '../../domain/user.js';
+import { backOfficeGrpcMethods } from './back-office-grpc.js';
 
 const MAX_IDS = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,6 +43,7 @@ function requireUuid(id: string, field: string) {
 
 export function usersGrpcService(deps: UsersDeps): UsersServiceImplementation {
   return {
+    ...backOfficeGrpcMethods(deps),
     async getUser(request: GetUserRequest) {
       requireUuid(request.id, 'id');
       return { user: toUserMessage(await getUser(deps, request.id)) };

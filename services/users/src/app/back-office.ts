@@ -1,0 +1,69 @@
+// What the back office does to an account besides block / unblock (admin.ts): confirm an email by
+// hand, sign a user out everywhere, and read their sessions and audit trail for the one-customer
+// view. Each action is audited with the acting admin and the reason, and refuses self-targeting.
+import { withTransaction } from '@shopstack/kit';
+import { type AuditRecord, queryAudit, recordAudit } from '../adapters/audit-log.js';
+import { listFamilies, revokeAllFamilies, type SessionRecord } from '../adapters/sessions-repository.js';
+import { findUserById, markEmailVerified } from '../adapters/users-repository.js';
+import type { User } from '../domain/user.js';
+import { type Actor, lockTarget } from './admin.js';
+import type { RequestMeta, UsersDeps } from './deps.js';
+
+export async function confirmEmailByAdmin(
+  deps: UsersDeps,
+  actor: Actor,
+  userId: string,
+  reason: string,
+  meta: RequestMeta,
+): Promise<User> {
+  return withTransaction(deps.pool, async (client) => {
+    const user = await lockTarget(client, actor, userId);
+    if (!user.emailVerifiedAt) {
+      await markEmailVerified(client, userId);
+      await recordAudit(client, {
+        event: 'email.confirmed_by_admin',
+        actorId: actor.id,
+        subjectId: userId,
+        ip: meta.ip,
+        details: { reason },
+      });
+    }
+    return (await findUserById(client, userId))!;
+  });
+}
+
+/** Revokes every session (refresh-token family) of the user; the number revoked now. */
+export async function signOutEverywhere(
+  deps: UsersDeps,
+  actor: Actor,
+  userId: string,
+  reason: string,
+  meta: RequestMeta,
+): Promise<number> {
+  return withTransaction(deps.pool, async (client) => {
+    await lockTarget(client, actor, userId);
+    const revoked = await revokeAllFamilies(client, userId, 'signed_out_by_admin');
+    if (revoked > 0)
+      await recordAudit(client, {
+        event: 'sessions.revoked_by_admin',
+        actorId: actor.id,
+        subjectId: userId,
+        ip: meta.ip,
+        details: { reason, sessionsRevoked: revoked },
+      });
+    return revoked;
+  });
+}
+
+export function sessionsOf(deps: UsersDeps, userId: string): Promise<SessionRecord[]> {
+  return listFamilies(deps.pool, userId, 100);
+}
+
+export function auditTrailOf(
+  deps: UsersDeps,
+  userId: string,
+  limit: number,
+  before: string | undefined,
+): Promise<AuditRecord[]> {
+  return queryAudit(deps.pool, { userId, limit, before });
+}
