@@ -40,6 +40,8 @@ export const sessionRevoked = defineMessage(
       'role_changed',
       'password_changed',
       'password_reset',
+      /** An admin signed the user out everywhere (back office). */
+      'signed_out_by_admin',
     ]),
     occurredAt,
   }),

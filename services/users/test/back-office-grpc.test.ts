@@ -3,6 +3,7 @@
 // audited with the acting admin and the reason, repeatable without a second effect, never on oneself.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@shopstack/kit/testing';
 import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
 import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { type Harness, startHarness } from './support/harness.js';
@@ -62,6 +63,12 @@ describe('users: back office over gRPC', () => {
     assert.equal(sessionsRevoked, 2);
     const refresh = await h.call('/api/users/token/refresh', { body: { refreshToken: first.refreshToken } });
     assert.equal(refresh.status, 401, JSON.stringify(refresh.body));
+    // The deny list's event: every service refuses the user's access tokens from now on.
+    const revoked = await waitFor(() => h.eventsOfType('session.revoked').find((e) => e.userId === bea.id), {
+      what: 'session.revoked event',
+    });
+    assert.equal(revoked.reason, 'signed_out_by_admin');
+    assert.equal(revoked.sessionId, null);
     const after = await users.listSessions({ userId: bea.id });
     assert.ok(after.sessions.every((s) => s.revokedAt !== '' && s.revokedReason === 'signed_out_by_admin'));
     // Nothing left to revoke: no second effect, no second audit entry.

@@ -3,11 +3,12 @@
 // view. Each action is audited with the acting admin and the reason, and refuses self-targeting.
 import { withTransaction } from '@shopstack/kit';
 import { type AuditRecord, queryAudit, recordAudit } from '../adapters/audit-log.js';
-import { listFamilies, revokeAllFamilies, type SessionRecord } from '../adapters/sessions-repository.js';
+import { listFamilies, type SessionRecord } from '../adapters/sessions-repository.js';
 import { findUserById, markEmailVerified } from '../adapters/users-repository.js';
 import type { User } from '../domain/user.js';
 import { type Actor, lockTarget } from './admin.js';
 import type { RequestMeta, UsersDeps } from './deps.js';
+import { revokeEverySession } from './sessions.js';
 
 export async function confirmEmailByAdmin(
   deps: UsersDeps,
@@ -32,7 +33,7 @@ export async function confirmEmailByAdmin(
   });
 }
 
-/** Revokes every session (refresh-token family) of the user; the number revoked now. */
+/** Revokes every session (refresh-token family) of the user; the number that were still open. */
 export async function signOutEverywhere(
   deps: UsersDeps,
   actor: Actor,
@@ -42,7 +43,8 @@ export async function signOutEverywhere(
 ): Promise<number> {
   return withTransaction(deps.pool, async (client) => {
     await lockTarget(client, actor, userId);
-    const revoked = await revokeAllFamilies(client, userId, 'signed_out_by_admin');
+    // Like a block: the families end, their access tokens are denied everywhere, session.revoked goes out.
+    const revoked = await revokeEverySession(client, deps, userId, 'signed_out_by_admin');
     if (revoked > 0)
       await recordAudit(client, {
         event: 'sessions.revoked_by_admin',
