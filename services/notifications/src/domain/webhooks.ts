@@ -1,23 +1,23 @@
 // Webhooks for third parties: which events an endpoint may subscribe to, what a delivery's body is,
 // and what an attempt's answer means. Pure; the Standard Webhooks signing itself is the library's.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CONSUMED_EVENTS } from './events.js';
+
+/** Events whose payloads hold one-time tokens that must reach only the user's mailbox. */
+const MAILBOX_ONLY = ['user.email_verification_requested', 'user.password_reset_requested'] as const;
+type MailboxOnly = (typeof MAILBOX_ONLY)[number];
 
 /**
- * Events a webhook may carry. Never the verification or reset events: their payloads hold one-time
- * tokens that must reach only the user's mailbox. `webhook.test` is what a test send delivers.
+ * Events a webhook may carry: every consumed event but the mailbox-only ones, and `webhook.test`,
+ * what a test send delivers.
  */
+export type WebhookEventType = Exclude<(typeof CONSUMED_EVENTS)[number], MailboxOnly> | 'webhook.test';
 export const WEBHOOK_EVENT_TYPES = [
-  'user.blocked',
-  'order.completed',
-  'order.cancelled',
-  'order.refunded',
-  'payment.topup_completed',
-  'payment.withdrawal_completed',
-  'payment.transfer_received',
-  'payment.refunded',
+  ...CONSUMED_EVENTS.filter(
+    (type): type is Exclude<typeof type, MailboxOnly> => !(MAILBOX_ONLY as readonly string[]).includes(type),
+  ),
   'webhook.test',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+] as [WebhookEventType, ...WebhookEventType[]];
 
 export const isWebhookEventType = (type: string): type is WebhookEventType =>
   (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
