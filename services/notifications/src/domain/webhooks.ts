@@ -12,12 +12,12 @@ type MailboxOnly = (typeof MAILBOX_ONLY)[number];
  * what a test send delivers.
  */
 export type WebhookEventType = Exclude<(typeof CONSUMED_EVENTS)[number], MailboxOnly> | 'webhook.test';
-export const WEBHOOK_EVENT_TYPES = [
+export const WEBHOOK_EVENT_TYPES: readonly [WebhookEventType, ...WebhookEventType[]] = [
+  'webhook.test',
   ...CONSUMED_EVENTS.filter(
     (type): type is Exclude<typeof type, MailboxOnly> => !(MAILBOX_ONLY as readonly string[]).includes(type),
   ),
-  'webhook.test',
-] as [WebhookEventType, ...WebhookEventType[]];
+];
 
 export const isWebhookEventType = (type: string): type is WebhookEventType =>
   (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
