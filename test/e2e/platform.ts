@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '@shopstack/kit/testing';
-import { renderEnvoyYaml } from '@shopstack/operator/envoy';
+import { type EnvoyConfigInput, renderEnvoyYaml } from '@shopstack/operator/envoy';
 import { startShopProcesses } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 import { eventually, start } from '../support/process.js';
@@ -21,6 +21,10 @@ export interface Platform {
   admin: { email: string; password: string };
   /** Each service's own HTTP address, when the platform was started here (not with EDGE_URL). */
   services?: Record<'users' | 'catalog' | 'orders' | 'payments' | 'notifications', string>;
+  /** Each service's gRPC address, when the platform was started here. */
+  grpc?: Record<'users' | 'catalog' | 'orders' | 'payments' | 'notifications', string>;
+  /** Where Prometheus scrapes the edge and the rate limit service, when started here. */
+  scrape?: { edgeOps: string; rateLimit: string };
   stop(): Promise<void>;
 }
 
@@ -31,6 +35,10 @@ const appointRoleCli = fileURLToPath(
 export interface PlatformOptions {
   /** Export every service's and the edge's spans over OTLP (HTTP for services, gRPC for Envoy). */
   tracing?: { otlpHttpUrl: string; otlpGrpcAddress: string };
+  /** Given to every service process (e.g. a shorter RECONCILE_INTERVAL_MS for payments). */
+  env?: Record<string, string>;
+  /** Edge limits other than the defaults below (the local buckets and the global service alike). */
+  limits?: Partial<Pick<EnvoyConfigInput, 'rateLimit' | 'authRateLimit' | 'userRateLimit'>>;
 }
 
 export async function platform(options: PlatformOptions = {}): Promise<Platform> {
@@ -49,20 +57,24 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
   const { tracing } = options;
   const shop = await startShopProcesses({
     withNotifications: { publicUrl: edgeUrl },
-    env: tracing
-      ? {
-          OTEL_TRACES_EXPORTER: 'otlp',
-          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${tracing.otlpHttpUrl}/v1/traces`,
-          // Export within half a second rather than the SDK's 5 s, so a test sees its trace soon.
-          OTEL_BSP_SCHEDULE_DELAY: '500',
-        }
-      : {},
+    env: {
+      ...options.env,
+      ...(tracing
+        ? {
+            OTEL_TRACES_EXPORTER: 'otlp',
+            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${tracing.otlpHttpUrl}/v1/traces`,
+            // Export within half a second rather than the SDK's 5 s, so a test sees its trace soon.
+            OTEL_BSP_SCHEDULE_DELAY: '500',
+          }
+        : {}),
+    },
   });
   const port = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
   const limits = {
     rateLimit: { requestsPerSecond: 200, burst: 400 },
     authRateLimit: { requestsPerSecond: 20, burst: 40 },
     userRateLimit: { requestsPerSecond: 200, burst: 400 },
+    ...options.limits,
   };
   const rateLimit = await startTestRateLimit(limits);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-edge-'));
@@ -130,7 +142,15 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
       payments: shop.payments.httpUrl,
       notifications: shop.notifications!.httpUrl,
     };
-    return { edgeUrl, admin, services, stop };
+    const scrape = { edgeOps: `127.0.0.1:${opsPort}`, rateLimit: new URL(rateLimit.httpUrl).host };
+    const grpc = {
+      users: shop.users.grpcAddress!,
+      catalog: shop.catalog.grpcAddress!,
+      orders: shop.orders.grpcAddress!,
+      payments: shop.payments.grpcAddress!,
+      notifications: shop.notifications!.grpcAddress!,
+    };
+    return { edgeUrl, admin, services, grpc, scrape, stop };
   } catch (error) {
     await stop();
     throw new Error(`${error}\nenvoy output:\n${envoy.output()}`);

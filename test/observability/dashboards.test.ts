@@ -1,12 +1,51 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderDashboardFiles } from '@shopstack/observability/dashboards';
 import { infraEnv } from '../support/env.js';
-import { loadDashboards, panelQueries } from './dashboards.js';
+import { dashboardsDir, dataPanels, loadDashboards, panelQueries } from './dashboards.js';
 
 /** Grafana provisions the Prometheus datasource with this uid (see operator/src/render/grafana.ts). */
 const DATASOURCE_UID = 'prometheus';
 
 describe('Grafana dashboards', () => {
   const dashboards = loadDashboards();
+
+  it('are the generator’s output, unedited (observability/src/dashboards)', () => {
+    const generated = renderDashboardFiles();
+    const committed = readdirSync(dashboardsDir).filter((f) => f.endsWith('.json'));
+    assert.deepEqual(
+      committed.sort(),
+      Object.keys(generated).sort(),
+      'run `npm run dashboards -w @shopstack/observability`',
+    );
+    for (const [file, text] of Object.entries(generated)) {
+      assert.equal(
+        readFileSync(path.join(dashboardsDir, file), 'utf8'),
+        text,
+        `${file} differs from the generator's output: run \`npm run dashboards -w @shopstack/observability\``,
+      );
+    }
+  });
+
+  it('cover every service, the checkout saga, the ledger, the edge and the operator', () => {
+    assert.deepEqual(
+      dashboards.map(({ dashboard }) => dashboard.uid),
+      [
+        'catalog',
+        'checkout-saga',
+        'edge',
+        'ledger',
+        'notifications',
+        'operator',
+        'orders',
+        'overview',
+        'payments',
+        'ratelimit',
+        'users',
+      ].map((name) => `shopstack-${name}`),
+    );
+  });
 
   it('exist, with unique uids and unique panel ids', () => {
     assert.ok(dashboards.length > 0, 'no dashboard in observability/grafana/dashboards');
@@ -20,11 +59,12 @@ describe('Grafana dashboards', () => {
 
   it('query only the provisioned Prometheus datasource, every panel with a query', () => {
     for (const { file, dashboard } of dashboards) {
-      for (const panel of dashboard.panels) {
+      for (const panel of dataPanels(dashboard)) {
         assert.equal(panel.datasource?.uid, DATASOURCE_UID, `${file}: panel "${panel.title}"`);
         assert.ok(panel.targets?.length, `${file}: panel "${panel.title}" has no query`);
         for (const target of panel.targets ?? []) {
           assert.ok(target.expr.trim(), `${file}: panel "${panel.title}" has an empty query`);
+          assert.equal(target.datasource?.uid, DATASOURCE_UID, `${file}: a query of "${panel.title}"`);
         }
       }
     }

@@ -13,30 +13,37 @@ export interface PanelQuery {
   expr: string;
 }
 
+export interface DashboardPanel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { uid: string };
+  targets?: { expr: string; datasource?: { uid: string } }[];
+}
+
 interface Dashboard {
   uid: string;
   title: string;
-  panels: {
-    id: number;
-    title: string;
-    datasource?: { uid: string };
-    targets?: { expr: string; datasource?: { uid: string } }[];
-  }[];
+  panels: DashboardPanel[];
 }
 
 export function loadDashboards(): { file: string; dashboard: Dashboard }[] {
   return readdirSync(dashboardsDir)
     .filter((file) => file.endsWith('.json'))
+    .sort()
     .map((file) => ({
       file,
       dashboard: JSON.parse(readFileSync(path.join(dashboardsDir, file), 'utf8')) as Dashboard,
     }));
 }
 
+/** The panels that show data (rows only title a group of them). */
+export const dataPanels = (dashboard: Dashboard) => dashboard.panels.filter((p) => p.type !== 'row');
+
 /** Every PromQL expression of every panel, with Grafana's variables replaced as Grafana would. */
 export function panelQueries(): PanelQuery[] {
   return loadDashboards().flatMap(({ dashboard }) =>
-    dashboard.panels.flatMap((panel) =>
+    dataPanels(dashboard).flatMap((panel) =>
       (panel.targets ?? []).map((target) => ({
         dashboard: dashboard.uid,
         panel: panel.title,

@@ -73,6 +73,11 @@ export class OperatorProcess {
     return false;
   }
 
+  /** host:port of its /metrics (and health endpoints). */
+  get metricsAddress(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
   /** Every sample of the operator's /metrics, keyed "name{labels}". */
   async metrics(): Promise<Map<string, number>> {
     const response = await fetch(`http://127.0.0.1:${this.port}/metrics`);

@@ -20,6 +20,7 @@ import {
   type StockReply,
   stockReply,
 } from '@shopstack/proto/messages';
+import type { CatalogMetrics, StockOperation } from '../app/metrics.js';
 import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
 import type { Reservation } from '../domain/stock.js';
 
@@ -28,6 +29,8 @@ export interface SagaStockCommandsOptions {
   exchange: string;
   queue: string;
   pool: Pool;
+  /** Counts each command applied, as the gRPC stock calls are counted. */
+  metrics?: CatalogMetrics;
 }
 
 type StockCommandType = (typeof STOCK_COMMANDS)[number]['type'];
@@ -51,6 +54,9 @@ export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): Co
         type: stockReply.type,
         payload: stockReplyOf(type, envelope.data.orderId, reservation),
       });
+      // Counted once the inbox transaction committed, so a rolled-back or redelivered command is not.
+      const operation = type.replace(/^catalog\.|-stock$/g, '') as StockOperation;
+      return () => options.metrics?.stockCall(operation, reservation?.status ?? 'rejected');
     },
   };
 }
