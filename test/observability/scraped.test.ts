@@ -59,7 +59,7 @@ describe('dashboards and rules against a Prometheus that scraped the real platfo
     // The operator, meanwhile, on the local API server: reconciling a shop of its own shard, with
     // short watches so that watch restarts happen within the test too.
     const startOperator = async () => {
-      await kubectl(['apply', '--server-side', '--field-manager', 'shopstack-start', '-f', CRDS]);
+      await kubectl(['apply', '--server-side', '--force-conflicts', '-f', CRDS]);
       await kubectl(['create', 'namespace', ns]);
       operator = await OperatorProcess.start({
         kubeconfig: infraEnv('KUBECONFIG'),

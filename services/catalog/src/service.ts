@@ -41,7 +41,7 @@ export const catalogService = defineService({
       exchange: config.COMMANDS_EXCHANGE,
       queue: config.SAGA_COMMANDS_QUEUE,
       pool,
-      metrics: deps.metrics,
+      stockMetrics: deps.metrics,
     });
     return {
       routes: [

@@ -30,7 +30,7 @@ export interface SagaStockCommandsOptions {
   queue: string;
   pool: Pool;
   /** Counts each command applied, as the gRPC stock calls are counted. */
-  metrics?: CatalogMetrics;
+  stockMetrics?: CatalogMetrics;
 }
 
 type StockCommandType = (typeof STOCK_COMMANDS)[number]['type'];
@@ -56,7 +56,7 @@ export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): Co
       });
       // Counted once the inbox transaction committed, so a rolled-back or redelivered command is not.
       const operation = type.replace(/^catalog\.|-stock$/g, '') as StockOperation;
-      return () => options.metrics?.stockCall(operation, reservation?.status ?? 'rejected');
+      return () => options.stockMetrics?.stockCall(operation, reservation?.status ?? 'rejected');
     },
   };
 }
