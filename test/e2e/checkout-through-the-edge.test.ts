@@ -217,6 +217,53 @@ describe('the platform end to end through the edge', function () {
     assert.equal(feed.status, 404);
   });
 
+  it("lets a machine client in on an API key: only on its scope's routes, and not after it is revoked", async () => {
+    const adminToken = await signIn(shop.admin);
+    const created = await call('POST', '/api/users/api-keys', adminToken, {
+      name: 'nightly catalog import',
+      scopes: ['catalog:write'],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    // The exchange needs no access token at the edge: the key is the credential.
+    const exchanged = await call('POST', '/api/users/api-keys/token', undefined, {
+      apiKey: created.body.key,
+    });
+    assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+    const keyToken = exchanged.body.accessToken as string;
+    const product = {
+      name: `Imported kettle ${randomUUID().slice(0, 8)}`,
+      priceMinor: 1_990,
+      currency: 'EUR',
+      stockOnHand: 2,
+    };
+    const imported = await call('POST', '/api/catalog/products', keyToken, product);
+    assert.equal(imported.status, 201, JSON.stringify(imported.body));
+    assert.equal((await call('GET', `/api/catalog/products/${imported.body.id}`)).body.name, product.name);
+
+    for (const [method, path] of [
+      ['GET', '/api/orders'],
+      ['GET', '/api/payments/accounts'],
+      ['GET', '/api/users/me'],
+    ] as const) {
+      const refused = await call(method, path, keyToken);
+      assert.equal(refused.status, 403, `${method} ${path}`);
+      assert.equal(refused.body.type, 'https://shopstack.dev/problems/api-key-not-allowed');
+    }
+
+    assert.equal((await call('DELETE', `/api/users/api-keys/${created.body.id}`, adminToken)).status, 204);
+    await eventually(async () => {
+      const after = await call('POST', '/api/catalog/products', keyToken, {
+        ...product,
+        name: `${product.name} 2`,
+      });
+      return after.status === 401 && after.body.type.endsWith('/token-revoked');
+    }, 5_000);
+    assert.equal(
+      (await call('POST', '/api/users/api-keys/token', undefined, { apiKey: created.body.key })).status,
+      401,
+    );
+  });
+
   it('records that checkout as one trace in Jaeger: edge, orders, catalog, payments, outbox, parents intact', async () => {
     assert.match(checkoutTrace ?? '', /^[0-9a-f]{32}$/, 'the edge answered the checkout without x-trace-id');
     const has = (spans: TraceSpan[], service: string, name: RegExp) =>

@@ -384,6 +384,14 @@ export const ShopDeploymentSpec = z.object({
       })
         .optional()
         .describe("64 hex characters that seal the users service's token signing keys at rest."),
+      apiKeyPepper: SecretKeyRef.extend({
+        key: z.string().min(1).max(253).default('pepper').describe('Key whose value is the pepper.'),
+      })
+        .optional()
+        .describe(
+          'Secret (at least 32 characters) under which the users service stores API keys (HMAC-SHA256); ' +
+            'without it the shop issues no API keys.',
+        ),
       smtp: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('url').describe('Key whose value is the SMTP URL.'),
       })

@@ -22,6 +22,7 @@ const SECRET_FILES: Record<Exclude<OwnSecret, 'smtp'>, string> = {
   signingKeys: 'signing-key-encryption',
   paymentsWebhook: 'sandbox-webhook',
   unsubscribeSigning: 'unsubscribe-signing',
+  apiKeyPepper: 'api-key-pepper',
 };
 
 /**

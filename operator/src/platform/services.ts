@@ -6,7 +6,7 @@ import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
 
 export type Store = 'postgres' | 'mongodb';
 /** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
-export type OwnSecret = 'paymentsWebhook' | 'signingKeys' | 'smtp' | 'unsubscribeSigning';
+export type OwnSecret = 'apiKeyPepper' | 'paymentsWebhook' | 'signingKeys' | 'smtp' | 'unsubscribeSigning';
 
 export interface PlatformService {
   store: Store;
@@ -40,7 +40,7 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     store: 'postgres',
     broker: true,
     peers: [],
-    ownSecrets: { SIGNING_KEY_ENCRYPTION_KEY: 'signingKeys' },
+    ownSecrets: { SIGNING_KEY_ENCRYPTION_KEY: 'signingKeys', API_KEY_PEPPER: 'apiKeyPepper' },
     released: true,
     local: { httpPort: 8081, grpcPort: 50051 },
   },

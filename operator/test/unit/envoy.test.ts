@@ -110,6 +110,7 @@ describe('Envoy bootstrap renderer', () => {
       '/api/users/login',
       '/api/users/token/refresh',
       '/api/users/password-reset',
+      '/api/users/api-keys/token',
       '/api/users/verify-email',
       '/api/users/logout',
       '/api/notifications/unsubscribe',
@@ -137,6 +138,8 @@ describe('Envoy bootstrap renderer', () => {
       },
     ]);
     assert.equal(limitOf('orders').descriptors[0].token_bucket.max_tokens, 100);
+    // An API key is a secret too: its exchange is limited like a sign-in.
+    assert.deepEqual(limitOf('users-api-keys-token').descriptors, login.descriptors);
     assert.equal(login.filter_enforced.default_value.numerator, 100);
     assert.equal(login.filter_enabled.default_value.numerator, 100);
   });

@@ -21,7 +21,8 @@ export const userDeleted = defineMessage('user.deleted', 1, z.object({ userId, o
 export type UserDeleted = z.output<typeof userDeleted.schema>;
 
 /**
- * Sessions ended before their time: one (`sessionId`: sign-out, a reused refresh token) or every
+ * Sessions ended before their time: one (`sessionId`: sign-out, a reused refresh token, a revoked
+ * API key, whose id is the session of the tokens exchanged for it) or every
  * session of the user (`sessionId` null: blocked, deleted, role or password changed). Their access
  * tokens are refused from now on.
  */
@@ -42,6 +43,7 @@ export const sessionRevoked = defineMessage(
       'password_reset',
       /** An admin signed the user out everywhere (back office). */
       'signed_out_by_admin',
+      'api_key_revoked',
     ]),
     occurredAt,
   }),

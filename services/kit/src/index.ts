@@ -1,5 +1,6 @@
 // @shopstack/kit: the shared runtime. See README.md for a walk through.
 
+export { API_KEY_SCOPES, type ApiKeyScope } from './auth/api-key-scopes.js';
 export {
   type AuthenticatedUser,
   CLOCK_TOLERANCE_SECONDS,
@@ -7,7 +8,7 @@ export {
   type JwtVerifier,
   type JwtVerifierOptions,
 } from './auth/jwt-verifier.js';
-export { authenticate, requireAuth, requireRole } from './auth/middleware.js';
+export { authenticate, requireApiKeyScope, requireAuth, requireRole } from './auth/middleware.js';
 export {
   httpTokenDenialsSource,
   TOKEN_DENIALS_PATH,

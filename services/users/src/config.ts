@@ -10,6 +10,10 @@ export const usersConfigSchema = baseConfigSchema.extend({
   ...postgresConfig,
   ...messagingConfig,
   /** At most 15 minutes: the deny list holds a revoked session's tokens for this long. */
+  /** HMAC key (at least 32 characters) for stored API key secrets; without it no API keys are issued. */
+  API_KEY_PEPPER: z.string().min(32).optional(),
+  /** Most API keys one user may hold (revoked ones included). */
+  API_KEYS_PER_USER: z.coerce.number().int().positive().max(1000).default(20),
   ACCESS_TOKEN_TTL_SECONDS: seconds(900).pipe(z.number().max(900)),
   REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
   SIGNING_KEY_ROTATION_SECONDS: seconds(30 * 24 * 3600),

@@ -3,12 +3,14 @@
 import { fileURLToPath } from 'node:url';
 import { bootService, defineService, type Logger, periodicWorker } from '@shopstack/kit';
 import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
+import { ApiKeyHasher } from './adapters/api-key-hasher.js';
 import { KeySealer } from './adapters/key-sealing.js';
 import { PasswordHasher } from './adapters/password-hasher.js';
 import { deleteExpiredDenials } from './adapters/token-denials-repository.js';
 import { usersGrpcService } from './api/grpc/users-grpc.js';
 import { addAccountRoutes } from './api/http/account-routes.js';
 import { addAdminRoutes } from './api/http/admin-routes.js';
+import { addApiKeyRoutes } from './api/http/api-key-routes.js';
 import { addAuthRoutes } from './api/http/auth-routes.js';
 import { addInternalRoutes } from './api/http/internal-routes.js';
 import type { UsersDeps } from './app/deps.js';
@@ -27,6 +29,7 @@ export const usersService = defineService({
   async setup({ config, logger, postgres }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
     const sealer = new KeySealer(config.SIGNING_KEY_ENCRYPTION_KEY);
+    if (!config.API_KEY_PEPPER) logger.warn('API_KEY_PEPPER is not set: no API keys are issued or accepted');
     if (!sealer.enabled)
       logger.warn('SIGNING_KEY_ENCRYPTION_KEY is not set: private signing keys are stored unsealed');
     const keys = new SigningKeyRing(pool, {
@@ -42,6 +45,7 @@ export const usersService = defineService({
       pool,
       keys,
       logger,
+      apiKeys: new ApiKeyHasher(config.API_KEY_PEPPER),
       hasher: new PasswordHasher({
         memoryKib: config.ARGON2_MEMORY_KIB,
         timeCost: config.ARGON2_TIME_COST,
@@ -57,6 +61,7 @@ export const usersService = defineService({
         loginChallengeTtlSeconds: config.LOGIN_CHALLENGE_TTL_SECONDS,
         eventsExchange: config.EVENTS_EXCHANGE,
         totpIssuer: config.TOTP_ISSUER,
+        apiKeysPerUser: config.API_KEYS_PER_USER,
       },
     };
 
@@ -66,6 +71,8 @@ export const usersService = defineService({
       tokenDenials: (after) => tokenDenialsSince(deps, after),
       routes: [
         (routes) => addAuthRoutes(routes, deps),
+        // Before the account routes, whose /api/users/:id would take /api/users/api-keys.
+        (routes) => addApiKeyRoutes(routes, deps),
         (routes) => addAccountRoutes(routes, deps),
         (routes) => addAdminRoutes(routes, deps),
         (routes) => addInternalRoutes(routes, deps),

@@ -1,6 +1,6 @@
 // The whole checkout path as real processes: users, catalog, payments and orders, each on its own
 // database, talking over exchanges and queues named for this run only.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connectRabbit } from '@shopstack/kit';
 import {
   createTestDatabase,
@@ -75,6 +75,7 @@ export async function startShopProcesses(
       EVENTS_EXCHANGE: events,
       ARGON2_MEMORY_KIB: '1024',
       ARGON2_TIME_COST: '1',
+      API_KEY_PEPPER: randomBytes(32).toString('hex'),
     });
     started.push(users);
     const jwks = `${users.httpUrl}/.well-known/jwks.json`;

@@ -32,12 +32,13 @@ export function openApiIndex(): { documents: { service: ShopService; url: string
 }
 
 // The users endpoints reached before one has an access token. Those that take a secret (a password, a
-// refresh token, a reset token) are brute-force targets and get the stricter per-client limit.
+// refresh token, a reset token, an API key) are brute-force targets and get the stricter per-client limit.
 const USERS_PUBLIC_PATHS: readonly { path: string; auth: boolean }[] = [
   { path: 'register', auth: true },
   { path: 'login', auth: true }, // and login/second-factor below it
   { path: 'token/refresh', auth: true },
   { path: 'password-reset', auth: true },
+  { path: 'api-keys/token', auth: true }, // a machine client's API key → an access token
   { path: 'verify-email', auth: false },
   { path: 'logout', auth: false },
 ];

@@ -13,6 +13,7 @@ const user = (id: string, role: string): AuthenticatedUser => ({
   id,
   role,
   sessionId: undefined,
+  scopes: undefined,
   claims: {},
 });
 

@@ -16,8 +16,10 @@ export interface AuthenticatedUser {
   /** The user id (`sub`). */
   id: string;
   role: string;
-  /** Refresh-token family the token was issued under (`sid`), when present. */
+  /** Refresh-token family (or API key) the token was issued under (`sid`), when present. */
   sessionId: string | undefined;
+  /** Set only for a token exchanged for an API key: the key's scopes (see api-key-scopes.ts). */
+  scopes: readonly string[] | undefined;
   claims: JWTPayload;
 }
 
@@ -69,6 +71,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           id: payload.sub,
           role: payload.role,
           sessionId,
+          scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : undefined,
           claims: payload,
         };
       } catch (error) {

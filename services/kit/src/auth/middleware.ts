@@ -15,6 +15,21 @@ export async function authenticate(ctx: Context, verifier: JwtVerifier): Promise
   return user;
 }
 
+/**
+ * A token exchanged for an API key passes only where the route names one of its scopes; a user's own
+ * token (no scopes) is not affected.
+ */
+export function requireApiKeyScope(user: AuthenticatedUser, scope: string | undefined): void {
+  if (user.scopes === undefined) return;
+  if (scope === undefined || !user.scopes.includes(scope)) {
+    throw new AppError(
+      'forbidden',
+      'api-key-not-allowed',
+      scope === undefined ? 'API keys are not accepted here' : `this API key lacks the scope ${scope}`,
+    );
+  }
+}
+
 export function requireRole(user: AuthenticatedUser, roles: readonly string[]): void {
   if (roles.length > 0 && !roles.includes(user.role)) {
     throw new AppError('forbidden', 'forbidden', 'your role does not allow this operation');
@@ -25,6 +40,7 @@ export function requireRole(user: AuthenticatedUser, roles: readonly string[]): 
 export function requireAuth(verifier: JwtVerifier, roles: readonly string[] = []) {
   return async (ctx: Context, next: Next) => {
     const user = await authenticate(ctx, verifier);
+    requireApiKeyScope(user, undefined);
     requireRole(user, roles);
     await next();
   };

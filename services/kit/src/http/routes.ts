@@ -3,8 +3,9 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
+import type { ApiKeyScope } from '../auth/api-key-scopes.js';
 import type { AuthenticatedUser, JwtVerifier } from '../auth/jwt-verifier.js';
-import { authenticate, requireRole } from '../auth/middleware.js';
+import { authenticate, requireApiKeyScope, requireRole } from '../auth/middleware.js';
 import { readJsonBody } from './body.js';
 import { readIdempotencyKey } from './idempotency.js';
 import { assertStoreSafe, parseInput } from './validation.js';
@@ -37,6 +38,8 @@ export interface RouteSpec<
   tags?: string[];
   /** `true`: any signed-in user; a list: only those roles. Absent: public. */
   auth?: true | readonly string[];
+  /** A token exchanged for an API key with this scope is accepted too (the roles still apply). */
+  apiKeyScope?: ApiKeyScope;
   body?: B;
   query?: Q;
   params?: P;
@@ -77,6 +80,7 @@ export class HttpRoutes {
         if (!this.options.verifier)
           throw new Error(`route ${path} needs auth but HttpRoutes has no verifier`);
         user = await authenticate(ctx, this.options.verifier);
+        requireApiKeyScope(user, spec.apiKeyScope);
         if (spec.auth !== true) requireRole(user, spec.auth);
       }
       const rawBody = spec.body ? await readJsonBody(ctx, bodyLimit) : undefined;

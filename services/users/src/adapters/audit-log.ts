@@ -23,7 +23,10 @@ export type AuditEvent =
   | 'user.blocked'
   | 'user.unblocked'
   | 'user.deleted'
-  | 'signing_key.rotated';
+  | 'signing_key.rotated'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.refused';
 
 export interface AuditEntry {
   event: AuditEvent;

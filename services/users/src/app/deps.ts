@@ -1,5 +1,6 @@
 // What the use cases need, passed explicitly so each one is easy to follow and to test.
 import type { Logger, Pool } from '@shopstack/kit';
+import type { ApiKeyHasher } from '../adapters/api-key-hasher.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SigningKeyRing } from './signing-key-ring.js';
 
@@ -15,11 +16,13 @@ export interface UsersSettings {
   eventsExchange: string;
   /** Shown in authenticator apps next to the account. */
   totpIssuer: string;
+  apiKeysPerUser: number;
 }
 
 export interface UsersDeps {
   pool: Pool;
   hasher: PasswordHasher;
+  apiKeys: ApiKeyHasher;
   keys: SigningKeyRing;
   settings: UsersSettings;
   logger: Logger;

@@ -24,9 +24,15 @@ export interface TokenPair {
   refreshToken: string;
 }
 
-export async function signAccessToken(deps: UsersDeps, user: Pick<User, 'id' | 'role'>, familyId: string) {
+/** `sessionId`: the refresh-token family, or the API key the token was exchanged for. */
+export async function signAccessToken(
+  deps: UsersDeps,
+  user: Pick<User, 'id' | 'role'>,
+  sessionId: string,
+  claims: { scope?: string } = {},
+) {
   const { kid, key } = await deps.keys.activeKey();
-  return new SignJWT({ role: user.role, sid: familyId })
+  return new SignJWT({ role: user.role, sid: sessionId, ...claims })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: 'JWT' })
     .setIssuer(deps.settings.issuer)
     .setAudience(deps.settings.audience)
@@ -65,7 +71,7 @@ export async function startSession(db: Queryable, deps: UsersDeps, user: Pick<Us
 }
 
 /** How long a denial must stand: as long as a token issued now could be accepted. */
-const denialLifetime = (deps: Pick<UsersDeps, 'settings'>) =>
+export const denialLifetime = (deps: Pick<UsersDeps, 'settings'>) =>
   deps.settings.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS;
 
 /**

@@ -94,6 +94,8 @@ export function addProductRoutes(routes: HttpRoutes, deps: CatalogDeps): void {
       summary: 'Create a product owned by the caller (admin or seller)',
       tags: ['products'],
       auth: PRODUCT_WRITERS,
+      // A seller's catalog import runs on an API key with this scope.
+      apiKeyScope: 'catalog:write',
       body: CreateProductBody,
       responses: { 201: { description: 'Created', schema: ProductView } },
     },
@@ -113,6 +115,8 @@ export function addProductRoutes(routes: HttpRoutes, deps: CatalogDeps): void {
       summary: 'Change a product (admin, or the seller who owns it); status archived withdraws it from sale',
       tags: ['products'],
       auth: PRODUCT_WRITERS,
+      // A seller's catalog import runs on an API key with this scope.
+      apiKeyScope: 'catalog:write',
       params: IdParams,
       body: UpdateProductBody,
       responses: { 200: { description: 'Updated', schema: ProductView } },
@@ -143,6 +147,8 @@ export function addProductRoutes(routes: HttpRoutes, deps: CatalogDeps): void {
       summary: 'Set the units on hand (must cover the units reserved for orders)',
       tags: ['products'],
       auth: PRODUCT_WRITERS,
+      // A seller's catalog import runs on an API key with this scope.
+      apiKeyScope: 'catalog:write',
       params: IdParams,
       body: StockBody,
       responses: {

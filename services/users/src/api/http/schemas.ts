@@ -1,6 +1,6 @@
 // Request and response shapes. These zod schemas validate input and generate /openapi.json.
 
-import { bigintDigits } from '@shopstack/kit';
+import { API_KEY_SCOPES, bigintDigits } from '@shopstack/kit';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-policy.js';
 import { ROLES } from '../../domain/roles.js';
@@ -88,4 +88,43 @@ export const AuditPageView = z.object({
       details: z.record(z.string(), z.unknown()),
     }),
   ),
+});
+
+/** Printable names only: a key's name shows up in lists and the audit log. */
+const keyName = z
+  .string()
+  .trim()
+  .pipe(
+    z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\p{L}\p{N} ._:/-]+$/u, 'letters, digits, spaces and . _ : / -'),
+  );
+
+export const CreateApiKeyBody = z.object({
+  name: keyName,
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length),
+  /** Absent: the key works until it is revoked. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export const ApiKeyView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export const CreatedApiKeyView = ApiKeyView.extend({
+  key: z.string().meta({ description: 'The API key; shown this once and never again' }),
+});
+export const ApiKeyListView = z.object({ keys: z.array(ApiKeyView) });
+export const ApiKeyTokenBody = z.object({ apiKey: z.string().min(1).max(200) });
+export const ApiKeyTokenView = z.object({
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string(),
+  expiresIn: z.number().int(),
+  scopes: z.array(z.string()),
 });
