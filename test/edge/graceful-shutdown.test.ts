@@ -7,10 +7,12 @@ import {
   createTestDatabase,
   deleteExchange,
   freePort,
+  type SpawnedService,
+  serviceDir,
+  spawnService,
   type TestDatabase,
   testExchangeName,
 } from '@shopstack/kit/testing';
-import { type ServiceProcess, startServiceProcess } from '../checkout/support/processes.js';
 import { infraEnv } from '../support/env.js';
 import { type RunningEnvoy, startEnvoy } from '../support/envoy.js';
 import { eventually } from '../support/process.js';
@@ -19,7 +21,7 @@ import { startTestRateLimit, type TestRateLimit } from '../support/ratelimit.js'
 const GRACE_MS = 12_000; // what the platform sets: the edge drops a host after two failed 5 s checks
 
 /** Requests the catalog process itself answered on the product search, from its own /metrics. */
-async function searchesServed(replica: ServiceProcess): Promise<number> {
+async function searchesServed(replica: SpawnedService): Promise<number> {
   const text = await (await fetch(`${replica.httpUrl}/metrics`, { headers: { connection: 'close' } })).text();
   return text
     .split('\n')
@@ -31,7 +33,7 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
   this.timeout(180_000);
   let database: TestDatabase;
   const exchange = testExchangeName('graceful.events');
-  const replicas: ServiceProcess[] = [];
+  const replicas: SpawnedService[] = [];
   let envoy: RunningEnvoy | undefined;
   let rateLimit: TestRateLimit | undefined;
   let edgeUrl: string;
@@ -49,8 +51,8 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
       SHUTDOWN_DRAIN_DELAY_MS: String(GRACE_MS),
     };
     // One after the other, so the second finds the migrations done.
-    replicas.push(await startServiceProcess('catalog', env));
-    replicas.push(await startServiceProcess('catalog', env));
+    replicas.push(await spawnService(serviceDir('catalog'), env));
+    replicas.push(await spawnService(serviceDir('catalog'), env));
     const nowhere = { host: '127.0.0.1', port: await freePort() };
     const limits = {
       rateLimit: { requestsPerSecond: 1000, burst: 2000 },
@@ -92,7 +94,7 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
   });
 
   it('fails no request through the edge while one replica stops', async () => {
-    const [leaving, staying] = replicas as [ServiceProcess, ServiceProcess];
+    const [leaving, staying] = replicas as [SpawnedService, SpawnedService];
     const failures: string[] = [];
     let sent = 0;
     let running = true;

@@ -5,9 +5,16 @@
 // processor would.
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { freePort, startTestIssuer, type TestIssuer, waitFor } from '@shopstack/kit/testing';
+import {
+  freePort,
+  type SpawnedService,
+  serviceDir,
+  spawnService,
+  startTestIssuer,
+  type TestIssuer,
+  waitFor,
+} from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
-import { type ServiceProcess, startServiceProcess } from '../checkout/support/processes.js';
 import { infraEnv } from '../support/env.js';
 import { type RunningEnvoy, startEnvoy } from '../support/envoy.js';
 import { eventually } from '../support/process.js';
@@ -24,7 +31,7 @@ function signature(body: string, at = Math.floor(Date.now() / 1000)): string {
 describe('the edge: payment provider webhooks', function () {
   this.timeout(120_000);
   let issuer: TestIssuer;
-  let payments: ServiceProcess;
+  let payments: SpawnedService;
   let envoy: RunningEnvoy;
   let rateLimit: TestRateLimit;
   let mongo: MongoClient;
@@ -80,7 +87,7 @@ describe('the edge: payment provider webhooks', function () {
       trustedProxyHops: 0,
       requestTimeoutSeconds: 10,
     });
-    payments = await startServiceProcess('payments', {
+    payments = await spawnService(serviceDir('payments'), {
       HTTP_PORT: String(paymentsPort),
       MONGO_URL: infraEnv('MONGO_URL'),
       MONGO_DB: dbName,

@@ -2,9 +2,14 @@
 // platform's rules and sends to a real Alertmanager, whose webhook receiver is this test. Only the
 // waiting is shortened (see support/alerting.ts).
 import assert from 'node:assert/strict';
-import { startTestIssuer, type TestIssuer } from '@shopstack/kit/testing';
+import {
+  type SpawnedService,
+  serviceDir,
+  spawnService,
+  startTestIssuer,
+  type TestIssuer,
+} from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
-import { type ServiceProcess, startServiceProcess } from '../checkout/support/processes.js';
 import { infraEnv, uniqueName } from '../support/env.js';
 import { eventually } from '../support/process.js';
 import { type AlertingStack, startAlertingStack } from './support/alerting.js';
@@ -13,7 +18,7 @@ describe('alerts on real processes', function () {
   this.timeout(120_000);
   const mongoDb = uniqueName('alerts_payments').replaceAll('-', '_');
   let issuer: TestIssuer;
-  let payments: ServiceProcess;
+  let payments: SpawnedService;
   let stack: AlertingStack;
   const paymentsEnv = (ports: Record<string, string> = {}) => ({
     MONGO_URL: infraEnv('MONGO_URL'),
@@ -30,7 +35,7 @@ describe('alerts on real processes', function () {
 
   before(async () => {
     issuer = await startTestIssuer();
-    payments = await startServiceProcess('payments', paymentsEnv());
+    payments = await spawnService(serviceDir('payments'), paymentsEnv());
     stack = await startAlertingStack({
       targets: [{ address: new URL(payments.httpUrl).host, labels: { service: 'payments' } }],
       forSeconds: 3,
@@ -71,8 +76,8 @@ describe('alerts on real processes', function () {
     assert.match(fired!.annotations.summary!, /^payments \(127\.0\.0\.1:\d+\) is not answering scrapes$/);
     assert.equal(received('ShopStackTargetDown', 'resolved').length, 0);
 
-    payments = await startServiceProcess(
-      'payments',
+    payments = await spawnService(
+      serviceDir('payments'),
       paymentsEnv({ HTTP_PORT: new URL(httpUrl).port, GRPC_PORT: grpcAddress!.split(':')[1]! }),
     );
     await eventually(async () => received('ShopStackTargetDown', 'resolved').length > 0, 60_000);

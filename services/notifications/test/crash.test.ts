@@ -6,15 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { connectRabbit } from '@shopstack/kit';
 import {
   createTestDatabase,
+  deleteConsumerQueues,
   deleteExchange,
   randomSuffix,
   requireEnv,
+  type SpawnedService,
+  serviceDir,
+  spawnService,
   type TestDatabase,
   testExchangeName,
   waitFor,
 } from '@shopstack/kit/testing';
 import pg from 'pg';
-import { type ServiceProcess, startServiceProcess } from '../../../test/checkout/support/processes.js';
 
 const COUNT = 500;
 
@@ -26,7 +29,7 @@ describe('notifications: SIGKILL while sending 500 emails', function () {
   const queue = `notifications.crash.${run}`;
   let database: TestDatabase;
   let db: pg.Client;
-  let service: ServiceProcess | undefined;
+  let service: SpawnedService | undefined;
 
   const env = () => ({
     DATABASE_URL: database.url,
@@ -48,7 +51,7 @@ describe('notifications: SIGKILL while sending 500 emails', function () {
 
   before(async () => {
     database = await createTestDatabase('notifications_crash');
-    service = await startServiceProcess('notifications', env());
+    service = await spawnService(serviceDir('notifications'), env());
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
   });
@@ -56,10 +59,7 @@ describe('notifications: SIGKILL while sending 500 emails', function () {
   after(async () => {
     await service?.stop();
     await db?.end();
-    const connection = await connectRabbit(requireEnv('AMQP_URL'), 'crash-test-cleanup');
-    const channel = await connection.createChannel();
-    for (const q of [queue, `${queue}.dead`]) await channel.deleteQueue(q).catch(() => {});
-    await connection.close().catch(() => {});
+    await deleteConsumerQueues([queue]).catch(() => {});
     await deleteExchange(exchange).catch(() => {});
     await database?.drop();
   });
@@ -85,7 +85,7 @@ describe('notifications: SIGKILL while sending 500 emails', function () {
     const sentBeforeCrash = await sentCount();
     assert.ok(sentBeforeCrash < COUNT, 'the crash fell while sending');
 
-    service = await startServiceProcess('notifications', env());
+    service = await spawnService(serviceDir('notifications'), env());
     await waitFor(async () => (await sentCount()) === COUNT, {
       timeoutMs: 120_000,
       what: `all ${COUNT} sent`,

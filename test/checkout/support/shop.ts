@@ -7,22 +7,24 @@ import {
   deleteExchange,
   randomSuffix,
   requireEnv,
+  type SpawnedService,
+  serviceDir,
+  spawnService,
   type TestDatabase,
   waitFor,
 } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { type ServiceProcess, startServiceProcess as startProcess } from './processes.js';
 
 export interface RunningShop {
-  users: ServiceProcess;
-  catalog: ServiceProcess;
-  payments: ServiceProcess;
-  orders: ServiceProcess;
+  users: SpawnedService;
+  catalog: SpawnedService;
+  payments: SpawnedService;
+  orders: SpawnedService;
   /** Present when started `withNotifications`. */
-  notifications?: ServiceProcess;
+  notifications?: SpawnedService;
   /** Every orders process (the first is `orders`); more than one with `ordersProcesses`. */
-  ordersReplicas: ServiceProcess[];
+  ordersReplicas: SpawnedService[];
   usersDb: TestDatabase;
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
@@ -65,9 +67,9 @@ export async function startShopProcesses(
     createTestDatabase('e2e_orders'),
     createTestDatabase('e2e_notifications'),
   ]);
-  const started: ServiceProcess[] = [];
+  const started: SpawnedService[] = [];
   const startServiceProcess = (name: string, env: Record<string, string>) =>
-    startProcess(name, { ...options.env, ...env });
+    spawnService(serviceDir(name), { ...options.env, ...env });
   try {
     const users = await startServiceProcess('users', {
       DATABASE_URL: usersDb.url,
@@ -100,7 +102,7 @@ export async function startShopProcesses(
       startServiceProcess('payments', paymentsEnv()),
     ]);
     started.push(catalog, payments);
-    const ordersReplicas: ServiceProcess[] = [];
+    const ordersReplicas: SpawnedService[] = [];
     for (let i = 0; i < (options.ordersProcesses ?? 1); i++) {
       const replica = await startServiceProcess('orders', {
         DATABASE_URL: ordersDb.url,

@@ -3,10 +3,10 @@
 // or touch another customer's favourites or reviews.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@shopstack/kit/testing';
+import { queueDepth, waitFor } from '@shopstack/kit/testing';
 import { startTestCatalog, type TestCatalog } from '../support/catalog.js';
 import { createProduct, tableCounts } from '../support/fixtures.js';
-import { publishEvent, queueDepth } from '../support/rabbit.js';
+import { publishEvent } from '../support/rabbit.js';
 
 describe('catalog REST: reviews, purchases and favourites', function () {
   this.timeout(60_000);

@@ -4,50 +4,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPgPool, type Pool } from '@shopstack/kit';
-import {
-  createTestDatabase,
-  deleteExchange,
-  randomSuffix,
-  requestJson,
-  requireEnv,
-  startTestIssuer,
-  type TestDatabase,
-  type TestIssuer,
-  testExchangeName,
-  waitFor,
-} from '@shopstack/kit/testing';
+import { requestJson, type SpawnedService, serviceDir, spawnService, waitFor } from '@shopstack/kit/testing';
 import { CatalogServiceDefinition, ReservationStatus } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { createChannel, createClient } from 'nice-grpc';
-import { type CatalogProcess, startCatalogProcess } from '../support/process.js';
-import { deleteQueue } from '../support/rabbit.js';
+import { type CatalogTestEnv, createCatalogTestEnv } from '../support/env.js';
 
 const STOCK = 20;
 const ORDERS = 60;
 
 describe('catalog crash during reservations', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
+  let names: CatalogTestEnv;
   let pool: Pool;
-  let issuer: TestIssuer;
-  let catalog: CatalogProcess | undefined;
-  const names = {
-    events: testExchangeName(),
-    eventsQueue: `catalog.order-events.${randomSuffix()}`,
-    commands: testExchangeName('shop.commands'),
-    commandsQueue: `catalog.saga-commands.${randomSuffix()}`,
-  };
+  let catalog: SpawnedService | undefined;
 
-  const start = () =>
-    startCatalogProcess({
-      LOG_LEVEL: 'info',
-      DATABASE_URL: db.url,
-      AMQP_URL: requireEnv('AMQP_URL'),
-      EVENTS_EXCHANGE: names.events,
-      ORDER_EVENTS_QUEUE: names.eventsQueue,
-      COMMANDS_EXCHANGE: names.commands,
-      SAGA_COMMANDS_QUEUE: names.commandsQueue,
-      JWKS_URL: issuer.jwksUrl,
-    });
+  const start = () => spawnService(serviceDir('catalog'), { ...names.env, LOG_LEVEL: 'info' });
 
   /** Units the product holds as reserved, and units its reserved reservations name: always equal. */
   async function ledger(productId: string) {
@@ -69,25 +40,19 @@ describe('catalog crash during reservations', function () {
   }
 
   before(async () => {
-    db = await createTestDatabase('catalog_crash');
-    pool = createPgPool(db.url, { max: 2 });
-    issuer = await startTestIssuer();
+    names = await createCatalogTestEnv('catalog_crash');
+    pool = createPgPool(names.db.url, { max: 2 });
   });
 
   after(async () => {
-    if (catalog && catalog.child.exitCode === null) catalog.child.kill('SIGKILL');
+    await catalog?.kill();
     await pool?.end();
-    await issuer?.close();
-    for (const queue of [names.eventsQueue, names.commandsQueue])
-      for (const name of [queue, `${queue}.dead`]) await deleteQueue(name).catch(() => {});
-    await deleteExchange(names.events).catch(() => {});
-    await deleteExchange(names.commands).catch(() => {});
-    await db?.drop();
+    await names?.cleanup();
   });
 
   it('keeps reserved units equal to recorded reservations across a SIGKILL, and retries converge', async () => {
     catalog = await start();
-    const admin = await issuer.token(randomUUID(), 'admin');
+    const admin = await names.issuer.token(randomUUID(), 'admin');
     const created = await requestJson(`${catalog.httpUrl}/api/catalog/products`, {
       token: admin,
       body: { name: 'Limited edition', priceMinor: '5000', currency: 'EUR', stockOnHand: STOCK },

@@ -2,10 +2,10 @@
 // outbox relay, each command applied and answered once whatever the redeliveries.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createTestQueue, type TestQueue, waitFor } from '@shopstack/kit/testing';
+import { createTestQueue, queueDepth, type TestQueue, waitFor } from '@shopstack/kit/testing';
 import { startTestCatalog, type TestCatalog } from '../support/catalog.js';
 import { createProduct, stockOf } from '../support/fixtures.js';
-import { publishEvent, queueDepth } from '../support/rabbit.js';
+import { publishEvent } from '../support/rabbit.js';
 
 interface Reply {
   orderId: string;

@@ -1,4 +1,4 @@
-// Publishing integration events the way the orders service does, and cleaning up test queues.
+// Publishing integration events the way the orders service does.
 import { connectRabbit } from '@shopstack/kit';
 import { requireEnv } from '@shopstack/kit/testing';
 
@@ -18,27 +18,6 @@ export async function publishEvent(
       contentType: 'application/json',
     });
     await channel.waitForConfirms();
-  } finally {
-    await connection.close().catch(() => {});
-  }
-}
-
-export async function deleteQueue(queue: string): Promise<void> {
-  const connection = await connectRabbit(requireEnv('AMQP_URL'), 'catalog-test-cleanup');
-  try {
-    const channel = await connection.createChannel();
-    await channel.deleteQueue(queue);
-  } finally {
-    await connection.close().catch(() => {});
-  }
-}
-
-/** Messages waiting in a queue (e.g. a dead-letter queue). */
-export async function queueDepth(queue: string): Promise<number> {
-  const connection = await connectRabbit(requireEnv('AMQP_URL'), 'catalog-test-inspect');
-  try {
-    const channel = await connection.createChannel();
-    return (await channel.checkQueue(queue)).messageCount;
   } finally {
     await connection.close().catch(() => {});
   }

@@ -5,6 +5,13 @@ export { startTestIssuer, type TestIssuer } from './issuer.js';
 export { linkIn, type Mailbox, mailpit, type ReceivedMail } from './mailpit.js';
 export { freePort } from './ports.js';
 export { type PrivateRabbit, startPrivateRabbit } from './private-rabbit.js';
-export { createTestQueue, deleteExchange, type TestQueue, testExchangeName } from './rabbit.js';
-export { type SpawnedMain, type SpawnedService, spawnMain, spawnService } from './spawn.js';
+export {
+  createTestQueue,
+  deleteConsumerQueues,
+  deleteExchange,
+  queueDepth,
+  type TestQueue,
+  testExchangeName,
+} from './rabbit.js';
+export { type SpawnedMain, type SpawnedService, serviceDir, spawnMain, spawnService } from './spawn.js';
 export { waitFor } from './wait.js';

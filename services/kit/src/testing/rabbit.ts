@@ -1,6 +1,6 @@
 // A test queue bound to an exchange, to observe what a service really published.
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { connectRabbit, declareExchange } from '../messaging/rabbit.js';
+import { connectRabbit, deadLetterQueueOf, declareExchange } from '../messaging/rabbit.js';
 import { randomSuffix, requireEnv } from './database.js';
 
 export interface TestQueue {
@@ -49,6 +49,31 @@ export async function deleteExchange(exchange: string, amqpUrl = requireEnv('AMQ
   try {
     const channel = await connection.createChannel();
     await channel.deleteExchange(exchange);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
+
+/** Deletes a test's consumer queues and the dead-letter queue beside each (declareQueue makes both). */
+export async function deleteConsumerQueues(
+  queues: string[],
+  amqpUrl = requireEnv('AMQP_URL'),
+): Promise<void> {
+  const connection = await connectRabbit(amqpUrl, 'test-cleanup');
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues.flatMap((q) => [q, deadLetterQueueOf(q)])) await channel.deleteQueue(queue);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
+
+/** Messages waiting in a queue (e.g. a dead-letter queue). */
+export async function queueDepth(queue: string, amqpUrl = requireEnv('AMQP_URL')): Promise<number> {
+  const connection = await connectRabbit(amqpUrl, 'test-inspect');
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queue)).messageCount;
   } finally {
     await connection.close().catch(() => {});
   }

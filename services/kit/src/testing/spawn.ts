@@ -2,7 +2,8 @@
 // tests that send it SIGTERM, SIGKILL it like a node that dies, or check how it refuses bad config.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.js';
 
 export interface SpawnedMain {
@@ -13,7 +14,18 @@ export interface SpawnedMain {
   output(): string;
 }
 
-/** Starts `<serviceDir>/src/main.ts` with `env` over this process's environment; does not wait. */
+/** The folder of a service of this repository by name (`services/<name>`), for spawnService. */
+export function serviceDir(name: string): string {
+  return fileURLToPath(new URL(`../../../${name}`, import.meta.url));
+}
+
+/** Output kept per process: the tail, so a long run does not grow without bound. */
+const OUTPUT_LIMIT = 200_000;
+
+/**
+ * Starts `<serviceDir>/src/main.ts` with `env` over this process's environment; does not wait.
+ * SERVICE_LOGS=orders,payments (service folder names) also streams those processes' output to stderr.
+ */
 export function spawnMain(serviceDir: string, env: Record<string, string>): SpawnedMain {
   const child = spawn(
     process.execPath,
@@ -25,12 +37,14 @@ export function spawnMain(serviceDir: string, env: Record<string, string>): Spaw
     },
   );
   let output = '';
-  child.stdout?.on('data', (chunk) => {
+  const echo = process.env.SERVICE_LOGS?.split(',').includes(basename(serviceDir));
+  const onData = (chunk: Buffer) => {
     output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
+    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT / 2);
+    if (echo) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return { child, exited, output: () => output };
 }
@@ -60,21 +74,31 @@ export async function spawnService(serviceDir: string, env: Record<string, strin
   void exited.then(() => {
     gone = true;
   });
+  // Read from stdout as it comes (not from the kept tail, which a chatty start could cut).
+  let started: { httpPort: number; grpcAddress?: string } | undefined;
+  let pending = '';
+  const findStarted = (chunk: Buffer) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    const line = lines.find((l) => l.includes('"service started"'));
+    if (line) {
+      started = JSON.parse(line);
+      child.stdout?.off('data', findStarted);
+    }
+  };
+  child.stdout?.on('data', findStarted);
   try {
-    const started = await waitFor(
+    const listening = await waitFor(
       () => {
         if (gone) throw new Error(`exited with ${child.exitCode} during start`);
-        const line = output()
-          .split('\n')
-          .find((l) => l.includes('"service started"'));
-        return line ? (JSON.parse(line) as { httpPort: number; grpcAddress?: string }) : undefined;
+        return started;
       },
       { timeoutMs: 60_000, what: `${serviceDir} to start` },
     );
     return {
       ...spawned,
-      httpUrl: `http://127.0.0.1:${started.httpPort}`,
-      grpcAddress: started.grpcAddress ?? '',
+      httpUrl: `http://127.0.0.1:${listening.httpPort}`,
+      grpcAddress: listening.grpcAddress ?? '',
       async stop(signal = 'SIGTERM') {
         if (!gone) child.kill(signal);
         return exited;

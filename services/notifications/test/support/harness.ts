@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { connectRabbit, createLogger } from '@shopstack/kit';
 import {
   createTestDatabase,
+  deleteConsumerQueues,
   type Json,
   mailpit,
   requireEnv,
@@ -115,10 +116,7 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
     async stop() {
       await service.close().catch(() => {});
       await rabbit.close().catch(() => {});
-      const cleanup = await connectRabbit(requireEnv('AMQP_URL'), 'notifications-test-cleanup');
-      const ch = await cleanup.createChannel();
-      for (const q of [queue, `${queue}.dead`]) await ch.deleteQueue(q).catch(() => {});
-      await cleanup.close().catch(() => {});
+      await deleteConsumerQueues([queue]).catch(() => {});
       await users.close();
       await database.drop();
     },

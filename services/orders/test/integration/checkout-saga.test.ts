@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@shopstack/kit';
-import { createTestQueue, type TestQueue, waitFor } from '@shopstack/kit/testing';
+import { createTestQueue, queueDepth, type TestQueue, waitFor } from '@shopstack/kit/testing';
 import { orderCancelled, orderRefunded } from '@shopstack/proto/messages';
 import { ordersConfigSchema } from '../../src/config.js';
 import { startOrdersService } from '../../src/service.js';
@@ -178,7 +178,7 @@ describe('checkout saga', function () {
     const placed = await fay.checkout();
     await shop.orders!.close();
     await shop.startStockConsumer();
-    await waitFor(async () => (await queueDepth(shop)) === 1, { what: 'the reply queued' });
+    await waitFor(async () => (await queueDepth(shop.names.replies)) === 1, { what: 'the reply queued' });
 
     // The same reply again, with its message id: what a relay crash between confirm and mark does.
     const { rows } = await shop.catalog.deps.pool.query<{
@@ -203,13 +203,13 @@ describe('checkout saga', function () {
     });
     await channel.waitForConfirms();
     await connection.close();
-    assert.equal(await queueDepth(shop), 2);
+    assert.equal(await queueDepth(shop.names.replies), 2);
 
     // Orders comes back (resuming the saga) and gets both copies at once.
     shop.orders = await startOrdersService(loadConfig(ordersConfigSchema, shop.ordersEnv));
     const order = await fay.settled(placed.orderId);
     assert.equal(order.status, 'confirmed');
-    await waitFor(async () => (await queueDepth(shop)) === 0, { what: 'replies consumed' });
+    await waitFor(async () => (await queueDepth(shop.names.replies)) === 0, { what: 'replies consumed' });
     const { rows: events } = await shop.ordersPool.query<{ event_type: string }>(
       'select event_type from order_events where stream_id = $1 order by version',
       [placed.orderId],
@@ -271,15 +271,3 @@ describe('checkout saga', function () {
     assert.equal(sample('orders_sagas_overdue'), 0);
   });
 });
-
-async function queueDepth(shop: Shop): Promise<number> {
-  const { connectRabbit } = await import('@shopstack/kit');
-  const connection = await connectRabbit(process.env.AMQP_URL!, 'test-depth');
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.checkQueue(shop.names.replies);
-    return messageCount;
-  } finally {
-    await connection.close();
-  }
-}

@@ -6,6 +6,7 @@ import { type CatalogService, catalogConfigSchema, startCatalogService } from '@
 import { createPgPool, loadConfig, type Pool, type RunningConsumer } from '@shopstack/kit';
 import {
   createTestDatabase,
+  deleteConsumerQueues,
   deleteExchange,
   randomSuffix,
   requireEnv,
@@ -143,14 +144,10 @@ export async function startShop(
       await catalog.close();
       await payments.close();
       await issuer.close();
-      await deleteQueues(amqpUrl, [
-        names.replies,
-        `${names.replies}.dead`,
-        names.stockQueue,
-        `${names.stockQueue}.dead`,
-        `catalog.order-events.${suffix}`,
-        `catalog.order-events.${suffix}.dead`,
-      ]);
+      await deleteConsumerQueues(
+        [names.replies, names.stockQueue, `catalog.order-events.${suffix}`],
+        amqpUrl,
+      ).catch(() => {});
       await deleteExchange(names.events, amqpUrl).catch(() => {});
       await deleteExchange(names.commands, amqpUrl).catch(() => {});
       await ordersDb.drop();
@@ -160,17 +157,6 @@ export async function startShop(
   };
   await shop.startStockConsumer();
   return shop;
-}
-
-async function deleteQueues(amqpUrl: string, queues: string[]) {
-  const { connectRabbit } = await import('@shopstack/kit');
-  const connection = await connectRabbit(amqpUrl, 'test-cleanup');
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of queues) await channel.deleteQueue(queue).catch(() => {});
-  } finally {
-    await connection.close().catch(() => {});
-  }
 }
 
 async function dropMongo(name: string) {
