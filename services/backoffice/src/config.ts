@@ -28,6 +28,13 @@ export const backofficeConfigSchema = baseConfigSchema.extend({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().positive().max(25).default(5),
   /** How long a generated report's files are kept before the retention job deletes them. */
   REPORT_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  /** When the nightly retention run is scheduled (cron, UTC); a missed run is caught up within a day. */
+  RETENTION_CRON: z.string().min(9).default('0 3 * * *'),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(100_000).default(1_000),
+  /** A worker process not seen for this long is taken for dead and its jobs run again. */
+  WORKER_HEARTBEAT_LEASE_MS: millis.default(15_000),
+  /** Pause between two days of a report, so a long report leaves the database to live work. */
+  REPORT_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export type BackofficeConfig = z.infer<typeof backofficeConfigSchema>;

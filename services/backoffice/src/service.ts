@@ -9,6 +9,9 @@ import { addAdminRoutes } from './api/admin/index.js';
 import type { BackofficeDeps } from './app/deps.js';
 import { Jobs } from './app/jobs.js';
 import { createJobMetrics } from './app/metrics.js';
+import { applyReportingEvent, REPORTED_EVENTS } from './app/reporting-events.js';
+import { reportJob } from './app/reports.js';
+import { RETENTION_JOB, retentionJob } from './app/retention.js';
 import { type BackofficeConfig, backofficeConfigSchema, runsApi, runsWorker } from './config.js';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -26,6 +29,13 @@ export const backofficeService = defineService({
       maxAttempts: config.JOB_MAX_ATTEMPTS,
       metrics: createJobMetrics(metrics),
     });
+    jobs.register(
+      reportJob(pool, {
+        retentionDays: config.REPORT_RETENTION_DAYS,
+        stepPauseMs: config.REPORT_STEP_PAUSE_MS,
+      }),
+    );
+    jobs.register(retentionJob(pool, { batchSize: config.RETENTION_BATCH_SIZE, maxBatches: 100 }));
     const deps: BackofficeDeps = { pool, logger, config, jobs };
 
     const workers: Worker[] = [];
@@ -33,8 +43,19 @@ export const backofficeService = defineService({
       ? createJobRunner({
           pool,
           logger,
-          tasks: { [TRACKED_TASK]: jobs.task() },
-          cron: [],
+          tasks: {
+            [TRACKED_TASK]: jobs.task(),
+            [`schedule:${RETENTION_JOB}`]: jobs.scheduleTask(RETENTION_JOB),
+          },
+          cron: [
+            {
+              task: `schedule:${RETENTION_JOB}`,
+              identifier: RETENTION_JOB,
+              match: config.RETENTION_CRON,
+              options: { backfillPeriod: 86_400_000 },
+            },
+          ],
+          heartbeatLeaseMs: config.WORKER_HEARTBEAT_LEASE_MS,
           concurrency: config.WORKER_CONCURRENCY,
           pollIntervalMs: config.WORKER_POLL_INTERVAL_MS,
         })
@@ -43,6 +64,19 @@ export const backofficeService = defineService({
 
     return {
       routes: runsApi(config) ? [(routes) => addAdminRoutes(routes, deps)] : [],
+      // The reporting store is fed by the worker role (the API only reads it).
+      consumers: runsWorker(config)
+        ? [
+            {
+              name: 'backoffice.reporting',
+              queue: config.EVENTS_QUEUE,
+              bindings: REPORTED_EVENTS.map((pattern) => ({ exchange: config.EVENTS_EXCHANGE, pattern })),
+              pool,
+              prefetch: 100,
+              handle: applyReportingEvent,
+            },
+          ]
+        : [],
       workers,
       exposed: { deps, workerId: runner?.workerId },
     };

@@ -1,6 +1,7 @@
 // The jobs table and the graphile-worker queue behind it. A job is enqueued with graphile-worker's
 // own SQL function in the same transaction as its row, so there is never a row without a queued job
 // or a queued job without a row; the queue's job_key is the row's id.
+import { createHash } from 'node:crypto';
 import type { Queryable } from '@shopstack/kit';
 import type { JobStatus } from '../domain/jobs.js';
 
@@ -68,14 +69,32 @@ export async function listJobs(
 }
 
 /** An attempt starts: running, attempts counted, unless the job was cancelled meanwhile. */
-export async function markRunning(db: Queryable, id: string, attempt: number): Promise<JobRow | undefined> {
+export async function markRunning(
+  db: Queryable,
+  id: string,
+  attempt: number,
+  workerId: string,
+): Promise<JobRow | undefined> {
   const { rows } = await db.query<JobRow>(
     `update jobs set status = 'running', attempts = $2, started_at = coalesce(started_at, now()),
             updated_at = now(), progress_done = 0
       where id = $1 and status in ('queued', 'running') returning *`,
     [id, attempt],
   );
+  if (rows[0])
+    await db.query(
+      'insert into job_attempts (job_id, attempt, worker_id) values ($1, $2, $3) on conflict do nothing',
+      [id, attempt, workerId],
+    );
   return rows[0];
+}
+
+/** A stable job id for one tick of a schedule, so the same tick never makes two jobs. */
+export function scheduledJobId(kind: string, tick: Date | string): string {
+  const hex = createHash('sha256')
+    .update(`schedule\0${kind}\0${new Date(tick).toISOString()}`)
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export async function saveProgress(

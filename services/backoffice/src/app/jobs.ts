@@ -12,6 +12,7 @@ import {
   markRunning,
   requestCancel,
   saveProgress,
+  scheduledJobId,
 } from '../adapters/jobs-repository.js';
 import { isFinished, JobCancelled } from '../domain/jobs.js';
 import { type ProgressView, progressOf } from '../domain/progress.js';
@@ -21,6 +22,8 @@ import type { JobMetrics } from './metrics.js';
 export interface JobContext {
   readonly jobId: string;
   readonly attempt: number;
+  /** When the job was requested: a report counts what had arrived by then. */
+  readonly requestedAt: Date;
   readonly logger: Logger;
   /** Saves progress (throttled) and throws JobCancelled once a person cancelled the job. */
   progress(done: number, total: number): Promise<void>;
@@ -144,11 +147,27 @@ export class Jobs {
     return jobView(row);
   }
 
+  /**
+   * The graphile-worker task a cron item runs: it requests a tracked job whose id is derived from the
+   * tick, so however many workers schedule the same tick, one job exists and it runs once.
+   */
+  scheduleTask(kind: string): Task {
+    return async (payload) => {
+      const tick = (payload as { _cron?: { ts: string } })._cron?.ts ?? new Date().toISOString();
+      await this.request({ kind, params: {}, requestedBy: 'schedule', id: scheduledJobId(kind, tick) });
+    };
+  }
+
   /** The graphile-worker task behind every tracked job. */
   task(): Task {
     return async (payload, helpers) => {
       const { jobId } = payload as { jobId: string };
-      const row = await markRunning(this.deps.pool, jobId, helpers.job.attempts);
+      const row = await markRunning(
+        this.deps.pool,
+        jobId,
+        helpers.job.attempts,
+        helpers.job.locked_by ?? 'unknown',
+      );
       if (!row) return; // cancelled before it started, or already finished
       const definition = this.definitions.get(row.kind);
       if (!definition) throw new Error(`no job definition for ${row.kind}`);
@@ -158,6 +177,7 @@ export class Jobs {
       const ctx: JobContext = {
         jobId,
         attempt: helpers.job.attempts,
+        requestedAt: row.created_at,
         logger,
         progress: async (done, total) => {
           gauge.set(progressOf({ done, total, startedAt: row.started_at, finished: false, now: new Date() }));

@@ -4,11 +4,13 @@
 import type { HttpRoutes } from '@shopstack/kit';
 import type { BackofficeDeps } from '../../app/deps.js';
 import { addJobRoutes } from './jobs.js';
+import { addReportRoutes } from './reports.js';
 
 export type AdminArea = (routes: HttpRoutes, deps: BackofficeDeps) => void;
 
 const ADMIN_AREAS: readonly AdminArea[] = [
   addJobRoutes,
+  addReportRoutes,
   // customers, users, repairs, logs
 ];
 

@@ -1,0 +1,90 @@
+// Feeding the reporting store from integration events, each through the kit's inbox (the insert and
+// the "handled" mark commit together; every insert also ignores a row it already has, so an event
+// replayed from a dead-letter queue after its inbox id was purged still counts once).
+import type { IncomingMessage, PoolClient } from '@shopstack/kit';
+import { orderCompleted, orderPaymentFailed } from '@shopstack/proto/messages';
+
+/** The event types the reporting store reads (the routing keys its queue is bound to). */
+export const REPORTED_EVENTS = [orderCompleted.type, orderPaymentFailed.type] as const;
+
+export async function applyReportingEvent(client: PoolClient, message: IncomingMessage): Promise<void> {
+  switch (message.type) {
+    case orderCompleted.type:
+      return orderWasCompleted(client, message.id, orderCompleted.parse(message.payload));
+    case orderPaymentFailed.type: {
+      const event = orderPaymentFailed.parse(message.payload);
+      await insertMoney(client, {
+        eventId: message.id,
+        kind: 'payment_failed',
+        userId: event.userId,
+        reference: event.orderId,
+        amountMinor: event.totalMinor,
+        currency: event.currency,
+        occurredAt: new Date(),
+      });
+      return;
+    }
+    default:
+      return; // bound by pattern; a type this store does not report on is acknowledged and ignored
+  }
+}
+
+async function orderWasCompleted(
+  client: PoolClient,
+  eventId: string,
+  event: ReturnType<typeof orderCompleted.parse>,
+): Promise<void> {
+  const inserted = await client.query(
+    `insert into rpt_orders (order_id, user_id, total_minor, currency, completed_at)
+     values ($1, $2, $3, $4, $5) on conflict (order_id) do nothing`,
+    [event.orderId, event.userId, event.totalMinor, event.currency, event.completedAt],
+  );
+  if (inserted.rowCount !== 1) return; // the same order told twice (another message id)
+  await client.query(
+    `insert into rpt_order_lines (order_id, line_no, user_id, product_id, quantity, unit_price_minor,
+       currency, completed_at)
+     select $1, e.n, $2, e.line->>'product_id', (e.line->>'quantity')::int,
+            (e.line->>'unit_price_minor')::bigint, e.line->>'currency', $3
+       from jsonb_array_elements($4::jsonb) with ordinality as e(line, n)`,
+    [
+      event.orderId,
+      event.userId,
+      event.completedAt,
+      JSON.stringify(
+        event.lines.map((line) => ({
+          product_id: line.productId,
+          quantity: line.quantity,
+          unit_price_minor: line.unitPriceMinor,
+          currency: line.currency,
+        })),
+      ),
+    ],
+  );
+  await insertMoney(client, {
+    eventId,
+    kind: 'capture',
+    userId: event.userId,
+    reference: event.orderId,
+    amountMinor: event.totalMinor,
+    currency: event.currency,
+    occurredAt: new Date(event.completedAt),
+  });
+}
+
+export interface MoneyRow {
+  eventId: string;
+  kind: string;
+  userId: string | null;
+  reference: string | null;
+  amountMinor: string;
+  currency: string;
+  occurredAt: Date;
+}
+
+export async function insertMoney(client: PoolClient, row: MoneyRow): Promise<void> {
+  await client.query(
+    `insert into rpt_money (event_id, kind, user_id, reference, amount_minor, currency, occurred_at)
+     values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_id) do nothing`,
+    [row.eventId, row.kind, row.userId, row.reference, row.amountMinor, row.currency, row.occurredAt],
+  );
+}

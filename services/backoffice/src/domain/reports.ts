@@ -1,0 +1,78 @@
+// What a report is: its kind, its period (whole UTC days, both ends included) and how its rows are
+// laid out in the files people download. Pure: the generator (app/reports.ts) fills it from the
+// reporting store, the API parses requests with the same schema.
+import { z } from 'zod';
+
+export const REPORT_KINDS = ['sales', 'finance', 'customers'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The longest period one report covers (ten years of days). */
+export const MAX_REPORT_DAYS = 3660;
+
+const day = z.iso.date();
+
+export const ReportParams = z
+  .object({
+    kind: z.enum(REPORT_KINDS),
+    from: day,
+    to: day,
+  })
+  .refine((p) => p.from <= p.to, { message: 'must not be after to', path: ['from'] })
+  .refine((p) => daysBetween(p.from, p.to).length <= MAX_REPORT_DAYS, {
+    message: `a report covers at most ${MAX_REPORT_DAYS} days`,
+    path: ['to'],
+  });
+export type ReportParams = z.infer<typeof ReportParams>;
+
+/** Every day of the period, in order, as YYYY-MM-DD. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && days.length <= MAX_REPORT_DAYS; t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/** The columns of each kind's rows, in file order; money is integer minor units as a string. */
+export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
+  sales: ['day', 'currency', 'productId', 'orders', 'units', 'revenueMinor'],
+  finance: ['day', 'currency', 'kind', 'count', 'amountMinor'],
+  customers: ['day', 'activeCustomers', 'newCustomers', 'orders'],
+};
+
+export type ReportRow = Record<string, string | number>;
+
+/** Per-currency totals of the money columns, summed as BigInt (never floating point). */
+export function totalsOf(
+  kind: ReportKind,
+  rows: readonly ReportRow[],
+): Record<string, Record<string, string>> {
+  const totals = new Map<string, Map<string, bigint>>();
+  const add = (group: string, key: string, value: bigint) => {
+    const g = totals.get(group) ?? new Map<string, bigint>();
+    g.set(key, (g.get(key) ?? 0n) + value);
+    totals.set(group, g);
+  };
+  for (const row of rows) {
+    if (kind === 'sales') {
+      add(String(row.currency), 'units', BigInt(row.units!));
+      add(String(row.currency), 'revenueMinor', BigInt(row.revenueMinor!));
+    } else if (kind === 'finance') {
+      add(String(row.currency), `${row.kind}Count`, BigInt(row.count!));
+      add(String(row.currency), `${row.kind}Minor`, BigInt(row.amountMinor!));
+    } else {
+      add('all', 'orders', BigInt(row.orders!));
+      add('all', 'newCustomers', BigInt(row.newCustomers!));
+    }
+  }
+  return Object.fromEntries(
+    [...totals.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([group, values]) => [
+        group,
+        Object.fromEntries(
+          [...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v.toString()]),
+        ),
+      ]),
+  );
+}

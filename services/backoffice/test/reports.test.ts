@@ -1,0 +1,254 @@
+// Reports from events: order events published on the exchange feed the reporting store (once each,
+// however often they arrive); a report requested over HTTP is generated as a job with progress and
+// its files equal the totals of the events, summed here independently of the service's SQL.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@shopstack/kit/testing';
+import type { BackofficeService } from '../src/service.js';
+import { type Harness, startHarness } from './support/harness.js';
+
+interface Line {
+  productId: string;
+  quantity: number;
+  unitPriceMinor: string;
+  currency: string;
+}
+
+function order(day: string, hour: number, lines: Line[], userId = `user-${randomUUID().slice(0, 6)}`) {
+  const currency = lines[0]!.currency;
+  const total = lines.reduce((sum, l) => sum + BigInt(l.unitPriceMinor) * BigInt(l.quantity), 0n);
+  return {
+    orderId: `order-${randomUUID()}`,
+    userId,
+    lines,
+    totalMinor: total.toString(),
+    currency,
+    completedAt: `${day}T${String(hour).padStart(2, '0')}:15:00.000Z`,
+  };
+}
+
+describe('backoffice: reports from events', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let service: BackofficeService;
+  let admin: string;
+  let support: string;
+  const orders = [
+    order('2026-11-01', 9, [
+      { productId: 'espresso', quantity: 2, unitPriceMinor: '3490', currency: 'EUR' },
+      { productId: 'grinder', quantity: 1, unitPriceMinor: '12900', currency: 'EUR' },
+    ]),
+    order(
+      '2026-11-01',
+      23,
+      [{ productId: 'espresso', quantity: 1, unitPriceMinor: '3490', currency: 'EUR' }],
+      'ann',
+    ),
+    order(
+      '2026-11-02',
+      0,
+      [{ productId: 'espresso', quantity: 3, unitPriceMinor: '3600', currency: 'USD' }],
+      'ann',
+    ),
+    order('2026-11-03', 12, [{ productId: 'kettle', quantity: 1, unitPriceMinor: '5000', currency: 'EUR' }]),
+    // Outside the period: must not count.
+    order('2026-11-05', 12, [{ productId: 'kettle', quantity: 9, unitPriceMinor: '5000', currency: 'EUR' }]),
+  ];
+
+  const api = (path: string, init: RequestInit & { token?: string } = {}) =>
+    fetch(`${service.httpUrl}${path}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.headers as Record<string, string>),
+      },
+    });
+  const requestReport = async (body: unknown, key = randomUUID(), token = admin) =>
+    api('/api/backoffice/reports', {
+      method: 'POST',
+      token,
+      headers: { 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
+  const finished = (id: string) =>
+    waitFor(
+      async () => {
+        const job = (await (await api(`/api/backoffice/reports/${id}`, { token: support })).json()) as {
+          status: string;
+          files: { format: string; url: string; sha256: string }[];
+          progress: { percent: number };
+        };
+        return job.status === 'succeeded' || job.status === 'failed' ? job : undefined;
+      },
+      { timeoutMs: 20_000, what: `report ${id}` },
+    );
+
+  before(async () => {
+    h = await startHarness();
+    service = await h.start({ LOG_LEVEL: process.env.TEST_LOG ?? 'silent' });
+    admin = await h.token('admin');
+    support = await h.token('support');
+    for (const o of orders) await h.publish('order.completed', { ...o, schemaVersion: 1 });
+    // The same event delivered twice (same message id), and the same order told again under a new id.
+    const again = await h.publish('order.completed', { ...orders[0], schemaVersion: 1 });
+    await h.publish('order.completed', { ...orders[0], schemaVersion: 1 }, again);
+    await h.publish('order.completed', { ...orders[1], schemaVersion: 1 });
+    await waitFor(
+      async () => {
+        const { rows } = await h.db.query(`select count(*)::int as n from kit_inbox`);
+        return rows[0].n === orders.length + 2;
+      },
+      { what: 'every event handled' },
+    );
+  });
+
+  after(async () => {
+    await h?.stop();
+  });
+
+  it('stores each order once, however often its event arrives', async () => {
+    const { rows } = await h.db.query('select count(*)::int as n from rpt_orders');
+    assert.equal(rows[0].n, orders.length);
+    const lines = await h.db.query('select count(*)::int as n from rpt_order_lines');
+    assert.equal(
+      lines.rows[0].n,
+      orders.reduce((n, o) => n + o.lines.length, 0),
+    );
+  });
+
+  it('generates a sales report whose totals equal the orders of the period, per currency', async () => {
+    const response = await requestReport({ kind: 'sales', from: '2026-11-01', to: '2026-11-03' });
+    assert.equal(response.status, 202);
+    const { id } = (await response.json()) as { id: string };
+    const job = await finished(id);
+    assert.equal(job.status, 'succeeded');
+    assert.equal(job.progress.percent, 100);
+    const json = (await (
+      await api(`/api/backoffice/reports/${id}/download?format=json`, { token: support })
+    ).json()) as {
+      rows: {
+        day: string;
+        currency: string;
+        productId: string;
+        orders: number;
+        units: string;
+        revenueMinor: string;
+      }[];
+      totals: Record<string, { revenueMinor: string; units: string }>;
+    };
+    // Independently: the period's orders summed here.
+    const inPeriod = orders.filter((o) => o.completedAt < '2026-11-04');
+    const expected = new Map<string, { revenue: bigint; units: bigint }>();
+    for (const o of inPeriod)
+      for (const l of o.lines) {
+        const t = expected.get(l.currency) ?? { revenue: 0n, units: 0n };
+        t.revenue += BigInt(l.unitPriceMinor) * BigInt(l.quantity);
+        t.units += BigInt(l.quantity);
+        expected.set(l.currency, t);
+      }
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(json.totals).map(([c, t]) => [c, { revenue: t.revenueMinor, units: t.units }]),
+      ),
+      Object.fromEntries(
+        [...expected].map(([c, t]) => [c, { revenue: t.revenue.toString(), units: t.units.toString() }]),
+      ),
+    );
+    const nov1Espresso = json.rows.find((r) => r.day === '2026-11-01' && r.productId === 'espresso');
+    assert.deepEqual(nov1Espresso, {
+      day: '2026-11-01',
+      currency: 'EUR',
+      productId: 'espresso',
+      orders: 2,
+      units: '3',
+      revenueMinor: '10470',
+    });
+    const csv = await api(`/api/backoffice/reports/${id}/download?format=csv`, { token: support });
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
+    assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="report-.*\.csv"/);
+    const text = await csv.text();
+    assert.equal(text.split('\n')[0], 'day,currency,productId,orders,units,revenueMinor');
+    assert.equal(text.trim().split('\n').length, json.rows.length + 1);
+  });
+
+  it("finance: the period's captures equal its orders' totals; customers: active and new buyers", async () => {
+    const finance = (await (
+      await requestReport({ kind: 'finance', from: '2026-11-01', to: '2026-11-03' })
+    ).json()) as {
+      id: string;
+    };
+    const customers = (await (
+      await requestReport({ kind: 'customers', from: '2026-11-01', to: '2026-11-02' })
+    ).json()) as {
+      id: string;
+    };
+    await finished(finance.id);
+    await finished(customers.id);
+    const f = (await (
+      await api(`/api/backoffice/reports/${finance.id}/download?format=json`, { token: admin })
+    ).json()) as {
+      totals: Record<string, Record<string, string>>;
+    };
+    assert.equal(f.totals.EUR?.captureMinor, String(3490 * 2 + 12900 + 3490 + 5000));
+    assert.equal(f.totals.USD?.captureMinor, String(3600 * 3));
+    assert.equal(f.totals.EUR?.captureCount, '3');
+    const c = (await (
+      await api(`/api/backoffice/reports/${customers.id}/download?format=json`, { token: admin })
+    ).json()) as {
+      rows: { day: string; activeCustomers: number; newCustomers: number; orders: number }[];
+    };
+    // Nov 1: two buyers, both new; Nov 2: ann again, not new.
+    assert.deepEqual(
+      c.rows.map((r) => [r.day, r.activeCustomers, r.newCustomers, r.orders]),
+      [
+        ['2026-11-01', 2, 2, 2],
+        ['2026-11-02', 1, 0, 1],
+      ],
+    );
+  });
+
+  it('the same Idempotency-Key gives the same report; support and customers cannot request one', async () => {
+    const key = randomUUID();
+    const first = (await (
+      await requestReport({ kind: 'sales', from: '2026-11-01', to: '2026-11-01' }, key)
+    ).json()) as {
+      id: string;
+    };
+    const second = (await (
+      await requestReport({ kind: 'sales', from: '2026-11-01', to: '2026-11-01' }, key)
+    ).json()) as {
+      id: string;
+    };
+    assert.equal(second.id, first.id);
+    assert.equal(
+      (await requestReport({ kind: 'sales', from: '2026-11-01', to: '2026-11-01' }, randomUUID(), support))
+        .status,
+      403,
+    );
+    const customer = await h.token('customer');
+    assert.equal(
+      (await requestReport({ kind: 'sales', from: '2026-11-01', to: '2026-11-01' }, randomUUID(), customer))
+        .status,
+      403,
+    );
+    assert.equal((await api(`/api/backoffice/reports/${first.id}`, { token: customer })).status, 403);
+  });
+
+  it('refuses a bad period with problem+json naming the field, and queues nothing', async () => {
+    const before = (await h.db.query('select count(*)::int as n from jobs')).rows[0].n;
+    const response = await requestReport({ kind: 'sales', from: '2026-11-05', to: '2026-11-01' });
+    assert.equal(response.status, 400);
+    assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const problem = (await response.json()) as { errors?: { field: string }[]; fields?: { field: string }[] };
+    assert.ok(JSON.stringify(problem).includes('from'));
+    const noKey = await api('/api/backoffice/reports', {
+      method: 'POST',
+      token: admin,
+      body: JSON.stringify({ kind: 'sales', from: '2026-11-01', to: '2026-11-01' }),
+    });
+    assert.equal(noKey.status, 400);
+    assert.equal((await h.db.query('select count(*)::int as n from jobs')).rows[0].n, before);
+  });
+});
