@@ -79,6 +79,13 @@ describe('notifications: gRPC with grpcurl', function () {
       return answer.delivery.status === 'sent' && answer.delivery;
     });
     assert.equal(followed.attempts, 1);
+    const listed = await grpcurl('ListDeliveries', { userId: user.id });
+    assert.ok(
+      listed.deliveries.some(
+        (d: { id: string; status: string }) => d.id === delivery.id && d.status === 'sent',
+      ),
+      JSON.stringify(listed),
+    );
   });
 
   it('registers a webhook endpoint, rotates its secret, lists and replays its deliveries', async () => {

@@ -5,7 +5,7 @@ import type {
   NotificationsServiceImplementation,
   WebhookDelivery as WebhookDeliveryMessage,
 } from '@shopstack/proto/shop/notifications/v1/notifications';
-import { type DeliveryView, deliveryOf, sendNotification } from '../../app/deliveries.js';
+import { type DeliveryView, deliveriesOf, deliveryOf, sendNotification } from '../../app/deliveries.js';
 import type { NotificationsDeps } from '../../app/deps.js';
 import {
   deliveriesOfEndpoint,
@@ -84,6 +84,12 @@ export function notificationsGrpcService(deps: NotificationsDeps): Notifications
     async getDelivery(request) {
       if (!UUID.test(request.id)) throw invalid('id', 'must be a UUID');
       return { delivery: toMessage(await deliveryOf(deps, undefined, request.id)) };
+    },
+    async listDeliveries(request) {
+      const userId = uuidField('user_id', request.userId);
+      if (request.limit < 0 || request.limit > 100) throw invalid('limit', 'must be 0 to 100');
+      const deliveries = await deliveriesOf(deps, userId, { limit: request.limit || 20 });
+      return { deliveries: deliveries.map(toMessage) };
     },
     async createWebhookEndpoint(request) {
       const owner = ownerOf(request.ownerId);
