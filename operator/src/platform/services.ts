@@ -78,11 +78,12 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     local: { httpPort: 8085, grpcPort: 50055 },
   },
   // The admin API and the system worker. Its reporting store is fed by events (the broker); payments'
-  // ledger reconciliation is read over gRPC by the anomaly rules.
+  // ledger reconciliation is read over gRPC by the anomaly rules; the one-customer view, the user
+  // actions and the repairs go to each owner over gRPC.
   backoffice: {
     store: 'postgres',
     broker: true,
-    peers: ['payments'],
+    peers: ['users', 'catalog', 'orders', 'payments', 'notifications'],
     ownSecrets: {},
     released: false,
     local: { httpPort: 8086, grpcPort: 50056 },

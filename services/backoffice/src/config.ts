@@ -35,6 +35,16 @@ export const backofficeConfigSchema = baseConfigSchema.extend({
   WORKER_HEARTBEAT_LEASE_MS: millis.default(15_000),
   /** Pause between two days of a report, so a long report leaves the database to live work. */
   REPORT_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /**
+   * The services whose data the admin API shows and repairs, over gRPC. A route needing one that is
+   * not set answers 503 (the worker role needs none of them).
+   */
+  USERS_GRPC_ADDRESS: z.string().min(1).optional(),
+  ORDERS_GRPC_ADDRESS: z.string().min(1).optional(),
+  PAYMENTS_GRPC_ADDRESS: z.string().min(1).optional(),
+  CATALOG_GRPC_ADDRESS: z.string().min(1).optional(),
+  NOTIFICATIONS_GRPC_ADDRESS: z.string().min(1).optional(),
+  GRPC_DEADLINE_MS: millis.default(3_000),
 });
 
 export type BackofficeConfig = z.infer<typeof backofficeConfigSchema>;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { bootService, defineService, type Logger, type Worker } from '@shopstack/kit';
 import { createJobRunner, migrateJobQueue } from './adapters/job-runner.js';
 import { TRACKED_TASK } from './adapters/jobs-repository.js';
+import { createOwners } from './adapters/owners.js';
 import { addAdminRoutes } from './api/admin/index.js';
 import type { BackofficeDeps } from './app/deps.js';
 import { Jobs } from './app/jobs.js';
@@ -20,7 +21,7 @@ export const backofficeService = defineService({
   name: 'backoffice',
   description: 'The admin API (jobs, reports, anomalies, repairs) and the system worker',
   configSchema: backofficeConfigSchema,
-  async setup({ config, logger, metrics, postgres }) {
+  async setup({ config, logger, metrics, postgres, onClose }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
     await migrateJobQueue(pool, logger);
     const jobs = new Jobs({
@@ -36,7 +37,19 @@ export const backofficeService = defineService({
       }),
     );
     jobs.register(retentionJob(pool, { batchSize: config.RETENTION_BATCH_SIZE, maxBatches: 100 }));
-    const deps: BackofficeDeps = { pool, logger, config, jobs };
+    const owners = createOwners({
+      addresses: {
+        users: config.USERS_GRPC_ADDRESS,
+        orders: config.ORDERS_GRPC_ADDRESS,
+        payments: config.PAYMENTS_GRPC_ADDRESS,
+        catalog: config.CATALOG_GRPC_ADDRESS,
+        notifications: config.NOTIFICATIONS_GRPC_ADDRESS,
+      },
+      metrics,
+      deadlineMs: config.GRPC_DEADLINE_MS,
+    });
+    onClose(() => owners.close());
+    const deps: BackofficeDeps = { pool, logger, config, jobs, owners };
 
     const workers: Worker[] = [];
     const runner = runsWorker(config)

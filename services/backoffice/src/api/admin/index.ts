@@ -3,15 +3,21 @@
 // Add an area by adding its file and one line to ADMIN_AREAS.
 import type { HttpRoutes } from '@shopstack/kit';
 import type { BackofficeDeps } from '../../app/deps.js';
+import { addCustomerRoutes } from './customers.js';
 import { addJobRoutes } from './jobs.js';
+import { addRepairRoutes } from './repairs.js';
 import { addReportRoutes } from './reports.js';
+import { addUserRoutes } from './users.js';
 
 export type AdminArea = (routes: HttpRoutes, deps: BackofficeDeps) => void;
 
 const ADMIN_AREAS: readonly AdminArea[] = [
   addJobRoutes,
   addReportRoutes,
-  // customers, users, repairs, logs
+  addCustomerRoutes,
+  addUserRoutes,
+  addRepairRoutes,
+  // logs
 ];
 
 export function addAdminRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {

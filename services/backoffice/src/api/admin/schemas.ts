@@ -29,3 +29,6 @@ export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
 });
+
+/** Why an admin acts: kept in the owner's audit record. */
+export const ReasonBody = z.object({ reason: z.string().trim().min(3).max(500) });
