@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { linkIn, type Mailbox, mailpit } from '@shopstack/kit/testing';
+import { Webhook } from 'standardwebhooks';
+import { startReceiver } from '../../services/notifications/test/support/receiver.js';
 import { infraEnv } from '../support/env.js';
 import { drawTrace, type TraceSpan, traceSpans } from '../support/jaeger.js';
 import { eventually } from '../support/process.js';
@@ -122,6 +124,50 @@ describe('the platform end to end through the edge', function () {
     const [receipt] = await mail.waitForMail(customer.email, { subject: new RegExp(orderId) });
     assert.match(receipt!.text, /3 × €22\.50 = €67\.50/);
     assert.match(receipt!.text, /Total: €67\.50/);
+  });
+
+  it('registers a webhook endpoint through the edge; its deliveries verify with the Standard Webhooks library', async function () {
+    // A remote edge (EDGE_URL) cannot reach a receiver on this machine, and refuses loopback targets.
+    if (!shop.services) this.skip();
+    const receiver = await startReceiver();
+    try {
+      const account = { email: `hook.${randomUUID()}@example.test`, password: 'a receiver of my own' };
+      assert.equal((await call('POST', '/api/users/register', undefined, account)).status, 201);
+      const token = await signIn(account);
+      const base = '/api/notifications/webhooks/endpoints';
+      const unsigned = await call('POST', base, undefined, {
+        url: receiver.url('/x'),
+        eventTypes: ['webhook.test'],
+      });
+      assert.equal(unsigned.status, 401, 'the edge wants a token');
+      const created = await call('POST', base, token, {
+        url: receiver.url('/hook'),
+        eventTypes: ['webhook.test'],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const { endpoint, secret } = created.body;
+      const rotated = await call('POST', `${base}/${endpoint.id}/rotate-secret`, token, {});
+      assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+      const sent = await call('POST', `${base}/${endpoint.id}/test`, token);
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      const [request] = await eventually(
+        async () => receiver.on('/hook').length > 0 && receiver.on('/hook'),
+        30_000,
+      );
+      for (const key of [secret, rotated.body.secret])
+        assert.equal(new Webhook(key).verify(request!.body, request!.headers) !== undefined, true);
+      assert.equal(request!.headers['webhook-id'], sent.body.id);
+
+      const metadata = await call('POST', base, token, {
+        url: 'https://169.254.169.254/latest/meta-data/',
+        eventTypes: ['webhook.test'],
+      });
+      assert.equal(metadata.status, 400);
+      assert.equal(metadata.headers.get('content-type'), 'application/problem+json');
+      assert.match(metadata.body.type, /webhook-url-refused$/);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('verifies a new account by the link in the email that arrives in Mailpit', async () => {

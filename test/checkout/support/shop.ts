@@ -131,6 +131,9 @@ export async function startShopProcesses(
           SMTP_URL: requireEnv('SMTP_URL'),
           SMTP_REQUIRE_TLS: 'false',
           SANDBOX_PROVIDERS: 'true',
+          // As on the local platform: webhook receivers on this machine, over plain http.
+          WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+          WEBHOOK_ALLOW_PLAIN_HTTP: 'true',
           UNSUBSCRIBE_SECRET: `e2e-unsubscribe-${randomUUID()}`,
         })
       : undefined;
