@@ -7,6 +7,10 @@ import {
   commitStock,
   orderCancelled,
   orderRefunded,
+  paymentRefunded,
+  paymentTopUpCompleted,
+  paymentTransferReceived,
+  paymentWithdrawalCompleted,
   releaseStock,
   reserveStock,
   sessionRevoked,
@@ -139,6 +143,80 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
       currency: 'EUR',
     });
     assert.equal((refunded.payload as { schemaVersion: number }).schemaVersion, orderRefunded.version);
+  });
+
+  it("payments' four money events, by their contracts, become notifications' money notices", () => {
+    // Payments does not publish these yet (no outbox); this holds the consumer to the contracts.
+    const userId = randomUUID();
+    const base = { publicUrl: 'https://shop.example' };
+    const completedAt = new Date().toISOString();
+    const cases = [
+      [
+        paymentTopUpCompleted.encode({
+          userId,
+          paymentId: 'p',
+          amountMinor: '990',
+          feeMinor: '10',
+          currency: 'EUR',
+          completedAt,
+        }),
+        paymentTopUpCompleted.type,
+        'payment_received',
+        'topup',
+      ],
+      [
+        paymentTransferReceived.encode({
+          userId,
+          fromUserId: 'u2',
+          transferId: 't',
+          amountMinor: '990',
+          currency: 'EUR',
+          completedAt,
+        }),
+        paymentTransferReceived.type,
+        'payment_received',
+        'transfer',
+      ],
+      [
+        paymentRefunded.encode({
+          userId,
+          refundId: 'r',
+          orderId: 'o',
+          amountMinor: '990',
+          currency: 'EUR',
+          completedAt,
+        }),
+        paymentRefunded.type,
+        'payment_received',
+        'refund',
+      ],
+      [
+        paymentWithdrawalCompleted.encode({
+          userId,
+          paymentId: 'p',
+          amountMinor: '990',
+          feeMinor: '10',
+          currency: 'EUR',
+          completedAt,
+        }),
+        paymentWithdrawalCompleted.type,
+        'payment_sent',
+        'withdrawal',
+      ],
+    ] as const;
+    for (const [payload, type, template, kind] of cases) {
+      const notice = intentFor(type, payload, base);
+      assert.equal(notice?.template, template, type);
+      assert.equal(notice?.userId, userId, type);
+      assert.deepEqual(checkVariables(template, notice?.variables), {
+        kind,
+        amountMinor: '990',
+        currency: 'EUR',
+      });
+    }
+    assert.throws(() =>
+      intentFor(paymentTopUpCompleted.type, { userId, amountMinor: '-5', currency: 'EUR' }, base),
+    );
   });
 
   it('refuses a payload that breaks a contract, naming the field', () => {

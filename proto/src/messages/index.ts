@@ -11,6 +11,16 @@ export {
   orderPaymentFailed,
   orderRefunded,
 } from './orders.js';
+export {
+  type PaymentRefunded,
+  type PaymentTopUpCompleted,
+  type PaymentTransferReceived,
+  type PaymentWithdrawalCompleted,
+  paymentRefunded,
+  paymentTopUpCompleted,
+  paymentTransferReceived,
+  paymentWithdrawalCompleted,
+} from './payments.js';
 export { type RepairRecorded, repairRecorded } from './repairs.js';
 export {
   commitStock,

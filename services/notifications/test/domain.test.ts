@@ -126,7 +126,14 @@ describe('notifications domain', () => {
       assert.equal(receipt?.template, 'order_receipt');
       const topUp = intentFor(
         'payment.topup_completed',
-        { userId: 'u1', amountMinor: 1000, currency: 'EUR' },
+        {
+          userId: 'u1',
+          paymentId: 'p1',
+          amountMinor: '1000',
+          feeMinor: '0',
+          currency: 'EUR',
+          completedAt: new Date().toISOString(),
+        },
         base,
       );
       assert.deepEqual(topUp?.variables, { kind: 'topup', amountMinor: '1000', currency: 'EUR' });

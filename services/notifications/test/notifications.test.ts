@@ -6,7 +6,7 @@ import { createGrpcClient, createMetrics } from '@shopstack/kit';
 import { httpClient, linkIn, waitFor } from '@shopstack/kit/testing';
 import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { uniqueEmail } from '../../users/test/support/harness.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { type Harness, moneyEvent, startHarness } from './support/harness.js';
 
 describe('notifications service', function () {
   this.timeout(60_000);
@@ -121,7 +121,7 @@ describe('notifications service', function () {
       'PUT',
     );
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
-    await h.publish('payment.topup_completed', { userId: user.id, amountMinor: '5000', currency: 'EUR' });
+    await h.publish('payment.topup_completed', moneyEvent.topUp(user.id, '5000'));
     const [mail] = await h.mail.waitForMail(user.email, { subject: /Пополнение/ });
     assert.match(mail!.text, /На ваш счёт поступило 50,00\s€/);
   });
@@ -182,7 +182,7 @@ describe('notifications service', function () {
       assert.deepEqual((await newsletter(user.id)).deliveries, [], 'unsubscribed');
 
       // Transactional mail still goes out.
-      await h.publish('payment.transfer_received', { userId: user.id, amountMinor: '100', currency: 'EUR' });
+      await h.publish('payment.transfer_received', moneyEvent.transfer(user.id, '100'));
       await h.mail.waitForMail(user.email, { subject: /transfer/ });
     });
 
@@ -282,11 +282,7 @@ describe('notifications service', function () {
     const push = h.service.sandbox.push!;
     push.failWith('push gateway unavailable');
     try {
-      await h.publish('payment.withdrawal_completed', {
-        userId: user.id,
-        amountMinor: '2500',
-        currency: 'EUR',
-      });
+      await h.publish('payment.withdrawal_completed', moneyEvent.withdrawal(user.id, '2500'));
       const failing = await waitFor(
         async () => (await deliveriesOf(user.id)).find((d) => d.channel === 'push' && d.attempts >= 3),
         { timeoutMs: 20_000 },

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { httpClient, waitFor } from '@shopstack/kit/testing';
 import { Webhook } from 'standardwebhooks';
-import { type Harness, startHarness } from './support/harness.js';
+import { type Harness, moneyEvent, startHarness } from './support/harness.js';
 import { type ReceivedWebhook, type Receiver, startReceiver } from './support/receiver.js';
 
 const LOCAL_WEBHOOKS = {
@@ -95,7 +95,7 @@ describe('notifications: webhooks', function () {
       totalMinor: '1000',
       currency: 'EUR',
     });
-    await h.publish('payment.topup_completed', { userId: user.id, amountMinor: '500', currency: 'EUR' });
+    await h.publish('payment.topup_completed', moneyEvent.topUp(user.id, '500'));
     const [, second] = await until(path, 2);
     assert.ok(verifies(secret, second!));
     const body = JSON.parse(second!.body);

@@ -1,7 +1,15 @@
 // Which integration event becomes which message. Pure: an event in, the intended notification out
 // (or none). Payloads are parsed with zod; an event that does not match is a bug upstream and fails,
 // so the inbox retries it once and then dead-letters it where a person can look.
-import { orderCancelled, orderRefunded, userBlocked } from '@shopstack/proto/messages';
+import {
+  orderCancelled,
+  orderRefunded,
+  paymentRefunded,
+  paymentTopUpCompleted,
+  paymentTransferReceived,
+  paymentWithdrawalCompleted,
+  userBlocked,
+} from '@shopstack/proto/messages';
 import { z } from 'zod';
 import type { TemplateName } from './templates.js';
 
@@ -34,7 +42,13 @@ export const CONSUMED_EVENTS = [
 const tokenEvent = z.object({ userId: z.string().min(1), email: z.email(), token: z.string().min(1) });
 const userId = z.string().min(1);
 const minor = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(String);
-const money = z.object({ userId, amountMinor: minor, currency: z.string().regex(/^[A-Z]{3}$/) });
+
+/** Money that arrived on the user's account, by event type. */
+const RECEIVED = {
+  'payment.topup_completed': paymentTopUpCompleted,
+  'payment.transfer_received': paymentTransferReceived,
+  'payment.refunded': paymentRefunded,
+} as const;
 
 const link = (base: LinkBase, path: string, token: string) =>
   `${base.publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
@@ -104,7 +118,8 @@ export function intentFor(type: string, payload: unknown, base: LinkBase): Inten
     case 'payment.topup_completed':
     case 'payment.transfer_received':
     case 'payment.refunded': {
-      const e = money.parse(payload);
+      const contract = RECEIVED[type];
+      const e = contract.parse(payload);
       const kind =
         type === 'payment.topup_completed' ? 'topup' : type === 'payment.refunded' ? 'refund' : 'transfer';
       return {
@@ -114,7 +129,7 @@ export function intentFor(type: string, payload: unknown, base: LinkBase): Inten
       };
     }
     case 'payment.withdrawal_completed': {
-      const e = money.parse(payload);
+      const e = paymentWithdrawalCompleted.parse(payload);
       return {
         template: 'payment_sent',
         userId: e.userId,

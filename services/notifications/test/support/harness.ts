@@ -12,6 +12,11 @@ import {
   type TestDatabase,
 } from '@shopstack/kit/testing';
 import {
+  paymentTopUpCompleted,
+  paymentTransferReceived,
+  paymentWithdrawalCompleted,
+} from '@shopstack/proto/messages';
+import {
   startHarness as startUsersHarness,
   type Harness as UsersHarness,
 } from '../../../users/test/support/harness.js';
@@ -123,3 +128,34 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
   };
   return harness;
 }
+
+/** Payloads of payments' money events as their contracts define them (payments will write these). */
+export const moneyEvent = {
+  topUp: (userId: string, amountMinor: string) =>
+    paymentTopUpCompleted.encode({
+      userId,
+      paymentId: randomUUID(),
+      amountMinor,
+      feeMinor: '0',
+      currency: 'EUR',
+      completedAt: new Date().toISOString(),
+    }),
+  transfer: (userId: string, amountMinor: string) =>
+    paymentTransferReceived.encode({
+      userId,
+      fromUserId: randomUUID(),
+      transferId: randomUUID(),
+      amountMinor,
+      currency: 'EUR',
+      completedAt: new Date().toISOString(),
+    }),
+  withdrawal: (userId: string, amountMinor: string) =>
+    paymentWithdrawalCompleted.encode({
+      userId,
+      paymentId: randomUUID(),
+      amountMinor,
+      feeMinor: '0',
+      currency: 'EUR',
+      completedAt: new Date().toISOString(),
+    }),
+};
