@@ -148,8 +148,22 @@ describe('the platform end to end through the edge', function () {
       const { endpoint, secret } = created.body;
       const rotated = await call('POST', `${base}/${endpoint.id}/rotate-secret`, token, {});
       assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
-      const sent = await call('POST', `${base}/${endpoint.id}/test`, token);
+      // An integration manages the owner's webhooks with an API key of the webhooks:manage scope.
+      const key = await call('POST', '/api/users/api-keys', token, {
+        name: 'hooks',
+        scopes: ['webhooks:manage'],
+      });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      const exchanged = await call('POST', '/api/users/api-keys/token', undefined, { apiKey: key.body.key });
+      assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+      const keyToken = exchanged.body.accessToken as string;
+      const sent = await call('POST', `${base}/${endpoint.id}/test`, keyToken);
       assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      assert.equal(
+        (await call('GET', '/api/notifications/preferences', keyToken)).status,
+        403,
+        'only its scope',
+      );
       const [request] = await eventually(
         async () => receiver.on('/hook').length > 0 && receiver.on('/hook'),
         30_000,

@@ -1,5 +1,6 @@
-// The webhooks REST API, for the signed-in owner of the endpoints: another user's endpoints and
-// deliveries are "not found".
+// The webhooks REST API, for the signed-in owner of the endpoints (or an integration holding the
+// owner's API key with the `webhooks:manage` scope): another user's endpoints and deliveries are
+// "not found".
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
 import type { NotificationsDeps } from '../../app/deps.js';
@@ -41,6 +42,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Register an endpoint for some event types; the signing secret is in the answer, only there',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       body: EndpointBody,
       responses: {
         201: { description: 'Registered', schema: RegisteredEndpoint },
@@ -56,6 +58,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Your endpoints',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       responses: {
         200: { description: 'Endpoints', schema: z.object({ endpoints: z.array(EndpointView) }) },
       },
@@ -69,6 +72,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'One of your endpoints',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       responses: { 200: { description: 'Endpoint', schema: EndpointView }, ...notFound },
     },
@@ -81,6 +85,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Remove an endpoint and its delivery log',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       responses: { 204: { description: 'Removed' }, ...notFound },
     },
@@ -96,6 +101,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Enable a disabled endpoint again; deliveries that waited resume',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       responses: { 200: { description: 'Endpoint', schema: EndpointView }, ...notFound },
     },
@@ -108,6 +114,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'A new signing secret; the previous one keeps signing during the overlap',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       body: RotateBody,
       responses: { 200: { description: 'Rotated', schema: RotatedSecret }, ...notFound },
@@ -123,6 +130,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Send a webhook.test event to the endpoint',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       responses: { 202: { description: 'Queued', schema: WebhookDeliveryView }, ...notFound },
     },
@@ -135,6 +143,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'The endpoint’s delivery log, newest first',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       query: WebhookDeliveriesQuery,
       responses: {
@@ -156,6 +165,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Send again every finished delivery created since a time (same webhook-ids)',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: EndpointParams,
       body: ReplaySinceBody,
       responses: {
@@ -175,6 +185,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'One delivery with its attempts (status code, latency, error of each)',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: WebhookDeliveryParams,
       responses: { 200: { description: 'Delivery', schema: WebhookDeliveryDetail }, ...notFound },
     },
@@ -187,6 +198,7 @@ export function addWebhookRoutes(routes: HttpRoutes, deps: NotificationsDeps): v
       summary: 'Send one delivery again now, with the same webhook-id',
       tags,
       auth: true,
+      apiKeyScope: 'webhooks:manage',
       params: WebhookDeliveryParams,
       responses: { 202: { description: 'Queued', schema: WebhookDeliveryView }, ...notFound },
     },
