@@ -91,3 +91,13 @@ export async function rebuildOrderViews(db: Queryable): Promise<number> {
   }
   return rows.length;
 }
+
+/** Orders by status and cancel reason ('' when none), for the orders_orders gauge. */
+export async function countOrderViews(
+  db: Queryable,
+): Promise<{ status: string; reason: string; count: number }[]> {
+  const { rows } = await db.query<{ status: string; reason: string | null; count: string }>(
+    `select status, detail->>'cancelReason' as reason, count(*) from order_views group by 1, 2`,
+  );
+  return rows.map((row) => ({ status: row.status, reason: row.reason ?? '', count: Number(row.count) }));
+}

@@ -3,7 +3,8 @@
 // replay of the stream). No transaction is held across a remote call: a worker claims due steps
 // (a lease with an expiry), calls, and records the outcome in a short transaction that checks it
 // still owns the step. Replies and cancels lock the row (`for update`) for their short transaction.
-import { injectTraceContext, type Queryable } from '@shopstack/kit';
+import { injectTraceContext, type Pool, type PoolClient, type Queryable } from '@shopstack/kit';
+import type pg from 'pg';
 import type { CheckoutStep } from '../app/checkout-saga.js';
 import type { StepTiming } from '../app/saga-definition.js';
 import type { Order } from '../domain/order.js';
@@ -237,4 +238,68 @@ function fromJson(json: OrderJson): Order {
     updatedAt: new Date(json.updatedAt),
     confirmedAt: json.confirmedAt ? new Date(json.confirmedAt) : undefined,
   } as Order;
+}
+
+/** Unfinished sagas by step, for the orders_sagas_unfinished gauge. */
+export async function countUnfinishedSagasByStep(db: Queryable): Promise<{ step: string; count: number }[]> {
+  const { rows } = await db.query<{ step: string; count: string }>(
+    `select step, count(*) from checkout_sagas where step <> 'done' group by step`,
+  );
+  return rows.map((row) => ({ step: row.step, count: Number(row.count) }));
+}
+
+/** Unfinished sagas whose next attempt is more than a minute late (the engine is stuck or down). */
+export async function countOverdueSagas(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ count: string }>(
+    `select count(*) from checkout_sagas where step <> 'done' and next_attempt_at < now() - interval '1 minute'`,
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** Tells every listening engine, at commit, that a saga is due now. */
+export async function notifySagaDue(db: Queryable, orderId: string): Promise<void> {
+  await db.query('select pg_notify($1, $2)', [SAGA_CHANNEL, orderId]);
+}
+
+export interface SagaDueListener {
+  /** Whether the connection still listens (false once it was lost). */
+  readonly listening: boolean;
+  close(): Promise<void>;
+}
+
+/** Listens on one pooled connection for sagas made due; `onLost` when that connection fails. */
+export async function listenForDueSagas(
+  pool: Pool,
+  onDue: () => void,
+  onLost: (error: Error) => void,
+): Promise<SagaDueListener> {
+  const client: PoolClient = await pool.connect();
+  const raw = client as unknown as pg.Client;
+  let listening = false;
+  raw.on('notification', onDue);
+  raw.once('error', (error) => {
+    listening = false;
+    client.release(error);
+    onLost(error);
+  });
+  try {
+    await client.query(`listen ${SAGA_CHANNEL}`);
+  } catch (error) {
+    raw.removeAllListeners('notification');
+    client.release(error as Error);
+    throw error;
+  }
+  listening = true;
+  return {
+    get listening() {
+      return listening;
+    },
+    async close() {
+      raw.removeAllListeners('notification');
+      if (!listening) return;
+      listening = false;
+      await client.query(`unlisten ${SAGA_CHANNEL}`).catch(() => {});
+      client.release();
+    },
+  };
 }

@@ -24,12 +24,14 @@ import type { Counter } from 'prom-client';
 import { loadOrder, saveOrder } from '../adapters/order-repository.js';
 import {
   claimDueSagas,
+  listenForDueSagas,
   lockSaga,
   moveSaga,
   msUntilNextDue,
+  notifySagaDue,
   releaseLease,
   retrySagaLater,
-  SAGA_CHANNEL,
+  type SagaDueListener,
   type SagaRow,
   type SagaStep,
 } from '../adapters/saga-store.js';
@@ -74,7 +76,7 @@ export class SagaEngine {
   private running = new Set<Promise<void>>();
   private wakeUp: (() => void) | undefined;
   private woken = false;
-  private listener: PoolClient | undefined;
+  private listener: SagaDueListener | undefined;
 
   constructor(private readonly options: SagaEngineOptions) {}
 
@@ -140,7 +142,7 @@ export class SagaEngine {
     });
     if (!moved) throw new StepLost(`saga ${order.id} left ${from}`);
     // Due now but not ours to run: every idle engine hears of it at commit.
-    if (runsNow && !keep) await client.query('select pg_notify($1, $2)', [SAGA_CHANNEL, order.id]);
+    if (runsNow && !keep) await notifySagaDue(client, order.id);
     this.options.stepsRun?.inc({ step: from, outcome: move.outcome });
     if (move.detail)
       this.options.logger.info({ orderId: order.id, from, to, detail: move.detail }, 'saga moved');
@@ -273,16 +275,18 @@ export class SagaEngine {
   }
 
   private async listen(): Promise<void> {
+    // Declared first: the connection may fail while `listen` is still on its way.
+    let listener: SagaDueListener | undefined;
     try {
-      const client = await this.options.pool.connect();
-      (client as unknown as pg.Client).on('notification', () => this.wake());
-      (client as unknown as pg.Client).once('error', (error) => {
-        this.options.logger.warn({ err: error }, 'saga notifications lost; listening again');
-        if (this.listener === client) this.listener = undefined;
-        client.release(error);
-      });
-      await client.query(`listen ${SAGA_CHANNEL}`);
-      this.listener = client;
+      listener = await listenForDueSagas(
+        this.options.pool,
+        () => this.wake(),
+        (error) => {
+          this.options.logger.warn({ err: error }, 'saga notifications lost; listening again');
+          if (this.listener === listener) this.listener = undefined;
+        },
+      );
+      this.listener = listener;
     } catch (error) {
       // Without notifications the poll still finds the work, only later.
       this.options.logger.warn({ err: error }, 'saga notifications unavailable; polling only');
@@ -290,12 +294,9 @@ export class SagaEngine {
   }
 
   private async unlisten(): Promise<void> {
-    const client = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (!client) return;
-    (client as unknown as pg.Client).removeAllListeners('notification');
-    await client.query(`unlisten ${SAGA_CHANNEL}`).catch(() => {});
-    client.release();
+    await listener?.close();
   }
 
   private sleep(ms: number): Promise<void> {

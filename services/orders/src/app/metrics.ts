@@ -3,6 +3,8 @@
 // `hold_funds` or `void_hold` count means payments is in trouble).
 import type { Pool, ServiceMetrics } from '@shopstack/kit';
 import { Counter, Gauge } from 'prom-client';
+import { countOrderViews } from '../adapters/order-views.js';
+import { countOverdueSagas, countUnfinishedSagasByStep } from '../adapters/saga-store.js';
 
 export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool) {
   const registers = [metrics.registry];
@@ -19,11 +21,9 @@ export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool) {
     labelNames: ['status', 'reason'],
     registers,
     async collect() {
-      const { rows } = await pool.query<{ status: string; reason: string | null; count: string }>(
-        `select status, detail->>'cancelReason' as reason, count(*) from order_views group by 1, 2`,
-      );
+      const counts = await countOrderViews(pool);
       this.reset();
-      for (const row of rows) this.set({ status: row.status, reason: row.reason ?? '' }, Number(row.count));
+      for (const { status, reason, count } of counts) this.set({ status, reason }, count);
     },
   });
   new Gauge({
@@ -32,11 +32,9 @@ export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool) {
     labelNames: ['step'],
     registers,
     async collect() {
-      const { rows } = await pool.query<{ step: string; count: string }>(
-        `select step, count(*) from checkout_sagas where step <> 'done' group by step`,
-      );
+      const counts = await countUnfinishedSagasByStep(pool);
       this.reset();
-      for (const row of rows) this.set({ step: row.step }, Number(row.count));
+      for (const { step, count } of counts) this.set({ step }, count);
     },
   });
   new Gauge({
@@ -44,10 +42,7 @@ export function registerOrdersMetrics(metrics: ServiceMetrics, pool: Pool) {
     help: 'Unfinished sagas whose next attempt is more than a minute late (the engine is stuck or down)',
     registers,
     async collect() {
-      const { rows } = await pool.query<{ count: string }>(
-        `select count(*) from checkout_sagas where step <> 'done' and next_attempt_at < now() - interval '1 minute'`,
-      );
-      this.set(Number(rows[0]?.count ?? 0));
+      this.set(await countOverdueSagas(pool));
     },
   });
   return { stepsRun };
