@@ -31,12 +31,14 @@ start_service() {
 }
 
 # render_edge_config [OUT] — the local edge config, from the operator's renderer (default envoy/envoy.local.yaml).
+# Plain HTTP on loopback; CORS allows the local web origin (a page at localhost calling 127.0.0.1 and back).
 render_edge_config() {
   local out=${1:-envoy/envoy.local.yaml}
   # Upstreams default to the local ports of the platform's services table.
   $(tsx_node) "$REPO_ROOT/operator/src/cli/render-envoy.ts" --port "$EDGE_PORT" \
     --ratelimit "127.0.0.1:$RATELIMIT_GRPC_PORT" \
-    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --otlp "127.0.0.1:$OTLP_GRPC_PORT" --out "$out" >/dev/null
+    --ops-port "$EDGE_OPS_PORT" --admin-port "$EDGE_ADMIN_PORT" --otlp "127.0.0.1:$OTLP_GRPC_PORT" \
+    --cors-origin "http://localhost:$EDGE_PORT" --cors-origin "http://127.0.0.1:$EDGE_PORT" --out "$out" >/dev/null
 }
 
 # The edge's global rate limit service (services/ratelimit) on Redis, with the limits the local edge

@@ -32,6 +32,8 @@ export interface EdgeOptions {
   signingKeyMarginSeconds?: number;
   /** Services to route to besides users (the rest point at a port nobody listens on). */
   upstreams?: Partial<EnvoyConfigInput['upstreams']>;
+  tls?: EnvoyConfigInput['tls'];
+  corsAllowedOrigins?: readonly string[];
 }
 
 export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness> {
@@ -74,13 +76,19 @@ export async function startEdge(options: EdgeOptions = {}): Promise<EdgeHarness>
       rateLimitService: rateLimit.upstream,
       trustedProxyHops: options.trustedProxyHops ?? 0,
       requestTimeoutSeconds: 10,
+      tls: options.tls,
+      corsAllowedOrigins: options.corsAllowedOrigins,
     });
     envoys.push(envoy);
-    // Ready once the JWKS answers through the edge: the users cluster passed its health check.
-    await eventually(
-      async () => (await fetch(`${envoy.edgeUrl}/.well-known/jwks.json`)).status === 200,
-      60_000,
-    ).catch(async (error) => {
+    // Ready once the users cluster passed its health check: the JWKS answers through the edge (over
+    // TLS, where fetch does not know the test CA, the admin interface says so).
+    const ready = options.tls
+      ? async () =>
+          /svc_users::[^\n]*health_flags::healthy/.test(
+            await (await fetch(`${envoy.adminUrl}/clusters`)).text(),
+          )
+      : async () => (await fetch(`${envoy.edgeUrl}/.well-known/jwks.json`)).status === 200;
+    await eventually(ready, 60_000).catch(async (error) => {
       const output = envoy.output();
       await close();
       throw new Error(`${error}\nenvoy output:\n${output}`);

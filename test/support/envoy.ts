@@ -27,7 +27,8 @@ export async function startEnvoy(input: EdgeInput): Promise<RunningEnvoy> {
   );
   const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
   return {
-    edgeUrl: `http://127.0.0.1:${listenPort}`,
+    // Over TLS by the name the test certificates are made for.
+    edgeUrl: input.tls ? `https://localhost:${listenPort}` : `http://127.0.0.1:${listenPort}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
     output: () => envoy.output(),
     async close() {

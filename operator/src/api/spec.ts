@@ -125,6 +125,43 @@ export const EdgeSpec = z.object({
     .max(300)
     .default(15)
     .describe('How long the edge waits for a service to answer a request.'),
+  tls: z
+    .object({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Serve the edge listener over TLS only, with HSTS. Turn off only behind a TLS-terminating proxy.',
+        ),
+      secretName: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+        .max(253)
+        .optional()
+        .describe(
+          'A kubernetes.io/tls Secret (tls.crt, tls.key) of this namespace; default <shop>-edge-tls.',
+        ),
+    })
+    .prefault({})
+    .describe('TLS on the edge listener.'),
+  cors: z
+    .object({
+      allowedOrigins: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/,
+              'an origin: scheme://host[:port], lower case, no path',
+            )
+            .max(256),
+        )
+        .max(32)
+        .default([])
+        .describe('Browser origins allowed to call the API cross-origin; none by default (browsers refuse).'),
+    })
+    .prefault({})
+    .describe('Cross-origin requests from browsers: deny unless the origin is listed.'),
   jwt: z
     .object({
       issuer: z

@@ -3,7 +3,7 @@
 //   npm run render-envoy -w @shopstack/operator -- [--users 127.0.0.1:8101] [--catalog ...] \
 //     [--orders ...] [--payments ...] [--notifications ...] [--backoffice ...] [--ratelimit 127.0.0.1:8091] \
 //     [--trusted-proxy-hops 0] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
-//     [--otlp 127.0.0.1:4317] [--out envoy/envoy.local.yaml]
+//     [--otlp 127.0.0.1:4317] [--cors-origin http://localhost:8080 ...] [--out envoy/envoy.local.yaml]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'envoy/envoy.local.yaml' },
     /** host:port of an OTLP/gRPC collector; the edge then starts a trace per request. */
     otlp: { type: 'string' },
+    /** A browser origin allowed to call the API cross-origin (repeat for more); none by default. */
+    'cors-origin': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -74,6 +76,9 @@ const yaml = renderEnvoyYaml({
   trustedProxyHops: hops(values['trusted-proxy-hops'] as string),
   requestTimeoutSeconds: 15,
   tracing: values.otlp ? { collector: upstream('otlp', values.otlp), serviceName: 'edge' } : undefined,
+  corsAllowedOrigins: values['cors-origin'] as string[],
+  // Plain HTTP, on loopback only: the local platform says so here; a cluster's edge speaks TLS.
+  tls: undefined,
 });
 const out = resolve(repoRoot, values.out as string);
 mkdirSync(dirname(out), { recursive: true });

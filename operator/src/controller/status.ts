@@ -2,7 +2,7 @@
 import { SHOP_SERVICES } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import type { ComponentStatus, Condition, ShopDeploymentStatus } from '../api/status.js';
-import { edgeUrl } from '../render/index.js';
+import { edgeScheme, edgeUrl } from '../render/index.js';
 
 export interface DeploymentState {
   component: string;
@@ -44,7 +44,7 @@ export function edgeEndpoint(shop: ShopDeployment, edgeService: KubeObject | und
     | undefined;
   const ingress = status?.loadBalancer?.ingress?.[0];
   const host = ingress?.ip ?? ingress?.hostname;
-  return host ? `http://${host}:${shop.spec.edge.port}` : edgeUrl(shop);
+  return host ? `${edgeScheme(shop)}://${host}:${shop.spec.edge.port}` : edgeUrl(shop);
 }
 
 export interface StatusInput {

@@ -14,6 +14,11 @@ import {
 } from './workload.js';
 
 export const EDGE_OPS_PORT = 9902;
+/** Where the edge pod mounts its TLS Secret (keys tls.crt and tls.key, as kubernetes.io/tls has them). */
+const TLS_DIR = '/etc/shopstack/edge-tls';
+
+export const edgeTlsSecretName = (shop: ShopDeployment) =>
+  shop.spec.edge.tls.secretName ?? `${childName(shop, 'edge')}-tls`;
 const ENVOY_UID = 101;
 
 export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
@@ -35,6 +40,10 @@ export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
     trustedProxyHops: edge.trustedProxyHops,
     requestTimeoutSeconds: edge.requestTimeoutSeconds,
     tracing: tracingInput(shop),
+    corsAllowedOrigins: edge.cors.allowedOrigins,
+    tls: edge.tls.enabled
+      ? { certificateChainFile: `${TLS_DIR}/tls.crt`, privateKeyFile: `${TLS_DIR}/tls.key` }
+      : undefined,
   };
 }
 
@@ -45,7 +54,11 @@ function tracingInput(shop: ShopDeployment): EnvoyConfigInput['tracing'] {
 }
 
 export function edgeUrl(shop: ShopDeployment): string {
-  return `http://${childName(shop, 'edge')}.${shop.metadata.namespace}.svc:${shop.spec.edge.port}`;
+  return `${edgeScheme(shop)}://${childName(shop, 'edge')}.${shop.metadata.namespace}.svc:${shop.spec.edge.port}`;
+}
+
+export function edgeScheme(shop: ShopDeployment): 'http' | 'https' {
+  return shop.spec.edge.tls.enabled ? 'https' : 'http';
 }
 
 export function renderEdge(shop: ShopDeployment): KubeObject[] {
@@ -68,7 +81,10 @@ export function renderEdge(shop: ShopDeployment): KubeObject[] {
       timeoutSeconds: 2,
       failureThreshold: 3,
     },
-    volumeMounts: [{ name: 'config', mountPath: '/etc/envoy', readOnly: true }],
+    volumeMounts: [
+      { name: 'config', mountPath: '/etc/envoy', readOnly: true },
+      ...(edge.tls.enabled ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+    ],
     securityContext: restrictedContainerSecurity,
   };
   return [
@@ -78,7 +94,10 @@ export function renderEdge(shop: ShopDeployment): KubeObject[] {
       component: 'edge',
       replicas: edge.replicas,
       containers: [container],
-      volumes: [{ name: 'config', configMap: { name: childName(shop, 'edge') } }],
+      volumes: [
+        { name: 'config', configMap: { name: childName(shop, 'edge') } },
+        ...(edge.tls.enabled ? [{ name: 'tls', secret: { secretName: edgeTlsSecretName(shop) } }] : []),
+      ],
       podAnnotations: { 'shopstack.io/config-hash': contentHash(envoyYaml) },
       runAsUser: ENVOY_UID,
     }),

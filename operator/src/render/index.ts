@@ -30,7 +30,7 @@ export function renderShop(shop: ShopDeployment, context: RenderContext): KubeOb
 }
 
 export { renderAlertmanagerConfig } from './alertmanager.js';
-export { edgeEnvoyInput, edgeUrl } from './edge.js';
+export { edgeEnvoyInput, edgeScheme, edgeTlsSecretName, edgeUrl } from './edge.js';
 export type { Dashboards } from './grafana.js';
 export { type Component, childName } from './meta.js';
 export { type RuleFiles, renderPrometheusConfig } from './prometheus.js';

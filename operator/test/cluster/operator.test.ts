@@ -139,7 +139,7 @@ describe('ShopDeployment operator on a real API server', function () {
     assert.equal(condition(shop, 'Reconciling')?.status, 'False');
     assert.equal(condition(shop, 'Stalled')?.status, 'False');
     const table = await kubectl(['get', 'shop', '-n', ns]);
-    assert.match(table, /shop\s+True\s+5\/5\s+http:\/\/shop-edge\.[-a-z0-9]+\.svc:8080/);
+    assert.match(table, /shop\s+True\s+5\/5\s+https:\/\/shop-edge\.[-a-z0-9]+\.svc:8080/);
   });
 
   it("makes a minimal ShopDeployment (only its Secrets) Ready with the release's images", async () => {

@@ -105,7 +105,7 @@ describe('renderShop', () => {
     // The example is a sandbox shop, which it says explicitly; its webhooks come in through the edge.
     assert.equal(env.PAYMENT_PROVIDER, 'sandbox');
     assert.equal(env.TOPUP_DAILY_LIMIT_MINOR, '100000');
-    assert.equal(env.SANDBOX_WEBHOOK_URL, 'http://shop-edge.shops.svc:8080/api/payments/webhooks/sandbox');
+    assert.equal(env.SANDBOX_WEBHOOK_URL, 'https://shop-edge.shops.svc:8080/api/payments/webhooks/sandbox');
     const plain = find(renderShop(minimalShop(), { dashboards: {} }), 'Deployment', 'mini-payments').spec
       .template.spec;
     const plainEnv = plain.containers[0].env.find((e: any) => e.name === 'PAYMENT_PROVIDER');
@@ -236,6 +236,49 @@ describe('renderShop', () => {
     assert.notEqual(
       find(changed, 'Deployment', 'shop-edge').spec.template.metadata.annotations['shopstack.io/config-hash'],
       hash,
+    );
+  });
+
+  it('serves the edge over TLS from <shop>-edge-tls by default, with no CORS origin; both follow the spec', () => {
+    const listenerOf = (rendered: KubeObject[]) =>
+      parse(find(rendered, 'ConfigMap', 'shop-edge').data['envoy.yaml'] ?? '').static_resources.listeners[0];
+    const edge = find(objects, 'Deployment', 'shop-edge');
+    assert.deepEqual(
+      edge.spec.template.spec.volumes.find((v: any) => v.name === 'tls'),
+      { name: 'tls', secret: { secretName: 'shop-edge-tls' } },
+    );
+    const listener = listenerOf(objects);
+    const tls = listener.filter_chains[0].transport_socket.typed_config.common_tls_context;
+    assert.deepEqual(tls.tls_certificates[0].certificate_chain, {
+      filename: '/etc/shopstack/edge-tls/tls.crt',
+    });
+    const hcm = listener.filter_chains[0].filters[0].typed_config;
+    assert.match(hcm.route_config.response_headers_to_add[0].header.value, /^max-age=31536000/);
+    assert.equal(hcm.route_config.virtual_hosts[0].typed_per_filter_config, undefined, 'no CORS policy');
+
+    const open = renderShop(
+      shopFrom({
+        ...exampleShopObject(),
+        spec: {
+          ...(exampleShopObject().spec as object),
+          edge: { tls: { enabled: false }, cors: { allowedOrigins: ['https://shop.example.com'] } },
+        },
+      }),
+      { dashboards: {} },
+    );
+    const plain = listenerOf(open);
+    assert.equal(plain.filter_chains[0].transport_socket, undefined);
+    const policy =
+      plain.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].typed_per_filter_config[
+        'envoy.filters.http.cors'
+      ];
+    assert.deepEqual(policy.allow_origin_string_match, [{ exact: 'https://shop.example.com' }]);
+    assert.equal(find(open, 'Deployment', 'shop-edge').spec.template.spec.volumes.length, 1);
+    assert.throws(() =>
+      shopFrom({
+        ...exampleShopObject(),
+        spec: { ...(exampleShopObject().spec as object), edge: { cors: { allowedOrigins: ['*'] } } },
+      }),
     );
   });
 

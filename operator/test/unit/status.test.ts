@@ -17,7 +17,7 @@ const rolledOut = (replicas: number, generation = 1) => ({
 
 describe('computeStatus', () => {
   const shop = minimalShop();
-  const base = { shop, edgeUrl: 'http://mini-edge.shops.svc:8080', now: '2026-01-01T00:00:00Z' };
+  const base = { shop, edgeUrl: 'https://mini-edge.shops.svc:8080', now: '2026-01-01T00:00:00Z' };
 
   it('is Ready when every Deployment has rolled out', () => {
     const status = computeStatus({
@@ -33,7 +33,7 @@ describe('computeStatus', () => {
     assert.equal(status.conditions!.find((c) => c.type === 'Reconciling')!.status, 'False');
     assert.equal(status.readyServices, '1/1');
     assert.equal(status.observedGeneration, 1);
-    assert.deepEqual(status.edge, { url: 'http://mini-edge.shops.svc:8080' });
+    assert.deepEqual(status.edge, { url: 'https://mini-edge.shops.svc:8080' });
   });
 
   it('is Reconciling while a Deployment is missing, behind or short of ready pods', () => {
@@ -94,12 +94,12 @@ describe('computeStatus', () => {
       metadata: { name: 'mini-edge' },
       status: { loadBalancer: { ingress } },
     });
-    assert.equal(edgeEndpoint(shop, undefined), 'http://mini-edge.shops.svc:8080');
-    assert.equal(edgeEndpoint(shop, service([])), 'http://mini-edge.shops.svc:8080');
-    assert.equal(edgeEndpoint(shop, service([{ ip: '203.0.113.7' }])), 'http://203.0.113.7:8080');
+    assert.equal(edgeEndpoint(shop, undefined), 'https://mini-edge.shops.svc:8080');
+    assert.equal(edgeEndpoint(shop, service([])), 'https://mini-edge.shops.svc:8080');
+    assert.equal(edgeEndpoint(shop, service([{ ip: '203.0.113.7' }])), 'https://203.0.113.7:8080');
     assert.equal(
       edgeEndpoint(shop, service([{ hostname: 'shop.example.com' }])),
-      'http://shop.example.com:8080',
+      'https://shop.example.com:8080',
     );
   });
 });

@@ -2,6 +2,9 @@
 import { stringify } from 'yaml';
 import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clusters.js';
 import {
+  CORS_FILTER,
+  corsFilter,
+  corsPolicy,
   jwtAuthnFilter,
   localRateLimitFilter,
   perClientRateLimit,
@@ -12,7 +15,7 @@ import { localReplyConfig } from './problems.js';
 import { globalRateLimitFilter, rateLimitCluster, routeRateLimits } from './ratelimit.js';
 import { CLIENT_IP_HEADER, EDGE_ROUTES, OPENAPI_INDEX_PATH, openApiIndex } from './routes.js';
 import { httpTracing, otlpClusters, traceIdResponseHeader } from './tracing.js';
-import type { EnvoyConfigInput } from './types.js';
+import type { EdgeTls, EnvoyConfigInput } from './types.js';
 
 function socket(address: string, port: number) {
   return { socket_address: { address, port_value: port } };
@@ -72,12 +75,46 @@ const accessLog = [
   },
 ];
 
+/** TLS 1.2 at least, HTTP/2 or 1.1 by ALPN. */
+function downstreamTls(tls: EdgeTls) {
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+      common_tls_context: {
+        tls_params: { tls_minimum_protocol_version: 'TLSv1_2' },
+        alpn_protocols: ['h2', 'http/1.1'],
+        tls_certificates: [
+          {
+            certificate_chain: { filename: tls.certificateChainFile },
+            private_key: { filename: tls.privateKeyFile },
+          },
+        ],
+      },
+    },
+  };
+}
+
+const HSTS_YEAR = 365 * 24 * 3600;
+
+/** Browsers that saw the shop over TLS never fall back to plain HTTP for it. */
+function hstsHeader(tls: EdgeTls) {
+  return {
+    header: {
+      key: 'strict-transport-security',
+      value: `max-age=${tls.hstsMaxAgeSeconds ?? HSTS_YEAR}; includeSubDomains`,
+    },
+    append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
+  };
+}
+
 function edgeListener(input: EnvoyConfigInput) {
   return {
     name: 'edge',
     address: socket(input.bindAddress, input.listenPort),
     filter_chains: [
       {
+        ...(input.tls ? { transport_socket: downstreamTls(input.tls) } : {}),
         filters: [
           {
             name: 'envoy.filters.network.http_connection_manager',
@@ -109,17 +146,23 @@ function edgeListener(input: EnvoyConfigInput) {
                     append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
                   },
                 ],
+                ...(input.tls ? { response_headers_to_add: [hstsHeader(input.tls)] } : {}),
                 virtual_hosts: [
                   {
                     name: 'shop',
                     domains: ['*'],
                     routes: edgeRoutes(input),
                     ...traceIdResponseHeader(input),
+                    ...(input.corsAllowedOrigins?.length
+                      ? { typed_per_filter_config: { [CORS_FILTER]: corsPolicy(input.corsAllowedOrigins) } }
+                      : {}),
                   },
                 ],
               },
               http_filters: [
                 localRateLimitFilter(),
+                // Before the token check: a preflight carries no token, and the CORS filter answers it.
+                corsFilter(),
                 jwtAuthnFilter(input, clusterName('users')),
                 rbacFilter(),
                 globalRateLimitFilter(),

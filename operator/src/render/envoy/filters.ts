@@ -130,3 +130,29 @@ export function perClientRateLimit(limit: RateLimit) {
     rate_limits: [{ actions: [{ remote_address: {} }] }],
   };
 }
+
+/** The filter answers preflights and adds the CORS headers per the virtual host's policy (corsPolicy). */
+export function corsFilter() {
+  return {
+    name: CORS_FILTER,
+    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors' },
+  };
+}
+
+export const CORS_FILTER = 'envoy.filters.http.cors';
+
+/**
+ * Exact origins only, no wildcard, no credentials: the API takes bearer tokens, never cookies, so a
+ * browser never needs to send credentials, and an allowed origin can read only what its token may.
+ */
+export function corsPolicy(origins: readonly string[]) {
+  return {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy',
+    allow_origin_string_match: origins.map((origin) => ({ exact: origin })),
+    allow_methods: 'GET, HEAD, POST, PUT, PATCH, DELETE',
+    allow_headers: 'authorization, content-type, idempotency-key, if-none-match, if-match',
+    expose_headers: 'etag, location, retry-after, x-trace-id, x-request-id',
+    max_age: '600',
+    allow_credentials: false,
+  };
+}

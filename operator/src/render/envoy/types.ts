@@ -37,6 +37,24 @@ export interface EnvoyConfigInput {
    */
   trustedProxyHops: number;
   requestTimeoutSeconds: number;
+  /**
+   * Browser origins (scheme://host[:port]) allowed to call the API from another origin. None: the edge
+   * adds no CORS headers and answers no preflight, so browsers refuse every cross-origin read.
+   */
+  corsAllowedOrigins?: readonly string[];
+  /**
+   * The edge listener's certificate and key (PEM files); it then speaks only TLS and sends HSTS. The
+   * operator sets it unless the ShopDeployment says `edge.tls.enabled: false`; absent means plain
+   * HTTP, which only the local platform (loopback) asks for.
+   */
+  tls?: EdgeTls | undefined;
   /** When set, the edge starts a trace per request and exports it over OTLP/gRPC to `collector`. */
   tracing?: { collector: Upstream; serviceName: string } | undefined;
+}
+
+export interface EdgeTls {
+  certificateChainFile: string;
+  privateKeyFile: string;
+  /** Strict-Transport-Security max-age; a year unless a shop tries HTTPS out first. */
+  hstsMaxAgeSeconds?: number;
 }
