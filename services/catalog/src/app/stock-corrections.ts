@@ -3,11 +3,18 @@
 // and after) and its repair.recorded event in the outbox commit together. A repeat under the same
 // client key returns the first correction.
 import { randomUUID } from 'node:crypto';
-import { AppError, enqueueOutbox, type Queryable, withTransaction } from '@shopstack/kit';
+import { AppError, enqueueOutbox, withTransaction } from '@shopstack/kit';
 import { repairRecorded } from '@shopstack/proto/messages';
 import { findProduct, updateProduct } from '../adapters/products-repository.js';
+import {
+  findCorrection,
+  insertCorrection,
+  type StockCorrection,
+} from '../adapters/stock-corrections-repository.js';
 import type { CatalogDeps } from './deps.js';
 import { productNotFound, requireCoversReserved } from './products.js';
+
+export type { StockCorrection };
 
 export interface StockCorrectionCommand {
   idempotencyKey: string;
@@ -15,17 +22,6 @@ export interface StockCorrectionCommand {
   onHand: number;
   actorId: string;
   reason: string;
-}
-
-export interface StockCorrection {
-  correctionId: string;
-  productId: string;
-  actorId: string;
-  reason: string;
-  onHandBefore: number;
-  onHandAfter: number;
-  reserved: number;
-  at: Date;
 }
 
 export function correctStock(deps: CatalogDeps, command: StockCorrectionCommand): Promise<StockCorrection> {
@@ -74,55 +70,4 @@ export function correctStock(deps: CatalogDeps, command: StockCorrectionCommand)
     );
     return correction;
   });
-}
-
-interface Row {
-  correction_id: string;
-  product_id: string;
-  actor_id: string;
-  reason: string;
-  on_hand_before: number;
-  on_hand_after: number;
-  reserved: number;
-  at: Date;
-}
-
-const toCorrection = (row: Row): StockCorrection => ({
-  correctionId: row.correction_id,
-  productId: row.product_id,
-  actorId: row.actor_id,
-  reason: row.reason,
-  onHandBefore: row.on_hand_before,
-  onHandAfter: row.on_hand_after,
-  reserved: row.reserved,
-  at: row.at,
-});
-
-async function findCorrection(db: Queryable, idempotencyKey: string): Promise<StockCorrection | undefined> {
-  const { rows } = await db.query<Row>('select * from stock_corrections where idempotency_key = $1', [
-    idempotencyKey,
-  ]);
-  return rows[0] && toCorrection(rows[0]);
-}
-
-async function insertCorrection(
-  db: Queryable,
-  c: StockCorrectionCommand & Pick<StockCorrection, 'correctionId' | 'onHandBefore' | 'reserved'>,
-): Promise<StockCorrection> {
-  const { rows } = await db.query<Row>(
-    `insert into stock_corrections
-       (idempotency_key, correction_id, product_id, actor_id, reason, on_hand_before, on_hand_after, reserved)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-    [
-      c.idempotencyKey,
-      c.correctionId,
-      c.productId,
-      c.actorId,
-      c.reason,
-      c.onHandBefore,
-      c.onHand,
-      c.reserved,
-    ],
-  );
-  return toCorrection(rows[0]!);
 }

@@ -319,3 +319,8 @@ export async function requeueDeliveries(
         );
   return rowCount ?? 0;
 }
+
+/** Serialises one owner's endpoint registrations until the transaction ends. */
+export async function lockEndpointsOf(db: Queryable, ownerId: string): Promise<void> {
+  await db.query('select pg_advisory_xact_lock(hashtext($1))', [`webhook-owner:${ownerId}`]);
+}

@@ -15,6 +15,7 @@ import {
   insertWebhookDelivery,
   listEndpointsOf,
   listWebhookDeliveries,
+  lockEndpointsOf,
   requeueDeliveries,
   rotateSecret,
   type WebhookAttempt,
@@ -152,7 +153,7 @@ export async function registerEndpoint(
   const secret = newWebhookSecret();
   const endpoint = await withTransaction(deps.pool, async (client) => {
     // Serialises one owner's registrations, so the limit holds under concurrent requests.
-    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`webhook-owner:${owner.id}`]);
+    await lockEndpointsOf(client, owner.id);
     if ((await countEndpointsOf(client, owner.id)) >= deps.settings.webhooks.maxEndpointsPerOwner)
       throw new AppError('conflict', 'webhook-endpoint-limit', 'Too many endpoints', {
         fields: [

@@ -51,3 +51,10 @@ export async function loadRecentKeys(
     activatesAt: row.activates_at,
   }));
 }
+
+const KEY_CREATION_LOCK = 7_310_442_101;
+
+/** Serialises key creation across replicas until the transaction ends. */
+export async function lockKeyCreation(db: Queryable): Promise<void> {
+  await db.query('select pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
+}

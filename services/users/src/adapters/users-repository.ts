@@ -166,3 +166,8 @@ export async function searchUsers(db: Queryable, search: UserSearch): Promise<Us
   );
   return rows.map(toUser);
 }
+
+/** Locks a user's row until the transaction ends (serialises one user's changes to what they own). */
+export async function lockUser(db: Queryable, userId: string): Promise<void> {
+  await db.query('select 1 from users where id = $1 for update', [userId]);
+}

@@ -13,7 +13,7 @@ import {
 } from '../adapters/api-keys-repository.js';
 import { recordAudit } from '../adapters/audit-log.js';
 import { insertDenials } from '../adapters/token-denials-repository.js';
-import { findUserById } from '../adapters/users-repository.js';
+import { findUserById, lockUser } from '../adapters/users-repository.js';
 import { isUsable, newApiKey, parseApiKey, type StoredApiKey } from '../domain/api-keys.js';
 import { isActive } from '../domain/user.js';
 import type { RequestMeta, UsersDeps } from './deps.js';
@@ -44,7 +44,7 @@ export async function createApiKey(
   const fresh = newApiKey();
   return withTransaction(deps.pool, async (client) => {
     // Serializes one owner's creations, so the limit holds under concurrent requests.
-    await client.query('select 1 from users where id = $1 for update', [ownerId]);
+    await lockUser(client, ownerId);
     if ((await listStoredApiKeys(client, ownerId)).length >= deps.settings.apiKeysPerUser) {
       throw new AppError(
         'conflict',

@@ -9,6 +9,7 @@ import type { KeySealer } from '../adapters/key-sealing.js';
 import {
   insertSigningKey,
   loadRecentKeys,
+  lockKeyCreation,
   type StoredSigningKey,
 } from '../adapters/signing-keys-repository.js';
 import {
@@ -21,7 +22,6 @@ import {
 } from '../domain/key-schedule.js';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
-const KEY_CREATION_LOCK = 7_310_442_101;
 
 export interface KeyRingOptions extends KeySchedulePolicy {
   /** Seals private keys at rest (AES-256-GCM) when it has a key. */
@@ -48,7 +48,7 @@ export class SigningKeyRing {
   /** Makes sure a key signs and that a due rotation has a successor waiting, then loads the ring. */
   async ensureActiveKey(): Promise<void> {
     await withTransaction(this.pool, async (client) => {
-      await client.query('select pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
+      await lockKeyCreation(client);
       const now = new Date();
       const plan = planKeys(await this.load(client), now, this.options);
       if (plan.action === 'create') await this.createKey(client, now, plan.activatesAt);
@@ -62,7 +62,7 @@ export class SigningKeyRing {
     const now = new Date();
     const activatesAt = successorActivation(now, this.options);
     const kid = await withTransaction(this.pool, async (client) => {
-      await client.query('select pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
+      await lockKeyCreation(client);
       return this.createKey(client, now, activatesAt);
     });
     await this.reload();
