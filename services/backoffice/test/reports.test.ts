@@ -94,10 +94,29 @@ describe('backoffice: reports from events', function () {
     const again = await h.publish('order.completed', { ...orders[0], schemaVersion: 1 });
     await h.publish('order.completed', { ...orders[0], schemaVersion: 1 }, again);
     await h.publish('order.completed', { ...orders[1], schemaVersion: 1 });
+    // A refund of the first order, told twice under two message ids, and a cancelled checkout.
+    const refund = {
+      orderId: orders[0]!.orderId,
+      userId: orders[0]!.userId,
+      refundId: 'refund-1',
+      amountMinor: '3490',
+      currency: 'EUR',
+      schemaVersion: 1,
+    };
+    await h.publish('order.refunded', refund);
+    await h.publish('order.refunded', refund);
+    await h.publish('order.cancelled', {
+      orderId: 'order-x',
+      userId: 'bob',
+      reason: 'insufficient_funds',
+      totalMinor: '999',
+      currency: 'EUR',
+      schemaVersion: 1,
+    });
     await waitFor(
       async () => {
         const { rows } = await h.db.query(`select count(*)::int as n from kit_inbox`);
-        return rows[0].n === orders.length + 2;
+        return rows[0].n === orders.length + 5;
       },
       { what: 'every event handled' },
     );
@@ -207,6 +226,23 @@ describe('backoffice: reports from events', function () {
         ['2026-11-02', 1, 0, 1],
       ],
     );
+  });
+
+  it('finance counts refunds once, by the day they were told, and cancelled checkouts apart from money', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const { id } = (await (await requestReport({ kind: 'finance', from: today, to: today })).json()) as {
+      id: string;
+    };
+    await finished(id);
+    const f = (await (
+      await api(`/api/backoffice/reports/${id}/download?format=json`, { token: admin })
+    ).json()) as {
+      totals: Record<string, Record<string, string>>;
+    };
+    assert.equal(f.totals.EUR?.refundMinor, '3490');
+    assert.equal(f.totals.EUR?.refundCount, '1');
+    assert.equal(f.totals.EUR?.order_cancelledCount, '1');
+    assert.equal(f.totals.EUR?.captureMinor, undefined);
   });
 
   it('the same Idempotency-Key gives the same report; support and customers cannot request one', async () => {

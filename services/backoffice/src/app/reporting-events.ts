@@ -2,10 +2,15 @@
 // the "handled" mark commit together; every insert also ignores a row it already has, so an event
 // replayed from a dead-letter queue after its inbox id was purged still counts once).
 import type { IncomingMessage, PoolClient } from '@shopstack/kit';
-import { orderCompleted, orderPaymentFailed } from '@shopstack/proto/messages';
+import { orderCancelled, orderCompleted, orderPaymentFailed, orderRefunded } from '@shopstack/proto/messages';
 
 /** The event types the reporting store reads (the routing keys its queue is bound to). */
-export const REPORTED_EVENTS = [orderCompleted.type, orderPaymentFailed.type] as const;
+export const REPORTED_EVENTS = [
+  orderCompleted.type,
+  orderPaymentFailed.type,
+  orderCancelled.type,
+  orderRefunded.type,
+] as const;
 
 export async function applyReportingEvent(client: PoolClient, message: IncomingMessage): Promise<void> {
   switch (message.type) {
@@ -21,6 +26,33 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
         amountMinor: event.totalMinor,
         currency: event.currency,
         occurredAt: new Date(),
+      });
+      return;
+    }
+    case orderRefunded.type: {
+      const event = orderRefunded.parse(message.payload);
+      await insertMoney(client, {
+        eventId: `refund:${event.refundId}`,
+        kind: 'refund',
+        userId: event.userId,
+        reference: event.orderId,
+        amountMinor: event.amountMinor,
+        currency: event.currency,
+        occurredAt: new Date(),
+      });
+      return;
+    }
+    case orderCancelled.type: {
+      const event = orderCancelled.parse(message.payload);
+      await insertMoney(client, {
+        eventId: `cancel:${event.orderId}`,
+        kind: 'order_cancelled',
+        userId: event.userId,
+        reference: event.orderId,
+        amountMinor: event.totalMinor,
+        currency: event.currency,
+        occurredAt: new Date(),
+        reason: event.reason,
       });
       return;
     }
@@ -79,12 +111,22 @@ export interface MoneyRow {
   amountMinor: string;
   currency: string;
   occurredAt: Date;
+  reason?: string;
 }
 
 export async function insertMoney(client: PoolClient, row: MoneyRow): Promise<void> {
   await client.query(
-    `insert into rpt_money (event_id, kind, user_id, reference, amount_minor, currency, occurred_at)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_id) do nothing`,
-    [row.eventId, row.kind, row.userId, row.reference, row.amountMinor, row.currency, row.occurredAt],
+    `insert into rpt_money (event_id, kind, user_id, reference, amount_minor, currency, occurred_at, reason)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (event_id) do nothing`,
+    [
+      row.eventId,
+      row.kind,
+      row.userId,
+      row.reference,
+      row.amountMinor,
+      row.currency,
+      row.occurredAt,
+      row.reason ?? null,
+    ],
   );
 }
