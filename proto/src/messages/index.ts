@@ -22,6 +22,7 @@ export {
   paymentWithdrawalCompleted,
 } from './payments.js';
 export { type RepairRecorded, repairRecorded } from './repairs.js';
+export { type RetentionRequested, retentionRequested } from './retention.js';
 export {
   commitStock,
   releaseStock,

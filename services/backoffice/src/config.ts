@@ -4,7 +4,7 @@
 // store from events. `all` runs both in one process (the local platform). They are one package because
 // they share the schema, the migrations and the job contracts; they are separate roles because a long
 // report must not take CPU from the admin API, and the two scale differently (see README.md).
-import { baseConfigSchema, messagingConfig, postgresConfig } from '@shopstack/kit';
+import { baseConfigSchema, messagingConfig, postgresConfig, retentionConfig } from '@shopstack/kit';
 import { z } from 'zod';
 
 const millis = z.coerce.number().int().positive();
@@ -17,6 +17,7 @@ export const backofficeConfigSchema = baseConfigSchema.extend({
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50056),
   ...postgresConfig,
   ...messagingConfig,
+  ...retentionConfig,
   BACKOFFICE_ROLE: z.enum(BACKOFFICE_ROLES).default('all'),
   /** The durable queue of integration events the reporting store is fed from (worker role). */
   EVENTS_QUEUE: z.string().min(1).default('backoffice.reporting'),

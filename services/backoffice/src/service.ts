@@ -2,7 +2,7 @@
 // job runner (graphile-worker: cron and on-demand jobs). Both roles migrate the database, since the
 // API enqueues jobs and the worker runs them. The kit boots it; main.ts runs it as a process.
 import { fileURLToPath } from 'node:url';
-import { bootService, defineService, type Logger, type Worker } from '@shopstack/kit';
+import { bootService, defineService, kitRetentionRules, type Logger, type Worker } from '@shopstack/kit';
 import { createJobRunner, migrateJobQueue } from './adapters/job-runner.js';
 import { TRACKED_TASK } from './adapters/jobs-repository.js';
 import { createOwners } from './adapters/owners.js';
@@ -36,7 +36,13 @@ export const backofficeService = defineService({
         stepPauseMs: config.REPORT_STEP_PAUSE_MS,
       }),
     );
-    jobs.register(retentionJob(pool, { batchSize: config.RETENTION_BATCH_SIZE, maxBatches: 100 }));
+    jobs.register(
+      retentionJob(pool, {
+        batchSize: config.RETENTION_BATCH_SIZE,
+        maxBatches: 100,
+        exchange: config.EVENTS_EXCHANGE,
+      }),
+    );
     const owners = createOwners({
       addresses: {
         users: config.USERS_GRPC_ADDRESS,
@@ -91,6 +97,17 @@ export const backofficeService = defineService({
           ]
         : [],
       workers,
+      outbox: { pool },
+      // Its own kit tables, purged when the schedule asks (like every other service).
+      retention: {
+        pool,
+        batchSize: config.RETENTION_BATCH_SIZE,
+        rules: kitRetentionRules({
+          outboxDays: config.OUTBOX_RETENTION_DAYS,
+          inboxDays: config.INBOX_RETENTION_DAYS,
+          redeliveryWindowDays: config.BROKER_REDELIVERY_WINDOW_DAYS,
+        }),
+      },
       exposed: { deps, workerId: runner?.workerId },
     };
   },

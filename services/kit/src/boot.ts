@@ -8,6 +8,7 @@
 // Stop (startService's drain): not-ready → listeners drain → workers stop → consumers close →
 // relay flushes → the service's resources close → pools close. Then runMain flushes traces.
 import { loadDescriptorSet } from '@shopstack/proto';
+import { retentionRequested } from '@shopstack/proto/messages';
 import type { JWTVerifyGetKey } from 'jose';
 import type { z } from 'zod';
 import { createJwtVerifier } from './auth/jwt-verifier.js';
@@ -20,6 +21,7 @@ import {
 import { type BaseConfig, ConfigError, loadConfig } from './config.js';
 import { runMigrations } from './db/migrations.js';
 import { createPgPool, type Pool, pgReadiness } from './db/pool.js';
+import { type PurgeOptions, purgeExpired, type RetentionRule } from './db/retention.js';
 import { createGrpcServer, type GrpcServiceRegistration } from './grpc/server.js';
 import { createHttpApp, type ReadinessCheck } from './http/app.js';
 import { HttpRoutes } from './http/routes.js';
@@ -59,6 +61,11 @@ export interface ServiceParts<Exposed extends object> {
   workers?: Worker[];
   /** Relay this database's outbox to RabbitMQ (unless OUTBOX_RELAY=off). */
   outbox?: { pool: Pool; pollIntervalMs?: number };
+  /**
+   * Purge these rules' rows (the kit's own tables, the service's expired ones) when the back office's
+   * schedule asks (a retention.requested event on EVENTS_EXCHANGE), in bounded batches.
+   */
+  retention?: { pool: Pool; rules: RetentionRule[]; batchSize?: number };
   /** Resolve token keys here instead of from JWKS_URL (the users service, which signs them). */
   tokenKeys?: JWTVerifyGetKey;
   /** Read revoked sessions and users here instead of from users' feed (the users service, which records them). */
@@ -143,6 +150,11 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
 
   async function boot(): Promise<BootedService<Exposed>> {
     const parts = await declaration.setup(kit);
+    if (parts.retention && config.AMQP_URL)
+      parts.consumers = [
+        ...(parts.consumers ?? []),
+        retentionConsumer(name, config, parts.retention, logger),
+      ];
     const amqpUrl = needsBroker(parts) ? requireVariable(config.AMQP_URL, 'AMQP_URL') : '';
     for (const consumer of parts.consumers ?? []) {
       consumers.push(await startConsumer(consumer, { service: name, amqpUrl, logger, metrics }));
@@ -242,6 +254,42 @@ function denialsFeed(config: KitConfig): TokenDenialsSource {
   const url =
     config.TOKEN_DENIALS_URL ?? new URL(TOKEN_DENIALS_PATH, requireVariable(config.JWKS_URL, 'JWKS_URL'));
   return httpTokenDenialsSource(url);
+}
+
+/** The queue on which a service hears the back office's retention schedule. */
+function retentionConsumer(
+  service: string,
+  config: KitConfig & { EVENTS_EXCHANGE?: string },
+  retention: NonNullable<ServiceParts<object>['retention']>,
+  logger: Logger,
+): ConsumerDeclaration {
+  return {
+    name: `${service}.retention`,
+    queue: `${service}.retention`,
+    bindings: [{ exchange: config.EVENTS_EXCHANGE ?? 'shop.events', pattern: retentionRequested.type }],
+    pool: retention.pool,
+    prefetch: 1,
+    // The inbox marks the request handled; the purge runs after that commit, in its own batches.
+    handle: async (_client, message) => {
+      const { runId } = retentionRequested.parse(message.payload);
+      return () =>
+        void runRetention(retention.pool, retention.rules, { batchSize: retention.batchSize }).then(
+          (deleted) => logger.info({ runId, deleted }, 'retention run finished'),
+          (error) => logger.error({ err: error, runId }, 'retention run failed'),
+        );
+    },
+  };
+}
+
+/** Runs every rule; returns how many rows each deleted. */
+export async function runRetention(
+  pool: Pool,
+  rules: readonly RetentionRule[],
+  options: PurgeOptions = {},
+): Promise<Record<string, number>> {
+  const deleted: Record<string, number> = {};
+  for (const rule of rules) deleted[rule.name] = await purgeExpired(pool, rule, options);
+  return deleted;
 }
 
 function needsBroker(parts: ServiceParts<object>): boolean {

@@ -57,6 +57,15 @@ export const messagingConfig = {
   COMMANDS_EXCHANGE: z.string().min(1).default('shop.commands'),
 };
 
+/** How long the kit's tables keep rows (see db/retention.ts): `baseConfigSchema.extend({ ...retentionConfig })`. */
+export const retentionConfig = {
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  /** Longer than BROKER_REDELIVERY_WINDOW_DAYS, or the service refuses to start. */
+  INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  /** The longest a message can come back (queue and dead-letter queue lifetime, replays included). */
+  BROKER_REDELIVERY_WINDOW_DAYS: z.coerce.number().int().positive().default(14),
+};
+
 /** Parses `env` with `schema`; throws ConfigError naming every bad variable. */
 export function loadConfig<S extends z.ZodType>(
   schema: S,

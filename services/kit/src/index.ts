@@ -23,6 +23,7 @@ export {
   bootService,
   defineService,
   type KitConfig,
+  runRetention,
   runService,
   type ServiceDeclaration,
   type ServiceParts,
@@ -35,6 +36,7 @@ export {
   loadConfig,
   messagingConfig,
   postgresConfig,
+  retentionConfig,
 } from './config.js';
 export { type MigrateOptions, migrationsTable, runMigrations } from './db/migrations.js';
 export {
@@ -49,6 +51,14 @@ export {
   type Queryable,
   withTransaction,
 } from './db/pool.js';
+export {
+  DEFAULT_KIT_RETENTION,
+  type KitRetention,
+  kitRetentionRules,
+  type PurgeOptions,
+  purgeExpired,
+  type RetentionRule,
+} from './db/retention.js';
 export { AppError, type AppErrorOptions, type ErrorKind, type FieldIssue, isAppError } from './errors.js';
 export { type Breaker, type BreakerOptions, createBreaker } from './grpc/breaker.js';
 export {

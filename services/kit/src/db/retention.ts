@@ -1,0 +1,82 @@
+// Retention: deleting a service's rows that are past their age, in bounded batches (each batch its
+// own short transaction, so a purge never holds long locks or bloats one transaction), with a cap on
+// batches per run so one run stays bounded too; what is left waits for the next run. Each service
+// runs it on its own tables (the back office only asks, with a retention.requested event).
+import type { Pool } from './pool.js';
+
+export interface RetentionRule {
+  /** Named in logs and in the run's result. */
+  name: string;
+  table: string;
+  /** The timestamp a row's age is counted from. */
+  column: string;
+  /** Rows whose `column` is older than this many days go. */
+  days: number;
+  /** A further SQL condition a row must meet to go (e.g. only published outbox rows). */
+  condition?: string;
+}
+
+export interface PurgeOptions {
+  batchSize?: number;
+  maxBatches?: number;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Deletes the rows past their age, batch by batch; returns how many went. */
+export async function purgeExpired(
+  pool: Pool,
+  rule: RetentionRule,
+  options: PurgeOptions = {},
+): Promise<number> {
+  // Table and column names come from code, never from input; checked anyway, since they are spliced.
+  if (!IDENTIFIER.test(rule.table) || !IDENTIFIER.test(rule.column))
+    throw new Error(`retention rule ${rule.name}: not a plain identifier`);
+  if (!(rule.days > 0)) throw new Error(`retention rule ${rule.name}: days must be positive`);
+  const batchSize = options.batchSize ?? 1_000;
+  const maxBatches = options.maxBatches ?? 100;
+  const where = `${rule.column} < now() - make_interval(days => $1)${rule.condition ? ` and (${rule.condition})` : ''}`;
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const result = await pool.query(
+      `delete from ${rule.table} where ctid = any(array(select ctid from ${rule.table} where ${where} limit $2))`,
+      [rule.days, batchSize],
+    );
+    deleted += result.rowCount ?? 0;
+    if ((result.rowCount ?? 0) < batchSize) break;
+  }
+  return deleted;
+}
+
+export interface KitRetention {
+  /** Published outbox rows older than this go (unpublished ones never do). */
+  outboxDays: number;
+  /** Handled inbox ids older than this go; must exceed how long the broker can redeliver a message. */
+  inboxDays: number;
+  /** The longest a message can come back: its queue's and dead-letter queue's lifetime, replays included. */
+  redeliveryWindowDays: number;
+}
+
+/**
+ * The kit's own tables. An inbox id is what stops a redelivered message from being applied twice, so
+ * it must outlive every way the message can come back: a rule that would forget it sooner is refused.
+ */
+export function kitRetentionRules(settings: KitRetention): RetentionRule[] {
+  if (settings.inboxDays <= settings.redeliveryWindowDays)
+    throw new Error(
+      `inbox retention (${settings.inboxDays} days) must be longer than the broker's redelivery window (${settings.redeliveryWindowDays} days)`,
+    );
+  return [
+    {
+      name: 'outbox',
+      table: 'kit_outbox',
+      column: 'published_at',
+      days: settings.outboxDays,
+      condition: 'published_at is not null',
+    },
+    { name: 'inbox', table: 'kit_inbox', column: 'handled_at', days: settings.inboxDays },
+  ];
+}
+
+/** The retention settings every service with the kit's tables reads; spread into its config schema. */
+export const DEFAULT_KIT_RETENTION: KitRetention = { outboxDays: 7, inboxDays: 30, redeliveryWindowDays: 14 };
