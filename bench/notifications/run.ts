@@ -1,7 +1,9 @@
 // Notifications benchmark: emails per second from integration event to Mailpit, with p50 / p99 from
 // "event published" to "delivery recorded sent", against nodemailer sending straight to the same SMTP
 // server; then a 5,000-message backlog built while the SMTP server is unreachable, drained once it is
-// back (time to empty, nothing lost). Talks only to servers on 127.0.0.1.
+// back (time to empty, nothing lost); and webhook deliveries per second from event to a local
+// receiver, signed per Standard Webhooks, against a bare POST loop to the same receiver. Talks only to
+// servers on 127.0.0.1.
 //
 //   npm run infra -- up postgres rabbitmq mailpit
 //   node --import tsx --conditions shopstack-source bench/notifications/run.ts [emails, default 500]
@@ -11,7 +13,10 @@ import { performance } from 'node:perf_hooks';
 import { connectRabbit, createLogger } from '@shopstack/kit';
 import { createTestDatabase, freePort, randomSuffix, requireEnv, waitFor } from '@shopstack/kit/testing';
 import { notificationsConfigSchema, startNotificationsService } from '@shopstack/notifications';
+import { orderCancelled } from '@shopstack/proto/messages';
 import nodemailer from 'nodemailer';
+import { registerEndpoint } from '../../services/notifications/src/app/webhooks.js';
+import { startReceiver } from '../../services/notifications/test/support/receiver.js';
 import { printFigures, summarize, timed } from '../support/timing.js';
 
 const COUNT = Number(process.argv[2] ?? 500);
@@ -42,6 +47,10 @@ const config = (overrides: Record<string, string> = {}) =>
     BREAKER_RESET_MS: '1000',
     RETRY_BASE_MS: '500',
     RETRY_MAX_MS: '2000',
+    // The benchmark's webhook receiver listens on loopback, over plain http.
+    WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+    WEBHOOK_ALLOW_PLAIN_HTTP: 'true',
+    WEBHOOK_DISPATCH_BATCH: '100',
     ...overrides,
   });
 const start = (overrides?: Record<string, string>) =>
@@ -142,7 +151,65 @@ try {
     `\nbacklog of ${BACKLOG} built during an SMTP outage drained in ${drainSeconds.toFixed(1)} s ` +
       `(${(BACKLOG / drainSeconds).toFixed(0)}/s at a provider rate of ${RATE}/s); not sent: ${lost.rows[0].n}`,
   );
-  console.log('(webhook deliveries are not built yet, so there is no webhook figure)');
+
+  // Webhooks: order.cancelled events for one user with an endpoint on a local receiver.
+  const receiver = await startReceiver();
+  try {
+    const postBaseline = await timed(COUNT, 20, () =>
+      fetch(receiver.url('/baseline'), { method: 'POST', body: '{"type":"baseline"}' }).then((r) => r.text()),
+    );
+    const owner = randomUUID();
+    const { endpoint } = await registerEndpoint(
+      service.deps,
+      { id: owner, role: 'customer' },
+      { url: receiver.url('/hooks'), eventTypes: ['order.cancelled'] },
+    );
+    const t2 = performance.now();
+    const hookPublishedAt = new Map<string, number>();
+    for (let i = 0; i < COUNT; i++) {
+      const orderId = `bench-${run}-${i}`;
+      hookPublishedAt.set(orderId, performance.timeOrigin + performance.now());
+      const payload = orderCancelled.encode({
+        orderId,
+        userId: owner,
+        reason: 'out_of_stock',
+        totalMinor: '100',
+        currency: 'EUR',
+      });
+      channel.publish(exchange, orderCancelled.type, Buffer.from(JSON.stringify(payload)), {
+        messageId: randomUUID(),
+        type: orderCancelled.type,
+        persistent: true,
+      });
+    }
+    await channel.waitForConfirms();
+    const hooks = await waitFor(
+      async () => {
+        const { rows } = await service.deps.pool.query<{ order_id: string; delivered_at: Date }>(
+          `select payload->>'orderId' as order_id, delivered_at from webhook_deliveries
+            where endpoint_id = $1 and status = 'delivered'`,
+          [endpoint.id],
+        );
+        return rows.length === COUNT ? rows : undefined;
+      },
+      { timeoutMs: 300_000, intervalMs: 200, what: 'every webhook delivered' },
+    );
+    const hookSeconds = (performance.now() - t2) / 1000;
+    printFigures('webhooks into a local receiver', [
+      ['bare POST loop to the receiver (baseline, 20 at a time)', postBaseline],
+      [
+        'event → inbox → delivery → signed POST → recorded',
+        summarize(
+          hooks.map((r) => r.delivered_at.getTime() - hookPublishedAt.get(r.order_id)!),
+          hookSeconds,
+        ),
+        'latency: published → delivered',
+      ],
+    ]);
+    console.log(`requests at the receiver: ${receiver.on('/hooks').length} for ${COUNT} events`);
+  } finally {
+    await receiver.close();
+  }
 } finally {
   await service.close().catch(() => {});
   await channel.deleteQueue(queue).catch(() => {});
