@@ -46,6 +46,8 @@ export const backofficeConfigSchema = baseConfigSchema.extend({
   CATALOG_GRPC_ADDRESS: z.string().min(1).optional(),
   NOTIFICATIONS_GRPC_ADDRESS: z.string().min(1).optional(),
   GRPC_DEADLINE_MS: millis.default(3_000),
+  /** The log store keeps the newest this many warnings and errors of all services. */
+  LOG_EVENTS_MAX: z.coerce.number().int().positive().max(10_000_000).default(100_000),
 });
 
 export type BackofficeConfig = z.infer<typeof backofficeConfigSchema>;

@@ -25,6 +25,7 @@ import { type PurgeOptions, purgeExpired, type RetentionRule } from './db/retent
 import { createGrpcServer, type GrpcServiceRegistration } from './grpc/server.js';
 import { createHttpApp, type ReadinessCheck } from './http/app.js';
 import { HttpRoutes } from './http/routes.js';
+import { createLogSink } from './log-sink.js';
 import { createLogger, type Logger } from './logging.js';
 import { type ConsumerDeclaration, type RunningConsumer, startConsumer } from './messaging/consumer.js';
 import { rabbitReadiness } from './messaging/rabbit.js';
@@ -105,10 +106,14 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
     exporter: config.OTEL_TRACES_EXPORTER,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
   });
-  const logger = options.logger ?? createLogger({ service: name, level: config.LOG_LEVEL });
+  const sink =
+    config.LOG_SINK_URL && !options.logger ? createLogSink({ url: config.LOG_SINK_URL }) : undefined;
+  const logger = options.logger ?? createLogger({ service: name, level: config.LOG_LEVEL, sink });
   const metrics = createMetrics(name);
   const pools: Pool[] = [];
   const resources: (() => unknown)[] = [];
+  // Closers run in reverse: the sink's last flush comes after everything else has closed.
+  if (sink) resources.push(() => sink.flush());
   let httpUrl: string | undefined;
   const kit: BootKit<Config> = {
     config,

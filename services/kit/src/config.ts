@@ -17,6 +17,8 @@ export const baseConfigSchema = z.object({
   HTTP_PORT: port.default(8080),
   GRPC_PORT: port.default(9090),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where warnings and errors are also shipped (the back office's /internal/log-events); unset: stdout only. */
+  LOG_SINK_URL: z.url().optional(),
   HTTP_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

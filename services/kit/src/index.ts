@@ -106,6 +106,7 @@ export {
   isStoreSafeText,
   parseInput,
 } from './http/validation.js';
+export { createLogSink, type LogSink } from './log-sink.js';
 export { createLogger, type Logger } from './logging.js';
 export {
   type ConsumerDeclaration,

@@ -2,6 +2,7 @@
 // and span ids and the request id, so logs, traces and requests can be joined.
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino } from 'pino';
+import type { LogSink } from './log-sink.js';
 import { currentRequestId } from './request-context.js';
 
 export type Logger = pino.Logger;
@@ -26,8 +27,15 @@ const redactedPaths = [
   'req.headers.authorization',
 ];
 
-export function createLogger(options: { service: string; level?: string }): Logger {
-  return pino({
+/** `sink`: warnings and errors also go there (the back office's log store), after redaction. */
+export function createLogger(options: { service: string; level?: string; sink?: LogSink }): Logger {
+  const destination = options.sink
+    ? pino.multistream([
+        { level: 'trace', stream: process.stdout },
+        { level: 'warn', stream: options.sink },
+      ])
+    : undefined;
+  const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -44,5 +52,6 @@ export function createLogger(options: { service: string; level?: string }): Logg
       if (requestId) fields.requestId = requestId;
       return fields;
     },
-  });
+  };
+  return destination ? pino(pinoOptions, destination) : pino(pinoOptions);
 }

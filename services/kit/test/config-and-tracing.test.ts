@@ -68,7 +68,14 @@ describe('kit trace propagation', () => {
       descriptorSet: loadDescriptorSet(),
       services: [
         {
-          definition: UsersServiceDefinition,
+          // The lookups alone: what this stand-in implements.
+          definition: {
+            ...UsersServiceDefinition,
+            methods: {
+              getUser: UsersServiceDefinition.methods.getUser,
+              getUsersByIds: UsersServiceDefinition.methods.getUsersByIds,
+            },
+          },
           implementation: {
             async getUser() {
               seenTraceId = trace.getActiveSpan()?.spanContext().traceId;

@@ -5,6 +5,7 @@ import type { HttpRoutes } from '@shopstack/kit';
 import type { BackofficeDeps } from '../../app/deps.js';
 import { addCustomerRoutes } from './customers.js';
 import { addJobRoutes } from './jobs.js';
+import { addLogRoutes } from './logs.js';
 import { addRepairRoutes } from './repairs.js';
 import { addReportRoutes } from './reports.js';
 import { addUserRoutes } from './users.js';
@@ -17,7 +18,7 @@ const ADMIN_AREAS: readonly AdminArea[] = [
   addCustomerRoutes,
   addUserRoutes,
   addRepairRoutes,
-  // logs
+  addLogRoutes,
 ];
 
 export function addAdminRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
