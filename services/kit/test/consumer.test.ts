@@ -18,6 +18,8 @@ import {
 } from '../src/index.js';
 import {
   createTestDatabase,
+  deleteConsumerQueues,
+  deleteExchange,
   randomSuffix,
   requireEnv,
   type TestDatabase,
@@ -90,12 +92,8 @@ describe('kit consumer', () => {
     await consumer?.close();
     await pool?.end();
     await database?.drop();
-    const connection = await connectRabbit(rabbit.url, 'test-cleanup');
-    const channel = await connection.createChannel();
-    await channel.deleteQueue(queue);
-    await channel.deleteQueue(deadLetterQueueOf(queue));
-    await channel.deleteExchange(exchange);
-    await connection.close();
+    await deleteConsumerQueues([queue], rabbit.url);
+    await deleteExchange(exchange, rabbit.url);
   });
 
   it('declares quorum queues, also in place of an empty classic one', async () => {

@@ -17,6 +17,9 @@ import {
 } from '../src/index.js';
 import {
   createTestDatabase,
+  deleteConsumerQueues,
+  deleteExchange,
+  queueDepth,
   randomSuffix,
   requireEnv,
   type TestDatabase,
@@ -103,12 +106,8 @@ describe('kit dead-letter count', function () {
   after(async () => {
     await service?.close();
     await database?.drop();
-    const connection = await connectRabbit(requireEnv('AMQP_URL'), 'test-cleanup');
-    const channel = await connection.createChannel();
-    await channel.deleteQueue(queue);
-    await channel.deleteQueue(deadLetterQueueOf(queue));
-    await channel.deleteExchange(exchange);
-    await connection.close();
+    await deleteConsumerQueues([queue]);
+    await deleteExchange(exchange);
   });
 
   it('counts each dead-lettered message once, by queue and reason, on /metrics', async () => {
@@ -118,15 +117,9 @@ describe('kit dead-letter count', function () {
     await publish('{not json', `garbled-${randomSuffix()}`);
     await publish(JSON.stringify({ fine: true }), undefined);
 
-    const connection = await connectRabbit(requireEnv('AMQP_URL'), 'test-inspect');
-    try {
-      const channel = await connection.createChannel();
-      await waitFor(async () => (await channel.checkQueue(deadLetterQueueOf(queue))).messageCount === 3, {
-        what: 'three messages in the dead-letter queue',
-      });
-    } finally {
-      await connection.close();
-    }
+    await waitFor(async () => (await queueDepth(deadLetterQueueOf(queue))) === 3, {
+      what: 'three messages in the dead-letter queue',
+    });
     // The poison failed twice (one requeue, then dead-lettered): counted once, not per try.
     assert.equal(await scraped(service.httpUrl, 'handler_failed'), 1);
     assert.equal(await scraped(service.httpUrl, 'unreadable'), 1);
