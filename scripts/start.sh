@@ -51,6 +51,7 @@ ShopStack is running ($((SECONDS - started))s).
   Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets   alerts: /api/v1/alerts
   Jaeger (traces)        http://127.0.0.1:$JAEGER_UI_PORT/api/services   a trace: /api/traces/<trace id>
   Alertmanager           http://127.0.0.1:$ALERTMANAGER_PORT/api/v2/alerts
+  Grafana dashboards     no local Grafana; observability/grafana/dashboards/ (each panel's query runs in Prometheus)
   Mailpit (sent email)   http://127.0.0.1:$MAILPIT_HTTP_PORT     every message the shop sends lands here (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT)
 EOT
 for name in "${services[@]}"; do

@@ -6,14 +6,7 @@ import { startReceiver } from '../../services/notifications/test/support/receive
 import { infraEnv } from '../support/env.js';
 import { drawTrace, type TraceSpan, traceSpans } from '../support/jaeger.js';
 import { eventually } from '../support/process.js';
-import { type Platform, platform } from './platform.js';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON replies
-  body: any;
-}
+import { callEdge, type Platform, platform } from './platform.js';
 
 describe('the platform end to end through the edge', function () {
   this.timeout(240_000);
@@ -21,25 +14,8 @@ describe('the platform end to end through the edge', function () {
   /** The trace the edge started for the checkout request (its x-trace-id reply header). */
   let checkoutTrace: string | null = null;
 
-  async function call(
-    method: string,
-    path: string,
-    token?: string,
-    body?: unknown,
-    key?: string,
-  ): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (key) headers['idempotency-key'] = key;
-    const response = await fetch(`${shop.edgeUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, token?: string, body?: unknown, key?: string) =>
+    callEdge(shop.edgeUrl, method, path, token, body, key);
 
   async function signIn(account: { email: string; password: string }): Promise<string> {
     const login = await call('POST', '/api/users/login', undefined, account);

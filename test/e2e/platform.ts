@@ -156,3 +156,32 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
     throw new Error(`${error}\nenvoy output:\n${envoy.output()}`);
   }
 }
+
+export interface EdgeReply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary JSON replies
+  body: any;
+}
+
+/** One call through the edge as a client makes it: JSON in and out, a bearer token, an idempotency key. */
+export async function callEdge(
+  edgeUrl: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  key?: string,
+): Promise<EdgeReply> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (key) headers['idempotency-key'] = key;
+  const response = await fetch(`${edgeUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}

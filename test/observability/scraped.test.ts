@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { kubectl, suffix } from '../../operator/test/support/cluster.js';
 import { smallShopObject } from '../../operator/test/support/fixtures.js';
 import { OperatorProcess } from '../../operator/test/support/operator-process.js';
-import { type Platform, platform } from '../e2e/platform.js';
+import { callEdge, type Platform, platform } from '../e2e/platform.js';
 import { infraEnv } from '../support/env.js';
 import { eventually } from '../support/process.js';
 import { panelQueries } from './dashboards.js';
@@ -28,20 +28,8 @@ describe('dashboards and rules against a Prometheus that scraped the real platfo
   /** What the private Prometheus scrapes, labelled as npm start and the operator label them. */
   const targets: { address: string; labels: Record<string, string> }[] = [];
 
-  async function call(method: string, route: string, token?: string, body?: unknown, key?: string) {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (key) headers['idempotency-key'] = key;
-    const response = await fetch(`${shop.edgeUrl}${route}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON replies
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
-  }
+  const call = (method: string, route: string, token?: string, body?: unknown, key?: string) =>
+    callEdge(shop.edgeUrl, method, route, token, body, key);
   const signIn = async (account: { email: string; password: string }) => {
     const login = await call('POST', '/api/users/login', undefined, account);
     assert.equal(login.status, 200, JSON.stringify(login.body));

@@ -1,9 +1,10 @@
 // The operator on a real API server, running as the chart's ServiceAccount (so RBAC is exercised),
 // from applying the chart's example to garbage collection.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { SHOP_SERVICES } from '../../src/api/constants.js';
 import type { KubeObject } from '../../src/api/shop-deployment.js';
 import {
@@ -12,11 +13,14 @@ import {
   type InstalledChart,
   installChart,
   kubectl,
+  REPO_ROOT,
   serviceAccountKubeconfig,
   suffix,
 } from '../support/cluster.js';
 import { exampleDocumentsInShard } from '../support/fixtures.js';
 import { OperatorProcess } from '../support/operator-process.js';
+
+const DASHBOARDS_DIR = join(REPO_ROOT, 'observability/grafana/dashboards');
 
 type Shop = KubeObject & {
   status?: {
@@ -92,6 +96,33 @@ describe('ShopDeployment operator on a real API server', function () {
     assert.equal(await can('patch', 'deployments.apps'), 'yes');
     assert.equal(await can('patch', 'shopdeployments.shopstack.io', '--subresource=status'), 'yes');
     assert.equal(await can('update', 'shopdeployments.shopstack.io'), 'no', 'the spec belongs to users');
+  });
+
+  it("provisions Grafana with the repository's dashboards and the Prometheus and Jaeger data sources", async () => {
+    const configMap = (name: string) =>
+      eventually(`configmap ${name}`, () =>
+        getObject<KubeObject & { data: Record<string, string> }>(
+          `/api/v1/namespaces/${ns}/configmaps/${name}`,
+        ),
+      );
+    const dashboards = await configMap('shop-grafana-dashboards');
+    const committed = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json'));
+    assert.deepEqual(Object.keys(dashboards.data).sort(), committed.sort());
+    for (const file of committed) {
+      assert.equal(dashboards.data[file], readFileSync(join(DASHBOARDS_DIR, file), 'utf8'), file);
+    }
+    const provisioning = await configMap('shop-grafana');
+    const { datasources } = parse(provisioning.data['datasources.yaml']!) as {
+      datasources: { uid: string; url: string }[];
+    };
+    assert.deepEqual(
+      datasources.map((d) => [d.uid, d.url]),
+      [
+        ['prometheus', 'http://shop-prometheus:9090'],
+        ['jaeger', 'http://shop-jaeger:16686'],
+      ],
+    );
+    assert.match(provisioning.data['dashboards.yaml']!, /path: \/var\/lib\/grafana\/dashboards/);
   });
 
   it('creates every child with the shop as its controlling owner', async () => {

@@ -1,10 +1,13 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests walk rendered configs and manifests
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/api/shop-deployment.js';
 import { renderEnvoyBootstrap } from '../../src/render/envoy/index.js';
 import { edgeEnvoyInput, renderShop } from '../../src/render/index.js';
 import { renderPrometheusConfig } from '../../src/render/prometheus.js';
+import { loadDashboards } from '../../src/runtime/dashboards.js';
 import { minimalShop } from '../support/fixtures.js';
 
 const find = (objects: KubeObject[], kind: string, name: string) => {
@@ -128,5 +131,21 @@ describe('observability of a shop: traces, alerts, Grafana', () => {
     assert.match(byUid.jaeger.jsonData.tracesToLogsV2.query, /traceId="\$\{__trace\.traceId\}"/);
     assert.equal(byUid.loki.jsonData.derivedFields[0].datasourceUid, 'jaeger');
     assert.equal(byUid.prometheus.jsonData.exemplarTraceIdDestinations[0].datasourceUid, 'jaeger');
+  });
+  it("puts the repository's dashboards in Grafana's ConfigMap, within a ConfigMap's 1 MiB", () => {
+    const dir = fileURLToPath(new URL('../../../observability/grafana/dashboards/', import.meta.url));
+    const dashboards = loadDashboards(dir);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 11, `only ${files.length} dashboards`);
+    const objects = renderShop(minimalShop(), { dashboards });
+    const { data } = find(objects, 'ConfigMap', 'mini-grafana-dashboards');
+    assert.deepEqual(Object.keys(data).sort(), files.sort());
+    const bytes = Object.entries(data).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v),
+      0,
+    );
+    assert.ok(bytes < 1024 * 1024, `${bytes} bytes of dashboards do not fit one ConfigMap`);
+    const { providers } = parse(find(objects, 'ConfigMap', 'mini-grafana').data['dashboards.yaml']!);
+    assert.equal(providers[0].options.path, '/var/lib/grafana/dashboards');
   });
 });
