@@ -14,3 +14,8 @@ ensure_node_modules() {
 generate_code() {
   npm run --workspaces --if-present gen >&2
 }
+
+# The web app (web/dist) with Vite; skipped when its inputs did not change since the last build.
+build_web() {
+  npm run --silent build -w @shopstack/web >&2
+}

@@ -17,6 +17,7 @@ started=$SECONDS
 say "1/5 npm dependencies and generated code"
 ensure_node_modules
 generate_code
+build_web
 load_local_services
 
 say "2/5 infrastructure (the first run builds some of it from source; later runs take seconds)"
@@ -30,6 +31,7 @@ for name in "${services[@]}"; do start_service "$name"; done
 
 say "4/5 edge$([ "$with_kube" = 1 ] && echo ' and operator')"
 start_ratelimit
+start_web
 start_edge
 [ "$with_kube" = 1 ] && start_operator
 
@@ -45,6 +47,8 @@ fi
 cat <<EOT
 
 ShopStack is running ($((SECONDS - started))s).
+  Shop (storefront)      http://127.0.0.1:$EDGE_PORT/      sign in as customer@shopstack.test / window shopping 2026
+  Console (admins)       http://127.0.0.1:$EDGE_PORT/admin  sign in as admin@shopstack.test / keeper of the shop 2026
   Edge (all REST APIs)   http://127.0.0.1:$EDGE_PORT      e.g. curl http://127.0.0.1:$EDGE_PORT/.well-known/jwks.json
   Envoy admin            http://127.0.0.1:$EDGE_ADMIN_PORT
   Rate limit service     127.0.0.1:$RATELIMIT_GRPC_PORT (gRPC, Envoy's ratelimit.v3 API), http://127.0.0.1:$RATELIMIT_HTTP_PORT/metrics

@@ -9,8 +9,9 @@ started=$SECONDS
 ensure_node_modules
 # kube, node and tools build in a background lane from the start (infra.sh); the rest is listed first so
 # that the foreground has its own builds to do meanwhile.
-bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy mailpit schemathesis kube tools
+bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy mailpit schemathesis chromium kube tools
 generate_code
+build_web
 # An operator left running by `npm start` would act on the namespaces the operator tests create.
 if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>/dev/null; then
   echo "[test] stopping the operator started by npm start (the operator tests run their own)" >&2
@@ -18,6 +19,7 @@ if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>
 fi
 echo "[test] type-checking and linting" >&2
 npx tsc -p tsconfig.check.json
+npx tsc -p web/tsconfig.json
 npx biome ci --reporter=summary .
 echo "[test] set-up took $((SECONDS - started))s; running mocha" >&2
 

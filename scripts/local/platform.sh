@@ -81,6 +81,27 @@ start_edge() {
   say "edge: Envoy on :$EDGE_PORT, log $INFRA_LOGS/edge.log"
 }
 
+# The web app's service (services/web): the built storefront and console (web/dist, built by
+# build_web in deps.sh) behind the edge at /, with the console's links to this machine's Prometheus
+# and Jaeger (Grafana is not run locally).
+start_web() {
+  local name port
+  read -r name port < <(local_platform web)
+  if pid_alive "svc-$name"; then
+    say "$name: already running on :$port"
+    return 0
+  fi
+  require_free_port "$name" "$port"
+  # shellcheck disable=SC2046
+  COMPONENT=$name start_daemon "svc-$name" "$INFRA_LOGS/$name.log" env HOST=127.0.0.1 HTTP_PORT="$port" \
+    LOG_LEVEL="${LOG_LEVEL:-info}" PROMETHEUS_URL="http://127.0.0.1:$PROMETHEUS_PORT" \
+    JAEGER_URL="http://127.0.0.1:$JAEGER_UI_PORT" $(tsx_node) "$REPO_ROOT/services/web/src/main.ts"
+  COMPONENT=$name wait_until "$name" "$INFRA_LOGS/$name.log" 60 http_ok "http://127.0.0.1:$port/readyz"
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"%s"}}]\n' "$port" "$name" \
+    >"$INFRA_STATE/prometheus/targets/$name.json"
+  say "$name: the storefront and console on :$port (through the edge at /), log $INFRA_LOGS/$name.log"
+}
+
 start_operator() {
   "$KUBE_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side --field-manager shopstack-start \
     -f "$REPO_ROOT/charts/shopstack-operator/crds/" >>"$INFRA_LOGS/operator.log" 2>&1 ||
@@ -104,6 +125,8 @@ stop_platform() {
   stop_daemon operator
   stop_daemon edge
   stop_daemon svc-ratelimit
+  stop_daemon svc-web
+  rm -f "$INFRA_STATE/prometheus/targets/web.json"
   rm -f "$INFRA_STATE/prometheus/targets/ratelimit.json"
   rm -f "$INFRA_STATE/prometheus/targets/operator.json" "$INFRA_STATE/prometheus/targets/edge.json"
   local name

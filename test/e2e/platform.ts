@@ -2,14 +2,15 @@
 // tests use that edge and the admin named by E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD (the demo admin
 // by default). Without it, they start users, catalog, payments and orders as processes and put a
 // real Envoy, rendered by the operator's renderer, in front of them, with notifications sending to the
-// local Mailpit (MAILPIT_URL in either case).
+// local Mailpit (MAILPIT_URL in either case). With `web`, the web app's service runs too and the edge
+// serves it at / (the app must have been built: npm run build -w @shopstack/web).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '@shopstack/kit/testing';
+import { freePort, serviceDir, spawnService } from '@shopstack/kit/testing';
 import { type EnvoyConfigInput, renderEnvoyYaml } from '@shopstack/operator/envoy';
 import { startShopProcesses } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
@@ -39,6 +40,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** Edge limits other than the defaults below (the local buckets and the global service alike). */
   limits?: Partial<Pick<EnvoyConfigInput, 'rateLimit' | 'authRateLimit' | 'userRateLimit'>>;
+  /** Run the web app's service behind the edge at `/` too. */
+  web?: boolean;
 }
 
 export async function platform(options: PlatformOptions = {}): Promise<Platform> {
@@ -77,6 +80,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
     ...options.limits,
   };
   const rateLimit = await startTestRateLimit(limits);
+  const web = options.web ? await spawnService(serviceDir('web'), {}) : undefined;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-edge-'));
   const config = path.join(dir, 'envoy.yaml');
   await writeFile(
@@ -95,6 +99,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
         // Not part of this platform: nothing listens on the discard port, so the edge sees it unhealthy.
         backoffice: { host: '127.0.0.1', port: 9 },
       },
+      web: web && port(web.httpUrl),
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
       ...limits,
       rateLimitService: rateLimit.upstream,
@@ -112,6 +117,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
   const envoy = start(infraEnv('ENVOY_BIN'), ['-c', config, '--disable-hot-restart', '--log-level', 'warn']);
   const stop = async () => {
     envoy.kill('SIGTERM');
+    await web?.stop();
     await rateLimit.close();
     await shop.stop();
     await rm(dir, { recursive: true, force: true });
@@ -120,7 +126,8 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
     // Ready when every routed service passed the edge's health checks.
     await eventually(async () => {
       const stats = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
-      return ['users', 'catalog', 'orders', 'payments', 'notifications'].every((s) =>
+      const routed = ['users', 'catalog', 'orders', 'payments', 'notifications', ...(web ? ['web'] : [])];
+      return routed.every((s) =>
         new RegExp(`svc_${s}::[^\\n]*health_flags::healthy`).test(stats),
       );
     }, 60_000);

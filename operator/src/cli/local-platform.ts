@@ -4,12 +4,13 @@
 //
 //   local-platform.ts table          one line per service: name http-port grpc-port store released
 //   local-platform.ts env NAME       the service's environment, one VAR=value per line
+//   local-platform.ts web            the web app's service: name http-port
 //
 // env reads the local servers' ports (PG_PORT, AMQP_PORT, MONGO_PORT, MAILPIT_SMTP_PORT, EDGE_PORT) and the state folder
 // (INFRA_STATE) from its environment; the local-only secrets are made once per state folder there.
 import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import { localServiceEnv } from '../platform/local.js';
-import { PLATFORM_SERVICES } from '../platform/services.js';
+import { PLATFORM_SERVICES, WEB_SERVICE } from '../platform/services.js';
 
 function isService(name: string | undefined): name is ShopService {
   return (SHOP_SERVICES as readonly string[]).includes(name ?? '');
@@ -21,11 +22,13 @@ if (command === 'table') {
     const { local, store, released } = PLATFORM_SERVICES[service];
     console.log(`${service} ${local.httpPort} ${local.grpcPort} ${store} ${released}`);
   }
+} else if (command === 'web') {
+  console.log(`${WEB_SERVICE.name} ${WEB_SERVICE.local.httpPort}`);
 } else if (command === 'env' && isService(name)) {
   for (const variable of localServiceEnv(name)) {
     if ('value' in variable) console.log(`${variable.name}=${variable.value}`);
   }
 } else {
-  console.error('usage: local-platform.ts table | env <service>');
+  console.error('usage: local-platform.ts table | web | env <service>');
   process.exit(2);
 }

@@ -1,7 +1,7 @@
 // Writes the edge configuration for local runs with the same renderer the operator uses in a cluster:
 //
 //   npm run render-envoy -w @shopstack/operator -- [--users 127.0.0.1:8101] [--catalog ...] \
-//     [--orders ...] [--payments ...] [--notifications ...] [--backoffice ...] [--ratelimit 127.0.0.1:8091] \
+//     [--orders ...] [--payments ...] [--notifications ...] [--backoffice ...] [--web 127.0.0.1:8088] [--ratelimit 127.0.0.1:8091] \
 //     [--trusted-proxy-hops 0] [--port 8080] [--ops-port 9902] [--admin-port 9901] [--issuer shopstack-users] [--audience shopstack] \
 //     [--otlp 127.0.0.1:4317] [--cors-origin http://localhost:8080 ...] [--out envoy/envoy.local.yaml]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
-import { PLATFORM_SERVICES } from '../platform/services.js';
+import { PLATFORM_SERVICES, WEB_SERVICE } from '../platform/services.js';
 import { renderEnvoyYaml, type Upstream } from '../render/envoy/index.js';
 import { LOCAL_LIMITS } from './local-limits.js';
 
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     'admin-port': { type: 'string', default: '9901' },
     issuer: { type: 'string', default: 'shopstack-users' },
     audience: { type: 'string', multiple: true, default: ['shopstack'] },
+    // The web app's service (npm start runs it on 8088).
+    web: { type: 'string', default: `127.0.0.1:${WEB_SERVICE.local.httpPort}` },
     // The rate limit service's gRPC address (npm start runs it on 8091).
     ratelimit: { type: 'string', default: '127.0.0.1:8091' },
     'trusted-proxy-hops': { type: 'string', default: '0' },
@@ -70,6 +72,7 @@ const yaml = renderEnvoyYaml({
   opsPort: port('ops-port', values['ops-port'] as string),
   adminPort: port('admin-port', values['admin-port'] as string),
   upstreams,
+  web: upstream('web', values.web as string),
   jwt: { issuer: values.issuer as string, audiences: values.audience as string[] },
   ...LOCAL_LIMITS,
   rateLimitService: upstream('ratelimit', values.ratelimit as string),

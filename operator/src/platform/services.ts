@@ -90,6 +90,12 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
   },
 };
 
+/**
+ * The web app's service (services/web: the storefront and console's files): no store, no broker, no
+ * gRPC, no peers. The edge sends it every path no API route takes (`/`).
+ */
+export const WEB_SERVICE = { name: 'web', local: { httpPort: 8088 } } as const;
+
 /** The variable a service reads its store's connection URL from. */
 export const STORE_ENV: Readonly<Record<Store, string>> = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' };
 

@@ -25,6 +25,7 @@ import { type PurgeOptions, purgeExpired, type RetentionRule } from './db/retent
 import { createGrpcServer, type GrpcServiceRegistration } from './grpc/server.js';
 import { createHttpApp, type ReadinessCheck } from './http/app.js';
 import { HttpRoutes } from './http/routes.js';
+import type { StaticSite } from './http/static-site.js';
 import { createLogSink } from './log-sink.js';
 import { createLogger, type Logger } from './logging.js';
 import { type ConsumerDeclaration, type RunningConsumer, startConsumer } from './messaging/consumer.js';
@@ -71,6 +72,8 @@ export interface ServiceParts<Exposed extends object> {
   tokenKeys?: JWTVerifyGetKey;
   /** Read revoked sessions and users here instead of from users' feed (the users service, which records them). */
   tokenDenials?: TokenDenialsSource;
+  /** A single-page app's built files, served for GET paths no route answered. */
+  site?: StaticSite;
   /** Handed back to the caller of bootService beside the running service (for tests and tools). */
   exposed: Exposed;
 }
@@ -195,6 +198,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       openApi: { title: `ShopStack ${name}`, version: '1.0.0', description: declaration.description },
       readiness,
       isAccepting: () => accepting,
+      ...(parts.site ? { site: parts.site } : {}),
     });
     const grpc = parts.grpc?.length
       ? createGrpcServer({ logger, metrics, descriptorSet: loadDescriptorSet(), services: parts.grpc })

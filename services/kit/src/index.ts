@@ -95,6 +95,7 @@ export {
   type RouteResult,
   type RouteSpec,
 } from './http/routes.js';
+export type { StaticSite } from './http/static-site.js';
 export {
   assertStoreSafe,
   bigintDigits,

@@ -13,7 +13,7 @@ import {
 } from './filters.js';
 import { localReplyConfig } from './problems.js';
 import { globalRateLimitFilter, rateLimitCluster, routeRateLimits } from './ratelimit.js';
-import { CLIENT_IP_HEADER, EDGE_ROUTES, OPENAPI_INDEX_PATH, openApiIndex } from './routes.js';
+import { CLIENT_IP_HEADER, edgeRoutesFor, OPENAPI_INDEX_PATH, openApiIndex } from './routes.js';
 import { httpTracing, otlpClusters, traceIdResponseHeader } from './tracing.js';
 import type { EdgeTls, EnvoyConfigInput } from './types.js';
 
@@ -32,7 +32,7 @@ function openApiIndexRoute() {
 }
 
 function edgeRoutes(input: EnvoyConfigInput) {
-  const routes = EDGE_ROUTES.map((route) => ({
+  const routes = edgeRoutesFor(input).map((route) => ({
     name: route.name,
     match: route.match,
     route: {

@@ -1,10 +1,11 @@
 // Upstream clusters: one per shop service, health-checked on /readyz, plus the admin interface for ops.
-import { SHOP_SERVICES, type ShopService } from '../../api/constants.js';
+import { SHOP_SERVICES } from '../../api/constants.js';
 import { PROBES } from '../../platform/services.js';
-import type { EnvoyConfigInput } from './types.js';
+import { type EdgeUpstream, WEB_UPSTREAM } from './routes.js';
+import type { EnvoyConfigInput, Upstream } from './types.js';
 
 export const ADMIN_CLUSTER = 'envoy_admin';
-export const clusterName = (service: ShopService) => `svc_${service}`;
+export const clusterName = (service: EdgeUpstream) => `svc_${service}`;
 
 function endpoints(...upstreams: { host: string; port: number }[]) {
   return {
@@ -15,8 +16,12 @@ function endpoints(...upstreams: { host: string; port: number }[]) {
 }
 
 export function serviceClusters(input: EnvoyConfigInput) {
-  return SHOP_SERVICES.map((service) => {
-    const upstream = input.upstreams[service];
+  const upstreams: [EdgeUpstream, Upstream | readonly Upstream[]][] = SHOP_SERVICES.map((service) => [
+    service,
+    input.upstreams[service],
+  ]);
+  if (input.web) upstreams.push([WEB_UPSTREAM, input.web]);
+  return upstreams.map(([service, upstream]) => {
     return {
       name: clusterName(service),
       // STRICT_DNS resolves every address behind a headless Service, so each pod is health-checked.

@@ -1,7 +1,7 @@
 // HTTP filters of the edge: JWT verification against the users service's JWKS, and per-client rate limits.
 import { JWKS_CACHE_SECONDS } from '../../api/constants.js';
 import { JWT_PAYLOAD_METADATA } from './ratelimit.js';
-import { EDGE_ROUTES, type EdgeRoute, OPENAPI_INDEX_PATH } from './routes.js';
+import { type EdgeRoute, edgeRoutesFor, OPENAPI_INDEX_PATH, WEB_UPSTREAM } from './routes.js';
 import type { EnvoyConfigInput, RateLimit } from './types.js';
 
 export const JWT_PROVIDER = 'users';
@@ -14,18 +14,31 @@ function methodMatcher(methods: readonly string[]) {
   };
 }
 
-/** Public routes come first and carry no requirement; everything else needs a valid token. */
+/**
+ * Public routes come first and carry no requirement; everything else needs a valid token. The web
+ * app's catch-all (`/`, GET) comes after a rule that closes every other API path, so it can never
+ * open one.
+ */
 function jwtRules(routes: readonly EdgeRoute[]) {
-  const open = routes
-    .filter((route) => route.publicMethods !== undefined)
-    .map((route) => ({
-      match: {
-        ...route.match,
-        ...(route.publicMethods === 'all' ? {} : { headers: [methodMatcher(route.publicMethods ?? [])] }),
-      },
-    }));
+  const openRule = (route: EdgeRoute) => ({
+    match: {
+      ...route.match,
+      ...(route.publicMethods === 'all' ? {} : { headers: [methodMatcher(route.publicMethods ?? [])] }),
+    },
+  });
+  const isPublic = (route: EdgeRoute) => route.publicMethods !== undefined;
+  const web = routes.filter((route) => route.service === WEB_UPSTREAM && isPublic(route)).map(openRule);
+  const open = routes.filter((route) => route.service !== WEB_UPSTREAM && isPublic(route)).map(openRule);
   const index = { match: { path: OPENAPI_INDEX_PATH } };
-  return [index, ...open, { match: { prefix: '/' }, requires: { provider_name: JWT_PROVIDER } }];
+  const requires = { provider_name: JWT_PROVIDER };
+  const closed =
+    web.length > 0
+      ? [
+          { match: { prefix: '/api/' }, requires },
+          { match: { prefix: '/.well-known/' }, requires },
+        ]
+      : [];
+  return [index, ...open, ...closed, ...web, { match: { prefix: '/' }, requires }];
 }
 
 export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
@@ -57,7 +70,7 @@ export function jwtAuthnFilter(input: EnvoyConfigInput, usersCluster: string) {
           },
         },
       },
-      rules: jwtRules(EDGE_ROUTES),
+      rules: jwtRules(edgeRoutesFor(input)),
     },
   };
 }

@@ -5,10 +5,14 @@ import { SHOP_SERVICES, type ShopService } from '../../api/constants.js';
 /** The header the edge sets to the client's address; the kit's CLIENT_IP_HEADER reads it. */
 export const CLIENT_IP_HEADER = 'x-client-ip';
 
+/** Where a route goes: a shop service, or the web app's service. */
+export type EdgeUpstream = ShopService | typeof WEB_UPSTREAM;
+export const WEB_UPSTREAM = 'web';
+
 export interface EdgeRoute {
   name: string;
-  service: ShopService;
-  match: { path: string } | { path_separated_prefix: string };
+  service: EdgeUpstream;
+  match: { path: string } | { path_separated_prefix: string } | { prefix: string };
   /** Methods that may pass without a token; undefined = all methods need a token. */
   publicMethods?: 'all' | readonly string[];
   /** Brute-force sensitive: gets the stricter per-client limit. */
@@ -99,4 +103,11 @@ export const EDGE_ROUTES: readonly EdgeRoute[] = [
       ...(service === 'backoffice' ? { roles: BACKOFFICE_ROLES } : {}),
     }),
   ),
+  // Everything else is the web app (its pages and assets), readable without an account. Last, so
+  // every API route above wins; present only when the edge is given the web service.
+  { name: 'web', service: WEB_UPSTREAM, match: { prefix: '/' }, publicMethods: ['GET', 'HEAD'] },
 ];
+
+/** The routes of an edge: the web app's only when there is a web service behind it. */
+export const edgeRoutesFor = (input: { web?: unknown }) =>
+  EDGE_ROUTES.filter((route) => route.service !== WEB_UPSTREAM || input.web !== undefined);

@@ -21,6 +21,8 @@ export interface EnvoyConfigInput {
   adminPort: number;
   /** Several addresses for one service: processes on one machine (in a cluster, DNS gives every pod). */
   upstreams: Record<ShopService, Upstream | readonly Upstream[]>;
+  /** The web app's service (storefront and console), served at `/`; without it the edge serves only APIs. */
+  web?: Upstream | readonly Upstream[] | undefined;
   /** jwksCacheSeconds: api/constants.ts's JWKS_CACHE_SECONDS unless a test needs a shorter cache. */
   jwt: { issuer: string; audiences: string[]; jwksCacheSeconds?: number };
   /** Per client IP on every route. */

@@ -12,6 +12,7 @@ import { extractTraceContext, inSpan, SpanKind } from '../tracing.js';
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
 import { internalProblem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problemFromError } from './problem.js';
 import type { HttpRoutes } from './routes.js';
+import { type StaticSite, staticSite } from './static-site.js';
 
 /** A dependency the service needs to do useful work; /readyz fails while any check throws. */
 export interface ReadinessCheck {
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   readiness?: ReadinessCheck[];
   /** Flipped to false at shutdown so load balancers stop sending traffic before we stop listening. */
   isAccepting?: () => boolean;
+  /** A single-page app served after the routes (the web service). */
+  site?: StaticSite;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{1,128}$/;
@@ -53,6 +56,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const operational = operationalRoutes(options);
   app.use(operational.routes());
   app.use(options.routes.router.routes());
+  if (options.site) app.use(staticSite(options.site));
   app.use(unmatched([operational, options.routes.router]));
   return app;
 }

@@ -1,0 +1,325 @@
+// The web app in a real browser against the real platform through the edge: a new customer signs
+// up, confirms the email from Mailpit, tops up, buys two products and watches the order confirm,
+// with the balance and stock changed; a checkout the wallet cannot pay ends cancelled with the
+// reason; an admin blocks the customer in the console and the customer's next action lands on
+// sign-in, with the cart still there once unblocked. Every main page is audited with axe-core (no
+// serious violation) at desktop and phone width, and kept as a screenshot.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { linkIn, type Mailbox, mailpit } from '@shopstack/kit/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { type Platform, platform } from '../e2e/platform.js';
+import {
+  describeViolations,
+  launchChromium,
+  overflowsSideways,
+  SCREENSHOTS,
+  seriousViolations,
+} from './browser.js';
+import { committedDocument, serialize, servedDocument, WEB_API_SERVICES } from './openapi-documents.js';
+
+/** Short-lived access tokens, so a revoked session shows within seconds (refreshes stay quiet). */
+const ACCESS_TOKEN_TTL_SECONDS = 15;
+const PHONE = { width: 390, height: 844 };
+
+describe('the web app in Chromium, through the edge', function () {
+  this.timeout(300_000);
+  let shop: Platform;
+  let browser: Browser;
+  let mail: Mailbox;
+  let customerContext: BrowserContext;
+  let page: Page;
+  const customer = {
+    email: `web.${randomUUID().slice(0, 8)}@example.test`,
+    password: 'a basket of good things',
+  };
+  const tag = randomUUID().slice(0, 6);
+  const products = {
+    mug: { name: `Stoneware mug ${tag}`, priceMinor: 1250, stockOnHand: 5 },
+    beans: { name: `Espresso beans ${tag}`, priceMinor: 725, stockOnHand: 10 },
+    grinder: { name: `Burr grinder ${tag}`, priceMinor: 3000, stockOnHand: 3 },
+  };
+  const ids: Record<keyof typeof products, string> = { mug: '', beans: '', grinder: '' };
+  let adminToken: string;
+
+  async function api(method: string, url: string, token?: string, body?: unknown) {
+    const response = await fetch(`${shop.edgeUrl}${url}`, {
+      method,
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Screenshot and axe audit of the page as it is; both widths when `phone` is asked for. */
+  async function check(target: Page, name: string, options: { phone?: boolean } = {}) {
+    await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    const violations = await seriousViolations(target);
+    assert.equal(violations.length, 0, `${name}: axe found\n${describeViolations(violations)}`);
+    if (options.phone) {
+      const size = target.viewportSize();
+      await target.setViewportSize(PHONE);
+      await target.screenshot({ path: path.join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+      assert.deepEqual(await overflowsSideways(target), [], `${name} scrolls sideways at phone width`);
+      const phoneViolations = await seriousViolations(target);
+      assert.equal(
+        phoneViolations.length,
+        0,
+        `${name} (phone): axe found\n${describeViolations(phoneViolations)}`,
+      );
+      if (size) await target.setViewportSize(size);
+    }
+  }
+
+  async function signIn(target: Page, account: { email: string; password: string }) {
+    await target.getByLabel('Email').fill(account.email);
+    await target.getByLabel('Password').fill(account.password);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  const balanceText = async () => (await page.getByTestId('available').textContent())?.trim();
+  /** Waits until the wallet shows this available amount (it reloads after a movement). */
+  const availableIs = (amount: string) => page.getByTestId('available').filter({ hasText: amount }).waitFor();
+  /** A product's page, reached as a person would: the catalog, a search, the product's link. */
+  async function openProduct(name: string) {
+    await menu(page, 'Catalog').click();
+    await page.getByLabel('Search', { exact: true }).fill(tag);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+  }
+  /** A link of the main menu (pages have links of the same name in their text too). */
+  const menu = (target: Page, name: string) =>
+    target.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+  before(async () => {
+    mail = mailpit();
+    [shop, browser] = await Promise.all([
+      platform({ web: true, env: { ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS) } }),
+      launchChromium(),
+    ]);
+    const login = await api('POST', '/api/users/login', undefined, shop.admin);
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    adminToken = login.body.accessToken;
+    for (const key of Object.keys(products) as (keyof typeof products)[]) {
+      const created = await api('POST', '/api/catalog/products', adminToken, {
+        ...products[key],
+        currency: 'EUR',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      ids[key] = created.body.id;
+    }
+    customerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    customerContext.setDefaultTimeout(20_000);
+    page = await customerContext.newPage();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const name = `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`;
+      await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true }).catch(() => {});
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await shop?.stop();
+  });
+
+  it('serves the app at / with index.html uncached and hashed assets immutable', async () => {
+    const index = await fetch(`${shop.edgeUrl}/`);
+    assert.equal(index.status, 200);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const html = await index.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, html);
+    const asset = await fetch(`${shop.edgeUrl}${script}`);
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const deepLink = await fetch(`${shop.edgeUrl}/orders/some-order`);
+    assert.equal(deepLink.status, 200, 'a page of the app is the app');
+    assert.equal(await deepLink.text(), html);
+    const unknownApi = await fetch(`${shop.edgeUrl}/api/nothing-here`);
+    assert.equal(unknownApi.status, 401, 'an unknown API path is not opened by the app route');
+  });
+
+  it('was generated from the OpenAPI documents the services serve now (web/openapi is not stale)', async () => {
+    for (const service of WEB_API_SERVICES) {
+      const served = serialize(await servedDocument(shop.services![service]));
+      assert.equal(
+        await committedDocument(service),
+        served,
+        `web/openapi/${service}.json differs from what ${service} serves: run ` +
+          'node --import tsx --conditions=shopstack-source test/web/refresh-openapi.ts and commit web/openapi/',
+      );
+    }
+  });
+
+  it('signs a new customer up, confirms the email from Mailpit and signs in', async () => {
+    await page.goto(`${shop.edgeUrl}/sign-up`);
+    await check(page, 'sign-up');
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel(/^Password/).fill(customer.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`We sent a link to ${customer.email}`).waitFor();
+
+    const [message] = await mail.waitForMail(customer.email, {
+      subject: /Confirm your email/,
+      timeoutMs: 30_000,
+    });
+    const link = linkIn(message!.text, '/api/users/verify-email');
+    await page.goto(link);
+    assert.match((await page.textContent('body')) ?? '', /"emailVerified":true/);
+
+    await page.goto(`${shop.edgeUrl}/sign-in?next=%2Faccount`);
+    await check(page, 'sign-in', { phone: true });
+    await signIn(page, customer);
+    await page.waitForURL('**/account');
+    await page.getByText(`${customer.email} (confirmed)`).waitFor();
+    await check(page, 'account');
+  });
+
+  it('tops the wallet up through the sandbox provider', async () => {
+    await menu(page, 'Wallet').click();
+    await page.getByLabel('Amount (EUR)').first().fill('40.00');
+    await page.getByRole('button', { name: 'Top up' }).click();
+    await page.getByText('Topped up €40.00').waitFor({ timeout: 30_000 });
+    await availableIs('€40.00');
+    await check(page, 'wallet', { phone: true });
+  });
+
+  it('buys two products: the checkout confirms live, the balance and the stock change', async () => {
+    await menu(page, 'Catalog').click();
+    await page.getByLabel('Search', { exact: true }).fill(tag);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: products.mug.name }).waitFor();
+    await check(page, 'catalog', { phone: true });
+    await page.getByRole('button', { name: `Add ${products.mug.name} to the cart` }).click();
+    await page.getByRole('button', { name: `${products.mug.name} added to the cart` }).waitFor();
+
+    await page.getByRole('link', { name: products.beans.name }).click();
+    await page.getByTestId('stock').getByText('10 in stock').waitFor();
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('Added 2 to the cart').waitFor();
+    await check(page, 'product');
+
+    await menu(page, 'Cart').click();
+    await page.getByTestId('cart-total').getByText('Total: €27.00').waitFor();
+    await check(page, 'cart', { phone: true });
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    await page.getByTestId('order-status').getByText('Confirmed').waitFor({ timeout: 60_000 });
+    await page.getByText('✓ Stock committed').waitFor({ timeout: 60_000 });
+    await check(page, 'order-confirmed', { phone: true });
+
+    const orderId = page.url().split('/').pop()!;
+    const customerLogin = await api('POST', '/api/users/login', undefined, customer);
+    const order = await api('GET', `/api/orders/${orderId}`, customerLogin.body.accessToken);
+    assert.equal(order.body.status, 'confirmed');
+    assert.equal(order.body.totalMinor, '2700');
+
+    await menu(page, 'Wallet').click();
+    await availableIs('€13.00');
+    assert.equal(await balanceText(), '€13.00');
+    const beans = await api('GET', `/api/catalog/products/${ids.beans}`);
+    assert.deepEqual(beans.body.stock, { onHand: 8, reserved: 0, available: 8 });
+    await openProduct(products.mug.name);
+    await page.getByTestId('stock').getByText('4 in stock').waitFor();
+  });
+
+  it('lets a buyer review what they bought', async () => {
+    await page.getByLabel('Title').fill('Holds the heat');
+    await page.getByRole('textbox', { name: 'Review' }).fill('Coffee stays warm to the last sip.');
+    await page.getByRole('button', { name: 'Publish review' }).click();
+    await page.getByText('Holds the heat').waitFor();
+    const reviews = await api('GET', `/api/catalog/products/${ids.mug}/reviews`);
+    assert.equal(reviews.body.items.length, 1);
+    assert.equal(reviews.body.items[0].title, 'Holds the heat');
+  });
+
+  it('shows why a checkout the wallet cannot pay was cancelled', async () => {
+    await openProduct(products.grinder.name);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('Added 1 to the cart').waitFor();
+    await menu(page, 'Cart').click();
+    await page.getByTestId('cart-total').getByText('Total: €30.00').waitFor();
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await page
+      .getByTestId('order-status')
+      .getByText('Cancelled — Not enough money in the wallet')
+      .waitFor({ timeout: 60_000 });
+    await check(page, 'order-cancelled');
+    const grinder = await api('GET', `/api/catalog/products/${ids.grinder}`);
+    assert.deepEqual(
+      grinder.body.stock,
+      { onHand: 3, reserved: 0, available: 3 },
+      'the reservation was released',
+    );
+    await menu(page, 'Orders').click();
+    await page.getByText('Not enough money in the wallet').waitFor();
+    await check(page, 'orders');
+  });
+
+  it("blocks the customer from the console: the customer's next action goes to sign-in, the cart kept", async () => {
+    // Something in the cart, to find again afterwards.
+    await openProduct(products.mug.name);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('Added 1 to the cart').waitFor();
+
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    adminContext.setDefaultTimeout(20_000);
+    const admin = await adminContext.newPage();
+    await admin.goto(`${shop.edgeUrl}/sign-in?next=%2Fadmin`);
+    await signIn(admin, shop.admin);
+    await admin.waitForURL('**/admin');
+    await admin.getByLabel('Email contains').fill(customer.email);
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await admin.getByRole('link', { name: customer.email }).click();
+    await admin.getByTestId('user-status').getByText('active').waitFor();
+    const userPage = admin.url();
+    await check(admin, 'console-user', { phone: true });
+    await admin.getByLabel('Reason (kept in the audit log)').fill('chargeback fraud suspected');
+    await admin.getByRole('button', { name: 'Block the user' }).click();
+    await admin.getByTestId('user-status').getByText('blocked').waitFor();
+    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByRole('cell', { name: 'blocked' }).first().waitFor();
+    await check(admin, 'console-users', { phone: true });
+    await admin.getByRole('link', { name: 'Observability' }).click();
+    await admin
+      .getByRole('link', { name: 'Prometheus' })
+      .or(admin.getByText('Prometheus (not configured'))
+      .waitFor();
+    await check(admin, 'console-observability');
+
+    // The access token still in the customer's tab expires; the refresh is refused (sessions revoked).
+    const expiresAt = (await page.evaluate(
+      `JSON.parse(localStorage.getItem('shopstack.session') ?? '{}').expiresAt`,
+    )) as number;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 500));
+    await menu(page, 'Orders').click();
+    await page.waitForURL(/\/sign-in\?next=%2Forders&reason=expired$/);
+    await page.getByText('Your session has ended').waitFor();
+    await check(page, 'signed-out');
+    // Blocked: sign-in is refused (with the same words as a wrong password: no account probing).
+    await signIn(page, customer);
+    await page.getByText('the email or the password is wrong').waitFor();
+
+    // Unblocked, the customer signs in again and lands where they were, with the cart as it was.
+    await admin.goto(userPage);
+    await admin.getByRole('button', { name: /^Unblock/ }).click();
+    await admin.getByTestId('user-status').getByText('active').waitFor();
+    await signIn(page, customer);
+    await page.waitForURL('**/orders');
+    await menu(page, 'Cart').click();
+    await page.getByRole('link', { name: products.mug.name }).waitFor();
+    await page.getByTestId('cart-total').getByText('Total: €12.50').waitFor();
+    await adminContext.close();
+  });
+});
