@@ -127,9 +127,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
     await eventually(async () => {
       const stats = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
       const routed = ['users', 'catalog', 'orders', 'payments', 'notifications', ...(web ? ['web'] : [])];
-      return routed.every((s) =>
-        new RegExp(`svc_${s}::[^\\n]*health_flags::healthy`).test(stats),
-      );
+      return routed.every((s) => new RegExp(`svc_${s}::[^\\n]*health_flags::healthy`).test(stats));
     }, 60_000);
     const admin = { email: `admin.${Date.now()}@example.test`, password: 'keeper of the shop 2026' };
     await fetch(`${edgeUrl}/api/users/register`, {
