@@ -26,6 +26,8 @@ export interface EnvSources {
   payments: PaymentsSettings;
   /** OTLP/HTTP traces endpoint (…/v1/traces); without it spans are not exported. */
   tracesUrl?: string | undefined;
+  /** The back office's log intake (the kit's LOG_SINK_URL); without it logs stay on stdout only. */
+  logSinkUrl?: string | undefined;
 }
 
 /** The OpenTelemetry SDK's own variables (services/kit/src/tracing.ts reads them through the config). */
@@ -84,5 +86,6 @@ export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvV
     ...own,
     ...(name === 'payments' ? paymentsEnv(sources.payments) : []),
     ...tracingEnvironment(name, sources.tracesUrl),
+    ...(sources.logSinkUrl ? [{ name: 'LOG_SINK_URL', value: sources.logSinkUrl }] : []),
   ];
 }

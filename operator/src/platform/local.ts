@@ -81,6 +81,8 @@ export function localServiceEnv(name: ShopService, env: Env = process.env): EnvV
         webhookUrl: `http://127.0.0.1:${env.EDGE_PORT ?? '8080'}${WEBHOOK_PATH}`,
       },
       tracesUrl: env.OTLP_HTTP_PORT ? `http://127.0.0.1:${env.OTLP_HTTP_PORT}/v1/traces` : undefined,
+      // Warnings and errors into the back office's searchable log store (GET /api/backoffice/logs).
+      logSinkUrl: `http://127.0.0.1:${ports('backoffice').httpPort}/internal/log-events`,
     }),
     // One MongoDB server for everything on this machine: the database is named per service.
     ...(store === 'mongodb' ? [{ name: 'MONGO_DB', value: `shopstack_${name}` }] : []),

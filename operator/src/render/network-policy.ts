@@ -30,6 +30,9 @@ interface IngressRule {
   ports: { protocol: 'TCP'; port: number }[];
 }
 
+/** Where every service's LOG_SINK_URL points (platform/env.ts). */
+const LOG_STORE: ShopService = 'backoffice';
+
 /** The services whose gRPC API calls `target`, read from each one's `peers`. */
 export const callersOf = (target: ShopService): ShopService[] =>
   SHOP_SERVICES.filter((caller) => PLATFORM_SERVICES[caller].peers.includes(target));
@@ -56,8 +59,10 @@ function policy(shop: ShopDeployment, target: Component, ingress: IngressRule[])
 function servicePolicy(shop: ShopDeployment, name: ShopService): KubeObject {
   const prometheus: Component[] = shop.spec.observability.prometheus.enabled ? ['prometheus'] : [];
   const jwksReaders = name === JWKS_ISSUER ? SHOP_SERVICES.filter((s) => s !== name) : [];
+  // Every service ships its warnings and errors to the back office's log intake over HTTP.
+  const logShippers = name === LOG_STORE ? SHOP_SERVICES.filter((s) => s !== name) : [];
   return policy(shop, name, [
-    ...rule(shop, ['edge', ...prometheus, ...jwksReaders], HTTP_PORT),
+    ...rule(shop, ['edge', ...prometheus, ...jwksReaders, ...logShippers], HTTP_PORT),
     ...rule(shop, callersOf(name), GRPC_PORT),
   ]);
 }

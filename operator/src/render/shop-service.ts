@@ -52,6 +52,7 @@ export function serviceEnv(shop: ShopDeployment, name: ShopService): EnvVar[] {
     },
     payments: { ...shop.spec.payments, webhookUrl: `${edgeUrl(shop)}${WEBHOOK_PATH}` },
     tracesUrl: otlpTracesUrl(shop),
+    logSinkUrl: `http://${childName(shop, 'backoffice')}:${HTTP_PORT}/internal/log-events`,
   });
 }
 

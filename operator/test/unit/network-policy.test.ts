@@ -61,6 +61,13 @@ function jwksHost(name: ShopService): string {
   return new URL(variable.value).hostname;
 }
 
+/** Where a service's LOG_SINK_URL points, read from its rendered environment like JWKS_URL. */
+function logSinkHost(name: ShopService): string {
+  const variable = serviceEnv(example, name).find((e) => e.name === 'LOG_SINK_URL');
+  assert.ok(variable && 'value' in variable, `${name} has no LOG_SINK_URL`);
+  return new URL(variable.value).hostname;
+}
+
 describe('NetworkPolicies', () => {
   const objects = renderShop(example, { dashboards: {} });
   const components = [...podLabels(objects).keys()];
@@ -86,14 +93,13 @@ describe('NetworkPolicies', () => {
     assert.ok(mayReach(objects, 'orders', 'payments', GRPC_PORT), 'the table has orders call payments');
   });
 
-  it("opens HTTP ports to the edge and Prometheus, and users' JWKS to every service", () => {
+  it("opens HTTP ports to the edge and Prometheus, users' JWKS and the back office's log intake to every service", () => {
     for (const target of SHOP_SERVICES) {
       for (const from of components) {
-        const readsJwks =
-          (SHOP_SERVICES as readonly string[]).includes(from) &&
-          from !== target &&
-          jwksHost(from as ShopService) === `shop-${target}`;
-        const expected = from === 'edge' || from === 'prometheus' || readsJwks;
+        const service = (SHOP_SERVICES as readonly string[]).includes(from) && from !== target;
+        const readsJwks = service && jwksHost(from as ShopService) === `shop-${target}`;
+        const shipsLogs = service && logSinkHost(from as ShopService) === `shop-${target}`;
+        const expected = from === 'edge' || from === 'prometheus' || readsJwks || shipsLogs;
         assert.equal(mayReach(objects, from, target, HTTP_PORT), expected, `${from} → ${target} HTTP`);
       }
     }
