@@ -62,7 +62,7 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
   },
   payments: {
     store: 'mongodb',
-    broker: false,
+    broker: true,
     peers: [],
     ownSecrets: { SANDBOX_WEBHOOK_SECRET: 'paymentsWebhook' },
     released: true,

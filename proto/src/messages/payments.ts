@@ -1,6 +1,6 @@
 // Integration events of payments, on the events exchange (routing key = the type): money that has
-// finally moved, for the customer whose account it is. Payments does not publish them yet (it has no
-// outbox); notifications consumes them by these contracts, so the producer has one shape to meet.
+// finally moved, for the customer whose account it is. Payments publishes them through its outbox
+// (services/payments/src/app/events.ts); notifications consumes them by these contracts.
 // Each event is about a movement that is final in the journal, never one still in flight.
 import { z } from 'zod';
 import { defineMessage } from './contract.js';

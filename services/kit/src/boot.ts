@@ -29,8 +29,9 @@ import type { StaticSite } from './http/static-site.js';
 import { createLogSink } from './log-sink.js';
 import { createLogger, type Logger } from './logging.js';
 import { type ConsumerDeclaration, type RunningConsumer, startConsumer } from './messaging/consumer.js';
+import type { OutboxStore } from './messaging/outbox-store.js';
 import { rabbitReadiness } from './messaging/rabbit.js';
-import { OutboxRelay, registerOutboxBacklogMetric } from './messaging/relay.js';
+import { OutboxRelay, outboxStoreOf, registerOutboxBacklogMetric } from './messaging/relay.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { type RunningService, runMain, startService } from './service.js';
 import { setupTracing } from './tracing.js';
@@ -61,8 +62,8 @@ export interface ServiceParts<Exposed extends object> {
   readiness?: ReadinessCheck[];
   consumers?: ConsumerDeclaration[];
   workers?: Worker[];
-  /** Relay this database's outbox to RabbitMQ (unless OUTBOX_RELAY=off). */
-  outbox?: { pool: Pool; pollIntervalMs?: number };
+  /** Relay this database's outbox (kit_outbox in `pool`, or another store) to RabbitMQ (unless OUTBOX_RELAY=off). */
+  outbox?: { pool?: Pool; store?: OutboxStore; pollIntervalMs?: number };
   /**
    * Purge these rules' rows (the kit's own tables, the service's expired ones) when the back office's
    * schedule asks (a retention.requested event on EVENTS_EXCHANGE), in bounded batches.
@@ -204,11 +205,12 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       ? createGrpcServer({ logger, metrics, descriptorSet: loadDescriptorSet(), services: parts.grpc })
       : undefined;
 
-    if (parts.outbox) registerOutboxBacklogMetric(metrics.registry, parts.outbox.pool);
+    const outboxStore = parts.outbox && outboxStoreOf(parts.outbox);
+    if (outboxStore) registerOutboxBacklogMetric(metrics.registry, outboxStore);
     const relay =
       parts.outbox && config.OUTBOX_RELAY === 'on'
         ? new OutboxRelay({
-            pool: parts.outbox.pool,
+            store: outboxStore,
             amqpUrl: requireVariable(config.AMQP_URL, 'AMQP_URL'),
             logger,
             pollIntervalMs: parts.outbox.pollIntervalMs,

@@ -119,6 +119,12 @@ export { countDeadLetters, type DeadLetterSummary, replayDeadLetters } from './m
 export { consumeWithInbox, type InboxConsumerOptions, type IncomingMessage } from './messaging/inbox.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type OutgoingMessage } from './messaging/outbox.js';
 export {
+  type OutboxRecord,
+  type OutboxSession,
+  type OutboxStore,
+  PostgresOutboxStore,
+} from './messaging/outbox-store.js';
+export {
   type Channel,
   type ChannelModel,
   type ConfirmChannel,

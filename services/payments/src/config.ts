@@ -1,6 +1,6 @@
 // The payments service's environment. Secrets (the webhook secret) have no default on purpose, and
 // no provider is wired unless one is chosen: a shop that moves no real money refuses top-ups.
-import { baseConfigSchema } from '@shopstack/kit';
+import { baseConfigSchema, messagingConfig } from '@shopstack/kit';
 import { z } from 'zod';
 import { parseFeeSchedule } from './domain/fees.js';
 
@@ -13,6 +13,12 @@ const dailyLimit = z
 
 const paymentsFields = baseConfigSchema.extend({
   MONGO_URL: z.string().startsWith('mongodb'),
+  /**
+   * The broker the outbox relay publishes payments' events to. Without it events are still stored
+   * (nothing is lost) and wait for a broker; the operator and the local platform always set it.
+   */
+  AMQP_URL: messagingConfig.AMQP_URL.optional(),
+  EVENTS_EXCHANGE: messagingConfig.EVENTS_EXCHANGE,
   MONGO_DB: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,60}$/)

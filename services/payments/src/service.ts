@@ -4,6 +4,7 @@
 import { bootService, defineService, periodicWorker } from '@shopstack/kit';
 import { PaymentsServiceDefinition } from '@shopstack/proto/shop/payments/v1/payments';
 import { connectPaymentsDb } from './adapters/mongo.js';
+import { MongoOutbox } from './adapters/outbox.js';
 import { SandboxProvider } from './adapters/providers/sandbox.js';
 import { paymentsGrpcService } from './api/grpc.js';
 import { registerRoutes } from './api/http/index.js';
@@ -33,8 +34,11 @@ export const paymentsService = defineService({
           })
         : undefined;
     if (!provider) logger.warn('no payment provider configured: top-ups and withdrawals are refused');
+    const outbox = new MongoOutbox(db.outbox, config.EVENTS_EXCHANGE);
+    if (!config.AMQP_URL) logger.warn('no AMQP_URL: payment events are stored and wait for a broker');
     const app = createPaymentsApp({
       db,
+      outbox,
       provider,
       fees: config.FEES_JSON,
       holdTtlSeconds: config.HOLD_TTL_SECONDS,
@@ -77,7 +81,8 @@ export const paymentsService = defineService({
           ? [{ name: 'sandbox provider', start: () => provider.start(), stop: () => provider.stop() }]
           : []),
       ],
-      exposed: { app },
+      outbox: config.AMQP_URL ? { store: outbox } : undefined,
+      exposed: { app, outbox },
     };
   },
 });

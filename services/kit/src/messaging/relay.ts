@@ -1,24 +1,24 @@
-// Publishes the outbox to RabbitMQ, in order, with publisher confirms. A row is marked published
-// only after the broker confirmed it, so nothing committed is lost. One relay per database is
-// active at a time (a PostgreSQL advisory lock), so replicas never publish the same row twice.
+// Publishes an outbox (see outbox-store.ts) to RabbitMQ, in order, with publisher confirms. A message
+// is marked published only after the broker confirmed it, so nothing committed is lost. The store
+// decides who publishes what: PostgreSQL's keeps one active relay per database (an advisory lock), a
+// leased store lets replicas claim disjoint batches; either way no two relays publish a row at once.
 //
 // Delivery guarantee: a graceful stop finishes the batch in flight and marks it, so a restart
 // publishes nothing twice. A hard crash between a confirm and its mark republishes at most that
 // batch, with the same message ids, and consumers' inboxes drop the duplicates.
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ConfirmChannel } from 'amqplib';
-import type pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
-import type { Pool, PoolClient } from '../db/pool.js';
+import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import { extractTraceContext, injectTraceContext, tracer } from '../tracing.js';
-import { OUTBOX_CHANNEL } from './outbox.js';
+import { type OutboxSession, type OutboxStore, PostgresOutboxStore } from './outbox-store.js';
 import { connectRabbit, declareExchange } from './rabbit.js';
 
-const RELAY_LOCK_KEY = 7_310_442_001; // arbitrary, fixed: "the outbox relay of this database"
-
 export interface OutboxRelayOptions {
-  pool: Pool;
+  /** The kit's PostgreSQL outbox (kit_outbox), or another store. */
+  pool?: Pool;
+  store?: OutboxStore;
   amqpUrl: string;
   logger: Logger;
   batchSize?: number;
@@ -26,15 +26,10 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
 }
 
-interface OutboxRow {
-  position: string;
-  message_id: string;
-  exchange: string;
-  routing_key: string;
-  message_type: string;
-  payload: unknown;
-  headers: Record<string, string>;
-  created_at: Date;
+export function outboxStoreOf(options: { pool?: Pool; store?: OutboxStore }): OutboxStore {
+  if (options.store) return options.store;
+  if (options.pool) return new PostgresOutboxStore(options.pool);
+  throw new Error('an outbox needs a pool or a store');
 }
 
 export class OutboxRelay {
@@ -42,8 +37,11 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private published = 0;
+  private readonly store: OutboxStore;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.store = outboxStoreOf(options);
+  }
 
   /** Messages this relay instance has published (for tests and diagnostics). */
   get publishedCount(): number {
@@ -79,20 +77,15 @@ export class OutboxRelay {
     }
   }
 
-  /** One connected session: hold the leader lock, publish until stopped or something breaks. */
+  /** One connected session: hold the store, publish until stopped or something breaks. */
   private async session(): Promise<void> {
-    const lockClient = await this.options.pool.connect();
+    const session = await this.store.open(() => this.wake?.());
+    if (!session) {
+      await this.sleep(this.options.pollIntervalMs ?? 1_000); // another replica is the relay
+      return;
+    }
     let connection: Awaited<ReturnType<typeof connectRabbit>> | undefined;
     try {
-      const { rows } = await lockClient.query<{ locked: boolean }>(
-        'select pg_try_advisory_lock($1) as locked',
-        [RELAY_LOCK_KEY],
-      );
-      if (!rows[0]?.locked) {
-        await this.sleep(this.options.pollIntervalMs ?? 1_000); // another replica is the relay
-        return;
-      }
-      await this.listen(lockClient);
       connection = await connectRabbit(this.options.amqpUrl, 'outbox-relay');
       const closed = new Promise<never>((_, reject) =>
         connection?.once('close', () => reject(new Error('broker connection closed'))),
@@ -103,28 +96,21 @@ export class OutboxRelay {
       // message, so no service has to declare the exchanges it publishes to before its relay runs.
       const declared = new Set<string>();
       while (!this.stopping) {
-        const count = await Promise.race([this.publishBatch(channel, declared), closed]);
+        const count = await Promise.race([this.publishBatch(session, channel, declared), closed]);
         if (count === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
       await connection?.close().catch(() => {});
-      (lockClient as unknown as pg.Client).removeAllListeners('notification');
-      await lockClient.query('unlisten *; select pg_advisory_unlock_all()').catch(() => {});
-      lockClient.release();
+      await session.close();
     }
   }
 
-  private async listen(client: PoolClient): Promise<void> {
-    (client as unknown as pg.Client).on('notification', () => this.wake?.());
-    await client.query(`listen ${OUTBOX_CHANNEL}`);
-  }
-
-  private async publishBatch(channel: ConfirmChannel, declared: Set<string>): Promise<number> {
-    const { rows } = await this.options.pool.query<OutboxRow>(
-      `select position, message_id, exchange, routing_key, message_type, payload, headers, created_at
-         from kit_outbox where published_at is null order by position limit $1`,
-      [this.options.batchSize ?? 100],
-    );
+  private async publishBatch(
+    session: OutboxSession,
+    channel: ConfirmChannel,
+    declared: Set<string>,
+  ): Promise<number> {
+    const rows = await session.claim(this.options.batchSize ?? 100);
     if (rows.length === 0) return 0;
     for (const exchange of new Set(rows.map((row) => row.exchange))) {
       if (declared.has(exchange)) continue;
@@ -136,26 +122,26 @@ export class OutboxRelay {
     const spans: Span[] = [];
     for (const row of rows) {
       const span = tracer().startSpan(
-        `publish ${row.message_type}`,
+        `publish ${row.type}`,
         {
           kind: SpanKind.PRODUCER,
           attributes: {
             'messaging.system': 'rabbitmq',
             'messaging.destination.name': row.exchange,
-            'messaging.rabbitmq.destination.routing_key': row.routing_key,
-            'messaging.message.id': row.message_id,
+            'messaging.rabbitmq.destination.routing_key': row.routingKey,
+            'messaging.message.id': row.messageId,
           },
         },
         extractTraceContext(row.headers),
       );
       spans.push(span);
       const headers = injectTraceContext({ ...row.headers }, trace.setSpan(context.active(), span));
-      channel.publish(row.exchange, row.routing_key, Buffer.from(JSON.stringify(row.payload)), {
+      channel.publish(row.exchange, row.routingKey, Buffer.from(JSON.stringify(row.payload)), {
         persistent: true,
-        messageId: row.message_id,
-        type: row.message_type,
+        messageId: row.messageId,
+        type: row.type,
         contentType: 'application/json',
-        timestamp: Math.floor(row.created_at.getTime() / 1000),
+        timestamp: Math.floor(row.createdAt.getTime() / 1000),
         headers,
       });
     }
@@ -167,10 +153,7 @@ export class OutboxRelay {
     } finally {
       for (const span of spans) span.end();
     }
-    await this.options.pool.query(
-      'update kit_outbox set published_at = now() where position = any($1::bigint[])',
-      [rows.map((row) => row.position)],
-    );
+    await session.markPublished(rows);
     this.published += rows.length;
     return rows.length;
   }
@@ -189,21 +172,18 @@ export class OutboxRelay {
 
 /**
  * `outbox_oldest_pending_age_seconds`: how long the oldest unpublished outbox message has waited (0
- * when none waits), read from the database at each scrape, so it grows while the relay is stuck.
+ * when none waits), read from the store at each scrape, so it grows while the relay is stuck.
  */
-export function registerOutboxBacklogMetric(registry: Registry, pool: Pool): void {
+export function registerOutboxBacklogMetric(registry: Registry, outbox: Pool | OutboxStore): void {
+  const store = 'oldestPendingAgeSeconds' in outbox ? outbox : new PostgresOutboxStore(outbox);
   new Gauge({
     name: 'outbox_oldest_pending_age_seconds',
     help: 'Age of the oldest outbox message not yet published (0 when none waits)',
     registers: [registry],
     async collect() {
       // A database that does not answer keeps the last value rather than failing the whole scrape.
-      const result = await pool
-        .query<{ age: number | null }>(
-          'select extract(epoch from now() - min(created_at))::float8 as age from kit_outbox where published_at is null',
-        )
-        .catch(() => undefined);
-      if (result) this.set(result.rows[0]?.age ?? 0);
+      const age = await store.oldestPendingAgeSeconds().catch(() => undefined);
+      if (age !== undefined) this.set(age);
     },
   });
 }

@@ -17,6 +17,7 @@ import type {
   RefundLogDoc,
 } from './documents.js';
 import type { LimitLogDoc } from './limit-log.js';
+import type { OutboxDoc } from './outbox.js';
 
 export interface PaymentsDb {
   client: MongoClient;
@@ -33,6 +34,7 @@ export interface PaymentsDb {
   disputes: Collection<DisputeDoc>;
   adjustments: Collection<AdjustmentDoc>;
   adjustmentApprovals: Collection<AdjustmentApprovalDoc>;
+  outbox: Collection<OutboxDoc>;
 }
 
 export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
@@ -60,6 +62,7 @@ export async function connectPaymentsDb(url: string, dbName: string): Promise<Pa
     disputes: db.collection('disputes'),
     adjustments: db.collection('adjustments'),
     adjustmentApprovals: db.collection('adjustment_approvals'),
+    outbox: db.collection('outbox'),
   };
   await ensureIndexes(paymentsDb);
   return paymentsDb;
@@ -79,6 +82,7 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   await p.disputes.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.adjustments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.adjustments.createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
+  await p.outbox.createIndex({ publishedAt: 1, createdAt: 1 }, { name: 'unpublished' });
 }
 
 export function isDuplicateKey(error: unknown): boolean {

@@ -4,11 +4,13 @@
 import type { MovementDoc } from '../adapters/documents.js';
 import type { Journal } from '../adapters/journal.js';
 import type { MovementStore } from '../adapters/operation-stores.js';
+import type { PaymentEvents } from './events.js';
 
 export class MovementRunner {
   constructor(
     private readonly movements: MovementStore,
     private readonly journal: Journal,
+    private readonly events: Pick<PaymentEvents, 'movementCompleted'>,
   ) {}
 
   async drive(movement: MovementDoc): Promise<MovementDoc> {
@@ -21,6 +23,8 @@ export class MovementRunner {
     }
     // Only the first leg can be declined (domain/movement.ts); the others cannot fail, so they go at once.
     await Promise.all(movement.legs.slice(1).map((_, i) => this.appendLeg(movement, i + 1)));
+    // Before the status: a crash here leaves the movement pending, and recovery stores the event again.
+    await this.events.movementCompleted(movement);
     await this.movements.advance(movement._id, ['pending'], { status: 'completed' });
     return { ...movement, status: 'completed' };
   }

@@ -10,6 +10,7 @@ import type { DailyLimits } from '../domain/limits.js';
 import { AccountQueries } from './accounts.js';
 import { Adjustments } from './adjustments.js';
 import { Disputes } from './disputes.js';
+import { type EventSink, PaymentEvents } from './events.js';
 import { Holds } from './holds.js';
 import { MovementRunner } from './movements.js';
 import { ProviderPayments } from './provider-payments.js';
@@ -24,6 +25,8 @@ export interface PaymentsOptions {
   fees: FeeSchedule;
   holdTtlSeconds: number;
   dailyLimits: DailyLimits;
+  /** Where integration events are stored for the relay; app-level suites may leave it out. */
+  outbox?: EventSink;
 }
 
 export interface PaymentsApp {
@@ -46,7 +49,8 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
   const accountStore = new Accounts(db);
   const journal = new Journal(db);
   const stores = operationStores(db);
-  const movements = new MovementRunner(stores.movements, journal);
+  const events = new PaymentEvents(options.outbox, accountStore);
+  const movements = new MovementRunner(stores.movements, journal, events);
   const disputes = new Disputes(stores.disputes, stores.movements, accountStore, journal, movements);
   const holds = new Holds(stores.holds, accountStore, journal, options.holdTtlSeconds, fees.cashback);
   return {
@@ -57,7 +61,7 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     holds,
     accounts: new AccountQueries(accountStore, journal),
     transfers: new Transfers(stores.movements, accountStore, movements, fees),
-    refunds: new Refunds(stores.refunds, stores.refundLog, journal, holds),
+    refunds: new Refunds(stores.refunds, stores.refundLog, journal, holds, events),
     providerPayments: new ProviderPayments(
       stores.providerPayments,
       stores.movements,
@@ -69,6 +73,7 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
       fees,
       options.dailyLimits,
       disputes,
+      events,
     ),
     disputes,
     reconciliation: new Reconciliation(accountStore, journal),

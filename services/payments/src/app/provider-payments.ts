@@ -23,6 +23,7 @@ import {
 import { topUpLegs } from '../domain/movement.js';
 import type { DisputeEvent, Disputes } from './disputes.js';
 import { idempotencyConflict, noProvider, notFound, unprocessable } from './errors.js';
+import type { PaymentEvents } from './events.js';
 import type { Holds } from './holds.js';
 import type { MovementRunner } from './movements.js';
 
@@ -50,6 +51,7 @@ export class ProviderPayments {
     private readonly fees: FeeSchedule,
     private readonly limits: DailyLimits,
     private readonly disputes: Disputes,
+    private readonly events: PaymentEvents,
   ) {}
 
   async topUp(command: ProviderPaymentCommand): Promise<ProviderPaymentDoc> {
@@ -100,8 +102,15 @@ export class ProviderPayments {
     }
     if (event.outcome === 'succeeded') {
       // Even after we gave up waiting (timed_out): the provider moved the money, so must we.
-      if (payment.kind === 'topup') await this.runner.drive(await this.topUpMovement(payment));
-      else await this.holds.capture(payment.moneyRef, 0n);
+      // The event goes before the status: a crash between the two leaves the payment unacknowledged to
+      // the provider, whose redelivery finds the money moved and stores the same event again.
+      if (payment.kind === 'topup') {
+        const movement = await this.runner.drive(await this.topUpMovement(payment));
+        if (movement.status === 'completed') await this.events.topUpCompleted(payment);
+      } else {
+        const { hold } = await this.holds.capture(payment.moneyRef, 0n);
+        if (hold.status === 'captured') await this.events.withdrawalCompleted(payment);
+      }
       await this.payments.advance(payment._id, ['created', 'submitted', 'timed_out'], {
         status: 'completed',
       });

@@ -10,6 +10,7 @@ import { cashbackReturned } from '../domain/fees.js';
 import { fingerprint, operationId } from '../domain/ids.js';
 import { decideRefund, EMPTY_REFUND_LOG } from '../domain/refunds.js';
 import { idempotencyConflict, invalid } from './errors.js';
+import type { PaymentEvents } from './events.js';
 import type { Holds } from './holds.js';
 
 export interface RefundCommand {
@@ -24,6 +25,7 @@ export class Refunds {
     private readonly refundLog: RefundLog,
     private readonly journal: Journal,
     private readonly holds: Holds,
+    private readonly events: PaymentEvents,
   ) {}
 
   async refund(command: RefundCommand): Promise<RefundDoc> {
@@ -96,6 +98,9 @@ export class Refunds {
         ref: refund._id,
       });
     }
+    // Before the status: a crash here leaves the refund pending, and recovery stores the event again.
+    const { orderId } = await this.holds.get(refund.holdId);
+    await this.events.refunded(refund, orderId, refund.amount - returned);
     return this.finish(refund, 'completed');
   }
 

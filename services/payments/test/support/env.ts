@@ -24,6 +24,8 @@ export function serviceEnv(dbName: string, jwksUrl: string, overrides: Record<st
     RECOVERY_INTERVAL_MS: '500',
     RECOVERY_GRACE_MS: '2000',
     RECONCILE_INTERVAL_MS: '60000',
+    // A spawned process inherits AMQP_URL from the test run; suites that read events turn this on.
+    OUTBOX_RELAY: 'off',
     ...overrides,
   };
 }
