@@ -290,7 +290,7 @@ export const SERVICES: ServiceSpec[] = [
     http: true,
     grpc: true,
     callsPeers: false,
-    outbox: false,
+    outbox: true,
     business: [
       timeseries(
         'Money movements asked for',
