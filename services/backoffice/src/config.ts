@@ -32,6 +32,13 @@ export const backofficeConfigSchema = baseConfigSchema.extend({
   /** When the nightly retention run is scheduled (cron, UTC); a missed run is caught up within a day. */
   RETENTION_CRON: z.string().min(9).default('0 3 * * *'),
   RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(100_000).default(1_000),
+  /** When the anomaly rules are evaluated (cron, UTC). */
+  ANOMALY_CRON: z.string().min(9).default('*/5 * * * *'),
+  /** Refunds above this share of captures (24 h, at least 20 captures) raise an anomaly. */
+  ANOMALY_REFUND_RATE: z.coerce.number().min(0).max(1).default(0.2),
+  /** Declined payments above this share of checkouts (24 h, at least 20) raise an anomaly. */
+  ANOMALY_DECLINE_RATE: z.coerce.number().min(0).max(1).default(0.3),
+  ANOMALY_MIN_ATTEMPTS: z.coerce.number().int().positive().default(20),
   /** A worker process not seen for this long is taken for dead and its jobs run again. */
   WORKER_HEARTBEAT_LEASE_MS: millis.default(15_000),
   /** Pause between two days of a report, so a long report leaves the database to live work. */

@@ -7,6 +7,7 @@ import { createJobRunner, migrateJobQueue } from './adapters/job-runner.js';
 import { TRACKED_TASK } from './adapters/jobs-repository.js';
 import { createOwners } from './adapters/owners.js';
 import { addAdminRoutes } from './api/admin/index.js';
+import { ANOMALY_JOB, anomalyJob, registerAnomalyMetric } from './app/anomalies.js';
 import type { BackofficeDeps } from './app/deps.js';
 import { Jobs } from './app/jobs.js';
 import { createJobMetrics } from './app/metrics.js';
@@ -55,6 +56,18 @@ export const backofficeService = defineService({
       deadlineMs: config.GRPC_DEADLINE_MS,
     });
     onClose(() => owners.close());
+    const rate = (name: string, threshold: number) => ({
+      name,
+      threshold,
+      minAttempts: config.ANOMALY_MIN_ATTEMPTS,
+    });
+    jobs.register(
+      anomalyJob(pool, {
+        refundRate: rate('refund-rate', config.ANOMALY_REFUND_RATE),
+        declineRate: rate('decline-rate', config.ANOMALY_DECLINE_RATE),
+      }),
+    );
+    registerAnomalyMetric(metrics, pool);
     const deps: BackofficeDeps = { pool, logger, config, jobs, owners };
 
     const workers: Worker[] = [];
@@ -65,6 +78,7 @@ export const backofficeService = defineService({
           tasks: {
             [TRACKED_TASK]: jobs.task(),
             [`schedule:${RETENTION_JOB}`]: jobs.scheduleTask(RETENTION_JOB),
+            [`schedule:${ANOMALY_JOB}`]: jobs.scheduleTask(ANOMALY_JOB),
           },
           cron: [
             {
@@ -73,6 +87,7 @@ export const backofficeService = defineService({
               match: config.RETENTION_CRON,
               options: { backfillPeriod: 86_400_000 },
             },
+            { task: `schedule:${ANOMALY_JOB}`, identifier: ANOMALY_JOB, match: config.ANOMALY_CRON },
           ],
           heartbeatLeaseMs: config.WORKER_HEARTBEAT_LEASE_MS,
           concurrency: config.WORKER_CONCURRENCY,

@@ -3,6 +3,7 @@
 // Add an area by adding its file and one line to ADMIN_AREAS.
 import type { HttpRoutes } from '@shopstack/kit';
 import type { BackofficeDeps } from '../../app/deps.js';
+import { addAnomalyRoutes } from './anomalies.js';
 import { addCustomerRoutes } from './customers.js';
 import { addJobRoutes } from './jobs.js';
 import { addLogRoutes } from './logs.js';
@@ -15,6 +16,7 @@ export type AdminArea = (routes: HttpRoutes, deps: BackofficeDeps) => void;
 const ADMIN_AREAS: readonly AdminArea[] = [
   addJobRoutes,
   addReportRoutes,
+  addAnomalyRoutes,
   addCustomerRoutes,
   addUserRoutes,
   addRepairRoutes,
