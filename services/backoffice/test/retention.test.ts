@@ -4,6 +4,7 @@
 // event, and a service purges its own tables when asked.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { kitRetentionRules, purgeExpired, runRetention } from '@shopstack/kit';
 import { waitFor } from '@shopstack/kit/testing';
 import type { BackofficeService } from '../src/service.js';
@@ -72,6 +73,32 @@ describe('retention (kit purge, run by the owning service)', function () {
     assert.equal(await purgeExpired(h.db, inboxRule, { batchSize: 2, maxBatches: 2 }), 4);
     assert.equal(await purgeExpired(h.db, inboxRule, { batchSize: 2, maxBatches: 2 }), 1);
     assert.equal(await purgeExpired(h.db, inboxRule, { batchSize: 2, maxBatches: 2 }), 0);
+  });
+
+  it("archives an audit log (gzip JSON lines, in the delete's transaction) before deleting it", async () => {
+    await h.db.query(
+      `create table audit_like (id serial primary key, occurred_at timestamptz not null, event text not null);
+       insert into audit_like (occurred_at, event) values
+         (now() - interval '400 days', 'login.failed'), (now() - interval '366 days', 'user.blocked'),
+         (now() - interval '10 days', 'login.succeeded')`,
+    );
+    const rule = { name: 'audit', table: 'audit_like', column: 'occurred_at', days: 365, archive: true };
+    assert.equal(await purgeExpired(h.db, rule), 2);
+    const left = await h.db.query('select event from audit_like');
+    assert.deepEqual(
+      left.rows.map((r) => r.event),
+      ['login.succeeded'],
+    );
+    const archive = await h.db.query("select rows, content from kit_archive where source = 'audit_like'");
+    assert.equal(archive.rows.length, 1);
+    assert.equal(archive.rows[0].rows, 2);
+    const archived = gunzipSync(archive.rows[0].content)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).event)
+      .sort();
+    assert.deepEqual(archived, ['login.failed', 'user.blocked']);
   });
 
   it('refuses an inbox retention shorter than the redelivery window', () => {

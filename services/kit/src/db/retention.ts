@@ -2,7 +2,8 @@
 // own short transaction, so a purge never holds long locks or bloats one transaction), with a cap on
 // batches per run so one run stays bounded too; what is left waits for the next run. Each service
 // runs it on its own tables (the back office only asks, with a retention.requested event).
-import type { Pool } from './pool.js';
+import { gzipSync } from 'node:zlib';
+import { type Pool, withTransaction } from './pool.js';
 
 export interface RetentionRule {
   /** Named in logs and in the run's result. */
@@ -14,6 +15,8 @@ export interface RetentionRule {
   days: number;
   /** A further SQL condition a row must meet to go (e.g. only published outbox rows). */
   condition?: string;
+  /** Archive the rows (gzip JSON lines in kit_archive) in the transaction that deletes them. */
+  archive?: boolean;
 }
 
 export interface PurgeOptions {
@@ -37,13 +40,25 @@ export async function purgeExpired(
   const maxBatches = options.maxBatches ?? 100;
   const where = `${rule.column} < now() - make_interval(days => $1)${rule.condition ? ` and (${rule.condition})` : ''}`;
   let deleted = 0;
+  const remove = `delete from ${rule.table} where ctid = any(array(select ctid from ${rule.table} where ${where} limit $2))`;
   for (let batch = 0; batch < maxBatches; batch++) {
-    const result = await pool.query(
-      `delete from ${rule.table} where ctid = any(array(select ctid from ${rule.table} where ${where} limit $2))`,
-      [rule.days, batchSize],
-    );
-    deleted += result.rowCount ?? 0;
-    if ((result.rowCount ?? 0) < batchSize) break;
+    const count = rule.archive
+      ? await withTransaction(pool, async (client) => {
+          const { rows } = await client.query(`${remove} returning row_to_json(${rule.table}.*) as row`, [
+            rule.days,
+            batchSize,
+          ]);
+          if (rows.length > 0)
+            await client.query('insert into kit_archive (source, rows, content) values ($1, $2, $3)', [
+              rule.table,
+              rows.length,
+              gzipSync(`${rows.map((r) => JSON.stringify(r.row)).join('\n')}\n`),
+            ]);
+          return rows.length;
+        })
+      : ((await pool.query(remove, [rule.days, batchSize])).rowCount ?? 0);
+    deleted += count;
+    if (count < batchSize) break;
   }
   return deleted;
 }
