@@ -26,6 +26,8 @@ describe('alerts on real processes', function () {
     JWKS_URL: issuer.jwksUrl,
     SANDBOX_WEBHOOK_SECRET: 'sandbox-alerts-secret-0123456789',
     RECONCILE_INTERVAL_MS: '500',
+    // Its money events would go to the shared broker's default exchange; this suite reads none.
+    OUTBOX_RELAY: 'off',
     ...ports,
   });
   const received = (alertname: string, status: 'firing' | 'resolved') =>

@@ -88,6 +88,9 @@ export async function startShopProcesses(
       PAYMENT_PROVIDER: 'sandbox',
       SANDBOX_WEBHOOK_SECRET: 'sandbox-e2e-secret-0123456789',
       SANDBOX_DELAY_MS: '20',
+      // Its money events go to the shop's exchange, where notifications (when running) mails them.
+      AMQP_URL: amqp,
+      EVENTS_EXCHANGE: events,
     });
     const [catalog, payments] = await Promise.all([
       startServiceProcess('catalog', {
