@@ -105,6 +105,18 @@ describe('backoffice: reports from events', function () {
     };
     await h.publish('order.refunded', refund);
     await h.publish('order.refunded', refund);
+    // payments tells the same refund, and a top-up with its fee.
+    const now = new Date().toISOString();
+    await h.publish('payment.refunded', { ...refund, completedAt: now });
+    await h.publish('payment.topup_completed', {
+      userId: 'ann',
+      paymentId: 'pay-1',
+      amountMinor: '50000',
+      feeMinor: '150',
+      currency: 'EUR',
+      completedAt: now,
+      schemaVersion: 1,
+    });
     await h.publish('order.cancelled', {
       orderId: 'order-x',
       userId: 'bob',
@@ -116,7 +128,7 @@ describe('backoffice: reports from events', function () {
     await waitFor(
       async () => {
         const { rows } = await h.db.query(`select count(*)::int as n from kit_inbox`);
-        return rows[0].n === orders.length + 5;
+        return rows[0].n === orders.length + 7;
       },
       { what: 'every event handled' },
     );
@@ -240,7 +252,9 @@ describe('backoffice: reports from events', function () {
       totals: Record<string, Record<string, string>>;
     };
     assert.equal(f.totals.EUR?.refundMinor, '3490');
-    assert.equal(f.totals.EUR?.refundCount, '1');
+    assert.equal(f.totals.EUR?.refundCount, '1', 'told by orders twice and by payments once: one refund');
+    assert.equal(f.totals.EUR?.topupMinor, '50000');
+    assert.equal(f.totals.EUR?.feeMinor, '150');
     assert.equal(f.totals.EUR?.order_cancelledCount, '1');
     assert.equal(f.totals.EUR?.captureMinor, undefined);
   });

@@ -2,7 +2,15 @@
 // the "handled" mark commit together; every insert also ignores a row it already has, so an event
 // replayed from a dead-letter queue after its inbox id was purged still counts once).
 import type { IncomingMessage, PoolClient } from '@shopstack/kit';
-import { orderCancelled, orderCompleted, orderPaymentFailed, orderRefunded } from '@shopstack/proto/messages';
+import {
+  orderCancelled,
+  orderCompleted,
+  orderPaymentFailed,
+  orderRefunded,
+  paymentRefunded,
+  paymentTopUpCompleted,
+  paymentWithdrawalCompleted,
+} from '@shopstack/proto/messages';
 
 /** The event types the reporting store reads (the routing keys its queue is bound to). */
 export const REPORTED_EVENTS = [
@@ -10,6 +18,9 @@ export const REPORTED_EVENTS = [
   orderPaymentFailed.type,
   orderCancelled.type,
   orderRefunded.type,
+  paymentTopUpCompleted.type,
+  paymentWithdrawalCompleted.type,
+  paymentRefunded.type,
 ] as const;
 
 export async function applyReportingEvent(client: PoolClient, message: IncomingMessage): Promise<void> {
@@ -39,6 +50,46 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
         amountMinor: event.amountMinor,
         currency: event.currency,
         occurredAt: new Date(),
+      });
+      return;
+    }
+    case paymentTopUpCompleted.type:
+    case paymentWithdrawalCompleted.type: {
+      const topUp = message.type === paymentTopUpCompleted.type;
+      const event = (topUp ? paymentTopUpCompleted : paymentWithdrawalCompleted).parse(message.payload);
+      const kind = topUp ? 'topup' : 'withdrawal';
+      const base = {
+        userId: event.userId,
+        reference: event.paymentId,
+        currency: event.currency,
+        occurredAt: new Date(event.completedAt),
+      };
+      await insertMoney(client, {
+        ...base,
+        eventId: `${kind}:${event.paymentId}`,
+        kind,
+        amountMinor: event.amountMinor,
+      });
+      if (BigInt(event.feeMinor) > 0n)
+        await insertMoney(client, {
+          ...base,
+          eventId: `fee:${kind}:${event.paymentId}`,
+          kind: 'fee',
+          amountMinor: event.feeMinor,
+        });
+      return;
+    }
+    case paymentRefunded.type: {
+      // The same refund orders announces as order.refunded: one row per refund id, whoever tells it first.
+      const event = paymentRefunded.parse(message.payload);
+      await insertMoney(client, {
+        eventId: `refund:${event.refundId}`,
+        kind: 'refund',
+        userId: event.userId,
+        reference: event.orderId,
+        amountMinor: event.amountMinor,
+        currency: event.currency,
+        occurredAt: new Date(event.completedAt),
       });
       return;
     }
