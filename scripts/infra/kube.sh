@@ -120,6 +120,8 @@ kube_start_etcd() {
   wait_until etcd "$INFRA_LOGS/etcd.log" 30 etcd_ready
 }
 
+# The real node's name resolves nowhere: the API server reaches its kubelet (kubectl logs, exec,
+# port-forward) by the node's InternalIP, the bridge address.
 kube_start_apiserver() {
   pid_alive kube-apiserver && return 0
   require_free_port kube-apiserver "$KUBE_API_PORT"
@@ -129,7 +131,8 @@ kube_start_apiserver() {
     --endpoint-reconciler-type none --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true \
     --authorization-mode RBAC --service-account-issuer "https://127.0.0.1:$KUBE_API_PORT/" \
     --service-account-key-file "$KUBE_STATE/sa.pub" --service-account-signing-key-file "$KUBE_STATE/sa.key" \
-    --token-auth-file "$KUBE_STATE/tokens.csv" --disable-admission-plugins ServiceAccount
+    --token-auth-file "$KUBE_STATE/tokens.csv" --disable-admission-plugins ServiceAccount \
+    --kubelet-preferred-address-types InternalIP,Hostname
   wait_until kube-apiserver "$INFRA_LOGS/kube-apiserver.log" 90 api_ready
 }
 

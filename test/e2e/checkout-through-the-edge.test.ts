@@ -7,6 +7,7 @@ import { infraEnv } from '../support/env.js';
 import { drawTrace, type TraceSpan, traceSpans } from '../support/jaeger.js';
 import { eventually } from '../support/process.js';
 import { callEdge, type Platform, platform } from './platform.js';
+import { shopClient } from './shop-client.js';
 
 describe('the platform end to end through the edge', function () {
   this.timeout(240_000);
@@ -21,11 +22,6 @@ describe('the platform end to end through the edge', function () {
     const login = await call('POST', '/api/users/login', undefined, account);
     assert.equal(login.status, 200, JSON.stringify(login.body));
     return login.body.accessToken;
-  }
-
-  async function balanceOf(token: string): Promise<string> {
-    const accounts = await call('GET', '/api/payments/accounts', token);
-    return accounts.body.accounts.find((a: { currency: string }) => a.currency === 'EUR')?.balance ?? '0';
   }
 
   let mail: Mailbox;
@@ -46,56 +42,8 @@ describe('the platform end to end through the edge', function () {
   });
 
   it('sells a product: sign-up, top-up, cart, checkout, confirmed, with stock and money moved', async () => {
-    const adminToken = await signIn(shop.admin);
-    const product = await call('POST', '/api/catalog/products', adminToken, {
-      name: `E2E kettle ${randomUUID().slice(0, 8)}`,
-      priceMinor: 2_250,
-      currency: 'EUR',
-      stockOnHand: 4,
-    });
-    assert.equal(product.status, 201, JSON.stringify(product.body));
-    const productId = product.body.id as string;
-
-    const customer = { email: `buyer.${randomUUID()}@example.test`, password: 'a kettle for the kitchen' };
-    assert.equal((await call('POST', '/api/users/register', undefined, customer)).status, 201);
-    const token = await signIn(customer);
-
-    const topUp = await call(
-      'POST',
-      '/api/payments/topups',
-      token,
-      { currency: 'EUR', amount: 10_000, source: 'tok_ok' },
-      randomUUID(),
-    );
-    assert.equal(topUp.status, 202, JSON.stringify(topUp.body));
-    await eventually(async () => (await balanceOf(token)) === '10000', 60_000);
-
-    const line = await call('POST', '/api/orders/cart/lines', token, { productId, quantity: 3 });
-    assert.equal(line.status, 200, JSON.stringify(line.body));
-    assert.equal(line.body.totals[0].totalMinor, '6750');
-
-    const placed = await call('POST', '/api/orders/checkout', token, undefined, randomUUID());
-    assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    const orderId = placed.body.orderId as string;
-    checkoutTrace = placed.headers.get('x-trace-id');
-
-    const order = await eventually(async () => {
-      const current = await call('GET', `/api/orders/${orderId}`, token);
-      const settled =
-        current.body.status === 'cancelled' ||
-        (current.body.status === 'confirmed' && current.body.progress.stockCommitted);
-      return settled ? current.body : undefined;
-    }, 120_000);
-    assert.equal(order.status, 'confirmed', `cancelled: ${order.cancelReason}`);
-    assert.equal(await balanceOf(token), '3250');
-    const stock = (await call('GET', `/api/catalog/products/${productId}`)).body.stock;
-    assert.deepEqual(stock, { onHand: 1, reserved: 0, available: 1 });
-
-    const mine = await call('GET', '/api/orders', token);
-    assert.deepEqual(
-      mine.body.items.map((o: { orderId: string }) => o.orderId),
-      [orderId],
-    );
+    const { orderId, customer, reply } = await shopClient(shop.edgeUrl).sellAProduct(shop.admin);
+    checkoutTrace = reply.headers.get('x-trace-id');
 
     const [receipt] = await mail.waitForMail(customer.email, { subject: new RegExp(orderId) });
     assert.match(receipt!.text, /3 × €22\.50 = €67\.50/);

@@ -12,6 +12,7 @@ import {
   podDisruptionBudget,
   restrictedContainerSecurity,
   service,
+  startupProbe,
 } from './workload.js';
 
 export const rateLimitServiceName = (shop: ShopDeployment) => childName(shop, 'ratelimit');
@@ -39,6 +40,7 @@ export function renderRateLimitService(shop: ShopDeployment): KubeObject[] {
     resources: spec.resources,
     readinessProbe: httpProbe('/readyz', 'http', 5),
     livenessProbe: httpProbe('/healthz', 'http'),
+    startupProbe: startupProbe('/healthz', 'http'),
     securityContext: restrictedContainerSecurity,
   };
   return [

@@ -18,6 +18,7 @@ import {
   podDisruptionBudget,
   restrictedContainerSecurity,
   service,
+  startupProbe,
 } from './workload.js';
 
 export function serviceImage(shop: ShopDeployment, name: ShopService): string {
@@ -70,6 +71,7 @@ export function renderShopService(shop: ShopDeployment, name: ShopService): Kube
     resources: spec.resources,
     readinessProbe: httpProbe(PROBES.readiness, 'http', 5),
     livenessProbe: httpProbe(PROBES.liveness, 'http'),
+    startupProbe: startupProbe(PROBES.liveness, 'http'),
     lifecycle: { preStop: { sleep: { seconds: SHUTDOWN.preStop } } },
     securityContext: restrictedContainerSecurity,
   };

@@ -71,6 +71,14 @@ export function httpProbe(path: string, port: string, periodSeconds = 10) {
   return { httpGet: { path, port }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3 };
 }
 
+/**
+ * Holds the liveness probe back until the process first answers it: a Node service on a busy node can
+ * take longer to load than liveness allows (30 s), and would be restarted before it ever started.
+ */
+export function startupProbe(path: string, port: string, maxSeconds = 180) {
+  return { httpGet: { path, port }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: maxSeconds / 2 };
+}
+
 export function service(
   shop: ShopDeployment,
   component: Component,

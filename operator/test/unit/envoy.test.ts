@@ -186,13 +186,19 @@ describe('Envoy bootstrap renderer', () => {
     ]);
   });
 
-  it('health-checks clusters, never panics to unhealthy hosts and retries only connection failures', () => {
+  it('health-checks clusters, never panics to unhealthy hosts and retries only connection failures, elsewhere', () => {
     const orders = config.static_resources.clusters.find((c: any) => c.name === 'svc_orders');
     assert.equal(orders.type, 'STRICT_DNS');
     assert.deepEqual(orders.common_lb_config, { healthy_panic_threshold: { value: 0 } });
     assert.equal(orders.health_checks[0].http_health_check.path, '/readyz');
     for (const route of routes) {
-      assert.deepEqual(route.route.retry_policy, { retry_on: 'connect-failure', num_retries: 2 });
+      assert.equal(route.route.retry_policy.retry_on, 'connect-failure');
+      assert.equal(route.route.retry_policy.num_retries, 2);
+      assert.deepEqual(
+        route.route.retry_policy.retry_host_predicate.map((p: { name: string }) => p.name),
+        ['envoy.retry_host_predicates.previous_hosts'],
+        'a retry goes to another pod',
+      );
       assert.equal(route.route.timeout, '12s');
     }
   });

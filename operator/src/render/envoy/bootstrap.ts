@@ -39,8 +39,22 @@ function edgeRoutes(input: EnvoyConfigInput) {
       cluster: clusterName(route.service),
       ...(route.rewritePath ? { prefix_rewrite: route.rewritePath } : {}),
       timeout: `${input.requestTimeoutSeconds}s`,
-      // Only failures before the request reached a service are retried, so a POST is never sent twice.
-      retry_policy: { retry_on: 'connect-failure', num_retries: 2 },
+      // Only failures before the request reached a service are retried, so a POST is never sent twice;
+      // each retry goes to another pod (one that just went away stays in DNS for a few seconds).
+      retry_policy: {
+        retry_on: 'connect-failure',
+        num_retries: 2,
+        retry_host_predicate: [
+          {
+            name: 'envoy.retry_host_predicates.previous_hosts',
+            typed_config: {
+              '@type':
+                'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
+            },
+          },
+        ],
+        host_selection_retry_max_attempts: 3,
+      },
       rate_limits: routeRateLimits(route),
     },
     typed_per_filter_config: {
