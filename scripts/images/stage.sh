@@ -11,8 +11,8 @@ cd "$(dirname "$0")/../.."
 
 # Workspaces whose runtime dependencies the images carry (the test workspace is not one of them).
 RUNTIME_WORKSPACES=(proto services/kit services/users services/catalog services/orders services/payments
-  services/notifications services/ratelimit operator)
-SERVICES=(users catalog orders payments notifications ratelimit)
+  services/notifications services/backoffice services/ratelimit operator)
+SERVICES=(users catalog orders payments notifications backoffice ratelimit)
 
 # Build output and non-code assets (migrations, descriptor sets) of one workspace; sources and tests stay behind.
 copy_workspace() {
@@ -26,12 +26,13 @@ copy_workspace() {
 }
 
 stage_deps() {
-  local out=$1 dir
+  local out=$1 dir workspaces=()
   rm -rf "$out" && mkdir -p "$out"
   cp package.json package-lock.json "$out/"
   # npm ci needs every workspace of the lockfile to exist; only the manifests are copied.
-  for dir in proto services/*/ operator test; do
-    dir=${dir%/}
+  for dir in $(node -p 'require("./package.json").workspaces.join(" ")'); do
+    [ -f "$dir/package.json" ] || continue # the pattern services/* also names services/Dockerfile
+    workspaces+=("$dir")
     mkdir -p "$out/$dir" && cp "$dir/package.json" "$out/$dir/"
   done
   local selected=()
@@ -40,9 +41,11 @@ stage_deps() {
     --include-workspace-root=false "${selected[@]}")
   # The manifests came only for npm ci (the image's own layers bring the workspaces it runs); what npm
   # could not hoist stays in the workspaces' own node_modules.
-  rm -rf "$out/package-lock.json" "$out/test"
-  for dir in proto services/*/ operator; do rm -f "${out:?}/${dir%/}/package.json"; done
-  find "$out/proto" "$out/services" "$out/operator" -type d -empty -delete
+  rm -f "$out/package-lock.json"
+  for dir in "${workspaces[@]}"; do
+    rm -f "$out/$dir/package.json"
+    (cd "$out" && rmdir -p "$dir" 2>/dev/null) || true
+  done
 }
 
 stage_service() {

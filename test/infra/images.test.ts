@@ -23,7 +23,9 @@ async function inspect(ref: string) {
 
 /** The final stage of a Dockerfile, as the instructions that make an image's config. */
 function finalStage(file: string) {
-  const stage = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').split('\nFROM ').at(-1)!;
+  const stage = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
+    .split('\nFROM ')
+    .at(-1)!;
   const lines = stage.split('\n');
   const value = (instruction: string) =>
     lines.filter((l) => l.startsWith(`${instruction} `)).map((l) => l.slice(instruction.length + 1));
