@@ -51,7 +51,8 @@ stage_deps() {
 stage_service() {
   local name=$1 out=$2
   case " ${SERVICES[*]} " in *" $name "*) ;; *) echo "stage.sh service: unknown service '$name' (${SERVICES[*]})" >&2; exit 2 ;; esac
-  npx tsc -b "services/$name"
+  # A service's tsconfig does not reference the workspaces it imports: build each of them.
+  npx tsc -b proto services/kit "services/$name"
   rm -rf "$out" && mkdir -p "$out"
   cp package.json "$out/"
   local dir
