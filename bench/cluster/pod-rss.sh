@@ -17,6 +17,6 @@ while read -r id pid; do
   for p in $(cat "/sys/fs/cgroup/memory$cgroup/cgroup.procs" 2>/dev/null || echo "$pid"); do
     kib=$((kib + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
   done
-  printf '%8.1f MiB  %s\n' "$(echo "$kib / 1024" | bc -l)" "$pod"
+  awk -v k="$kib" -v p="$pod" 'BEGIN { printf "%8.1f MiB  %s\n", k / 1024, p }'
 done < <(node_ctr tasks ls | awk 'NR > 1 && $3 == "RUNNING" { print $1, $2 }') |
   sort -rn | awk '{ sum += $1; print } END { printf "%8.1f MiB  total\n", sum }'

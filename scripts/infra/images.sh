@@ -28,7 +28,7 @@ build_image_base() {
 }
 
 images_install() {
-  apt_install debootstrap umoci skopeo
+  apt_install debootstrap umoci skopeo jq
   cached_build image-base "$IMAGE_BASE_SUITE-node$(image_node_version)" "$(image_base_dir)" build_image_base
 }
 
