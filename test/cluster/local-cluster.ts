@@ -106,6 +106,9 @@ export function shopManifests(images: Images, options: ShopOptions): Manifest[] 
     }
     spec.edge.replicas = options.edgeReplicas;
     spec.edge.image = images.envoy;
+    // Plain HTTP, switched on explicitly as npm start does: the edge Service is reachable only from
+    // this machine (the bridge), and the tests and the walk-through speak HTTP to it.
+    spec.edge.tls = { enabled: false };
     spec.edge.resources = resources;
     spec.edge.rateLimitService = {
       ...spec.edge.rateLimitService,
