@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { installCrds } from '../../operator/test/support/cluster.js';
 import { OperatorProcess } from '../../operator/test/support/operator-process.js';
 import { shopClient } from '../e2e/shop-client.js';
 import { infraEnv, uniqueName } from '../support/env.js';
@@ -64,6 +65,8 @@ describe('the shop in real pods on the local cluster', function () {
     images = await buildImages();
     took('images built or found');
     const { core } = kubeClients();
+    // The suite may be the first to use this API server: nothing else has installed the CRD yet.
+    await installCrds();
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await apply(namespace, dependencyManifests(images));
     const deps = await eventually(() => allReady(['postgres', 'rabbitmq', 'redis', 'mongodb']), 180_000);

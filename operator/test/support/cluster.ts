@@ -82,6 +82,11 @@ export interface InstalledChart {
   uninstall: () => Promise<void>;
 }
 
+/** The chart's CRDs (crds/), applied server-side as Helm would install them; idempotent. */
+export async function installCrds(): Promise<void> {
+  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(CHART_DIR, 'crds')]);
+}
+
 /**
  * Installs what the chart installs: its CRD (crds/) and, from `helm template`, the ServiceAccount,
  * RBAC, Service and a Deployment scaled to zero (no operator image runs here; the test runs the
@@ -89,7 +94,7 @@ export interface InstalledChart {
  */
 export async function installChart(namespace: string): Promise<InstalledChart> {
   const release = `op-${suffix()}`;
-  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(CHART_DIR, 'crds')]);
+  await installCrds();
   await kubectl(['create', 'namespace', namespace]);
   const objects = await helmTemplate(release, namespace, ['replicaCount=0']);
   await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));

@@ -43,6 +43,17 @@ describe('saga repairs from the back office', function () {
     actorId: admin,
     reason,
   });
+  // A repair is refused while a worker runs the saga's step (it lets go within the call deadline);
+  // the admin tries again, as the refusal says.
+  const onceIdle = <T>(repair: () => Promise<T>) =>
+    waitFor(
+      () =>
+        repair().catch((e: unknown) => {
+          if (e instanceof ClientError && /running the step/.test(e.details)) return undefined;
+          throw e;
+        }),
+      { timeoutMs: 30_000, what: 'the repair accepted once no step is in flight' },
+    );
   const recorded = async (orderId: string) => {
     const { rows } = await shop.ordersPool.query<{
       kind: string;
@@ -69,7 +80,9 @@ describe('saga repairs from the back office', function () {
     const { orderId } = await ivy.checkout();
     assert.equal(await sagaStep(shop, orderId), 'reserve_stock');
 
-    const retried = await orders.retrySaga(repairOf(orderId, 'catalog queue stalled at 03:12'));
+    const retried = await onceIdle(() =>
+      orders.retrySaga(repairOf(orderId, 'catalog queue stalled at 03:12')),
+    );
     assert.deepEqual(
       [retried.repair?.kind, retried.repair?.stepBefore, retried.repair?.stepAfter],
       ['saga_retry', 'reserve_stock', 'reserve_stock'],
@@ -77,7 +90,7 @@ describe('saga repairs from the back office', function () {
 
     const key = randomUUID();
     const cancel = repairOf(orderId, 'catalog lost the reservation command', key);
-    const { repair } = await orders.forceCancelSaga(cancel);
+    const { repair } = await onceIdle(() => orders.forceCancelSaga(cancel));
     assert.deepEqual(
       [repair?.statusBefore, repair?.stepBefore, repair?.statusAfter, repair?.stepAfter],
       ['pending', 'reserve_stock', 'cancelled', 'done'],
@@ -114,13 +127,18 @@ describe('saga repairs from the back office', function () {
       ],
     );
 
-    // Compensation: the catalog comes back, reserves and releases; nothing stays reserved.
+    // Compensation: the catalog comes back, reserves and releases; nothing stays reserved. (Before it
+    // has read its commands nothing is reserved either, so wait for the reservation's own record.)
     await shop.startStockConsumer();
     await waitFor(
-      async () => (await stockOf(shop, lamp)).reserved === 0 && (await holdsOf(shop, orderId)).length === 0,
-      {
-        what: 'stock released',
+      async () => {
+        const { rows } = await shop.catalog.deps.pool.query<{ status: string }>(
+          'select status from stock_reservations where order_id = $1',
+          [orderId],
+        );
+        return rows[0]?.status === 'released' && (await holdsOf(shop, orderId)).length === 0;
       },
+      { timeoutMs: 30_000, what: 'the reservation released' },
     );
     assert.deepEqual(await stockOf(shop, lamp), { on_hand: 4, reserved: 0 });
   });
@@ -141,18 +159,10 @@ describe('saga repairs from the back office', function () {
         );
         return rows[0]?.step === 'hold_funds' && rows[0].attempts >= 1;
       },
-      { what: 'the hold step failing' },
+      { timeoutMs: 30_000, what: 'the hold step failing' },
     );
-    const { repair } = await waitFor(
-      () =>
-        orders
-          .forceCancelSaga(repairOf(orderId, 'payments outage; customer asked to cancel'))
-          .catch((e: unknown) => {
-            // A step in flight is refused; it lets go within the call deadline.
-            if (e instanceof ClientError && /in flight|running/.test(e.details)) return undefined;
-            throw e;
-          }),
-      { what: 'force-cancel accepted' },
+    const { repair } = await onceIdle(() =>
+      orders.forceCancelSaga(repairOf(orderId, 'payments outage; customer asked to cancel')),
     );
     assert.deepEqual(
       [repair?.stepBefore, repair?.statusAfter, repair?.stepAfter],
