@@ -27,7 +27,10 @@ echo "[test] set-up took $((SECONDS - started))s; running mocha" >&2
 [ $# -eq 0 ] && set -- 'test/**/*.test.ts' 'services/*/test/**/*.test.ts' 'operator/test/**/*.test.ts'
 out=$(mktemp)
 set +e
-npx mocha "$@" 2>&1 | tee "$out"
+# Suites run in parallel worker processes: most of their time is spent waiting on servers (restarts,
+# drains, pods starting), and each makes its own databases, queues, namespaces and ports, so they
+# share the machine without sharing state. MOCHA_JOBS=1 runs them one after another.
+npx mocha --parallel --jobs "${MOCHA_JOBS:-3}" "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line, so any reader of the log gets the counts without knowing mocha's wording.
