@@ -14,8 +14,21 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
     headless: true,
-    // As root in a container without user namespaces Chromium's sandbox cannot start.
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    // As root in a container without user namespaces Chromium's sandbox cannot start. No GPU, no
+    // QUIC, and nothing that calls out (first-run, component updates, sync, background requests):
+    // the machine reaches no such servers and a hanging call would only slow the suite. Playwright
+    // passes several of these itself; naming them here keeps them if its defaults change. Each launch
+    // gets a fresh profile in a temporary --user-data-dir that Playwright makes and removes.
+    args: [
+      '--no-sandbox',
+      '--disable-dev-shm-usage',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

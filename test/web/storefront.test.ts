@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { linkIn, type Mailbox, mailpit } from '@shopstack/kit/testing';
+import { linkIn, type Mailbox, mailpit, waitFor } from '@shopstack/kit/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type Platform, platform } from '../e2e/platform.js';
 import {
@@ -182,7 +182,45 @@ describe('the web app in Chromium, through the edge', function () {
     await signIn(page, customer);
     await page.waitForURL('**/account');
     await page.getByText(`${customer.email} (confirmed)`).waitFor();
-    await check(page, 'account');
+  });
+
+  it("lists the account's sessions and signs another device out: its tokens stop working", async () => {
+    const phoneUa = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1';
+    const signedIn = await fetch(`${shop.edgeUrl}/api/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': phoneUa },
+      body: JSON.stringify(customer),
+    });
+    const other = (await signedIn.json()) as { accessToken: string; refreshToken: string };
+    assert.equal((await api('GET', '/api/payments/accounts', other.accessToken)).status, 200);
+
+    await page.reload();
+    const sessions = page.getByTestId('sessions');
+    await sessions.getByText('Safari on iOS').waitFor();
+    await sessions.getByText('this device').waitFor();
+    assert.equal(await sessions.getByRole('listitem').count(), 2);
+    await check(page, 'account', { phone: true });
+    await page.getByRole('button', { name: /^Sign out Safari on iOS, signed in/ }).click();
+    await page.getByText('Signed out: Safari on iOS').waitFor();
+    await sessions.getByText('Safari on iOS').waitFor({ state: 'detached' });
+    assert.equal(await sessions.getByRole('listitem').count(), 1);
+
+    // Through the edge: the other device's unexpired access token is refused by the services (the
+    // deny list), and its refresh token at once; this tab's session goes on.
+    const refused = await waitFor(
+      async () => {
+        const reply = await api('GET', '/api/payments/accounts', other.accessToken);
+        return reply.status === 401 && reply;
+      },
+      { what: "payments refusing the signed-out session's access token" },
+    );
+    assert.equal(refused.body.type, 'https://shopstack.dev/problems/token-revoked');
+    const refresh = await api('POST', '/api/users/token/refresh', undefined, {
+      refreshToken: other.refreshToken,
+    });
+    assert.equal(refresh.status, 401);
+    await menu(page, 'Wallet').click();
+    await page.getByTestId('available').waitFor();
   });
 
   it('tops the wallet up through the sandbox provider', async () => {

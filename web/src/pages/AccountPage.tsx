@@ -1,13 +1,13 @@
-// The account: profile, password, two-factor sign-in (QR code, then recovery codes, shown once).
-// Listing sessions one by one is not offered: the users API has no endpoint for it yet; changing
-// the password signs out every session.
+// The account: profile, password, two-factor sign-in (QR code, then recovery codes, shown once),
+// and the open sessions (one per sign-in), each of which can be signed out from here.
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { must, users } from '../api/client';
 import { writeSession } from '../api/session-store';
 import { RequireSignIn } from '../auth/RequireSignIn';
 import { signInPath, useSession } from '../auth/session';
-import { ErrorNote, Page } from '../ui/components';
+import { ErrorNote, Loading, Page, useLoad } from '../ui/components';
+import { dateTime } from '../ui/format';
 
 export function AccountPage() {
   return (
@@ -65,6 +65,7 @@ function Account() {
         {profile.message ? <p role="status">{profile.message}</p> : null}
         <ErrorNote error={profile.error} />
       </form>
+      <Sessions />
       <PasswordForm />
       <TwoFactor enabled={me.twoFactorEnabled} onChange={refreshMe} />
     </Page>
@@ -222,5 +223,86 @@ function TwoFactor({ enabled, onChange }: { enabled: boolean; onChange: () => Pr
       ) : null}
       <ErrorNote error={state.error} />
     </div>
+  );
+}
+
+/** "Firefox on Android" from a User-Agent, roughly: enough to tell one's devices apart. */
+export function deviceOf(userAgent: string | null): string {
+  if (!userAgent) return 'An unknown device';
+  const browser =
+    [
+      ['Edg/', 'Edge'],
+      ['Firefox/', 'Firefox'],
+      ['Chrome/', 'Chrome'],
+      ['Safari/', 'Safari'],
+      ['curl/', 'curl'],
+    ].find(([token]) => userAgent.includes(token!))?.[1] ?? userAgent.split(/[ /]/)[0];
+  const system = [
+    ['Android', 'Android'],
+    ['iPhone', 'iOS'],
+    ['iPad', 'iPadOS'],
+    ['Windows', 'Windows'],
+    ['Mac OS X', 'macOS'],
+    ['Linux', 'Linux'],
+  ].find(([token]) => userAgent.includes(token!))?.[1];
+  return system ? `${browser} on ${system}` : `${browser}`;
+}
+
+function Sessions() {
+  const { signOut } = useSession();
+  const navigate = useNavigate();
+  const list = useLoad(() => must(users.GET('/api/users/me/sessions')), []);
+  const [state, setState] = useState<Result>({});
+  const end = async (session: { id: string; current: boolean }, device: string) => {
+    setState({ busy: true });
+    try {
+      if (session.current) {
+        await signOut();
+        navigate('/sign-in');
+        return;
+      }
+      await must(users.DELETE('/api/users/me/sessions/{id}', { params: { path: { id: session.id } } }));
+      setState({ message: `Signed out: ${device}` });
+      list.reload();
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  return (
+    <section className="stack" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Where you are signed in</h2>
+      {list.error ? <ErrorNote error={list.error} /> : null}
+      {!list.data && !list.error ? <Loading label="Loading your sessions" /> : null}
+      {list.data ? (
+        <ul className="sessions" data-testid="sessions">
+          {list.data.sessions.map((session) => {
+            const device = deviceOf(session.userAgent);
+            return (
+              <li key={session.id}>
+                <div>
+                  <strong>{device}</strong>
+                  {session.current ? <span className="badge">this device</span> : null}
+                  <div className="muted small">
+                    Signed in {dateTime(session.createdAt)}
+                    {session.ip ? ` from ${session.ip}` : ''} · last active{' '}
+                    {dateTime(session.lastRefreshedAt)}
+                  </div>
+                </div>
+                <button
+                  type="button"
+                  disabled={state.busy}
+                  aria-label={`Sign out ${session.current ? 'this device' : `${device}, signed in ${dateTime(session.createdAt)}`}`}
+                  onClick={() => end(session, device)}
+                >
+                  Sign out
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {state.message ? <p role="status">{state.message}</p> : null}
+      <ErrorNote error={state.error} />
+    </section>
   );
 }

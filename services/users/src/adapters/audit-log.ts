@@ -13,6 +13,7 @@ export type AuditEvent =
   | 'token.refreshed'
   | 'token.reuse_detected'
   | 'logout'
+  | 'session.signed_out'
   | 'password.changed'
   | 'password.reset_requested'
   | 'password.reset'

@@ -1,8 +1,16 @@
 // Refresh-token families (one per sign-in) and the tokens rotated within them.
 import type { Queryable } from '@shopstack/kit';
 
-export async function createFamily(db: Queryable, familyId: string, userId: string): Promise<void> {
-  await db.query('insert into refresh_families (id, user_id) values ($1, $2)', [familyId, userId]);
+export async function createFamily(
+  db: Queryable,
+  family: { id: string; userId: string; userAgent?: string | undefined; ip?: string | undefined },
+): Promise<void> {
+  await db.query('insert into refresh_families (id, user_id, user_agent, ip) values ($1, $2, $3, $4)', [
+    family.id,
+    family.userId,
+    family.userAgent ?? null,
+    family.ip ?? null,
+  ]);
 }
 
 export async function insertRefreshToken(
@@ -112,4 +120,51 @@ export async function listFamilies(db: Queryable, userId: string, limit: number)
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
   }));
+}
+
+export interface OpenSession {
+  id: string;
+  createdAt: Date;
+  lastRefreshedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/**
+ * A user's sessions that can still be refreshed (not revoked, an unspent token not yet expired),
+ * most recently used first.
+ */
+export async function listOpenFamilies(db: Queryable, userId: string, limit: number): Promise<OpenSession[]> {
+  const { rows } = await db.query<{
+    id: string;
+    created_at: Date;
+    user_agent: string | null;
+    ip: string | null;
+    last_refreshed_at: Date;
+    expires_at: Date;
+  }>(
+    `select f.id, f.created_at, f.user_agent, f.ip, t.created_at as last_refreshed_at, t.expires_at
+       from refresh_families f
+       join refresh_tokens t on t.family_id = f.id and t.used_at is null and t.expires_at > now()
+      where f.user_id = $1 and f.revoked_at is null
+      order by t.created_at desc limit $2`,
+    [userId, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.created_at,
+    lastRefreshedAt: row.last_refreshed_at,
+    expiresAt: row.expires_at,
+    userAgent: row.user_agent,
+    ip: row.ip,
+  }));
+}
+
+/** The family's owner, when it exists. */
+export async function familyOwner(db: Queryable, familyId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ user_id: string }>('select user_id from refresh_families where id = $1', [
+    familyId,
+  ]);
+  return rows[0]?.user_id;
 }

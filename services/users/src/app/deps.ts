@@ -31,4 +31,6 @@ export interface UsersDeps {
 /** Where a request came from, for the audit log. */
 export interface RequestMeta {
   ip?: string | undefined;
+  /** The client's User-Agent, kept with a session it starts. */
+  userAgent?: string | undefined;
 }

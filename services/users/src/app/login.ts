@@ -74,7 +74,7 @@ export async function login(
     return { twoFactorRequired: true, challengeToken, expiresIn: deps.settings.loginChallengeTtlSeconds };
   }
   return withTransaction(deps.pool, async (client) => {
-    const tokens = await startSession(client, deps, user);
+    const tokens = await startSession(client, deps, user, meta);
     await recordAudit(client, { event: 'login.succeeded', subjectId: user.id, email, ip: meta.ip });
     return { twoFactorRequired: false as const, ...tokens };
   });
@@ -103,7 +103,7 @@ export async function completeLogin(
     else if (!(await useRecoveryCode(client, user.id, normalizeRecoveryCode(input.code)))) return undefined;
     // Spent only now: a mistyped code leaves the challenge usable (the lockout bounds the guesses).
     if (!(await consumeOneTimeToken(client, input.challengeToken, 'login_challenge'))) return undefined;
-    const tokens = await startSession(client, deps, user);
+    const tokens = await startSession(client, deps, user, meta);
     await recordAudit(client, {
       event: 'login.succeeded',
       subjectId: user.id,

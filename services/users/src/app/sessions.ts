@@ -12,7 +12,7 @@ import {
 import { insertDenials } from '../adapters/token-denials-repository.js';
 import { hashSecret, newOpaqueToken } from '../domain/secrets.js';
 import type { User } from '../domain/user.js';
-import type { UsersDeps } from './deps.js';
+import type { RequestMeta, UsersDeps } from './deps.js';
 import { emitContractEvent } from './events.js';
 import { SIGNING_ALGORITHM } from './signing-key-ring.js';
 
@@ -64,9 +64,14 @@ export async function issueTokens(
   };
 }
 
-export async function startSession(db: Queryable, deps: UsersDeps, user: Pick<User, 'id' | 'role'>) {
+export async function startSession(
+  db: Queryable,
+  deps: UsersDeps,
+  user: Pick<User, 'id' | 'role'>,
+  meta: RequestMeta,
+) {
   const familyId = randomUUID();
-  await createFamily(db, familyId, user.id);
+  await createFamily(db, { id: familyId, userId: user.id, userAgent: meta.userAgent, ip: meta.ip });
   return issueTokens(db, deps, user, familyId);
 }
 
@@ -76,15 +81,16 @@ export const denialLifetime = (deps: Pick<UsersDeps, 'settings'>) =>
 
 /**
  * Ends one session: its refresh tokens at once, its access tokens in every service as soon as their
- * verifiers read the deny list (about a second), in the caller's transaction.
+ * verifiers read the deny list (about a second), in the caller's transaction. False when it had
+ * ended already.
  */
 export async function revokeSession(
   db: Queryable,
   deps: Pick<UsersDeps, 'settings'>,
   session: { userId: string; sessionId: string },
   reason: SessionRevokedReason,
-): Promise<void> {
-  if (!(await revokeFamily(db, session.sessionId, reason))) return;
+): Promise<boolean> {
+  if (!(await revokeFamily(db, session.sessionId, reason))) return false;
   await insertDenials(db, {
     userId: session.userId,
     sessionIds: [session.sessionId],
@@ -93,6 +99,7 @@ export async function revokeSession(
     liveSeconds: denialLifetime(deps),
   });
   await emitContractEvent(db, deps, sessionRevoked, { ...session, reason });
+  return true;
 }
 
 /** Ends every session of the user, the same way; returns how many were still open. */

@@ -1,6 +1,7 @@
 // The signed-in user's own account: profile, password, two-factor sign-in.
 import type { HttpRoutes } from '@shopstack/kit';
 import type { UsersDeps } from '../../app/deps.js';
+import { ownSessions, signOutSession } from '../../app/own-sessions.js';
 import { changePassword } from '../../app/password.js';
 import { updateProfile } from '../../app/profile.js';
 import { currentAccount, profileFor } from '../../app/queries.js';
@@ -10,6 +11,8 @@ import { requestMeta } from './auth-routes.js';
 import {
   ChangePasswordBody,
   DisableTwoFactorBody,
+  SessionIdParams,
+  SessionListView,
   TotpCodeBody,
   UpdateProfileBody,
   UserIdParams,
@@ -103,6 +106,51 @@ export function addAccountRoutes(routes: HttpRoutes, deps: UsersDeps): void {
     async ({ user, body, ctx }) => {
       const account = await currentAccount(deps, user);
       await disableTwoFactor(deps, account.id, body, requestMeta(ctx));
+      return { status: 204 };
+    },
+  );
+
+  routes.get(
+    '/api/users/me/sessions',
+    {
+      summary: 'Your sessions that are still open (one per sign-in), the most recently used first',
+      tags: ['account'],
+      auth: true,
+      responses: { 200: { description: 'Sessions', schema: SessionListView } },
+    },
+    async ({ user }) => {
+      await currentAccount(deps, user);
+      const sessions = await ownSessions(deps, user);
+      return {
+        body: {
+          sessions: sessions.map((s) => ({
+            ...s,
+            createdAt: s.createdAt.toISOString(),
+            lastRefreshedAt: s.lastRefreshedAt.toISOString(),
+            expiresAt: s.expiresAt.toISOString(),
+          })),
+        },
+        headers: { 'Cache-Control': 'no-store' },
+      };
+    },
+  );
+
+  routes.delete(
+    '/api/users/me/sessions/:id',
+    {
+      summary:
+        'Sign one of your sessions out: its refresh token stops at once, its access tokens within seconds everywhere',
+      tags: ['account'],
+      auth: true,
+      params: SessionIdParams,
+      responses: {
+        204: { description: 'Signed out (or it had ended already)' },
+        404: { description: 'You have no session with this id' },
+      },
+    },
+    async ({ user, params, ctx }) => {
+      await currentAccount(deps, user);
+      await signOutSession(deps, user, params.id, requestMeta(ctx));
       return { status: 204 };
     },
   );

@@ -20,7 +20,11 @@ import {
   VerifyEmailBody,
 } from './schemas.js';
 
-export const requestMeta = (ctx: Context): RequestMeta => ({ ip: ctx.ip });
+export const requestMeta = (ctx: Context): RequestMeta => ({
+  ip: ctx.ip,
+  // Bounded: it is stored with the session and shown back, never interpreted.
+  userAgent: ctx.get('user-agent').slice(0, 300) || undefined,
+});
 
 // Tokens must not be cached by browsers or proxies.
 const noStore = { 'Cache-Control': 'no-store' };

@@ -73,6 +73,22 @@ export const LoginView = z.union([
   z.object({ twoFactorRequired: z.literal(true), challengeToken: z.string(), expiresIn: z.number().int() }),
 ]);
 
+export const SessionIdParams = z.object({ id: z.uuid() });
+
+export const SessionListView = z.object({
+  sessions: z.array(
+    z.object({
+      id: z.uuid(),
+      createdAt: z.iso.datetime(),
+      lastRefreshedAt: z.iso.datetime().meta({ description: 'When its token was last issued or rotated' }),
+      expiresAt: z.iso.datetime().meta({ description: 'When it ends unless it is refreshed before' }),
+      userAgent: z.string().nullable().meta({ description: 'The User-Agent it signed in with' }),
+      ip: z.string().nullable().meta({ description: 'The client address it signed in from' }),
+      current: z.boolean().meta({ description: 'The session of the token making this request' }),
+    }),
+  ),
+});
+
 export const UserPageView = z.object({ users: z.array(UserView), nextCursor: z.string().nullable() });
 
 export const AuditPageView = z.object({
