@@ -32,6 +32,8 @@ function shop(index: number) {
         rabbitmq: { name: 'amqp' },
         redis: { name: 'redis' },
         paymentsWebhook: { name: 'webhook' },
+        smtp: { name: 'smtp' },
+        unsubscribeSigning: { name: 'unsubscribe' },
       },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },
     },

@@ -10,7 +10,7 @@ RATELIMIT_GRPC_PORT=${RATELIMIT_GRPC_PORT:-8091}
 RATELIMIT_HTTP_PORT=${RATELIMIT_HTTP_PORT:-8092}
 
 # The services, their local ports and stores come from the operator's table of the platform's
-# services (operator/src/platform/services.ts), read once: name http-port grpc-port store released.
+# services (operator/src/platform/services.ts), read once: name http-port grpc-port store.
 local_platform() {
   node --import tsx --conditions=shopstack-source "$REPO_ROOT/operator/src/cli/local-platform.ts" "$@"
 }

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
+import type { ShopService } from '@shopstack/operator';
 import { parseAllDocuments } from 'yaml';
 import { infraEnv } from '../support/env.js';
 
@@ -77,14 +78,14 @@ export function dependencyManifests(images: Images): Manifest[] {
 
 /** How big the shop is on the one real node: two of what the failure tests take down, one of the rest. */
 export const LOCAL_SIZE = {
-  replicas: { users: 1, catalog: 1, orders: 2, payments: 1, notifications: 1 },
+  replicas: { users: 1, catalog: 1, orders: 2, payments: 1, notifications: 1, backoffice: 1 },
   edgeReplicas: 2,
 };
 
 export interface ShopOptions {
   /** Label the operator's shard selects, so only the test's operator acts on this shop; none: `npm start`'s operator. */
   shard?: string;
-  replicas: Partial<Record<'users' | 'catalog' | 'orders' | 'payments' | 'notifications', number>>;
+  replicas: Partial<Record<ShopService, number>>;
   edgeReplicas: number;
 }
 

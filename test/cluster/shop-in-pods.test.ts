@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { SHOP_SERVICES } from '@shopstack/operator';
 import pg from 'pg';
 import { installCrds } from '../../operator/test/support/cluster.js';
 import { OperatorProcess } from '../../operator/test/support/operator-process.js';
@@ -28,17 +29,7 @@ import {
 const run = promisify(execFile);
 const appointRoleCli = new URL('../../services/users/src/cli/appoint-role.ts', import.meta.url).pathname;
 const READY_PATH = 'jsonpath={.status.conditions[?(@.type=="Ready")].status}';
-const SHOP_COMPONENTS = [
-  'users',
-  'catalog',
-  'orders',
-  'payments',
-  'notifications',
-  'ratelimit',
-  'edge',
-  'prometheus',
-  'alertmanager',
-];
+const SHOP_COMPONENTS = [...SHOP_SERVICES, 'ratelimit', 'edge', 'prometheus', 'alertmanager'];
 
 describe('the shop in real pods on the local cluster', function () {
   this.timeout(300_000);
@@ -92,9 +83,7 @@ describe('the shop in real pods on the local cluster', function () {
     // The edge health-checks its upstreams on its own clock: serving once every service's document is.
     await eventually(async () => {
       const replies = await Promise.all(
-        ['users', 'catalog', 'orders', 'payments', 'notifications'].map((s) =>
-          fetch(`${edgeUrl}/api/${s}/openapi.json`).then((r) => r.status),
-        ),
+        SHOP_SERVICES.map((s) => fetch(`${edgeUrl}/api/${s}/openapi.json`).then((r) => r.status)),
       );
       return replies.every((status) => status === 200);
     }, 60_000);
@@ -132,7 +121,7 @@ describe('the shop in real pods on the local cluster', function () {
 
   it('has every service as an up target of the Prometheus in its pod', async () => {
     const prometheus = await serviceUrl(namespace, 'shop-prometheus', 'http');
-    const jobs = ['users', 'catalog', 'orders', 'payments', 'notifications', 'edge', 'prometheus'];
+    const jobs = [...SHOP_SERVICES, 'edge', 'prometheus'];
     const targets = await eventually(async () => {
       const reply = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as {
         data: { activeTargets: { labels: { job: string }; health: string }[] };

@@ -2,7 +2,6 @@
 // defaults) is generated from these zod schemas, and the operator parses what it reads with them, so
 // the two can never disagree.
 import { z } from 'zod';
-import { PLATFORM_SERVICES } from '../platform/services.js';
 import { RELEASE_VERSION, type ShopService } from './constants.js';
 
 // Kubernetes' own quantity grammar, so a typo fails at admission instead of at pod creation.
@@ -63,9 +62,6 @@ const serviceSpec = (defaultReplicas: number) =>
   });
 
 export const ServiceSpec = serviceSpec(2);
-
-/** A service not released yet (no image) runs no pods unless asked for, so a minimal shop becomes Ready. */
-const defaultReplicas = (name: ShopService) => (PLATFORM_SERVICES[name].released ? 2 : 0);
 
 const RateLimit = z
   .object({
@@ -341,16 +337,14 @@ export const Placement = z.object({
 });
 
 const servicesShape = {
-  users: serviceSpec(defaultReplicas('users')).prefault({}).describe('The users service.'),
-  catalog: serviceSpec(defaultReplicas('catalog')).prefault({}).describe('The catalog service.'),
-  orders: serviceSpec(defaultReplicas('orders')).prefault({}).describe('The orders service.'),
-  payments: serviceSpec(defaultReplicas('payments')).prefault({}).describe('The payments service.'),
-  notifications: serviceSpec(defaultReplicas('notifications'))
-    .prefault({})
-    .describe('The notifications service.'),
-  backoffice: serviceSpec(defaultReplicas('backoffice'))
-    .prefault({})
-    .describe('The back office: the admin API and the system worker (jobs, reports, retention, anomalies).'),
+  users: ServiceSpec.prefault({}).describe('The users service.'),
+  catalog: ServiceSpec.prefault({}).describe('The catalog service.'),
+  orders: ServiceSpec.prefault({}).describe('The orders service.'),
+  payments: ServiceSpec.prefault({}).describe('The payments service.'),
+  notifications: ServiceSpec.prefault({}).describe('The notifications service.'),
+  backoffice: ServiceSpec.prefault({}).describe(
+    'The back office: the admin API and the system worker (jobs, reports, retention, anomalies).',
+  ),
 } satisfies Record<ShopService, unknown>;
 
 const dailyLimit = z.int().min(1).max(1_000_000_000_000_000);
@@ -429,18 +423,15 @@ export const ShopDeploymentSpec = z.object({
           'Secret (at least 32 characters) under which the users service stores API keys (HMAC-SHA256); ' +
             'without it the shop issues no API keys.',
         ),
+      // Required: the notifications service runs in every shop and cannot start without them.
       smtp: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('url').describe('Key whose value is the SMTP URL.'),
-      })
-        .optional()
-        .describe(
-          'SMTP server the notifications service sends email through: smtps://user:password@host:port.',
-        ),
+      }).describe(
+        'SMTP server the notifications service sends email through: smtps://user:password@host:port.',
+      ),
       unsubscribeSigning: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
-      })
-        .optional()
-        .describe('Secret (at least 32 characters) that signs the unsubscribe links in emails.'),
+      }).describe('Secret (at least 32 characters) that signs the unsubscribe links in emails.'),
     })
     .describe(
       'Where the services find their broker and secrets, in Secrets of this namespace (each service ' +

@@ -2,7 +2,7 @@
 // operator renders pods from (platform/services.ts, platform/env.ts), so the processes it runs get the
 // environment a pod gets, with this machine's addresses instead of Secrets:
 //
-//   local-platform.ts table          one line per service: name http-port grpc-port store released
+//   local-platform.ts table          one line per service: name http-port grpc-port store
 //   local-platform.ts env NAME       the service's environment, one VAR=value per line
 //   local-platform.ts web            the web app's service: name http-port
 //
@@ -19,8 +19,8 @@ function isService(name: string | undefined): name is ShopService {
 const [command, name] = process.argv.slice(2);
 if (command === 'table') {
   for (const service of SHOP_SERVICES) {
-    const { local, store, released } = PLATFORM_SERVICES[service];
-    console.log(`${service} ${local.httpPort} ${local.grpcPort} ${store} ${released}`);
+    const { local, store } = PLATFORM_SERVICES[service];
+    console.log(`${service} ${local.httpPort} ${local.grpcPort} ${store}`);
   }
 } else if (command === 'web') {
   console.log(`${WEB_SERVICE.name} ${WEB_SERVICE.local.httpPort}`);

@@ -2,7 +2,7 @@
 // reads, how it is probed and where it listens when run as a process on this machine. The cluster
 // renderers (Deployments, Services, the Envoy edge, Prometheus), the local platform (`npm start`, via
 // cli/local-platform.ts) and the edge config it renders all read this table, so none retypes it.
-import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import type { ShopService } from '../api/constants.js';
 
 export type Store = 'postgres' | 'mongodb';
 /** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
@@ -16,8 +16,6 @@ export interface PlatformService {
   peers: readonly ShopService[];
   /** Environment variable → the Secret it comes from. */
   ownSecrets: Readonly<Partial<Record<string, OwnSecret>>>;
-  /** Released with an image; an unreleased service gets 0 replicas unless the spec asks for more. */
-  released: boolean;
   /** Ports of the process `npm start` runs (in a pod every service uses HTTP_PORT / GRPC_PORT). */
   local: { httpPort: number; grpcPort: number };
 }
@@ -41,7 +39,6 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     peers: [],
     ownSecrets: { SIGNING_KEY_ENCRYPTION_KEY: 'signingKeys', API_KEY_PEPPER: 'apiKeyPepper' },
-    released: true,
     local: { httpPort: 8081, grpcPort: 50051 },
   },
   catalog: {
@@ -49,7 +46,6 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     peers: [],
     ownSecrets: {},
-    released: true,
     local: { httpPort: 8082, grpcPort: 50052 },
   },
   orders: {
@@ -57,7 +53,6 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     peers: ['catalog', 'payments'],
     ownSecrets: {},
-    released: true,
     local: { httpPort: 8083, grpcPort: 50053 },
   },
   payments: {
@@ -65,7 +60,6 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     peers: [],
     ownSecrets: { SANDBOX_WEBHOOK_SECRET: 'paymentsWebhook' },
-    released: true,
     local: { httpPort: 8084, grpcPort: 50054 },
   },
   notifications: {
@@ -74,7 +68,6 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     // Recipients' addresses when an event names only a user.
     peers: ['users'],
     ownSecrets: { SMTP_URL: 'smtp', UNSUBSCRIBE_SECRET: 'unsubscribeSigning' },
-    released: false,
     local: { httpPort: 8085, grpcPort: 50055 },
   },
   // The admin API and the system worker. Its reporting store is fed by events (the broker); payments'
@@ -85,7 +78,6 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     peers: ['users', 'catalog', 'orders', 'payments', 'notifications'],
     ownSecrets: {},
-    released: false,
     local: { httpPort: 8086, grpcPort: 50056 },
   },
 };
@@ -100,6 +92,3 @@ export const WEB_SERVICE = { name: 'web', local: { httpPort: 8088 } } as const;
 export const STORE_ENV: Readonly<Record<Store, string>> = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' };
 
 export const peerEnv = (peer: ShopService) => `${peer.toUpperCase()}_GRPC_ADDRESS`;
-
-export const releasedServices = (): ShopService[] =>
-  SHOP_SERVICES.filter((s) => PLATFORM_SERVICES[s].released);

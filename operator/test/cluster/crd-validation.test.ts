@@ -29,6 +29,8 @@ describe('ShopDeployment CRD on a real API server', () => {
             rabbitmq: { name: 'c' },
             redis: { name: 'redis' },
             paymentsWebhook: { name: 'webhook' },
+            smtp: { name: 'smtp' },
+            unsubscribeSigning: { name: 'unsubscribe' },
           },
           ...spec,
         },
@@ -107,12 +109,15 @@ describe('ShopDeployment CRD on a real API server', () => {
           rabbitmq: { name: 'c' },
           redis: { name: 'redis' },
           paymentsWebhook: { name: 'webhook' },
+          smtp: { name: 'smtp' },
+          unsubscribeSigning: { name: 'unsubscribe' },
         },
       },
     };
     const stored = JSON.parse(await kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(shop)));
     assert.equal(stored.spec.services.payments.replicas, 2);
-    assert.equal(stored.spec.services.notifications.replicas, 0);
+    assert.equal(stored.spec.services.notifications.replicas, 2);
+    assert.equal(stored.spec.services.backoffice.replicas, 2);
     assert.equal(stored.spec.images.tag, '0.1.0');
     assert.deepEqual(stored.spec.edge.jwt, { issuer: 'shopstack-users', audiences: ['shopstack'] });
     assert.equal(stored.spec.edge.rateLimit.burst, 100);

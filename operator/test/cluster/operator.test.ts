@@ -166,11 +166,11 @@ describe('ShopDeployment operator on a real API server', function () {
 
   it('becomes Ready once kwok makes the pods ready, with observedGeneration and the edge URL', async () => {
     const shop = await readyAt(1);
-    assert.equal(shop.status?.readyServices, '5/5');
+    assert.equal(shop.status?.readyServices, '6/6');
     assert.equal(condition(shop, 'Reconciling')?.status, 'False');
     assert.equal(condition(shop, 'Stalled')?.status, 'False');
     const table = await kubectl(['get', 'shop', '-n', ns]);
-    assert.match(table, /shop\s+True\s+5\/5\s+https:\/\/shop-edge\.[-a-z0-9]+\.svc:8080/);
+    assert.match(table, /shop\s+True\s+6\/6\s+https:\/\/shop-edge\.[-a-z0-9]+\.svc:8080/);
   });
 
   it("makes a minimal ShopDeployment (only its Secrets) Ready with the release's images", async () => {
@@ -183,6 +183,8 @@ describe('ShopDeployment operator on a real API server', function () {
           rabbitmq: { name: 'shop-rabbitmq' },
           redis: { name: 'shop-redis' },
           paymentsWebhook: { name: 'shop-payments' },
+          smtp: { name: 'shop-notifications', key: 'smtp-url' },
+          unsubscribeSigning: { name: 'shop-notifications', key: 'unsubscribe-secret' },
         },
       },
     };
@@ -202,8 +204,12 @@ describe('ShopDeployment operator on a real API server', function () {
       assert.equal(container?.image, 'ghcr.io/shopstack/orders:0.1.0');
       const database = container?.env.find((e) => e.name === 'DATABASE_URL');
       assert.deepEqual(database?.valueFrom?.secretKeyRef, { name: 'mini-orders-database', key: 'url' });
-      const notifications = await getObject<Workload>(deploymentPath('mini-notifications'));
-      assert.equal(notifications?.spec.replicas, 0, 'not released: no pods');
+      // Every service has an image: each one runs its two pods by default.
+      for (const service of ['notifications', 'backoffice']) {
+        const workload = await getObject<Workload>(deploymentPath(`mini-${service}`));
+        assert.equal(workload?.spec.replicas, 2, `${service} runs by default`);
+        assert.equal(workload?.spec.template.spec.containers[0]?.image, `ghcr.io/shopstack/${service}:0.1.0`);
+      }
     } finally {
       await kubectl(['delete', 'shop', 'mini', '-n', ns, '--wait=false']);
     }

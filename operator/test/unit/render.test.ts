@@ -38,8 +38,9 @@ describe('renderShop', () => {
       'Service/shop-alertmanager',
       'Deployment/shop-jaeger',
       'Service/shop-jaeger',
-      // replicas > 1: users 2, catalog 3, orders 3, payments 2, notifications 2, edge 3, ratelimit 2
+      // replicas > 1: users 2, catalog 3, orders 3, payments 2, notifications 2, backoffice 2, edge 3, ratelimit 2
       'PodDisruptionBudget/shop-users',
+      'PodDisruptionBudget/shop-backoffice',
       'PodDisruptionBudget/shop-notifications',
       'PodDisruptionBudget/shop-catalog',
       'PodDisruptionBudget/shop-orders',
@@ -312,6 +313,7 @@ describe('renderShop', () => {
         orders: { replicas: 1 },
         payments: { replicas: 1 },
         notifications: { replicas: 0 },
+        backoffice: { replicas: 1 },
       },
       edge: { replicas: 1, rateLimitService: { replicas: 1 } },
       observability: { prometheus: { enabled: false }, grafana: { enabled: false } },

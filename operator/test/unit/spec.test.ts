@@ -17,7 +17,8 @@ describe('ShopDeployment spec schema', () => {
     assert.deepEqual(shop.spec.edge.jwt, { issuer: 'shopstack-users', audiences: ['shopstack'] });
     assert.equal(shop.spec.images.tag, '0.1.0', "images default to the operator's release");
     assert.equal(shop.spec.services.users.database, undefined, 'the renderer names the default Secret');
-    assert.equal(shop.spec.services.notifications.replicas, 0, 'not released: no pods by default');
+    assert.equal(shop.spec.services.notifications.replicas, 2, 'every service has an image and runs');
+    assert.equal(shop.spec.services.backoffice.replicas, 2);
     assert.equal(shop.spec.observability.prometheus.retention, '15d');
     assert.equal(shop.spec.observability.grafana.enabled, true);
     // Money only comes in through a provider the shop chose: the sandbox is never a default.
@@ -39,6 +40,8 @@ describe('ShopDeployment spec schema', () => {
         rabbitmq: { name: 'amqp' },
         redis: { name: 'redis' },
         paymentsWebhook: { name: 'webhook' },
+        smtp: { name: 'smtp' },
+        unsubscribeSigning: { name: 'unsubscribe' },
       },
       services: { orders: { replicas: -1 } },
       edge: { resources: { requests: { cpu: 'lots' } } },
