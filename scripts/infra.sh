@@ -7,10 +7,11 @@
 #   scripts/infra.sh install [component...] install / build only
 #   scripts/infra.sh env                    the variables clients need (also written to .infra/env)
 #
-# Components: postgres rabbitmq redis ferretdb prometheus alertmanager jaeger envoy kube node tools mailpit schemathesis chromium
+# Components: postgres rabbitmq redis ferretdb prometheus alertmanager zipkin jaeger envoy kube node tools mailpit schemathesis chromium
 # (kube = etcd + kube-apiserver + controller-manager + scheduler + kwok, and node; node = containerd +
 # kubelet + kube-proxy + CoreDNS, a real worker node; tools = grpcurl + helm;
 #  mailpit = SMTP 1025 + web UI / API 8025; jaeger = OTLP 4317 / 4318 + query API 16686;
+#  zipkin = the trace UI 9411/zipkin/ (Jaeger forwards its spans there through the bridge on 9412);
 #  chromium = Debian's browser for the browser tests)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,20 +21,22 @@ for f in "$HERE"/infra/*.sh; do
   [ "$(basename "$f")" = lib.sh ] || source "$f"
 done
 
-ALL_COMPONENTS=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy kube node tools mailpit schemathesis chromium)
+ALL_COMPONENTS=(postgres rabbitmq redis ferretdb alertmanager prometheus zipkin jaeger envoy kube node tools mailpit schemathesis chromium)
 
 status_line() { printf '%-24s %-8s %-7s %s\n' "$1" "$2" "$3" "$4"; }
 
-# ferretdb stores its data in PostgreSQL, so it pulls postgres in first.
+# ferretdb stores its data in PostgreSQL, so it pulls postgres in first; jaeger forwards its spans to
+# zipkin (the UI a person opens), so it pulls zipkin in first.
 expand() {
   local out=() c
   for c in "$@"; do
     case $c in
       ferretdb) out+=(postgres ferretdb) ;;
+      jaeger) out+=(zipkin jaeger) ;;
       all) out+=("${ALL_COMPONENTS[@]}") ;;
       # The control plane comes with its real node (kwok's fake one is always there).
       kube) out+=(kube node) ;;
-      postgres | rabbitmq | redis | prometheus | alertmanager | jaeger | envoy | node | tools | mailpit | schemathesis | chromium) out+=("$c") ;;
+      postgres | rabbitmq | redis | prometheus | alertmanager | zipkin | envoy | node | tools | mailpit | schemathesis | chromium) out+=("$c") ;;
       *) COMPONENT=$c fail "unknown component (known: ${ALL_COMPONENTS[*]})" ;;
     esac
   done

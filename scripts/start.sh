@@ -21,7 +21,7 @@ build_web
 load_local_services
 
 say "2/5 infrastructure (the first run builds some of it from source; later runs take seconds)"
-components=(postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy mailpit)
+components=(postgres rabbitmq redis ferretdb alertmanager prometheus zipkin jaeger envoy mailpit)
 [ "$with_kube" = 1 ] && components+=(kube tools)
 bash scripts/infra.sh up "${components[@]}"
 
@@ -53,7 +53,8 @@ ShopStack is running ($((SECONDS - started))s).
   Envoy admin            http://127.0.0.1:$EDGE_ADMIN_PORT
   Rate limit service     127.0.0.1:$RATELIMIT_GRPC_PORT (gRPC, Envoy's ratelimit.v3 API), http://127.0.0.1:$RATELIMIT_HTTP_PORT/metrics
   Prometheus (API)       http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets   alerts: /api/v1/alerts
-  Jaeger (traces)        http://127.0.0.1:$JAEGER_UI_PORT/api/services   a trace: /api/traces/<trace id>
+  Traces (UI, Zipkin)    http://127.0.0.1:$ZIPKIN_PORT/zipkin/   a trace: /zipkin/traces/<trace id> (the edge's x-trace-id)
+  Jaeger (traces API)    http://127.0.0.1:$JAEGER_UI_PORT/api/services   a trace: /api/traces/<trace id>
   Alertmanager           http://127.0.0.1:$ALERTMANAGER_PORT/api/v2/alerts
   Grafana dashboards     no local Grafana; observability/grafana/dashboards/ (each panel's query runs in Prometheus)
   Mailpit (sent email)   http://127.0.0.1:$MAILPIT_HTTP_PORT     every message the shop sends lands here (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT)

@@ -9,7 +9,7 @@ started=$SECONDS
 ensure_node_modules
 # kube, node and tools build in a background lane from the start (infra.sh); the rest is listed first so
 # that the foreground has its own builds to do meanwhile.
-bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus jaeger envoy mailpit schemathesis chromium kube tools
+bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus zipkin jaeger envoy mailpit schemathesis chromium kube tools
 generate_code
 build_web
 # An operator left running by `npm start` would act on the namespaces the operator tests create.

@@ -1,7 +1,8 @@
 # Jaeger all-in-one (v2, built on the OpenTelemetry Collector) from the Go module: receives OTLP from the
 # services and the edge, keeps traces in memory and answers the query API the tests and Grafana use.
-# The module ships without the UI's built assets (they come from a separate npm project), so the page on
-# the UI port is Jaeger's placeholder; the HTTP API under /api/ (traces, services) is complete.
+# The module ships without the UI's built assets (they come from the separate jaeger-ui project, which no
+# registry here serves), so the page on the UI port is Jaeger's placeholder; the HTTP API under /api/
+# (traces, services) is complete. Jaeger forwards every span to Zipkin (zipkin.sh), whose UI shows them.
 JAEGER_VERSION=${JAEGER_VERSION:-1.76.0}
 JAEGER_UI_PORT=${JAEGER_UI_PORT:-16686}
 OTLP_GRPC_PORT=${OTLP_GRPC_PORT:-4317}
@@ -35,7 +36,7 @@ service:
     traces:
       receivers: [otlp]
       processors: [batch]
-      exporters: [jaeger_storage_exporter]
+      exporters: [jaeger_storage_exporter, otlphttp/zipkin]
   telemetry:
     resource: { service.name: jaeger }
     metrics:
@@ -63,6 +64,14 @@ processors:
   batch: { timeout: 200ms }
 exporters:
   jaeger_storage_exporter: { trace_storage: memstore }
+  # The copy for Zipkin's UI, through the bridge (OTLP/JSON in, Zipkin's JSON out). Its own queue, no
+  # retries: when Zipkin is down the copy is dropped and Jaeger's store still gets every span.
+  otlphttp/zipkin:
+    traces_endpoint: http://127.0.0.1:$ZIPKIN_BRIDGE_PORT/v1/traces
+    encoding: json
+    compression: none
+    retry_on_failure: { enabled: false }
+    sending_queue: { enabled: true }
 YAML
 }
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { linkIn, type Mailbox, mailpit } from '@shopstack/kit/testing';
 import { Webhook } from 'standardwebhooks';
 import { startReceiver } from '../../services/notifications/test/support/receiver.js';
 import { infraEnv } from '../support/env.js';
 import { drawTrace, type TraceSpan, traceSpans } from '../support/jaeger.js';
 import { eventually } from '../support/process.js';
+import { launchChromium, SCREENSHOTS } from '../web/browser.js';
 import { callEdge, type Platform, platform } from './platform.js';
 import { shopClient } from './shop-client.js';
 
@@ -14,6 +16,23 @@ describe('the platform end to end through the edge', function () {
   let shop: Platform;
   /** The trace the edge started for the checkout request (its x-trace-id reply header). */
   let checkoutTrace: string | null = null;
+  /** What a checkout's trace must hold: [service, span name]. */
+  const expectedSpans: [string, RegExp][] = [
+    ['edge', /./],
+    // The checkout request starts the saga and commands the stock reservation (through the outbox).
+    ['orders', /^HTTP POST \/api\/orders\/checkout$/],
+    ['orders', /^publish catalog\.reserve-stock$/],
+    ['catalog', /^consume catalog\.reserve-stock$/],
+    ['catalog', /^publish catalog\.stock-reservation$/],
+    ['orders', /^consume catalog\.stock-reservation$/],
+    ['orders', /^saga hold_funds$/],
+    ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/AuthorizeHold$/],
+    ['orders', /^saga capture$/],
+    ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/CaptureHold$/],
+    ['orders', /^publish catalog\.commit-stock$/],
+    ['catalog', /^consume catalog\.commit-stock$/],
+    ['orders', /^publish order\.completed$/],
+  ];
 
   const call = (method: string, path: string, token?: string, body?: unknown, key?: string) =>
     callEdge(shop.edgeUrl, method, path, token, body, key);
@@ -252,31 +271,15 @@ describe('the platform end to end through the edge', function () {
     assert.match(checkoutTrace ?? '', /^[0-9a-f]{32}$/, 'the edge answered the checkout without x-trace-id');
     const has = (spans: TraceSpan[], service: string, name: RegExp) =>
       spans.some((s) => s.service === service && name.test(s.name));
-    // What a checkout's trace must hold: the services export in batches, so wait until all arrived.
-    const expected: [string, RegExp][] = [
-      ['edge', /./],
-      // The checkout request starts the saga and commands the stock reservation (through the outbox).
-      ['orders', /^HTTP POST \/api\/orders\/checkout$/],
-      ['orders', /^publish catalog\.reserve-stock$/],
-      ['catalog', /^consume catalog\.reserve-stock$/],
-      ['catalog', /^publish catalog\.stock-reservation$/],
-      ['orders', /^consume catalog\.stock-reservation$/],
-      ['orders', /^saga hold_funds$/],
-      ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/AuthorizeHold$/],
-      ['orders', /^saga capture$/],
-      ['payments', /^gRPC \/shop\.payments\.v1\.PaymentsService\/CaptureHold$/],
-      ['orders', /^publish catalog\.commit-stock$/],
-      ['catalog', /^consume catalog\.commit-stock$/],
-      ['orders', /^publish order\.completed$/],
-    ];
+    // The services export in batches, so wait until all arrived.
     let spans: TraceSpan[] = [];
     try {
       await eventually(async () => {
         spans = await traceSpans(checkoutTrace!);
-        return expected.every(([service, name]) => has(spans, service, name));
+        return expectedSpans.every(([service, name]) => has(spans, service, name));
       }, 30_000);
     } catch {
-      const missing = expected.filter(([service, name]) => !has(spans, service, name));
+      const missing = expectedSpans.filter(([service, name]) => !has(spans, service, name));
       assert.fail(`missing ${missing.map(([s, n]) => `${s} ${n}`).join(', ')} in\n${drawTrace(spans)}`);
     }
     const roots = spans.filter((s) => !s.parentId);
@@ -296,6 +299,49 @@ describe('the platform end to end through the edge', function () {
     assert.equal(byId.get(ordersHttp.parentId!)?.service, 'edge');
     const reserve = spans.find((s) => s.service === 'catalog' && s.name === 'consume catalog.reserve-stock')!;
     assert.equal(byId.get(reserve.parentId!)?.name, 'publish catalog.reserve-stock');
+  });
+
+  it("shows that whole trace in Zipkin's UI, the page a person opens: every span Jaeger has, the edge on top", async () => {
+    assert.match(checkoutTrace ?? '', /^[0-9a-f]{32}$/, 'the edge answered the checkout without x-trace-id');
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      // Zipkin's page lists a span as "<service>: <span name>" (Zipkin lower-cases span names).
+      let rows: string[] = [];
+      let jaegerSpans: TraceSpan[] = [];
+      // Zipkin gets Jaeger's copy a moment later (through the bridge), and the trace may still grow
+      // (notifications consume the order's events): wait until both hold the same spans.
+      try {
+        await eventually(async () => {
+          jaegerSpans = await traceSpans(checkoutTrace!);
+          await page.goto(`${infraEnv('ZIPKIN_URL')}/zipkin/traces/${checkoutTrace}`);
+          await page.getByText('Total Spans').waitFor({ timeout: 5_000 });
+          // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines, one row each, as a person reads them
+          rows = (await page.innerText('body')).split('\n').map((row) => row.trim());
+          const total = rows[rows.indexOf('Total Spans') + 1];
+          return total === String(jaegerSpans.length);
+        }, 30_000);
+      } catch {
+        assert.fail(
+          `Zipkin's page never showed the ${jaegerSpans.length} spans Jaeger has:\n${rows.join('\n')}`,
+        );
+      }
+      const services = new Set(jaegerSpans.map((s) => s.service));
+      assert.equal(rows[rows.indexOf('Services') + 1], String(services.size));
+      for (const [service, name] of expectedSpans) {
+        const shown = new RegExp(`^${service}: ${name.source.replace(/^\^/, '')}`, 'i');
+        assert.ok(
+          rows.some((row) => shown.test(row)),
+          `no ${service} ${name} row on Zipkin's page`,
+        );
+      }
+      // The page's title (above its SPAN TABLE button) is the trace's root span: the edge's.
+      const root = jaegerSpans.find((s) => !s.parentId)!;
+      assert.equal(rows[rows.indexOf('SPAN TABLE') - 1], `edge: ${root.name.toLowerCase()}`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'zipkin-checkout-trace.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('refuses to check out, top up or look at orders without a token, at the edge', async () => {
