@@ -82,8 +82,8 @@ start_edge() {
 }
 
 # The web app's service (services/web): the built storefront and console (web/dist, built by
-# build_web in deps.sh) behind the edge at /, with the console's links to this machine's Prometheus
-# and Jaeger (Grafana is not run locally).
+# build_web in deps.sh) behind the edge at /, with the console's links to this machine's Prometheus,
+# Jaeger and Zipkin, the trace UI (Grafana is not run locally).
 start_web() {
   local name port
   read -r name port < <(local_platform web)
@@ -95,7 +95,7 @@ start_web() {
   # shellcheck disable=SC2046
   COMPONENT=$name start_daemon "svc-$name" "$INFRA_LOGS/$name.log" env HOST=127.0.0.1 HTTP_PORT="$port" \
     LOG_LEVEL="${LOG_LEVEL:-info}" PROMETHEUS_URL="http://127.0.0.1:$PROMETHEUS_PORT" \
-    JAEGER_URL="http://127.0.0.1:$JAEGER_UI_PORT" $(tsx_node) "$REPO_ROOT/services/web/src/main.ts"
+    JAEGER_URL="http://127.0.0.1:$JAEGER_UI_PORT" ZIPKIN_URL="http://127.0.0.1:$ZIPKIN_PORT/zipkin/" $(tsx_node) "$REPO_ROOT/services/web/src/main.ts"
   COMPONENT=$name wait_until "$name" "$INFRA_LOGS/$name.log" 60 http_ok "http://127.0.0.1:$port/readyz"
   printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"%s"}}]\n' "$port" "$name" \
     >"$INFRA_STATE/prometheus/targets/$name.json"

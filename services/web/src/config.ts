@@ -19,6 +19,8 @@ export const webConfigSchema = baseConfigSchema.extend({
   /** Where the console links to; unset ones are shown as not configured. */
   GRAFANA_URL: optionalUrl,
   JAEGER_URL: optionalUrl,
+  /** Zipkin's UI: the local platform's trace page (its Jaeger has no UI; see scripts/infra/zipkin.sh). */
+  ZIPKIN_URL: optionalUrl,
   PROMETHEUS_URL: optionalUrl,
 });
 

@@ -27,6 +27,7 @@ describe('web service', () => {
         HTTP_PORT: '0',
         WEB_ROOT: root,
         PROMETHEUS_URL: 'http://127.0.0.1:9090',
+        ZIPKIN_URL: 'http://127.0.0.1:9411/zipkin/',
         LOG_LEVEL: 'silent',
       }),
       createLogger({ service: 'web', level: 'silent' }),
@@ -85,7 +86,9 @@ describe('web service', () => {
   it("tells the console the shop's links; unset ones are absent", async () => {
     const response = await get('/config.json');
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { links: { prometheus: 'http://127.0.0.1:9090' } });
+    assert.deepEqual(await response.json(), {
+      links: { prometheus: 'http://127.0.0.1:9090', zipkin: 'http://127.0.0.1:9411/zipkin/' },
+    });
   });
 
   it('is not ready without a built app', async () => {

@@ -9,17 +9,23 @@ export const siteConfigSchema = z.object({
     grafana: z.string().optional(),
     jaeger: z.string().optional(),
     prometheus: z.string().optional(),
+    zipkin: z.string().optional(),
   }),
 });
 
 export function addSiteRoutes(routes: HttpRoutes, config: WebConfig): void {
   const body = siteConfigSchema.parse({
-    links: { grafana: config.GRAFANA_URL, jaeger: config.JAEGER_URL, prometheus: config.PROMETHEUS_URL },
+    links: {
+      grafana: config.GRAFANA_URL,
+      jaeger: config.JAEGER_URL,
+      prometheus: config.PROMETHEUS_URL,
+      zipkin: config.ZIPKIN_URL,
+    },
   });
   routes.get(
     '/config.json',
     {
-      summary: "The shop's links for the console (Grafana, Jaeger, Prometheus)",
+      summary: "The shop's links for the console (Grafana, Jaeger, Prometheus, Zipkin)",
       tags: ['site'],
       responses: { 200: { description: 'Links; an unset one is absent', schema: siteConfigSchema } },
     },

@@ -6,7 +6,7 @@ import { Page, useLoad } from '../../ui/components';
 import { AdminNav } from './AdminNav';
 
 interface SiteConfig {
-  links: { grafana?: string; jaeger?: string; prometheus?: string };
+  links: { grafana?: string; jaeger?: string; prometheus?: string; zipkin?: string };
 }
 
 export function AdminLinksPage() {
@@ -24,6 +24,16 @@ function Links() {
     { name: 'Grafana', url: links.grafana, what: 'Dashboards of the services, the edge and the saga' },
     { name: 'Jaeger', url: links.jaeger, what: 'Traces of requests through the edge and the services' },
     { name: 'Prometheus', url: links.prometheus, what: 'Metrics, alerts and their rules' },
+    // Only where Jaeger has no UI page of its own (the local platform): the same traces, in Zipkin's UI.
+    ...(links.zipkin
+      ? [
+          {
+            name: 'Zipkin',
+            url: links.zipkin,
+            what: 'The same traces in Zipkin’s UI (search, one trace’s timeline)',
+          },
+        ]
+      : []),
   ];
   return (
     <Page title="Observability">
