@@ -9,6 +9,7 @@ OTLP_GRPC_PORT=${OTLP_GRPC_PORT:-4317}
 OTLP_HTTP_PORT=${OTLP_HTTP_PORT:-4318}
 JAEGER_HEALTH_PORT=${JAEGER_HEALTH_PORT:-13133}
 JAEGER_METRICS_PORT=${JAEGER_METRICS_PORT:-8888}
+JAEGER_QUERY_GRPC_PORT=${JAEGER_QUERY_GRPC_PORT:-16685}
 JAEGER_DIR=$INFRA_CACHE/jaeger-$JAEGER_VERSION
 JAEGER_STATE=$INFRA_STATE/jaeger
 
@@ -48,7 +49,7 @@ extensions:
   jaeger_query:
     storage: { traces: memstore }
     http: { endpoint: 127.0.0.1:$JAEGER_UI_PORT }
-    grpc: { endpoint: 127.0.0.1:16685 }
+    grpc: { endpoint: 127.0.0.1:$JAEGER_QUERY_GRPC_PORT }
   jaeger_storage:
     backends:
       memstore: { memory: { max_traces: 100000 } }

@@ -305,7 +305,7 @@ describe('the platform end to end through the edge', function () {
     assert.match(checkoutTrace ?? '', /^[0-9a-f]{32}$/, 'the edge answered the checkout without x-trace-id');
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const page = await browser.newPage();
       // Zipkin's page lists a span as "<service>: <span name>" (Zipkin lower-cases span names).
       let rows: string[] = [];
       let jaegerSpans: TraceSpan[] = [];
@@ -314,6 +314,8 @@ describe('the platform end to end through the edge', function () {
       try {
         await eventually(async () => {
           jaegerSpans = await traceSpans(checkoutTrace!);
+          // The timeline renders only the rows in view: make the window tall enough for all of them.
+          await page.setViewportSize({ width: 1400, height: 400 + 40 * jaegerSpans.length });
           await page.goto(`${infraEnv('ZIPKIN_URL')}/zipkin/traces/${checkoutTrace}`);
           await page.getByText('Total Spans').waitFor({ timeout: 5_000 });
           // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines, one row each, as a person reads them
