@@ -324,10 +324,16 @@ describe('the platform end to end through the edge', function () {
           return total === String(jaegerSpans.length);
         }, 30_000);
       } catch {
+        // biome-ignore lint/performance/useDomNodeTextContent: what the page showed a person
+        const shown = await page.innerText('body').catch((error) => String(error));
         assert.fail(
-          `Zipkin's page never showed the ${jaegerSpans.length} spans Jaeger has:\n${rows.join('\n')}`,
+          `Zipkin's page never showed the ${jaegerSpans.length} spans Jaeger has; it showed:\n${shown}`,
         );
       }
+      const missingRows = jaegerSpans
+        .map((s) => `${s.service}: ${s.name.toLowerCase()}`)
+        .filter((row) => !rows.includes(row));
+      assert.deepEqual(missingRows, [], "spans of Jaeger's trace that Zipkin's page does not list");
       const services = new Set(jaegerSpans.map((s) => s.service));
       assert.equal(rows[rows.indexOf('Services') + 1], String(services.size));
       for (const [service, name] of expectedSpans) {
