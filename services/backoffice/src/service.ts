@@ -62,12 +62,21 @@ export const backofficeService = defineService({
       minAttempts: config.ANOMALY_MIN_ATTEMPTS,
     });
     jobs.register(
-      anomalyJob(pool, {
-        refundRate: rate('refund-rate', config.ANOMALY_REFUND_RATE),
-        declineRate: rate('decline-rate', config.ANOMALY_DECLINE_RATE),
-      }),
+      anomalyJob(
+        { pool, owners },
+        {
+          refundRate: rate('refund-rate', config.ANOMALY_REFUND_RATE),
+          declineRate: rate('decline-rate', config.ANOMALY_DECLINE_RATE),
+          signInFailures: {
+            perIp: config.ANOMALY_SIGN_IN_FAILURES_PER_IP,
+            windowSeconds: config.ANOMALY_SIGN_IN_WINDOW_SECONDS,
+          },
+          sagaOverdueSeconds: config.ANOMALY_SAGA_OVERDUE_SECONDS,
+          webhookFailingSeconds: config.ANOMALY_WEBHOOK_FAILING_SECONDS,
+        },
+      ),
     );
-    registerAnomalyMetric(metrics, pool);
+    registerAnomalyMetric(metrics, { pool });
     const deps: BackofficeDeps = { pool, logger, config, jobs, owners };
 
     const workers: Worker[] = [];

@@ -28,6 +28,8 @@ export interface RunningShop {
   usersDb: TestDatabase;
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
+  /** The MongoDB database payments keeps its ledger in. */
+  paymentsDb: string;
   names: { events: string; commands: string };
   /** Stops payments (SIGTERM) and returns a function that starts it again on the same ports. */
   stopPayments(): Promise<() => Promise<void>>;
@@ -151,6 +153,7 @@ export async function startShopProcesses(
       usersDb,
       catalogDb,
       ordersDb,
+      paymentsDb: mongoDb,
       names: { events, commands },
       async stopPayments() {
         const stopped = shop.payments;

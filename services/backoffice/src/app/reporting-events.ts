@@ -10,6 +10,8 @@ import {
   paymentRefunded,
   paymentTopUpCompleted,
   paymentWithdrawalCompleted,
+  type RepairRecorded,
+  repairRecorded,
 } from '@shopstack/proto/messages';
 
 /** The event types the reporting store reads (the routing keys its queue is bound to). */
@@ -21,6 +23,7 @@ export const REPORTED_EVENTS = [
   paymentTopUpCompleted.type,
   paymentWithdrawalCompleted.type,
   paymentRefunded.type,
+  repairRecorded.type,
 ] as const;
 
 export async function applyReportingEvent(client: PoolClient, message: IncomingMessage): Promise<void> {
@@ -107,9 +110,29 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
       });
       return;
     }
+    case repairRecorded.type:
+      return recordRepair(client, repairRecorded.parse(message.payload));
     default:
       return; // bound by pattern; a type this store does not report on is acknowledged and ignored
   }
+}
+
+/** Every repair, for the repairs report (once per repair id, however often it is told). */
+async function recordRepair(client: PoolClient, repair: RepairRecorded): Promise<void> {
+  await client.query(
+    `insert into rpt_repairs (repair_id, kind, service, subject_id, actor_id, approved_by, reason, at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (repair_id) do nothing`,
+    [
+      repair.repairId,
+      repair.kind,
+      repair.service,
+      repair.subjectId,
+      repair.actorId,
+      repair.approvedBy ?? null,
+      repair.reason,
+      repair.at,
+    ],
+  );
 }
 
 async function orderWasCompleted(

@@ -324,3 +324,38 @@ export async function requeueDeliveries(
 export async function lockEndpointsOf(db: Queryable, ownerId: string): Promise<void> {
   await db.query('select pg_advisory_xact_lock(hashtext($1))', [`webhook-owner:${ownerId}`]);
 }
+
+export interface FailingEndpoint {
+  endpointId: string;
+  ownerId: string;
+  url: string;
+  status: 'enabled' | 'disabled';
+  failingSince: Date;
+  failedAttempts: number;
+  lastError: string | null;
+}
+
+/** Endpoints failing since at least `seconds` ago (enabled or disabled for it), longest first. */
+export async function listFailingEndpoints(db: Queryable, seconds: number): Promise<FailingEndpoint[]> {
+  // An attempt succeeded when it got a 2xx and no error; the failures counted are those since the
+  // endpoint's last success.
+  const ok = 'coalesce(a.error is null and a.status_code between 200 and 299, false)';
+  const { rows } = await db.query<FailingEndpoint>(
+    `select e.id as "endpointId", e.owner_id as "ownerId", e.url, e.status, e.failing_since as "failingSince",
+            coalesce(f.attempts, 0)::int as "failedAttempts", coalesce(f.last_error, e.disabled_reason) as "lastError"
+       from webhook_endpoints e
+       left join lateral (
+         select count(*) filter (where not ${ok}) as attempts,
+                (array_agg(coalesce(a.error, 'HTTP ' || a.status_code) order by a.at desc)
+                   filter (where not ${ok}))[1] as last_error
+           from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id
+          where d.endpoint_id = e.id and a.at > coalesce((
+                  select max(a.at) from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id
+                   where d.endpoint_id = e.id and ${ok}), '-infinity')
+       ) f on true
+      where e.failing_since is not null and e.failing_since <= now() - make_interval(secs => $1)
+      order by e.failing_since, e.id limit 100`,
+    [seconds],
+  );
+  return rows;
+}

@@ -9,11 +9,13 @@ import {
   deleteEndpoint,
   enableEndpoint,
   endpointsFor,
+  type FailingEndpoint,
   findEndpoint,
   findWebhookDelivery,
   insertEndpoint,
   insertWebhookDelivery,
   listEndpointsOf,
+  listFailingEndpoints,
   listWebhookDeliveries,
   lockEndpointsOf,
   requeueDeliveries,
@@ -297,4 +299,12 @@ export async function fanOutToWebhooks(
       payload: event.payload,
     });
   return endpoints.length;
+}
+
+/** Endpoints whose deliveries keep failing, for the back office's anomaly rule (any owner). */
+export function failingEndpoints(
+  deps: NotificationsDeps,
+  failingForSeconds: number,
+): Promise<FailingEndpoint[]> {
+  return listFailingEndpoints(deps.pool, failingForSeconds);
 }

@@ -48,7 +48,8 @@ export function addReportRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
   routes.post(
     '/api/backoffice/reports',
     {
-      summary: 'Request a report (sales, finance or customers) over whole UTC days; generated as a job',
+      summary:
+        'Request a report (sales, finance, customers or repairs) over whole UTC days; generated as a job',
       tags: ['reports'],
       auth: BACKOFFICE_WRITERS,
       body: ReportRequest,

@@ -9,6 +9,7 @@ import { type DeliveryView, deliveriesOf, deliveryOf, sendNotification } from '.
 import type { NotificationsDeps } from '../../app/deps.js';
 import {
   deliveriesOfEndpoint,
+  failingEndpoints,
   type Owner,
   registerEndpoint,
   replayWebhookDelivery,
@@ -151,6 +152,19 @@ export function notificationsGrpcService(deps: NotificationsDeps): Notifications
       if (!/^msg_[0-9a-f]{32}$/.test(request.deliveryId))
         throw invalid('delivery_id', 'must be a webhook-id');
       return { delivery: toWebhookDelivery(await replayWebhookDelivery(deps, owner, request.deliveryId)) };
+    },
+    async listFailingWebhookEndpoints(request) {
+      const seconds = request.failingForSeconds;
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 604_800)
+        throw invalid('failing_for_seconds', 'must be between 0 and 604800');
+      const endpoints = await failingEndpoints(deps, seconds);
+      return {
+        endpoints: endpoints.map((e) => ({
+          ...e,
+          failingSince: e.failingSince.toISOString(),
+          lastError: e.lastError ?? '',
+        })),
+      };
     },
   };
 }
