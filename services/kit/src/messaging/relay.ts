@@ -3,7 +3,8 @@
 // decides who publishes what: PostgreSQL's keeps one active relay per database (an advisory lock), a
 // leased store lets replicas claim disjoint batches; either way no two relays publish a row at once.
 //
-// Delivery guarantee: a graceful stop finishes the batch in flight and marks it, so a restart
+// Delivery guarantee: a graceful stop finishes the batch in flight and marks everything it published
+// (a store may mark a little later than the confirm, several batches in one write), so a restart
 // publishes nothing twice. A hard crash between a confirm and its mark republishes at most that
 // batch, with the same message ids, and consumers' inboxes drop the duplicates.
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -24,11 +25,17 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no notification arrives. */
   pollIntervalMs?: number;
+  /** PostgreSQL's store: how long published rows may wait to be marked together (outbox-store.ts). */
+  markDelayMs?: number;
 }
 
-export function outboxStoreOf(options: { pool?: Pool; store?: OutboxStore }): OutboxStore {
+export function outboxStoreOf(options: {
+  pool?: Pool;
+  store?: OutboxStore;
+  markDelayMs?: number;
+}): OutboxStore {
   if (options.store) return options.store;
-  if (options.pool) return new PostgresOutboxStore(options.pool);
+  if (options.pool) return new PostgresOutboxStore(options.pool, { markDelayMs: options.markDelayMs });
   throw new Error('an outbox needs a pool or a store');
 }
 
