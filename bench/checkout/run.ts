@@ -56,15 +56,17 @@ const one = await withShop(1, async (shop, run) => {
   };
   return { full, half, floor, baselines };
 });
-const two = await withShop(2, async (_shop, run) => ({
-  full: await run('full', ORDERS),
-}));
+const two = await withShop(2, async (_shop, run) => {
+  const full = await run('full', ORDERS);
+  return { full, half: await run('half', Math.ceil(ORDERS / 2), full.figures.perSecond / 2) };
+});
 
 const ratio = (figures: Figures) => `${(figures.perSecond / one.floor.perSecond).toFixed(2)}× floor`;
 printFigures('checkout, its floor and baselines', [
   ['checkout → order.completed, full load', one.full.figures, ratio(one.full.figures)],
   ['  at half load (half that rate offered)', one.half.figures],
   ['  two orders processes, full load', two.full.figures, ratio(two.full.figures)],
+  ['  two orders processes, half load', two.half.figures],
   ['floor: the minimum work of one order, no services', one.floor],
   ['baseline: PostgreSQL insert + commit', one.baselines.pg],
   ['baseline: RabbitMQ publish → consume (confirms)', one.baselines.rabbit],
@@ -79,6 +81,12 @@ row('PostgreSQL commits, catalog db, all', (p) => p.perOrder.catalogCommits);
 row('  write transactions, orders (see below)', (p) => p.perOrder.ordersWrites);
 row('  write transactions, catalog (see below)', (p) => p.perOrder.catalogWrites);
 row('  write transactions, both databases', (p) => p.perOrder.ordersWrites + p.perOrder.catalogWrites);
+console.log(
+  formatRow(
+    '  the same at half load',
+    ...[one.half, two.half].map((p) => (p.perOrder.ordersWrites + p.perOrder.catalogWrites).toFixed(1)),
+  ),
+);
 row('broker messages published by orders', (p) => p.messages.orders);
 row('broker messages published by catalog', (p) => p.messages.catalog);
 console.log(

@@ -43,6 +43,8 @@ export class OutboxRelay {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A notification came since the last claim began: look again instead of sleeping. */
+  private woken = false;
   private published = 0;
   private readonly store: OutboxStore;
 
@@ -86,7 +88,10 @@ export class OutboxRelay {
 
   /** One connected session: hold the store, publish until stopped or something breaks. */
   private async session(): Promise<void> {
-    const session = await this.store.open(() => this.wake?.());
+    const session = await this.store.open(() => {
+      this.woken = true;
+      this.wake?.();
+    });
     if (!session) {
       await this.sleep(this.options.pollIntervalMs ?? 1_000); // another replica is the relay
       return;
@@ -103,8 +108,11 @@ export class OutboxRelay {
       // message, so no service has to declare the exchanges it publishes to before its relay runs.
       const declared = new Set<string>();
       while (!this.stopping) {
+        // A message committed after the claim's snapshot notifies while no sleep is there to wake:
+        // the flag keeps that notification, or the message would wait for the next poll.
+        this.woken = false;
         const count = await Promise.race([this.publishBatch(session, channel, declared), closed]);
-        if (count === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+        if (count === 0 && !this.woken) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
       await connection?.close().catch(() => {});
