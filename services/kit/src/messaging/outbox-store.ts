@@ -33,6 +33,11 @@ export interface OutboxSession {
   /** Called only after the broker confirmed every one of them. */
   markPublished(records: OutboxRecord[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Every message stored after a claim began calls the store's `wake`, so a claim that returned less
+   * than its limit needs no second look before the relay sleeps. Absent: the relay looks again.
+   */
+  readonly notifies?: boolean;
 }
 
 export interface OutboxStore {
@@ -119,6 +124,7 @@ export class PostgresOutboxStore implements OutboxStore {
         }));
       },
       markPublished: (records) => marks.add(records.map((record) => record.key)),
+      notifies: true, // enqueueOutbox's NOTIFY reaches the relay's listening connection
       async close() {
         // Marked before the lock goes, so the next relay does not publish them again.
         await marks.flush().catch(() => {});

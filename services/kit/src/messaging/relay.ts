@@ -112,7 +112,9 @@ export class OutboxRelay {
         // the flag keeps that notification, or the message would wait for the next poll.
         this.woken = false;
         const count = await Promise.race([this.publishBatch(session, channel, declared), closed]);
-        if (count === 0 && !this.woken) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+        // A short batch was everything committed when the claim began; what came later notified.
+        const drained = count === 0 || (session.notifies === true && count < this.batchSize);
+        if (drained && !this.woken) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
       await connection?.close().catch(() => {});
@@ -125,7 +127,7 @@ export class OutboxRelay {
     channel: ConfirmChannel,
     declared: Set<string>,
   ): Promise<number> {
-    const rows = await session.claim(this.options.batchSize ?? 100);
+    const rows = await session.claim(this.batchSize);
     if (rows.length === 0) return 0;
     for (const exchange of new Set(rows.map((row) => row.exchange))) {
       if (declared.has(exchange)) continue;
@@ -171,6 +173,10 @@ export class OutboxRelay {
     await session.markPublished(rows);
     this.published += rows.length;
     return rows.length;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 100;
   }
 
   private sleep(ms: number): Promise<void> {
