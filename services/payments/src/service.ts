@@ -34,7 +34,7 @@ export const paymentsService = defineService({
           })
         : undefined;
     if (!provider) logger.warn('no payment provider configured: top-ups and withdrawals are refused');
-    const outbox = new MongoOutbox(db.outbox, config.EVENTS_EXCHANGE);
+    const outbox = new MongoOutbox(db.outbox, db.outboxClaims, config.EVENTS_EXCHANGE);
     if (!config.AMQP_URL) logger.warn('no AMQP_URL: payment events are stored and wait for a broker');
     const app = createPaymentsApp({
       db,

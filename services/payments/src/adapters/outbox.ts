@@ -5,11 +5,17 @@
 // drives it again, which finds the journal entries done and upserts the same outbox document.
 //
 // The kit's relay publishes it (this is its OutboxStore). Replicas share the collection without a
-// leader: each claims documents with a lease (`claimedUntil`), so two relays never publish one at
-// the same time, and a relay that died mid-batch leaves documents another claims once the lease ends.
+// leader. A relay claims a document by inserting `<message id>#<generation>` into `outbox_claims`,
+// valid until a lease ends: only one insert of a key succeeds, and generation n+1 is only tried once
+// generation n has expired. Nothing is ever updated or deleted to take a claim over, because FerretDB's
+// findOneAndUpdate (and a conditional delete) is not atomic against a concurrent writer: two relays both
+// "won" one document with a lease field. A relay that died holding claims leaves them to expire; the
+// next claimant takes the following generation. Two relays publish one message only if one outlived its
+// lease (30 s, against batches of milliseconds); the message id is the same, and inboxes drop the second.
 import type { OutboxRecord, OutboxSession, OutboxStore } from '@shopstack/kit';
 import { injectTraceContext } from '@shopstack/kit';
 import type { Collection } from 'mongodb';
+import { isDuplicateKey } from './mongo.js';
 
 /** What the relay publishes, stored under the message id. */
 export interface OutboxDoc extends Omit<OutboxRecord, 'key' | 'messageId'> {
@@ -17,8 +23,14 @@ export interface OutboxDoc extends Omit<OutboxRecord, 'key' | 'messageId'> {
   _id: string;
   /** null until the broker confirmed it. */
   publishedAt: Date | null;
-  /** A relay is publishing it until then; the epoch when nobody is. */
-  claimedUntil: Date;
+}
+
+/** `<message id>#<generation>`: the relay that inserted it holds the message until `until`. */
+export interface OutboxClaimDoc {
+  _id: string;
+  messageId: string;
+  generation: number;
+  until: Date;
 }
 
 export interface OutboxEvent {
@@ -28,7 +40,6 @@ export interface OutboxEvent {
   payload: unknown;
 }
 
-const UNCLAIMED = new Date(0);
 /** Far longer than a batch takes to publish; only a relay that died holds a claim that long. */
 const DEFAULT_LEASE_MS = 30_000;
 
@@ -37,6 +48,7 @@ export class MongoOutbox implements OutboxStore {
 
   constructor(
     private readonly collection: Collection<OutboxDoc>,
+    private readonly claims: Collection<OutboxClaimDoc>,
     private readonly exchange: string,
     private readonly leaseMs = DEFAULT_LEASE_MS,
   ) {}
@@ -56,7 +68,6 @@ export class MongoOutbox implements OutboxStore {
       headers: injectTraceContext(),
       createdAt: new Date(),
       publishedAt: null,
-      claimedUntil: UNCLAIMED,
     };
     const { _id, ...rest } = doc;
     await this.collection.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true });
@@ -68,10 +79,11 @@ export class MongoOutbox implements OutboxStore {
     return {
       claim: (limit) => this.claim(limit),
       markPublished: async (records) => {
-        await this.collection.updateMany(
-          { _id: { $in: records.map((record) => record.key) } },
-          { $set: { publishedAt: new Date(), claimedUntil: UNCLAIMED } },
-        );
+        const ids = records.map((record) => record.messageId);
+        await this.collection.updateMany({ _id: { $in: ids } }, { $set: { publishedAt: new Date() } });
+        // Only after the mark: a relay that still sees the document unpublished and claims it anew
+        // re-reads it after its claim and finds it published.
+        await this.claims.deleteMany({ messageId: { $in: ids } });
       },
       close: async () => void this.wakers.delete(wake),
     };
@@ -82,20 +94,51 @@ export class MongoOutbox implements OutboxStore {
     return oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0;
   }
 
-  /** One findOneAndUpdate per document: the lease is taken atomically, per document. */
+  /** Reads more candidates than it needs, so a relay that lost the first ones to another finds others. */
   private async claim(limit: number): Promise<OutboxRecord[]> {
-    const records: OutboxRecord[] = [];
-    while (records.length < limit) {
-      const now = new Date();
-      const doc = await this.collection.findOneAndUpdate(
-        { publishedAt: null, claimedUntil: { $lt: now } },
-        { $set: { claimedUntil: new Date(now.getTime() + this.leaseMs) } },
-        { sort: { createdAt: 1 }, returnDocument: 'after' },
-      );
-      if (!doc) break;
-      const { _id, publishedAt: _, claimedUntil: __, ...message } = doc;
-      records.push({ key: _id, messageId: _id, ...message });
+    const candidates = await this.collection
+      .find({ publishedAt: null })
+      .sort({ createdAt: 1 })
+      .limit(limit * 3)
+      .toArray();
+    if (candidates.length === 0) return [];
+    const latest = new Map<string, OutboxClaimDoc>();
+    for (const claim of await this.claims
+      .find({ messageId: { $in: candidates.map((doc) => doc._id) } })
+      .toArray()) {
+      if ((latest.get(claim.messageId)?.generation ?? -1) < claim.generation)
+        latest.set(claim.messageId, claim);
     }
-    return records;
+    const now = Date.now();
+    const records: OutboxRecord[] = [];
+    for (const { _id, publishedAt: _, ...message } of candidates) {
+      if (records.length === limit) break;
+      const held = latest.get(_id);
+      if (held && held.until.getTime() > now) continue; // another relay is publishing it
+      const generation = held ? held.generation + 1 : 0;
+      const key = `${_id}#${generation}`;
+      try {
+        await this.claims.insertOne({
+          _id: key,
+          messageId: _id,
+          generation,
+          until: new Date(now + this.leaseMs),
+        });
+      } catch (error) {
+        if (isDuplicateKey(error)) continue; // another relay claimed it first
+        throw error;
+      }
+      records.push({ key, messageId: _id, ...message });
+    }
+    if (records.length === 0) return records;
+    // Published by another relay between the read above and the claim: not again.
+    const unpublished = await this.collection
+      .find({ _id: { $in: records.map((record) => record.messageId) }, publishedAt: null })
+      .project<{ _id: string }>({ _id: 1 })
+      .toArray();
+    const still = new Set(unpublished.map((doc) => doc._id));
+    const done = records.filter((record) => !still.has(record.messageId));
+    if (done.length > 0) await this.claims.deleteMany({ _id: { $in: done.map((record) => record.key) } });
+    return records.filter((record) => still.has(record.messageId));
   }
 }
