@@ -110,8 +110,13 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
       });
       return;
     }
-    case repairRecorded.type:
-      return recordRepair(client, repairRecorded.parse(message.payload));
+    case repairRecorded.type: {
+      const repair = repairRecorded.parse(message.payload);
+      await recordRepair(client, repair);
+      // A repair that moved money (a ledger adjustment) counts in the finance report too.
+      if (repair.money) await recordRepairMoney(client, repair, repair.money);
+      return;
+    }
     default:
       return; // bound by pattern; a type this store does not report on is acknowledged and ignored
   }
@@ -133,6 +138,25 @@ async function recordRepair(client: PoolClient, repair: RepairRecorded): Promise
       repair.at,
     ],
   );
+}
+
+/** Credits and debits as two kinds, each with a positive amount, once per repair id. */
+async function recordRepairMoney(
+  client: PoolClient,
+  repair: RepairRecorded,
+  money: NonNullable<RepairRecorded['money']>,
+): Promise<void> {
+  const amount = BigInt(money.amountMinor);
+  await insertMoney(client, {
+    eventId: `repair:${repair.repairId}`,
+    kind: amount < 0n ? 'adjustment_debit' : 'adjustment_credit',
+    userId: money.userId,
+    reference: repair.repairId,
+    amountMinor: String(amount < 0n ? -amount : amount),
+    currency: money.currency,
+    occurredAt: new Date(repair.at),
+    reason: repair.reason,
+  });
 }
 
 async function orderWasCompleted(

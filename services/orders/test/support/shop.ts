@@ -43,10 +43,12 @@ export interface Shop {
 /**
  * `inProcessOrders: false` leaves orders to the test (e.g. as a process it kills); the env is ready.
  * `amqpUrl` puts the whole shop on another broker (a private one the test may restart).
+ * `paymentEvents` lets payments' relay publish its events onto the shop's exchange (a suite that
+ * consumes them); otherwise they stay in its outbox.
  */
 export async function startShop(
   ordersOverrides: Record<string, string> = {},
-  options: { inProcessOrders?: boolean; amqpUrl?: string } = {},
+  options: { inProcessOrders?: boolean; amqpUrl?: string; paymentEvents?: boolean } = {},
 ): Promise<Shop> {
   const suffix = randomSuffix();
   const amqpUrl = options.amqpUrl ?? requireEnv('AMQP_URL');
@@ -90,6 +92,7 @@ export async function startShop(
       RECOVERY_INTERVAL_MS: '500',
       RECOVERY_GRACE_MS: '2000',
       RECONCILE_INTERVAL_MS: '600000',
+      ...(options.paymentEvents ? { AMQP_URL: amqpUrl, EVENTS_EXCHANGE: names.events } : {}),
     }),
   );
 
