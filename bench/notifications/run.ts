@@ -8,7 +8,7 @@
 //   npm run infra -- up postgres rabbitmq mailpit
 //   node --import tsx --conditions shopstack-source bench/notifications/run.ts [emails, default 500]
 import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { connectRabbit, createLogger } from '@shopstack/kit';
 import { createTestDatabase, freePort, randomSuffix, requireEnv, waitFor } from '@shopstack/kit/testing';
@@ -42,6 +42,7 @@ const config = (overrides: Record<string, string> = {}) =>
     SMTP_URL: smtpUrl,
     SMTP_REQUIRE_TLS: 'false',
     UNSUBSCRIBE_SECRET: `bench-unsubscribe-secret-${run}-0123456789`,
+    WEBHOOK_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     EMAIL_RATE_PER_SECOND: String(RATE),
     DISPATCH_INTERVAL_MS: '50',
     BREAKER_RESET_MS: '1000',

@@ -23,6 +23,7 @@ const SECRET_FILES: Record<Exclude<OwnSecret, 'smtp'>, string> = {
   paymentsWebhook: 'sandbox-webhook',
   unsubscribeSigning: 'unsubscribe-signing',
   apiKeyPepper: 'api-key-pepper',
+  webhookSecrets: 'webhook-secret-encryption',
 };
 
 /**

@@ -6,7 +6,13 @@ import type { ShopService } from '../api/constants.js';
 
 export type Store = 'postgres' | 'mongodb';
 /** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
-export type OwnSecret = 'apiKeyPepper' | 'paymentsWebhook' | 'signingKeys' | 'smtp' | 'unsubscribeSigning';
+export type OwnSecret =
+  | 'apiKeyPepper'
+  | 'paymentsWebhook'
+  | 'signingKeys'
+  | 'smtp'
+  | 'unsubscribeSigning'
+  | 'webhookSecrets';
 
 export interface PlatformService {
   store: Store;
@@ -67,7 +73,11 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     // Recipients' addresses when an event names only a user.
     peers: ['users'],
-    ownSecrets: { SMTP_URL: 'smtp', UNSUBSCRIBE_SECRET: 'unsubscribeSigning' },
+    ownSecrets: {
+      SMTP_URL: 'smtp',
+      UNSUBSCRIBE_SECRET: 'unsubscribeSigning',
+      WEBHOOK_SECRET_ENCRYPTION_KEY: 'webhookSecrets',
+    },
     local: { httpPort: 8085, grpcPort: 50055 },
   },
   // The admin API and the system worker. Its reporting store is fed by events (the broker); payments'

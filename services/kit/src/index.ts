@@ -139,6 +139,7 @@ export {
 export { OutboxRelay, type OutboxRelayOptions, registerOutboxBacklogMetric } from './messaging/relay.js';
 export { createMetrics, type ServiceMetrics } from './metrics.js';
 export { currentRequestId, runWithRequestId } from './request-context.js';
+export { isSealed, type Sealed, Sealer, sealingKeySchema } from './sealing.js';
 export { type RunningService, runMain, type ServiceParts as ListenerParts, startService } from './service.js';
 export {
   extractTraceContext,

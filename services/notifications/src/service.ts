@@ -2,13 +2,14 @@
 // providers, preferences and deliveries over HTTP, sends and statuses over gRPC. The kit boots it
 // (see @shopstack/kit's boot.ts); main.ts runs it as a process, tests start it on port 0.
 import { fileURLToPath } from 'node:url';
-import { bootService, defineService, type Logger } from '@shopstack/kit';
+import { bootService, defineService, type Logger, Sealer } from '@shopstack/kit';
 import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { eventsConsumer } from './adapters/events-consumer.js';
 import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-providers.js';
 import { createSmtpProvider } from './adapters/smtp-provider.js';
 import { createUnsubscribeTokens } from './adapters/unsubscribe-tokens.js';
 import { createUsersDirectory } from './adapters/users-directory.js';
+import { sealPlainSecrets } from './adapters/webhooks-repository.js';
 import { notificationsGrpcService } from './api/grpc/notifications-grpc.js';
 import { addNotificationRoutes } from './api/http/routes.js';
 import { addWebhookRoutes } from './api/http/webhook-routes.js';
@@ -62,6 +63,9 @@ export const notificationsService = defineService({
     });
     onClose(() => directory.close());
     const tokens = createUnsubscribeTokens(config.UNSUBSCRIBE_SECRET);
+    const sealer = new Sealer(config.WEBHOOK_SECRET_ENCRYPTION_KEY, 'WEBHOOK_SECRET_ENCRYPTION_KEY');
+    const sealed = await sealPlainSecrets(pool, sealer);
+    if (sealed > 0) logger.info({ sealed }, 'sealed webhook secrets stored in plain by an older version');
     const dispatcher = new Dispatcher({
       pool,
       logger,
@@ -86,6 +90,7 @@ export const notificationsService = defineService({
       pool,
       logger,
       targets,
+      sealer,
       retry: {
         baseMs: config.WEBHOOK_RETRY_BASE_MS,
         maxMs: config.WEBHOOK_RETRY_MAX_MS,
@@ -101,6 +106,7 @@ export const notificationsService = defineService({
       pool,
       logger,
       tokens,
+      sealer,
       dispatcher,
       webhookSender,
       settings: {

@@ -137,6 +137,44 @@ describe('notifications: webhooks', function () {
     assert.ok(verifies(third, after!));
     assert.equal(verifies(second, after!), false, 'no overlap asked: the previous secret no longer signs');
     assert.equal(verifies(first, after!), false);
+
+    // At rest every secret is sealed: the raw rows hold none of them.
+    const raw = await h.service.deps.pool.query('select * from webhook_secrets where endpoint_id = $1', [
+      endpoint.id,
+    ]);
+    assert.equal(raw.rows.length, 1);
+    assert.ok(raw.rows.every((row) => row.secret === null && row.sealed_secret.sealed === 'A256GCM'));
+    const dump = JSON.stringify(raw.rows);
+    for (const secret of [first, second, third]) {
+      assert.equal(dump.includes(secret.slice('whsec_'.length)), false, 'no secret in the raw row');
+      assert.equal(
+        dump.includes(Buffer.from(secret.slice('whsec_'.length), 'base64').toString('hex')),
+        false,
+      );
+    }
+  });
+
+  it('seals on start a secret an older version stored in plain, which still signs', async () => {
+    const path = `/hooks/${randomUUID()}`;
+    const { endpoint } = await register(path);
+    const plain = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    await h.service.deps.pool.query(
+      'update webhook_secrets set secret = $2, sealed_secret = null where endpoint_id = $1',
+      [endpoint.id, plain],
+    );
+    await h.stopService();
+    await h.restart();
+    const { rows } = await h.service.deps.pool.query(
+      'select secret, sealed_secret from webhook_secrets where endpoint_id = $1',
+      [endpoint.id],
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.secret, row.sealed_secret?.sealed]),
+      [[null, 'A256GCM']],
+    );
+    await api('POST', `/endpoints/${endpoint.id}/test`);
+    const [sent] = await until(path, 1);
+    assert.ok(verifies(plain, sent!), 'the sealed secret signs as before');
   });
 
   it('retries after the receiver answers 500, with the same webhook-id, until it is delivered', async () => {

@@ -140,6 +140,7 @@ export async function startShopProcesses(
           WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
           WEBHOOK_ALLOW_PLAIN_HTTP: 'true',
           UNSUBSCRIBE_SECRET: `e2e-unsubscribe-${randomUUID()}`,
+          WEBHOOK_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
         })
       : undefined;
     if (notifications) started.push(notifications);

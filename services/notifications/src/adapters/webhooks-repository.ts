@@ -1,6 +1,6 @@
 // The webhook tables: endpoints and their secrets, and the deliveries queue with its attempt log.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '@shopstack/kit';
+import type { Queryable, Sealed, Sealer } from '@shopstack/kit';
 import type { WebhookScope } from '../domain/webhooks.js';
 
 export interface WebhookEndpoint {
@@ -79,6 +79,7 @@ export async function insertEndpoint(
   db: Queryable,
   e: Pick<WebhookEndpoint, 'ownerId' | 'url' | 'description' | 'eventTypes' | 'scope'>,
   secret: string,
+  sealer: Sealer,
 ): Promise<WebhookEndpoint> {
   const { rows } = await db.query(
     `insert into webhook_endpoints (id, owner_id, url, description, event_types, scope)
@@ -86,11 +87,7 @@ export async function insertEndpoint(
     [randomUUID(), e.ownerId, e.url, e.description, e.eventTypes, e.scope],
   );
   const endpoint = toEndpoint(rows[0]);
-  await db.query('insert into webhook_secrets (id, endpoint_id, secret) values ($1, $2, $3)', [
-    randomUUID(),
-    endpoint.id,
-    secret,
-  ]);
+  await insertSecret(db, endpoint.id, secret, sealer);
   return endpoint;
 }
 
@@ -159,13 +156,43 @@ export async function markEndpointHealthy(db: Queryable, id: string): Promise<vo
 }
 
 /** The secrets that sign now: the current one first, then any previous one still in its overlap. */
-export async function signingSecrets(db: Queryable, endpointId: string): Promise<string[]> {
-  const { rows } = await db.query(
-    `select secret from webhook_secrets where endpoint_id = $1 and (expires_at is null or expires_at > now())
-     order by expires_at desc nulls first, created_at desc`,
+export async function signingSecrets(db: Queryable, endpointId: string, sealer: Sealer): Promise<string[]> {
+  const { rows } = await db.query<{ id: string; secret: string | null; sealed_secret: Sealed | null }>(
+    `select id, secret, sealed_secret from webhook_secrets
+      where endpoint_id = $1 and (expires_at is null or expires_at > now())
+      order by expires_at desc nulls first, created_at desc`,
     [endpointId],
   );
-  return rows.map((r) => r.secret);
+  // A plain one only if an older replica stored it since this one started (a rolling upgrade).
+  return rows.map((r) => (r.sealed_secret ? sealer.open(r.sealed_secret, r.id) : r.secret!));
+}
+
+async function insertSecret(
+  db: Queryable,
+  endpointId: string,
+  secret: string,
+  sealer: Sealer,
+): Promise<void> {
+  const id = randomUUID();
+  await db.query('insert into webhook_secrets (id, endpoint_id, sealed_secret) values ($1, $2, $3)', [
+    id,
+    endpointId,
+    JSON.stringify(sealer.seal(secret, id)),
+  ]);
+}
+
+/** Seals the plain secrets an older version stored; returns how many it sealed. */
+export async function sealPlainSecrets(db: Queryable, sealer: Sealer): Promise<number> {
+  const { rows } = await db.query<{ id: string; secret: string }>(
+    'select id, secret from webhook_secrets where secret is not null',
+  );
+  for (const row of rows) {
+    await db.query(
+      'update webhook_secrets set sealed_secret = $2, secret = null where id = $1 and secret is not null',
+      [row.id, JSON.stringify(sealer.seal(row.secret, row.id))],
+    );
+  }
+  return rows.length;
 }
 
 /** Makes `secret` the current one; the previous ones sign for `overlapMs` more at most. */
@@ -174,6 +201,7 @@ export async function rotateSecret(
   endpointId: string,
   secret: string,
   overlapMs: number,
+  sealer: Sealer,
 ): Promise<Date> {
   // Every older secret stops by the end of this overlap at the latest (an earlier rotation's longer
   // overlap does not outlive this one).
@@ -186,11 +214,7 @@ export async function rotateSecret(
   );
   // Secrets past their overlap are of no use any more.
   await db.query('delete from webhook_secrets where endpoint_id = $1 and expires_at <= now()', [endpointId]);
-  await db.query('insert into webhook_secrets (id, endpoint_id, secret) values ($1, $2, $3)', [
-    randomUUID(),
-    endpointId,
-    secret,
-  ]);
+  await insertSecret(db, endpointId, secret, sealer);
   return rows.map((r) => r.expires_at as Date).sort((a, b) => b.getTime() - a.getTime())[0] ?? new Date();
 }
 

@@ -3,7 +3,7 @@
 // guard, and records the outcome. Failures retry with exponential backoff and jitter for more than a
 // day, then the delivery is failed (and can be replayed). An endpoint that answers 410, or has failed
 // for longer than the disable window, is disabled and its owner is told by email.
-import { type Logger, type Pool, withTransaction } from '@shopstack/kit';
+import { type Logger, type Pool, type Sealer, withTransaction } from '@shopstack/kit';
 import { Webhook } from 'standardwebhooks';
 import { postWebhook, type WebhookResponse } from '../adapters/webhook-http.js';
 import {
@@ -25,6 +25,7 @@ export interface WebhookSenderOptions {
   pool: Pool;
   logger: Logger;
   targets: TargetPolicy;
+  sealer: Sealer;
   retry: RetryPolicy;
   timeoutMs: number;
   disableAfterMs: number;
@@ -104,7 +105,7 @@ export class WebhookSender {
     const { pool, logger } = this.options;
     const endpoint = await findEndpoint(pool, delivery.endpointId);
     if (!endpoint) return; // deleted meanwhile; its deliveries went with it
-    const secrets = await signingSecrets(pool, endpoint.id);
+    const secrets = await signingSecrets(pool, endpoint.id, this.options.sealer);
     const body = webhookBody(delivery.eventType, delivery.createdAt, delivery.payload);
     const headers = signedHeaders(secrets, delivery.id, new Date(), body);
     const response = await postWebhook(

@@ -172,6 +172,7 @@ export async function registerEndpoint(
         scope,
       },
       secret,
+      deps.sealer,
     );
   });
   deps.logger.info({ endpointId: endpoint.id, ownerId: owner.id }, 'webhook endpoint registered');
@@ -215,7 +216,9 @@ export async function rotateEndpointSecret(
   const secret = newWebhookSecret();
   const overlapMs =
     overlapSeconds !== undefined ? overlapSeconds * 1000 : deps.settings.webhooks.secretOverlapMs;
-  const expiresAt = await withTransaction(deps.pool, (client) => rotateSecret(client, id, secret, overlapMs));
+  const expiresAt = await withTransaction(deps.pool, (client) =>
+    rotateSecret(client, id, secret, overlapMs, deps.sealer),
+  );
   deps.logger.info({ endpointId: id }, 'webhook secret rotated');
   return { secret, previousSecretExpiresAt: expiresAt.toISOString() };
 }
