@@ -66,11 +66,12 @@ export const notificationsService = defineService({
     const sealer = new Sealer(config.WEBHOOK_SECRET_ENCRYPTION_KEY, 'WEBHOOK_SECRET_ENCRYPTION_KEY');
     const sealed = await sealPlainSecrets(pool, sealer);
     if (sealed > 0) logger.info({ sealed }, 'sealed webhook secrets stored in plain by an older version');
+    const counters = createNotificationsMetrics(metrics, pool);
     const dispatcher = new Dispatcher({
       pool,
       logger,
       metrics,
-      counters: createNotificationsMetrics(metrics, pool),
+      counters,
       providers,
       directory,
       tokens,
@@ -101,6 +102,7 @@ export const notificationsService = defineService({
       intervalMs: config.DISPATCH_INTERVAL_MS,
       batch: config.WEBHOOK_DISPATCH_BATCH,
       onOwnerNotified: () => dispatcher.wake(),
+      metrics: counters.webhooks,
     });
     const deps: NotificationsDeps = {
       pool,

@@ -1,6 +1,7 @@
 // Webhooks against a real receiver on this machine, with real PostgreSQL, RabbitMQ and Mailpit: the
 // receiver checks every signature with the Standard Webhooks library itself. Registration and the
-// delivery log over REST; rotation, retries, replay, disabling, and the SSRF guard's refusals.
+// delivery log over REST; rotation, secrets sealed at rest, retries, replay, disabling (counted in the
+// metrics), and the SSRF guard's refusals.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { httpClient, waitFor } from '@shopstack/kit/testing';
@@ -286,6 +287,22 @@ describe('notifications: webhooks', function () {
     assert.ok(d.attemptLog.length >= 2);
     assert.ok(d.attemptLog.every((a: { statusCode: number }) => a.statusCode === 503));
     receiver.respond = () => 204;
+
+    // This replica counted it (and the 410 of the test before): attempts by answer, disables by reason.
+    const metrics = await (await fetch(`${h.service.httpUrl}/metrics`)).text();
+    const value = (name: string, label: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((line) => line.startsWith(`${name}{`) && line.includes(label))
+          ?.split(' ')
+          .at(-1) ?? Number.NaN,
+      );
+    assert.equal(value('notifications_webhook_endpoints_disabled_total', 'reason="failing"'), 1);
+    assert.equal(value('notifications_webhook_endpoints_disabled_total', 'reason="gone"'), 1);
+    assert.ok(value('notifications_webhook_attempts_total', 'result="5xx"') >= 2);
+    assert.ok(value('notifications_webhook_attempts_total', 'result="4xx"') >= 1);
+    assert.ok(value('notifications_webhook_deliveries_total', 'outcome="delivered"') >= 1);
   });
 
   it('keeps another user’s endpoints and deliveries invisible, and refuses bad input with problem+json', async () => {

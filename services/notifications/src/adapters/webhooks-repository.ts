@@ -155,6 +155,15 @@ export async function markEndpointHealthy(db: Queryable, id: string): Promise<vo
   );
 }
 
+/** Enabled endpoints failing every delivery since their last success, and the longest such failure. */
+export async function failingEndpoints(db: Queryable): Promise<{ count: number; oldestSeconds: number }> {
+  const { rows } = await db.query<{ count: number; oldest: number | null }>(
+    `select count(*)::int as count, extract(epoch from now() - min(failing_since))::float8 as oldest
+       from webhook_endpoints where status = 'enabled' and failing_since is not null`,
+  );
+  return { count: rows[0]?.count ?? 0, oldestSeconds: Math.max(0, rows[0]?.oldest ?? 0) };
+}
+
 /** The secrets that sign now: the current one first, then any previous one still in its overlap. */
 export async function signingSecrets(db: Queryable, endpointId: string, sealer: Sealer): Promise<string[]> {
   const { rows } = await db.query<{ id: string; secret: string | null; sealed_secret: Sealed | null }>(

@@ -20,6 +20,7 @@ import { isExhausted, type RetryPolicy, retryDelayMs } from '../domain/retry.js'
 import type { TargetPolicy } from '../domain/target-policy.js';
 import { failedTooLong, outcomeOf, webhookBody } from '../domain/webhooks.js';
 import { notify } from './intake.js';
+import { noWebhookMetrics, type WebhookMetrics } from './metrics.js';
 
 export interface WebhookSenderOptions {
   pool: Pool;
@@ -33,7 +34,7 @@ export interface WebhookSenderOptions {
   batch: number;
   /** Called after an owner notice was queued, so the email goes out without waiting for a poll. */
   onOwnerNotified: () => void;
-  outcomes?: (outcome: 'delivered' | 'retry' | 'failed' | 'disabled') => void;
+  metrics?: WebhookMetrics;
 }
 
 /** The three Standard Webhooks headers for one attempt, signed with every current secret. */
@@ -116,19 +117,21 @@ export class WebhookSender {
       this.options.timeoutMs,
     );
     const outcome = outcomeOf(response.statusCode);
-    await withTransaction(pool, async (client) => {
+    const metrics = this.options.metrics ?? noWebhookMetrics;
+    metrics.attempt(response.statusCode);
+    // Counted once the transaction committed: a rollback retries the delivery, it did not end.
+    const ended = await withTransaction(pool, async (client) => {
       if (outcome === 'delivered') {
         await recordAttempt(client, delivery, response, { status: 'delivered' });
         await markEndpointHealthy(client, endpoint.id);
-        this.options.outcomes?.('delivered');
-        return;
+        return { finished: 'delivered' as const };
       }
       const exhausted = isExhausted(this.options.retry, delivery.attempts);
       await recordAttempt(client, delivery, withReason(response), {
         status: exhausted ? 'failed' : 'pending',
         retryInMs: exhausted ? undefined : retryDelayMs(this.options.retry, delivery.attempts),
       });
-      this.options.outcomes?.(exhausted ? 'failed' : 'retry');
+      const finished = exhausted ? ('failed' as const) : undefined;
       const failingSince = await markEndpointFailing(client, endpoint.id);
       const reason =
         outcome === 'gone'
@@ -136,11 +139,10 @@ export class WebhookSender {
           : failedTooLong(failingSince, new Date(), this.options.disableAfterMs)
             ? `every delivery has failed since ${failingSince.toISOString()}`
             : undefined;
-      if (!reason) return;
+      if (!reason) return { finished };
       const disabled = await disableEndpoint(client, endpoint.id, reason);
-      if (!disabled) return;
+      if (!disabled) return { finished };
       logger.warn({ endpointId: endpoint.id, reason }, 'webhook endpoint disabled');
-      this.options.outcomes?.('disabled');
       await notify(client, {
         sourceId: `webhook-endpoint-disabled:${endpoint.id}:${disabled.disabledAt?.getTime()}`,
         userId: endpoint.ownerId,
@@ -148,7 +150,10 @@ export class WebhookSender {
         variables: { url: endpoint.url, reason },
       });
       setTimeout(() => this.options.onOwnerNotified(), 20).unref();
+      return { finished, disabled: outcome === 'gone' ? ('gone' as const) : ('failing' as const) };
     });
+    if (ended.finished) metrics.finished(ended.finished);
+    if (ended.disabled) metrics.disabled(ended.disabled);
   }
 }
 
