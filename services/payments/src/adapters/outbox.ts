@@ -110,25 +110,17 @@ export class MongoOutbox implements OutboxStore {
         latest.set(claim.messageId, claim);
     }
     const now = Date.now();
+    const free = candidates.filter(({ _id }) => !((latest.get(_id)?.until.getTime() ?? 0) > now));
     const records: OutboxRecord[] = [];
-    for (const { _id, publishedAt: _, ...message } of candidates) {
-      if (records.length === limit) break;
-      const held = latest.get(_id);
-      if (held && held.until.getTime() > now) continue; // another relay is publishing it
-      const generation = held ? held.generation + 1 : 0;
-      const key = `${_id}#${generation}`;
-      try {
-        await this.claims.insertOne({
-          _id: key,
-          messageId: _id,
-          generation,
-          until: new Date(now + this.leaseMs),
-        });
-      } catch (error) {
-        if (isDuplicateKey(error)) continue; // another relay claimed it first
-        throw error;
-      }
-      records.push({ key, messageId: _id, ...message });
+    // The claims of a slice go in at once; a slice that lost some to another relay is topped up.
+    for (let at = 0; at < free.length && records.length < limit; ) {
+      const slice = free.slice(at, at + limit - records.length);
+      at += slice.length;
+      const won = await Promise.all(slice.map((doc) => this.tryClaim(doc._id, latest.get(doc._id), now)));
+      slice.forEach(({ _id, publishedAt: _, ...message }, i) => {
+        const key = won[i];
+        if (key) records.push({ key, messageId: _id, ...message });
+      });
     }
     if (records.length === 0) return records;
     // Published by another relay between the read above and the claim: not again.
@@ -140,5 +132,18 @@ export class MongoOutbox implements OutboxStore {
     const done = records.filter((record) => !still.has(record.messageId));
     if (done.length > 0) await this.claims.deleteMany({ _id: { $in: done.map((record) => record.key) } });
     return records.filter((record) => still.has(record.messageId));
+  }
+
+  /** The claim's key if this relay inserted the generation after `held`; undefined if another did. */
+  private async tryClaim(messageId: string, held: OutboxClaimDoc | undefined, now: number) {
+    const generation = held ? held.generation + 1 : 0;
+    const key = `${messageId}#${generation}`;
+    try {
+      await this.claims.insertOne({ _id: key, messageId, generation, until: new Date(now + this.leaseMs) });
+      return key;
+    } catch (error) {
+      if (isDuplicateKey(error)) return undefined; // another relay claimed it first
+      throw error;
+    }
   }
 }

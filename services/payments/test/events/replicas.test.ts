@@ -14,10 +14,11 @@ import {
 import { MongoOutbox } from '../../src/adapters/outbox.js';
 import { createTestPaymentsDb } from '../support/db.js';
 
-const EVENTS = 300;
+// Enough for both relays to claim from the same oldest documents many times over (batches of 10).
+const EVENTS = 120;
 
 describe('payments: the outbox shared by replicas', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const exchange = testExchangeName('payments.events');
   let db: Awaited<ReturnType<typeof createTestPaymentsDb>>;
   let events: TestQueue;
@@ -35,9 +36,11 @@ describe('payments: the outbox shared by replicas', function () {
 
   it('publishes each event once when two relays claim from it at the same time', async () => {
     const outbox = new MongoOutbox(db.outbox, db.outboxClaims, exchange);
-    for (let i = 0; i < EVENTS; i++) {
-      await outbox.put({ operationId: `op-${i}`, type: 'payment.test_event', payload: { i } });
-    }
+    await Promise.all(
+      Array.from({ length: EVENTS }, (_, i) =>
+        outbox.put({ operationId: `op-${i}`, type: 'payment.test_event', payload: { i } }),
+      ),
+    );
     // A retry of an operation stores nothing new.
     await outbox.put({ operationId: 'op-0', type: 'payment.test_event', payload: { i: 'again' } });
     assert.equal(await db.outbox.countDocuments(), EVENTS);
@@ -55,7 +58,7 @@ describe('payments: the outbox shared by replicas', function () {
     );
     for (const relay of relays) relay.start();
     await waitFor(async () => (await db.outbox.countDocuments({ publishedAt: null })) === 0, {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       what: 'the outbox to drain',
     });
     await Promise.all(relays.map((relay) => relay.stop()));
@@ -101,7 +104,7 @@ describe('payments: the outbox shared by replicas', function () {
     });
     relay.start();
     await waitFor(async () => (await db.outbox.countDocuments({ publishedAt: null })) === 0, {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
       what: 'the other relay to publish what was left',
     });
     await relay.stop();
