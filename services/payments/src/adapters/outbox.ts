@@ -70,7 +70,13 @@ export class MongoOutbox implements OutboxStore {
       publishedAt: null,
     };
     const { _id, ...rest } = doc;
-    await this.collection.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true });
+    try {
+      await this.collection.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true });
+    } catch (error) {
+      // Two upserts of one id at once (a request and the recovery job, or the provider's webhook, both
+      // finishing an operation): one inserts, the other fails on the unique _id. Either way it is stored.
+      if (!isDuplicateKey(error)) throw error;
+    }
     for (const wake of this.wakers) wake(); // a relay in this process need not wait for its poll
   }
 
