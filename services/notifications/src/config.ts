@@ -36,8 +36,11 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
     .default('notifications.shopstack.test'),
   /** Signs unsubscribe links (HS256); at least 32 characters. */
   UNSUBSCRIBE_SECRET: z.string().min(32),
-  /** Seals the webhook endpoints' signing secrets in the database: 64 hex characters (32 bytes). */
-  WEBHOOK_SECRET_ENCRYPTION_KEY: sealingKeySchema,
+  /**
+   * Seals the webhook endpoints' signing secrets in the database: 64 hex characters (32 bytes). Without
+   * it they are stored as they are (a warning says so), like users' SIGNING_KEY_ENCRYPTION_KEY.
+   */
+  WEBHOOK_SECRET_ENCRYPTION_KEY: sealingKeySchema.optional(),
   /** Sends per second per provider; the backlog drains at this pace. */
   EMAIL_RATE_PER_SECOND: perSecond.default(50),
   SMS_RATE_PER_SECOND: perSecond.default(10),

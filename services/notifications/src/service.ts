@@ -63,9 +63,14 @@ export const notificationsService = defineService({
     });
     onClose(() => directory.close());
     const tokens = createUnsubscribeTokens(config.UNSUBSCRIBE_SECRET);
-    const sealer = new Sealer(config.WEBHOOK_SECRET_ENCRYPTION_KEY, 'WEBHOOK_SECRET_ENCRYPTION_KEY');
-    const sealed = await sealPlainSecrets(pool, sealer);
-    if (sealed > 0) logger.info({ sealed }, 'sealed webhook secrets stored in plain by an older version');
+    const sealer = config.WEBHOOK_SECRET_ENCRYPTION_KEY
+      ? new Sealer(config.WEBHOOK_SECRET_ENCRYPTION_KEY, 'WEBHOOK_SECRET_ENCRYPTION_KEY')
+      : undefined;
+    if (sealer) {
+      const sealed = await sealPlainSecrets(pool, sealer);
+      if (sealed > 0) logger.info({ sealed }, 'sealed webhook secrets stored in plain before');
+    } else
+      logger.warn('WEBHOOK_SECRET_ENCRYPTION_KEY is not set: webhook signing secrets are stored unsealed');
     const counters = createNotificationsMetrics(metrics, pool);
     const dispatcher = new Dispatcher({
       pool,

@@ -79,7 +79,7 @@ export async function insertEndpoint(
   db: Queryable,
   e: Pick<WebhookEndpoint, 'ownerId' | 'url' | 'description' | 'eventTypes' | 'scope'>,
   secret: string,
-  sealer: Sealer,
+  sealer: Sealer | undefined,
 ): Promise<WebhookEndpoint> {
   const { rows } = await db.query(
     `insert into webhook_endpoints (id, owner_id, url, description, event_types, scope)
@@ -165,29 +165,35 @@ export async function failingEndpoints(db: Queryable): Promise<{ count: number; 
 }
 
 /** The secrets that sign now: the current one first, then any previous one still in its overlap. */
-export async function signingSecrets(db: Queryable, endpointId: string, sealer: Sealer): Promise<string[]> {
+export async function signingSecrets(
+  db: Queryable,
+  endpointId: string,
+  sealer: Sealer | undefined,
+): Promise<string[]> {
   const { rows } = await db.query<{ id: string; secret: string | null; sealed_secret: Sealed | null }>(
     `select id, secret, sealed_secret from webhook_secrets
       where endpoint_id = $1 and (expires_at is null or expires_at > now())
       order by expires_at desc nulls first, created_at desc`,
     [endpointId],
   );
-  // A plain one only if an older replica stored it since this one started (a rolling upgrade).
-  return rows.map((r) => (r.sealed_secret ? sealer.open(r.sealed_secret, r.id) : r.secret!));
+  return rows.map((r) => {
+    if (!r.sealed_secret) return r.secret!; // stored without a key (or by a replica that had none)
+    if (!sealer) throw new Error('webhook secrets are sealed but WEBHOOK_SECRET_ENCRYPTION_KEY is not set');
+    return sealer.open(r.sealed_secret, r.id);
+  });
 }
 
 async function insertSecret(
   db: Queryable,
   endpointId: string,
   secret: string,
-  sealer: Sealer,
+  sealer: Sealer | undefined,
 ): Promise<void> {
   const id = randomUUID();
-  await db.query('insert into webhook_secrets (id, endpoint_id, sealed_secret) values ($1, $2, $3)', [
-    id,
-    endpointId,
-    JSON.stringify(sealer.seal(secret, id)),
-  ]);
+  await db.query(
+    'insert into webhook_secrets (id, endpoint_id, secret, sealed_secret) values ($1, $2, $3, $4)',
+    [id, endpointId, sealer ? null : secret, sealer ? JSON.stringify(sealer.seal(secret, id)) : null],
+  );
 }
 
 /** Seals the plain secrets an older version stored; returns how many it sealed. */
@@ -210,7 +216,7 @@ export async function rotateSecret(
   endpointId: string,
   secret: string,
   overlapMs: number,
-  sealer: Sealer,
+  sealer: Sealer | undefined,
 ): Promise<Date> {
   // Every older secret stops by the end of this overlap at the latest (an earlier rotation's longer
   // overlap does not outlive this one).

@@ -16,8 +16,8 @@ export interface NotificationsDeps {
   pool: Pool;
   logger: Logger;
   tokens: UnsubscribeTokens;
-  /** Seals webhook signing secrets at rest. */
-  sealer: Sealer;
+  /** Seals webhook signing secrets at rest; undefined stores them as they are. */
+  sealer: Sealer | undefined;
   dispatcher: Pick<Dispatcher, 'wake'>;
   /** The webhook sender, woken when deliveries were queued. */
   webhookSender: { wake(): void };

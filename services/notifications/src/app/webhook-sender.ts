@@ -26,7 +26,7 @@ export interface WebhookSenderOptions {
   pool: Pool;
   logger: Logger;
   targets: TargetPolicy;
-  sealer: Sealer;
+  sealer: Sealer | undefined;
   retry: RetryPolicy;
   timeoutMs: number;
   disableAfterMs: number;
