@@ -1,6 +1,7 @@
 // The Envoy edge: ConfigMap with the rendered bootstrap, Deployment, Service and PDB.
 import { ENVOY_ADMIN_PORT, GRPC_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { SHUTDOWN } from '../platform/services.js';
 import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
@@ -81,6 +82,10 @@ export function renderEdge(shop: ShopDeployment): KubeObject[] {
       timeoutSeconds: 2,
       failureThreshold: 3,
     },
+    // Envoy exits at once on SIGTERM. The pause first lets the endpoint's removal reach kube-proxy
+    // and the load balancers, so new connections go to the other replicas while this one still
+    // serves what it has.
+    lifecycle: { preStop: { sleep: { seconds: SHUTDOWN.preStop } } },
     volumeMounts: [
       { name: 'config', mountPath: '/etc/envoy', readOnly: true },
       ...(edge.tls.enabled ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),

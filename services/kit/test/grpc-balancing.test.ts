@@ -47,4 +47,20 @@ describe('gRPC client balancing', function () {
       handle.close();
     }
   });
+
+  it("reaches a host:port through the kit's refreshing DNS resolver (the pods test shows a new pod found)", async () => {
+    // localhost answers 127.0.0.1 (and ::1 where it is configured), each address a pod would be.
+    const handle = createGrpcClient(HealthDefinition, {
+      address: `localhost:${ports[0]}`,
+      downstream: 'named',
+      metrics: createMetrics('client'),
+    });
+    try {
+      const before = await callsServed(0);
+      for (let i = 0; i < 5; i++) await handle.client.check({ service: '' });
+      assert.equal((await callsServed(0)) - before, 5);
+    } finally {
+      handle.close();
+    }
+  });
 });
