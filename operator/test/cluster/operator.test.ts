@@ -211,8 +211,19 @@ describe('ShopDeployment operator on a real API server', function () {
         assert.equal(workload?.spec.template.spec.containers[0]?.image, `ghcr.io/shopstack/${service}:0.1.0`);
       }
     } finally {
-      await kubectl(['delete', 'shop', 'mini', '-n', ns, '--wait=false']);
+      await kubectl(['delete', 'shop', 'mini', '-n', ns]);
     }
+    // Gone with its children before the next test counts writes: a reconcile of mini still queued
+    // when its children go would apply them again.
+    for (const service of SHOP_SERVICES)
+      await eventually(
+        `mini-${service} collected`,
+        async () => !(await getObject(deploymentPath(`mini-${service}`))),
+      );
+    await eventually(
+      'the queue to drain',
+      async () => (await operator.sum('shopstack_operator_workqueue_depth')) === 0,
+    );
   });
 
   it('sends no writes while nothing changes, even when asked to look again', async () => {
