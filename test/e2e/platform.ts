@@ -3,7 +3,8 @@
 // by default). Without it, they start users, catalog, payments and orders as processes and put a
 // real Envoy, rendered by the operator's renderer, in front of them, with notifications sending to the
 // local Mailpit (MAILPIT_URL in either case) and the back office's admin API (its `api` role only:
-// no job runner, no event consumer, so it costs one process and one small database). With `web`, the web app's service runs too and the edge
+// no job runner, no event consumer, so it costs one process and one small database; with
+// `backofficeWorker`, its worker too). With `web`, the web app's service runs too and the edge
 // serves it at / (the app must have been built: npm run build -w @shopstack/web).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -45,6 +46,8 @@ export interface PlatformOptions {
   limits?: Partial<Pick<EnvoyConfigInput, 'rateLimit' | 'authRateLimit' | 'userRateLimit'>>;
   /** Run the web app's service behind the edge at `/` too. */
   web?: boolean;
+  /** Run the back office's worker too (its `all` role: reports, scheduled rules, the reporting store). */
+  backofficeWorker?: boolean;
 }
 
 export async function platform(options: PlatformOptions = {}): Promise<Platform> {
@@ -90,7 +93,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
     // the broker, every other service as a gRPC peer), in the role that serves the admin API.
     spawnService(serviceDir('backoffice'), {
       ...options.env,
-      BACKOFFICE_ROLE: 'api',
+      BACKOFFICE_ROLE: options.backofficeWorker ? 'all' : 'api',
       DATABASE_URL: backofficeDb.url,
       AMQP_URL: requireEnv('AMQP_URL'),
       EVENTS_EXCHANGE: shop.names.events,
