@@ -77,13 +77,6 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     ),
     disputes,
     reconciliation: new Reconciliation(accountStore, journal),
-    adjustments: new Adjustments(
-      stores.adjustments,
-      stores.movements,
-      journal,
-      accountStore,
-      movements,
-      events,
-    ),
+    adjustments: new Adjustments(stores.adjustments, stores.movements, journal, accountStore, movements),
   };
 }

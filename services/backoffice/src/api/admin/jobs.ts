@@ -2,7 +2,9 @@
 import type { HttpRoutes } from '@shopstack/kit';
 import { decodeCursor, encodeCursor } from '@shopstack/kit';
 import { z } from 'zod';
+import { listJobs } from '../../adapters/jobs-repository.js';
 import type { BackofficeDeps } from '../../app/deps.js';
+import { jobView } from '../../app/jobs.js';
 import { BACKOFFICE_READERS, BACKOFFICE_WRITERS } from '../../domain/roles.js';
 import { IdParams, JobSchema, PageQuery } from './schemas.js';
 
@@ -25,14 +27,14 @@ export function addJobRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
     },
     async ({ query }) => {
       const before = query.cursor ? decodeCursor(JobPosition, query.cursor) : undefined;
-      const items = await deps.jobs.list({ kind: query.kind, limit: query.limit, before });
-      const last = items.at(-1);
+      const rows = await listJobs(deps.pool, { kind: query.kind, limit: query.limit, before });
+      const last = rows.at(-1);
       return {
         body: {
-          items,
+          items: rows.map((row) => jobView(row)),
           nextCursor:
-            last && items.length === query.limit
-              ? encodeCursor({ createdAt: last.createdAt, id: last.id })
+            last && rows.length === query.limit
+              ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
               : null,
         },
       };

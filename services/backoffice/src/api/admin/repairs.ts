@@ -1,17 +1,14 @@
-// Repairs after an incident (app/repairs.ts), admin only, each under the client's Idempotency-Key:
-// ledger adjustments with four eyes, saga retry / force-cancel, stock corrections.
+// Repairs after an incident, admin only, each under the client's Idempotency-Key and carried out by
+// the owner of the data, which records who, why, before and after and publishes it:
+// - a ledger adjustment (payments): requested by one admin, posted only when a second, different
+//   admin approves it (four eyes), against the house adjustments account;
+// - retry or force-cancel (with compensation) of a stuck checkout saga (orders);
+// - a stock correction (catalog).
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
+import { ask } from '../../adapters/owners.js';
 import type { BackofficeDeps } from '../../app/deps.js';
-import {
-  approveAdjustment,
-  correctStock,
-  getAdjustment,
-  listAdjustments,
-  repairSaga,
-  requestAdjustment,
-  type SagaRepairKind,
-} from '../../app/repairs.js';
+import { adjustmentView } from '../../app/views.js';
 import { BACKOFFICE_READERS, BACKOFFICE_WRITERS } from '../../domain/roles.js';
 import { ReasonBody } from './schemas.js';
 
@@ -35,6 +32,9 @@ const ProductParams = z.object({ productId: z.uuid() });
 const RepairSchema = z.object({ repairId: z.string(), kind: z.string() }).loose();
 
 export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
+  const payments = () => deps.owners.client('payments');
+  const orders = () => deps.owners.client('orders');
+
   routes.post(
     '/api/backoffice/repairs/ledger-adjustments',
     {
@@ -50,17 +50,21 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         409: { description: 'The Idempotency-Key was used for another request' },
       },
     },
-    async ({ body, user, idempotencyKey }) => ({
-      status: 201,
-      body: await requestAdjustment(deps, {
-        idempotencyKey,
-        requestedBy: user!.id,
-        userId: body.userId,
-        currency: body.currency,
-        amountMinor: body.amount,
-        reason: body.reason,
-      }),
-    }),
+    async ({ body, user, idempotencyKey }) => {
+      const { adjustment } = await ask(
+        'payments',
+        payments().requestAdjustment({
+          idempotencyKey,
+          requestedBy: user!.id,
+          userId: body.userId,
+          currency: body.currency,
+          amountMinor: body.amount,
+          reason: body.reason,
+        }),
+        { ALREADY_EXISTS: 'idempotency-key-reused', INVALID_ARGUMENT: 'adjustment-refused' },
+      );
+      return { status: 201, body: adjustmentView(adjustment!) };
+    },
   );
 
   routes.post(
@@ -80,7 +84,18 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         409: { description: 'Already approved' },
       },
     },
-    async ({ params, user }) => ({ body: await approveAdjustment(deps, params.id, user!.id) }),
+    async ({ params, user }) => {
+      const { adjustment } = await ask(
+        'payments',
+        payments().approveAdjustment({ adjustmentId: params.id, approvedBy: user!.id }),
+        {
+          PERMISSION_DENIED: 'four-eyes',
+          ALREADY_EXISTS: 'adjustment-already-approved',
+          NOT_FOUND: 'adjustment-not-found',
+        },
+      );
+      return { body: adjustmentView(adjustment!) };
+    },
   );
 
   routes.get(
@@ -95,7 +110,12 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         404: { description: 'No such adjustment' },
       },
     },
-    async ({ params }) => ({ body: await getAdjustment(deps, params.id) }),
+    async ({ params }) => {
+      const { adjustment } = await ask('payments', payments().getAdjustment({ adjustmentId: params.id }), {
+        NOT_FOUND: 'adjustment-not-found',
+      });
+      return { body: adjustmentView(adjustment!) };
+    },
   );
 
   routes.get(
@@ -109,19 +129,31 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         200: { description: 'Up to 100 adjustments', schema: z.object({ items: z.array(AdjustmentSchema) }) },
       },
     },
-    async ({ query }) => ({ body: { items: await listAdjustments(deps, query.userId) } }),
+    async ({ query }) => {
+      const { adjustments } = await ask(
+        'payments',
+        payments().listAdjustments({ userId: query.userId ?? '' }),
+      );
+      return { body: { items: adjustments.map(adjustmentView) } };
+    },
   );
 
-  const sagaRepairs: Record<SagaRepairKind, string> = {
-    retry: "Retry a stuck checkout saga's current step now",
-    'force-cancel':
-      'Force-cancel a stuck checkout with compensation (stock released, hold voided, a paid order refunded); refused past the pivot',
-  };
-  for (const [path, summary] of Object.entries(sagaRepairs) as [SagaRepairKind, string][]) {
+  const sagaRepairs = {
+    retry: {
+      summary: "Retry a stuck checkout saga's current step now",
+      run: (request: SagaRepair) => orders().retrySaga(request),
+    },
+    'force-cancel': {
+      summary:
+        'Force-cancel a stuck checkout with compensation (stock released, hold voided, a paid order refunded)',
+      run: (request: SagaRepair) => orders().forceCancelSaga(request),
+    },
+  } as const;
+  for (const [path, repair] of Object.entries(sagaRepairs)) {
     routes.post(
       `/api/backoffice/repairs/orders/:orderId/${path}`,
       {
-        summary,
+        summary: repair.summary,
         tags: ['repairs'],
         auth: BACKOFFICE_WRITERS,
         params: OrderParams,
@@ -135,14 +167,14 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
           },
         },
       },
-      async ({ params, body, user, idempotencyKey }) => ({
-        body: await repairSaga(deps, path, {
-          idempotencyKey,
-          orderId: params.orderId,
-          actorId: user!.id,
-          reason: body.reason,
-        }),
-      }),
+      async ({ params, body, user, idempotencyKey }) => {
+        const { repair: done } = await ask(
+          'orders',
+          repair.run({ idempotencyKey, orderId: params.orderId, actorId: user!.id, reason: body.reason }),
+          { ALREADY_EXISTS: 'saga-repair-refused', NOT_FOUND: 'order-not-found' },
+        );
+        return { body: done };
+      },
     );
   }
 
@@ -166,14 +198,26 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         409: { description: 'Below the reserved units, or the key was reused' },
       },
     },
-    async ({ params, body, user, idempotencyKey }) => ({
-      body: await correctStock(deps, {
-        idempotencyKey,
-        productId: params.productId,
-        onHand: body.onHand,
-        actorId: user!.id,
-        reason: body.reason,
-      }),
-    }),
+    async ({ params, body, user, idempotencyKey }) => {
+      const { correction } = await ask(
+        'catalog',
+        deps.owners.client('catalog').correctStock({
+          idempotencyKey,
+          productId: params.productId,
+          onHand: body.onHand,
+          actorId: user!.id,
+          reason: body.reason,
+        }),
+        { ALREADY_EXISTS: 'stock-correction-refused', NOT_FOUND: 'product-not-found' },
+      );
+      return { body: correction };
+    },
   );
+}
+
+interface SagaRepair {
+  idempotencyKey: string;
+  orderId: string;
+  actorId: string;
+  reason: string;
 }
