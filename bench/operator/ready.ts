@@ -1,32 +1,54 @@
 // Operator benchmark on the local control plane (`npm run infra -- up kube tools`):
-//   node --import tsx --conditions shopstack-source bench/operator/ready.ts [--count 200] [--steady 30]
+//   node --import tsx --conditions shopstack-source bench/operator/ready.ts [--count 200] [--steady 30] [--build]
 // Creates COUNT ShopDeployments in a fresh namespace, runs the operator (its own shard, so nothing
 // else on the cluster interferes), and prints: time until all are Ready, reconciles and API writes per
 // second while converging, writes during a quiet window that includes a full relist (must be 0), and
 // the operator's memory. Cleans up after itself.
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { parseArgs, promisify } from 'node:util';
 import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
+import { parseShopDeployment } from '../../operator/src/api/parse.js';
+import type { KubeObject } from '../../operator/src/api/shop-deployment.js';
+import { serverSideApply } from '../../operator/src/kube/apply.js';
+import { renderShop } from '../../operator/src/render/index.js';
 import { adminClient, clusterEnv, eventually, kubectl, suffix } from '../../operator/test/support/cluster.js';
 import { OperatorProcess } from '../../operator/test/support/operator-process.js';
 
 const { values } = parseArgs({
-  options: { count: { type: 'string', default: '200' }, steady: { type: 'string', default: '30' } },
+  options: {
+    count: { type: 'string', default: '200' },
+    steady: { type: 'string', default: '30' },
+    // The compiled operator (operator/dist, built first), as its image runs it, rather than tsx.
+    build: { type: 'boolean', default: false },
+  },
 });
 const count = Number(values.count);
 const steadySeconds = Number(values.steady);
+const run = promisify(execFile);
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const ns = `bench-op-${suffix()}`;
+const floorNs = `bench-floor-${suffix()}`;
+/** The operator's default WORKERS: shops reconciled at once. The floor applies as many at once. */
+const CONCURRENCY = 4;
 
 // The local kwok node takes at most 1000 pods and the whole cluster is shared, so a bench shop runs two
 // pods (users and the edge); the other services are Deployments at zero replicas. The operator still
 // renders, applies and watches every object of every shop.
-function shop(index: number) {
+function shop(index: number, namespace = ns) {
   const zero = { replicas: 0 };
   return {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopDeployment',
-    metadata: { name: `shop-${index}`, namespace: ns, labels: { 'shopstack.io/shard': ns } },
+    metadata: { name: `shop-${index}`, namespace, labels: { 'shopstack.io/shard': namespace } },
     spec: {
-      services: { users: { replicas: 1 }, catalog: zero, orders: zero, payments: zero, notifications: zero },
+      services: {
+        users: { replicas: 1 },
+        catalog: zero,
+        orders: zero,
+        payments: zero,
+        notifications: zero,
+        backoffice: zero,
+      },
       edge: { replicas: 1 },
       secrets: {
         rabbitmq: { name: 'amqp' },
@@ -59,6 +81,74 @@ async function readyCount(): Promise<number> {
   }
 }
 
+interface DeploymentList {
+  items: {
+    metadata: { generation?: number };
+    spec: { replicas?: number };
+    status?: { observedGeneration?: number; availableReplicas?: number; readyReplicas?: number };
+  }[];
+}
+
+/**
+ * The floor: what the control plane allows without the operator. The children the operator would
+ * render for the same shops (no owner: there is no ShopDeployment here), applied server-side by one
+ * client, CONCURRENCY shops at a time, each shop's objects in turn as a reconcile does; timed until
+ * every Deployment is available, as Ready is for the operator.
+ */
+async function floor(): Promise<{ seconds: number; objects: number }> {
+  await kubectl(['create', 'namespace', floorNs]);
+  const client = adminClient();
+  try {
+    const shops = Array.from({ length: count }, (_, i) => {
+      const object = shop(i, floorNs) as unknown as KubeObject;
+      const parsed = parseShopDeployment({
+        ...object,
+        metadata: {
+          ...object.metadata,
+          uid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+          generation: 1,
+        },
+      });
+      if (!parsed.ok) throw new Error(parsed.message);
+      return renderShop(parsed.shop, { dashboards: {} }).map((child) => {
+        const { ownerReferences: _, ...metadata } = child.metadata;
+        return { ...child, metadata };
+      });
+    });
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < shops.length) {
+          for (const object of shops[next++]!) await serverSideApply(client, object);
+        }
+      }),
+    );
+    await eventually(
+      'every floor Deployment available',
+      async () => {
+        const list = await client.request<DeploymentList>(
+          'GET',
+          `/apis/apps/v1/namespaces/${floorNs}/deployments`,
+        );
+        return list.items.every((d) => {
+          const want = d.spec.replicas ?? 1;
+          return (
+            (d.status?.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) &&
+            (d.status?.availableReplicas ?? 0) >= want &&
+            (d.status?.readyReplicas ?? 0) >= want
+          );
+        });
+      },
+      30 * 60_000,
+    );
+    return { seconds: (Date.now() - started) / 1000, objects: shops.flat().length };
+  } finally {
+    client.close();
+    await kubectl(['delete', 'namespace', floorNs, '--wait=false']);
+  }
+}
+
 const writesOf = async (operator: OperatorProcess) =>
   (await operator.sum('shopstack_operator_api_writes_total')) -
   (await operator.sum('shopstack_operator_api_writes_total', 'purpose="lease"'));
@@ -66,6 +156,15 @@ const writesOf = async (operator: OperatorProcess) =>
 async function main() {
   const { kubeconfig } = clusterEnv();
   await kubectl(['apply', '--server-side', '--force-conflicts', '-f', 'charts/shopstack-operator/crds']);
+  if (values.build) await run('npm', ['run', 'build', '-w', '@shopstack/operator'], { cwd: REPO_ROOT });
+  const base = await floor();
+  console.error(`  floor: ${base.objects} objects applied and available in ${base.seconds.toFixed(1)} s`);
+  // The floor's pods leave the fake node before the operator's shops arrive.
+  await eventually(
+    'the floor namespace gone',
+    async () => !(await kubectl(['get', 'namespaces', '-o', 'name'])).includes(floorNs),
+    10 * 60_000,
+  );
   await kubectl(['create', 'namespace', ns]);
   let operator: OperatorProcess | undefined;
   try {
@@ -76,6 +175,7 @@ async function main() {
       identity: `bench-${ns}`,
       shard: ns,
       env: { RELIST_SECONDS: String(Math.max(5, Math.floor(steadySeconds / 2))) },
+      build: values.build,
     });
     const started = Date.now();
     for (let i = 0; i < count; i += 50) {
@@ -116,7 +216,9 @@ async function main() {
 
     const figures = {
       shops: count,
+      'floor: same objects applied by one client, all available (s)': base.seconds.toFixed(1),
       'time to all Ready (s)': convergeSeconds.toFixed(1),
+      'time to Ready / floor': (convergeSeconds / base.seconds).toFixed(2),
       'reconciles while converging': reconciles,
       'reconciles / s': (reconciles / convergeSeconds).toFixed(1),
       'API writes while converging (no lease)': writes,

@@ -62,12 +62,10 @@ stage_service() {
 
 stage_operator() {
   local out=$1
-  # The operator issues the services' certificates with the kit's PKI module (@shopstack/kit/pki).
-  npx tsc -b proto services/kit operator
+  npx tsc -b operator
   rm -rf "$out" && mkdir -p "$out/observability/grafana" "$out/observability/prometheus"
   cp package.json "$out/"
-  local dir
-  for dir in proto services/kit operator; do copy_workspace "$dir" "$out"; done
+  copy_workspace operator "$out"
   cp -a observability/grafana/dashboards "$out/observability/grafana/"
   cp -a observability/prometheus/rules "$out/observability/prometheus/"
 }

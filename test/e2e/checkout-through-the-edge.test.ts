@@ -368,19 +368,35 @@ describe('the platform end to end through the edge', function () {
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-type') ?? '', /^application\/json/);
     const services = index.body.documents.map((d: { service: string }) => d.service);
-    assert.deepEqual(services, ['users', 'catalog', 'orders', 'payments', 'notifications']);
+    // The index lists every service the operator knows (operator/src/render/envoy/routes.ts), in order.
+    assert.deepEqual(services, ['users', 'catalog', 'orders', 'payments', 'notifications', 'backoffice']);
+    const internal: string[] = [];
     for (const { service, url } of index.body.documents as { service: string; url: string }[]) {
       const doc = await call('GET', url);
       assert.equal(doc.status, 200, `${service}: ${JSON.stringify(doc.body)}`);
       assert.match(doc.body.openapi, /^3\./, service);
       const paths = Object.keys(doc.body.paths);
       assert.ok(paths.length > 0, `${service} documents no path`);
+      internal.push(...paths.filter((p) => p.startsWith('/internal/')));
       assert.ok(
         paths.every(
-          (p) => p === `/api/${service}` || p.startsWith(`/api/${service}/`) || p.startsWith('/.well-known/'),
+          (p) =>
+            p === `/api/${service}` ||
+            p.startsWith(`/api/${service}/`) ||
+            p.startsWith('/.well-known/') ||
+            p.startsWith('/internal/'),
         ),
         `${service}: ${paths.join(', ')}`,
       );
+    }
+    // Service-to-service routes (the back office's log intake) are documented, and the edge never
+    // routes them: not even an admin's token reaches one.
+    assert.deepEqual(internal, ['/internal/log-events']);
+    const adminToken = await signIn(shop.admin);
+    for (const p of internal) {
+      const refused = await call('POST', p, adminToken, { entries: [] });
+      assert.equal(refused.status, 404, p);
+      assert.match(refused.body.type, /edge\/not-found$/, p);
     }
     // Only reading is open: the documents' paths are not a way around the token.
     assert.equal((await fetch(`${shop.edgeUrl}/api/orders/openapi.json`, { method: 'POST' })).status, 401);

@@ -2,7 +2,9 @@
 // tests use that edge and the admin named by E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD (the demo admin
 // by default). Without it, they start users, catalog, payments and orders as processes and put a
 // real Envoy, rendered by the operator's renderer, in front of them, with notifications sending to the
-// local Mailpit (MAILPIT_URL in either case). With `web`, the web app's service runs too and the edge
+// local Mailpit (MAILPIT_URL in either case) and the back office's admin API (its `api` role only:
+// no job runner, no event consumer, so it costs one process and one small database; with
+// `backofficeWorker`, its worker too). With `web`, the web app's service runs too and the edge
 // serves it at / (the app must have been built: npm run build -w @shopstack/web).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,20 +12,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, serviceDir, spawnService } from '@shopstack/kit/testing';
+import { createTestDatabase, freePort, requireEnv, serviceDir, spawnService } from '@shopstack/kit/testing';
 import { type EnvoyConfigInput, renderEnvoyYaml } from '@shopstack/operator/envoy';
 import { startShopProcesses } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 import { eventually, start } from '../support/process.js';
 import { startTestRateLimit } from '../support/ratelimit.js';
 
+type PlatformService = 'users' | 'catalog' | 'orders' | 'payments' | 'notifications' | 'backoffice';
+
 export interface Platform {
   edgeUrl: string;
   admin: { email: string; password: string };
   /** Each service's own HTTP address, when the platform was started here (not with EDGE_URL). */
-  services?: Record<'users' | 'catalog' | 'orders' | 'payments' | 'notifications', string>;
+  services?: Record<PlatformService, string>;
   /** Each service's gRPC address, when the platform was started here. */
-  grpc?: Record<'users' | 'catalog' | 'orders' | 'payments' | 'notifications', string>;
+  grpc?: Record<Exclude<PlatformService, 'backoffice'>, string>;
   /** Where Prometheus scrapes the edge and the rate limit service, when started here. */
   scrape?: { edgeOps: string; rateLimit: string };
   stop(): Promise<void>;
@@ -42,6 +46,8 @@ export interface PlatformOptions {
   limits?: Partial<Pick<EnvoyConfigInput, 'rateLimit' | 'authRateLimit' | 'userRateLimit'>>;
   /** Run the web app's service behind the edge at `/` too. */
   web?: boolean;
+  /** Run the back office's worker too (its `all` role: reports, scheduled rules, the reporting store). */
+  backofficeWorker?: boolean;
 }
 
 export async function platform(options: PlatformOptions = {}): Promise<Platform> {
@@ -79,8 +85,30 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
     userRateLimit: { requestsPerSecond: 200, burst: 400 },
     ...options.limits,
   };
-  const rateLimit = await startTestRateLimit(limits);
-  const web = options.web ? await spawnService(serviceDir('web'), {}) : undefined;
+  const backofficeDb = await createTestDatabase('e2e_backoffice');
+  const [rateLimit, web, backoffice] = await Promise.all([
+    startTestRateLimit(limits),
+    options.web ? spawnService(serviceDir('web'), {}) : undefined,
+    // Its settings as the operator gives them (operator/src/platform/services.ts: a PostgreSQL store,
+    // the broker, every other service as a gRPC peer), in the role that serves the admin API.
+    spawnService(serviceDir('backoffice'), {
+      ...options.env,
+      BACKOFFICE_ROLE: options.backofficeWorker ? 'all' : 'api',
+      DATABASE_URL: backofficeDb.url,
+      AMQP_URL: requireEnv('AMQP_URL'),
+      EVENTS_EXCHANGE: shop.names.events,
+      JWKS_URL: `${shop.users.httpUrl}/.well-known/jwks.json`,
+      USERS_GRPC_ADDRESS: shop.users.grpcAddress!,
+      CATALOG_GRPC_ADDRESS: shop.catalog.grpcAddress!,
+      ORDERS_GRPC_ADDRESS: shop.orders.grpcAddress!,
+      PAYMENTS_GRPC_ADDRESS: shop.payments.grpcAddress!,
+      NOTIFICATIONS_GRPC_ADDRESS: shop.notifications!.grpcAddress!,
+    }),
+  ]).catch(async (error) => {
+    await shop.stop();
+    await backofficeDb.drop();
+    throw error;
+  });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-edge-'));
   const config = path.join(dir, 'envoy.yaml');
   await writeFile(
@@ -96,8 +124,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
         orders: port(shop.orders.httpUrl),
         payments: port(shop.payments.httpUrl),
         notifications: port(shop.notifications!.httpUrl),
-        // Not part of this platform: nothing listens on the discard port, so the edge sees it unhealthy.
-        backoffice: { host: '127.0.0.1', port: 9 },
+        backoffice: port(backoffice.httpUrl),
       },
       web: web && port(web.httpUrl),
       jwt: { issuer: 'shopstack-users', audiences: ['shopstack'] },
@@ -118,15 +145,25 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
   const stop = async () => {
     envoy.kill('SIGTERM');
     await web?.stop();
+    await backoffice.stop();
     await rateLimit.close();
     await shop.stop();
+    await backofficeDb.drop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
     // Ready when every routed service passed the edge's health checks.
     await eventually(async () => {
       const stats = await (await fetch(`http://127.0.0.1:${adminPort}/clusters`)).text();
-      const routed = ['users', 'catalog', 'orders', 'payments', 'notifications', ...(web ? ['web'] : [])];
+      const routed = [
+        'users',
+        'catalog',
+        'orders',
+        'payments',
+        'notifications',
+        'backoffice',
+        ...(web ? ['web'] : []),
+      ];
       return routed.every((s) => new RegExp(`svc_${s}::[^\\n]*health_flags::healthy`).test(stats));
     }, 60_000);
     const admin = { email: `admin.${Date.now()}@example.test`, password: 'keeper of the shop 2026' };
@@ -146,6 +183,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
       orders: shop.orders.httpUrl,
       payments: shop.payments.httpUrl,
       notifications: shop.notifications!.httpUrl,
+      backoffice: backoffice.httpUrl,
     };
     const scrape = { edgeOps: `127.0.0.1:${opsPort}`, rateLimit: new URL(rateLimit.httpUrl).host };
     const grpc = {

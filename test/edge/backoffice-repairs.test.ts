@@ -2,7 +2,9 @@
 // on PostgreSQL, FerretDB and RabbitMQ): the one-customer view for support, the user actions, and the
 // repairs — a ledger adjustment that posts only with a second admin's approval (once, the ledger still
 // reconciling), a stock correction, a force-cancel of a paid order into a refund — and who may do what:
-// support reads but repairs nothing (403), a customer reaches none of it (403 at the edge).
+// support reads but repairs nothing (403), a customer reaches none of it (403 at the edge). A posted
+// adjustment travels as repair.recorded through payments' outbox to the back office's reporting store
+// and shows in the finance report once, however often the event arrives.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,14 +12,15 @@ import {
   backofficeConfigSchema,
   startBackofficeService,
 } from '@shopstack/backoffice';
-import { createLogger } from '@shopstack/kit';
+import { connectRabbit, createLogger, createPgPool, type Pool } from '@shopstack/kit';
 import {
   createTestDatabase,
+  deleteConsumerQueues,
   freePort,
   type TestDatabase,
-  testGrpcEnv,
   waitFor,
 } from '@shopstack/kit/testing';
+import { MongoClient } from 'mongodb';
 import { customer as shopCustomer } from '../../services/orders/test/support/orders-api.js';
 import {
   addProduct,
@@ -39,10 +42,14 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
   let shop: Shop;
   let backoffice: BackofficeService;
   let database: TestDatabase;
+  let reporting: Pool;
+  let postedAdjustment: string;
+  const reportingQueue = `backoffice.reporting.${randomUUID().slice(0, 8)}`;
   const accounts = {} as Record<Role, { id: string; email: string; token: string }>;
 
   before(async () => {
-    shop = await startShop();
+    // Payments' relay publishes onto the shop's exchange, where this back office's worker reads them.
+    shop = await startShop({}, { paymentEvents: true });
     database = await createTestDatabase('edge_repairs');
     const port = await freePort();
     edge = await startEdge({ upstreams: { backoffice: { host: '127.0.0.1', port } } });
@@ -50,13 +57,14 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
       backofficeConfigSchema.parse({
         HOST: '127.0.0.1',
         HTTP_PORT: String(port),
-        ...testGrpcEnv('backoffice'),
         GRPC_PORT: '0',
         LOG_LEVEL: 'silent',
         DATABASE_URL: database.url,
         AMQP_URL: infraEnv('AMQP_URL'),
         JWKS_URL: `${edge.users.httpUrl}/.well-known/jwks.json`,
-        BACKOFFICE_ROLE: 'api',
+        EVENTS_EXCHANGE: shop.names.events,
+        EVENTS_QUEUE: reportingQueue,
+        WORKER_POLL_INTERVAL_MS: '200',
         USERS_GRPC_ADDRESS: edge.users.grpcAddress!,
         ORDERS_GRPC_ADDRESS: shop.orders!.grpcAddress!,
         PAYMENTS_GRPC_ADDRESS: shop.payments.grpcAddress!,
@@ -64,6 +72,7 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
       }),
       createLogger({ service: 'backoffice', level: 'silent' }),
     );
+    reporting = createPgPool(database.url, { max: 2, name: 'edge-repairs-test' });
     for (const role of ['customer', 'support', 'admin', 'admin2'] as const) {
       const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
       const post = (path: string, body: unknown) =>
@@ -87,6 +96,8 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
 
   after(async () => {
     await backoffice?.close();
+    await reporting?.end();
+    await deleteConsumerQueues([reportingQueue], infraEnv('AMQP_URL')).catch(() => {});
     await edge?.close();
     await shop?.close();
     await database?.drop();
@@ -163,6 +174,57 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
     assert.deepEqual(report.problems, []);
     assert.equal(report.differenceByCurrency.get('EUR') ?? 0n, 0n);
     assert.equal(report.imbalanceByCurrency.get('EUR'), 0n);
+    postedAdjustment = requested.body.id;
+  });
+
+  it('shows the posted adjustment in the finance report once, however often its event arrives', async () => {
+    const messageId = `${postedAdjustment}:repair.recorded`;
+    const handled = async (id: string) =>
+      (await reporting.query('select 1 from kit_inbox where message_id = $1', [id])).rowCount === 1;
+    await waitFor(() => handled(messageId), {
+      timeoutMs: 30_000,
+      what: 'the repair event in the back office',
+    });
+    // Told again: the same message (a broker redelivery), and a copy under another id (a replay).
+    const mongo = new MongoClient(infraEnv('MONGO_URL'));
+    const stored = await mongo
+      .db(`orders_payments_${shop.suffix}`)
+      .collection<{ _id: string; payload: unknown }>('outbox')
+      .findOne({ _id: messageId });
+    await mongo.close();
+    assert.ok(stored, 'the event is in the outbox');
+    const connection = await connectRabbit(infraEnv('AMQP_URL'), 'edge-repairs-test');
+    const channel = await connection.createConfirmChannel();
+    const copy = randomUUID();
+    for (const id of [messageId, copy]) {
+      channel.publish(shop.names.events, 'repair.recorded', Buffer.from(JSON.stringify(stored.payload)), {
+        messageId: id,
+        type: 'repair.recorded',
+        contentType: 'application/json',
+      });
+    }
+    await channel.waitForConfirms();
+    await connection.close();
+    await waitFor(() => handled(copy), { what: 'the replayed copy' });
+
+    const today = new Date().toISOString().slice(0, 10);
+    const job = await call(
+      'POST',
+      '/api/backoffice/reports',
+      'admin',
+      { kind: 'finance', from: today, to: today },
+      randomUUID(),
+    );
+    assert.equal(job.status, 202, JSON.stringify(job.body));
+    await waitFor(
+      async () =>
+        (await call('GET', `/api/backoffice/reports/${job.body.id}`, 'support')).body.status === 'succeeded',
+      { timeoutMs: 30_000, what: 'the finance report' },
+    );
+    const finance = await call('GET', `/api/backoffice/reports/${job.body.id}/download?format=json`, 'admin');
+    assert.equal(finance.status, 200);
+    assert.equal(finance.body.totals.EUR.adjustment_creditCount, '1');
+    assert.equal(finance.body.totals.EUR.adjustment_creditMinor, '1500');
   });
 
   it('refuses bad adjustments with problem+json naming the field, and stores nothing', async () => {
@@ -247,7 +309,9 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
   });
 
   it('confirms an email and signs a user out everywhere, as an admin', async () => {
-    const target = accounts.support;
+    // The second admin, whose part (the approval) is done: signed out here, its token is refused
+    // everywhere from now on, and the role checks below still need support's.
+    const target = accounts.admin2;
     const confirmed = await call('POST', `/api/backoffice/users/${target.id}/confirm-email`, 'admin', {
       reason: 'verified on a video call',
     });

@@ -4,7 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-export const WEB_API_SERVICES = ['users', 'catalog', 'orders', 'payments', 'notifications'] as const;
+export const WEB_API_SERVICES = [
+  'users',
+  'catalog',
+  'orders',
+  'payments',
+  'notifications',
+  'backoffice',
+] as const;
 export type WebApiService = (typeof WEB_API_SERVICES)[number];
 
 export const documentFile = (service: WebApiService) =>

@@ -24,6 +24,12 @@ const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
 const SignUpPage = page(() => import('./pages/SignUpPage'), 'SignUpPage');
 const AdminUsersPage = page(() => import('./pages/admin/AdminUsersPage'), 'AdminUsersPage');
 const AdminUserPage = page(() => import('./pages/admin/AdminUserPage'), 'AdminUserPage');
+const AdminCustomerPage = page(() => import('./pages/admin/AdminCustomerPage'), 'AdminCustomerPage');
+const AdminRepairsPage = page(() => import('./pages/admin/AdminRepairsPage'), 'AdminRepairsPage');
+const AdminReportsPage = page(() => import('./pages/admin/AdminReportsPage'), 'AdminReportsPage');
+const AdminAnomaliesPage = page(() => import('./pages/admin/AdminAnomaliesPage'), 'AdminAnomaliesPage');
+const AdminLedgerPage = page(() => import('./pages/admin/AdminLedgerPage'), 'AdminLedgerPage');
+const AdminWebhooksPage = page(() => import('./pages/admin/AdminWebhooksPage'), 'AdminWebhooksPage');
 const AdminLinksPage = page(() => import('./pages/admin/AdminLinksPage'), 'AdminLinksPage');
 const NotFoundPage = page(() => import('./pages/NotFoundPage'), 'NotFoundPage');
 
@@ -47,6 +53,12 @@ function App() {
               <Route path="/sign-up" element={<SignUpPage />} />
               <Route path="/admin" element={<AdminUsersPage />} />
               <Route path="/admin/users/:id" element={<AdminUserPage />} />
+              <Route path="/admin/customers/:id" element={<AdminCustomerPage />} />
+              <Route path="/admin/repairs" element={<AdminRepairsPage />} />
+              <Route path="/admin/reports" element={<AdminReportsPage />} />
+              <Route path="/admin/anomalies" element={<AdminAnomaliesPage />} />
+              <Route path="/admin/ledger" element={<AdminLedgerPage />} />
+              <Route path="/admin/webhooks" element={<AdminWebhooksPage />} />
               <Route path="/admin/observability" element={<AdminLinksPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>

@@ -351,6 +351,29 @@ export const SERVICES: ServiceSpec[] = [
           '{{channel}}',
         ),
       ),
+      timeseries(
+        'Webhook attempts by answer',
+        'ops',
+        "POSTs to third parties' endpoints by what they answered; no_response is unreachable, timed out or refused by the target policy.",
+        query(
+          `sum by (result) (${rate('notifications_webhook_attempts_total{service="notifications"}')})`,
+          '{{result}}',
+        ),
+      ),
+      timeseries(
+        'Webhook deliveries ended, endpoints failing and disabled',
+        'short',
+        'Deliveries delivered or failed (retries exhausted) and endpoints disabled automatically, per 5 minutes; endpoints failing every delivery now (ShopStackWebhookEndpointsFailing after an hour).',
+        query(
+          'sum by (outcome) (increase(notifications_webhook_deliveries_total{service="notifications"}[5m]))',
+          '{{outcome}}',
+        ),
+        query(
+          'sum by (reason) (increase(notifications_webhook_endpoints_disabled_total{service="notifications"}[5m]))',
+          'disabled: {{reason}}',
+        ),
+        query('max(notifications_webhook_endpoints_failing{service="notifications"})', 'failing now'),
+      ),
     ],
   },
   {

@@ -432,6 +432,14 @@ export const ShopDeploymentSpec = z.object({
       unsubscribeSigning: SecretKeyRef.extend({
         key: z.string().min(1).max(253).default('secret').describe('Key whose value is the secret.'),
       }).describe('Secret (at least 32 characters) that signs the unsubscribe links in emails.'),
+      webhookSecrets: SecretKeyRef.extend({
+        key: z.string().min(1).max(253).default('key').describe('Key whose value is the encryption key.'),
+      })
+        .optional()
+        .describe(
+          "64 hex characters that seal the notifications service's webhook signing secrets at rest; " +
+            'without it they are stored as they are (a warning says so).',
+        ),
     })
     .describe(
       'Where the services find their broker and secrets, in Secrets of this namespace (each service ' +

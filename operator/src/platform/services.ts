@@ -2,11 +2,17 @@
 // reads, how it is probed and where it listens when run as a process on this machine. The cluster
 // renderers (Deployments, Services, the Envoy edge, Prometheus), the local platform (`npm start`, via
 // cli/local-platform.ts) and the edge config it renders all read this table, so none retypes it.
-import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
+import type { ShopService } from '../api/constants.js';
 
 export type Store = 'postgres' | 'mongodb';
 /** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
-export type OwnSecret = 'apiKeyPepper' | 'paymentsWebhook' | 'signingKeys' | 'smtp' | 'unsubscribeSigning';
+export type OwnSecret =
+  | 'apiKeyPepper'
+  | 'paymentsWebhook'
+  | 'signingKeys'
+  | 'smtp'
+  | 'unsubscribeSigning'
+  | 'webhookSecrets';
 
 export interface PlatformService {
   store: Store;
@@ -67,7 +73,11 @@ export const PLATFORM_SERVICES: Readonly<Record<ShopService, PlatformService>> =
     broker: true,
     // Recipients' addresses when an event names only a user.
     peers: ['users'],
-    ownSecrets: { SMTP_URL: 'smtp', UNSUBSCRIBE_SECRET: 'unsubscribeSigning' },
+    ownSecrets: {
+      SMTP_URL: 'smtp',
+      UNSUBSCRIBE_SECRET: 'unsubscribeSigning',
+      WEBHOOK_SECRET_ENCRYPTION_KEY: 'webhookSecrets',
+    },
     local: { httpPort: 8085, grpcPort: 50055 },
   },
   // The admin API and the system worker. Its reporting store is fed by events (the broker); payments'
@@ -90,12 +100,5 @@ export const WEB_SERVICE = { name: 'web', local: { httpPort: 8088 } } as const;
 
 /** The variable a service reads its store's connection URL from. */
 export const STORE_ENV: Readonly<Record<Store, string>> = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' };
-
-/**
- * Everything with a gRPC identity (a certificate from the shop's CA): the services, the edge's rate
- * limit service, and the edge itself, which calls it.
- */
-export const GRPC_IDENTITIES = [...SHOP_SERVICES, 'ratelimit', 'edge'] as const;
-export type GrpcIdentity = (typeof GRPC_IDENTITIES)[number];
 
 export const peerEnv = (peer: ShopService) => `${peer.toUpperCase()}_GRPC_ADDRESS`;

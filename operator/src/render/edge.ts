@@ -1,13 +1,7 @@
 // The Envoy edge: ConfigMap with the rendered bootstrap, Deployment, Service and PDB.
 import { ENVOY_ADMIN_PORT, GRPC_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
-import {
-  certificateVersion,
-  GRPC_TLS_MOUNT,
-  grpcTlsVolume,
-  grpcTlsVolumeMount,
-  type ShopPki,
-} from './certificates.js';
+import { SHUTDOWN } from '../platform/services.js';
 import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
@@ -43,12 +37,7 @@ export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
     rateLimit: edge.rateLimit,
     authRateLimit: edge.authRateLimit,
     userRateLimit: edge.userRateLimit,
-    rateLimitService: {
-      host: childName(shop, 'ratelimit'),
-      port: GRPC_PORT,
-      // The edge's own certificate (mounted from its Secret) to the rate limit service, mutual TLS.
-      mtls: { dir: GRPC_TLS_MOUNT, serverIdentity: 'ratelimit' },
-    },
+    rateLimitService: { host: childName(shop, 'ratelimit'), port: GRPC_PORT },
     trustedProxyHops: edge.trustedProxyHops,
     requestTimeoutSeconds: edge.requestTimeoutSeconds,
     tracing: tracingInput(shop),
@@ -73,7 +62,7 @@ export function edgeScheme(shop: ShopDeployment): 'http' | 'https' {
   return shop.spec.edge.tls.enabled ? 'https' : 'http';
 }
 
-export function renderEdge(shop: ShopDeployment, pki?: ShopPki): KubeObject[] {
+export function renderEdge(shop: ShopDeployment): KubeObject[] {
   const edge = shop.spec.edge;
   const envoyYaml = renderEnvoyYaml(edgeEnvoyInput(shop));
   const container = {
@@ -93,10 +82,13 @@ export function renderEdge(shop: ShopDeployment, pki?: ShopPki): KubeObject[] {
       timeoutSeconds: 2,
       failureThreshold: 3,
     },
+    // Envoy exits at once on SIGTERM. The pause first lets the endpoint's removal reach kube-proxy
+    // and the load balancers, so new connections go to the other replicas while this one still
+    // serves what it has.
+    lifecycle: { preStop: { sleep: { seconds: SHUTDOWN.preStop } } },
     volumeMounts: [
       { name: 'config', mountPath: '/etc/envoy', readOnly: true },
       ...(edge.tls.enabled ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
-      grpcTlsVolumeMount,
     ],
     securityContext: restrictedContainerSecurity,
   };
@@ -110,15 +102,8 @@ export function renderEdge(shop: ShopDeployment, pki?: ShopPki): KubeObject[] {
       volumes: [
         { name: 'config', configMap: { name: childName(shop, 'edge') } },
         ...(edge.tls.enabled ? [{ name: 'tls', secret: { secretName: edgeTlsSecretName(shop) } }] : []),
-        grpcTlsVolume(shop, 'edge'),
       ],
-      podAnnotations: {
-        'shopstack.io/config-hash': contentHash(envoyYaml),
-        // Envoy reads its gRPC client certificate at start: a renewed one rolls the edge pods.
-        ...(certificateVersion(pki, 'edge')
-          ? { 'shopstack.io/grpc-certificate': certificateVersion(pki, 'edge')! }
-          : {}),
-      },
+      podAnnotations: { 'shopstack.io/config-hash': contentHash(envoyYaml) },
       runAsUser: ENVOY_UID,
     }),
     service(

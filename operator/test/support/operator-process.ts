@@ -11,6 +11,8 @@ export interface OperatorOptions {
   /** Shops of this shard only, so operators others run on the shared cluster leave the test's shops alone. */
   shard: string;
   env?: Record<string, string>;
+  /** Run the compiled build (operator/dist, what the image runs) instead of the source through tsx. */
+  build?: boolean;
 }
 
 export class OperatorProcess {
@@ -38,7 +40,9 @@ export class OperatorProcess {
   static async start(options: OperatorOptions): Promise<OperatorProcess> {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions', 'shopstack-source', join(REPO_ROOT, 'operator/src/main.ts')],
+      options.build
+        ? [join(REPO_ROOT, 'operator/dist/main.js')]
+        : ['--import', 'tsx', '--conditions', 'shopstack-source', join(REPO_ROOT, 'operator/src/main.ts')],
       {
         cwd: REPO_ROOT,
         env: {

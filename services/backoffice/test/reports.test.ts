@@ -125,10 +125,39 @@ describe('backoffice: reports from events', function () {
       currency: 'EUR',
       schemaVersion: 1,
     });
+    // A ledger debit told twice under two message ids; a stock correction moves no money.
+    const repair = {
+      repairId: 'adj_debit_1',
+      service: 'payments',
+      actorId: 'admin-1',
+      approvedBy: 'admin-2',
+      reason: 'cashback paid twice',
+      at: new Date().toISOString(),
+      schemaVersion: 1,
+    };
+    const debit = {
+      ...repair,
+      kind: 'ledger_adjustment',
+      subjectId: 'acct-ann',
+      before: { balanceMinor: '1000' },
+      after: { balanceMinor: '750' },
+      money: { userId: 'ann', amountMinor: '-250', currency: 'EUR' },
+    };
+    await h.publish('repair.recorded', debit);
+    await h.publish('repair.recorded', debit);
+    await h.publish('repair.recorded', {
+      ...repair,
+      repairId: 'stock_1',
+      kind: 'stock_correction',
+      service: 'catalog',
+      subjectId: 'kettle',
+      before: { onHand: 3 },
+      after: { onHand: 2 },
+    });
     await waitFor(
       async () => {
         const { rows } = await h.db.query(`select count(*)::int as n from kit_inbox`);
-        return rows[0].n === orders.length + 7;
+        return rows[0].n === orders.length + 10;
       },
       { what: 'every event handled' },
     );
@@ -240,7 +269,7 @@ describe('backoffice: reports from events', function () {
     );
   });
 
-  it('finance counts refunds once, by the day they were told, and cancelled checkouts apart from money', async () => {
+  it('finance counts refunds and ledger adjustments once, by the day they were told, and cancelled checkouts apart from money', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const { id } = (await (await requestReport({ kind: 'finance', from: today, to: today })).json()) as {
       id: string;
@@ -257,6 +286,9 @@ describe('backoffice: reports from events', function () {
     assert.equal(f.totals.EUR?.feeMinor, '150');
     assert.equal(f.totals.EUR?.order_cancelledCount, '1');
     assert.equal(f.totals.EUR?.captureMinor, undefined);
+    assert.equal(f.totals.EUR?.adjustment_debitMinor, '250');
+    assert.equal(f.totals.EUR?.adjustment_debitCount, '1');
+    assert.equal(f.totals.EUR?.adjustment_creditCount, undefined);
   });
 
   it('the same Idempotency-Key gives the same report; support and customers cannot request one', async () => {

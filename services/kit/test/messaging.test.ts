@@ -128,7 +128,14 @@ describe('kit outbox and inbox', () => {
       `select position from kit_outbox where position in
          (select position from kit_outbox where published_at is null order by position offset 40) for update`,
     );
-    const relay = new OutboxRelay({ pool, amqpUrl: requireEnv('AMQP_URL'), logger, batchSize: 20 });
+    // Each batch marked before the next is claimed, so the blocked mark stops the relay there.
+    const relay = new OutboxRelay({
+      pool,
+      amqpUrl: requireEnv('AMQP_URL'),
+      logger,
+      batchSize: 20,
+      markDelayMs: 0,
+    });
     relay.start();
     await waitFor(() => queue.messages.length >= 60, { what: 'third batch published' });
     const stopped = relay.stop();
@@ -162,6 +169,40 @@ describe('kit outbox and inbox', () => {
     assert.equal(first.properties.deliveryMode, 2);
     assert.equal(first.properties.type, 'thing.made');
     assert.deepEqual(JSON.parse(first.content.toString()), { tag: 'restart', i: 0 });
+    await queue.close();
+  });
+
+  it('marks many batches in one write, never republishes a published row, and marks all at stop', async () => {
+    const queue = await createTestQueue(exchange, 'thing.*');
+    // A window longer than the test: nothing is marked until the stop.
+    const relay = new OutboxRelay({ pool, amqpUrl: requireEnv('AMQP_URL'), logger, markDelayMs: 600_000 });
+    relay.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      // One message at a time, each published (its own batch) before the next is stored.
+      ids.push(...(await enqueue(1, `deferred-${i}`)));
+      await waitFor(() => queue.messages.length === ids.length || undefined, { what: `message ${i}` });
+    }
+    const unmarked = await pool.query(
+      'select count(*)::int as n from kit_outbox where published_at is null and message_id = any($1)',
+      [ids],
+    );
+    assert.equal(unmarked.rows[0].n, 10, 'published, not yet marked');
+    await relay.stop();
+    const marks = await pool.query(
+      `select count(*)::int as rows, count(distinct published_at)::int as writes
+         from kit_outbox where published_at is not null and message_id = any($1)`,
+      [ids],
+    );
+    assert.deepEqual(marks.rows[0], { rows: 10, writes: 1 }, 'ten batches, one mark');
+
+    const second = new OutboxRelay({ pool, amqpUrl: requireEnv('AMQP_URL'), logger, pollIntervalMs: 50 });
+    second.start();
+    const [last] = await enqueue(1, 'deferred-last');
+    await waitFor(() => queue.messages.length === 11 || undefined, { what: 'the next message' });
+    await second.stop();
+    const received = queue.messages.map((m) => m.properties.messageId as string);
+    assert.deepEqual(received, [...ids, last], 'each once, in order');
     await queue.close();
   });
 

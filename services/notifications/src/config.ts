@@ -1,6 +1,12 @@
 // The notifications service's environment. Secrets (the unsubscribe signing secret) have no default,
 // and plain SMTP without TLS is something the local platform switches on, never the default.
-import { baseConfigSchema, envBoolean, messagingConfig, postgresConfig } from '@shopstack/kit';
+import {
+  baseConfigSchema,
+  envBoolean,
+  messagingConfig,
+  postgresConfig,
+  sealingKeySchema,
+} from '@shopstack/kit';
 import { z } from 'zod';
 import { isValidCidrList } from './domain/target-policy.js';
 
@@ -30,6 +36,11 @@ export const notificationsConfigSchema = baseConfigSchema.extend({
     .default('notifications.shopstack.test'),
   /** Signs unsubscribe links (HS256); at least 32 characters. */
   UNSUBSCRIBE_SECRET: z.string().min(32),
+  /**
+   * Seals the webhook endpoints' signing secrets in the database: 64 hex characters (32 bytes). Without
+   * it they are stored as they are (a warning says so), like users' SIGNING_KEY_ENCRYPTION_KEY.
+   */
+  WEBHOOK_SECRET_ENCRYPTION_KEY: sealingKeySchema.optional(),
   /** Sends per second per provider; the backlog drains at this pace. */
   EMAIL_RATE_PER_SECOND: perSecond.default(50),
   SMS_RATE_PER_SECOND: perSecond.default(10),

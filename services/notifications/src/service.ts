@@ -2,14 +2,15 @@
 // providers, preferences and deliveries over HTTP, sends and statuses over gRPC. The kit boots it
 // (see @shopstack/kit's boot.ts); main.ts runs it as a process, tests start it on port 0.
 import { fileURLToPath } from 'node:url';
-import { bootService, defineService, type Logger } from '@shopstack/kit';
+import { bootService, defineService, type Logger, Sealer } from '@shopstack/kit';
 import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { eventsConsumer } from './adapters/events-consumer.js';
 import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-providers.js';
 import { createSmtpProvider } from './adapters/smtp-provider.js';
 import { createUnsubscribeTokens } from './adapters/unsubscribe-tokens.js';
 import { createUsersDirectory } from './adapters/users-directory.js';
-import { notificationsGrpcCallers, notificationsGrpcService } from './api/grpc/notifications-grpc.js';
+import { sealPlainSecrets } from './adapters/webhooks-repository.js';
+import { notificationsGrpcService } from './api/grpc/notifications-grpc.js';
 import { addNotificationRoutes } from './api/http/routes.js';
 import { addWebhookRoutes } from './api/http/webhook-routes.js';
 import type { NotificationsDeps } from './app/deps.js';
@@ -26,7 +27,7 @@ export const notificationsService = defineService({
   name: 'notifications',
   description: 'Preferences, deliveries and unsubscribe links',
   configSchema: notificationsConfigSchema,
-  async setup({ config, logger, metrics, postgres, onClose, grpcTransport }) {
+  async setup({ config, logger, metrics, postgres, onClose }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
     const retry = {
       baseMs: config.RETRY_BASE_MS,
@@ -57,17 +58,25 @@ export const notificationsService = defineService({
     const directory = createUsersDirectory({
       address: config.USERS_GRPC_ADDRESS,
       metrics,
-      transport: grpcTransport(),
       deadlineMs: config.GRPC_DEADLINE_MS,
       breakerResetMs: config.BREAKER_RESET_MS,
     });
     onClose(() => directory.close());
     const tokens = createUnsubscribeTokens(config.UNSUBSCRIBE_SECRET);
+    const sealer = config.WEBHOOK_SECRET_ENCRYPTION_KEY
+      ? new Sealer(config.WEBHOOK_SECRET_ENCRYPTION_KEY, 'WEBHOOK_SECRET_ENCRYPTION_KEY')
+      : undefined;
+    if (sealer) {
+      const sealed = await sealPlainSecrets(pool, sealer);
+      if (sealed > 0) logger.info({ sealed }, 'sealed webhook secrets stored in plain before');
+    } else
+      logger.warn('WEBHOOK_SECRET_ENCRYPTION_KEY is not set: webhook signing secrets are stored unsealed');
+    const counters = createNotificationsMetrics(metrics, pool);
     const dispatcher = new Dispatcher({
       pool,
       logger,
       metrics,
-      counters: createNotificationsMetrics(metrics, pool),
+      counters,
       providers,
       directory,
       tokens,
@@ -87,6 +96,7 @@ export const notificationsService = defineService({
       pool,
       logger,
       targets,
+      sealer,
       retry: {
         baseMs: config.WEBHOOK_RETRY_BASE_MS,
         maxMs: config.WEBHOOK_RETRY_MAX_MS,
@@ -97,11 +107,13 @@ export const notificationsService = defineService({
       intervalMs: config.DISPATCH_INTERVAL_MS,
       batch: config.WEBHOOK_DISPATCH_BATCH,
       onOwnerNotified: () => dispatcher.wake(),
+      metrics: counters.webhooks,
     });
     const deps: NotificationsDeps = {
       pool,
       logger,
       tokens,
+      sealer,
       dispatcher,
       webhookSender,
       settings: {
@@ -116,13 +128,7 @@ export const notificationsService = defineService({
     };
     return {
       routes: [(routes) => addNotificationRoutes(routes, deps), (routes) => addWebhookRoutes(routes, deps)],
-      grpc: [
-        {
-          definition: NotificationsServiceDefinition,
-          implementation: notificationsGrpcService(deps),
-          callers: notificationsGrpcCallers,
-        },
-      ],
+      grpc: [{ definition: NotificationsServiceDefinition, implementation: notificationsGrpcService(deps) }],
       consumers: [
         eventsConsumer({
           exchange: config.EVENTS_EXCHANGE,

@@ -2,7 +2,7 @@
 // recorded once. Duplicates reach the SMTP server only where the crash fell between sending and
 // recording, and then they carry the same Message-ID, so a mail client can tell.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connectRabbit } from '@shopstack/kit';
 import {
   createTestDatabase,
@@ -42,6 +42,7 @@ describe('notifications: SIGKILL while sending 500 emails', function () {
     SMTP_URL: requireEnv('SMTP_URL'),
     SMTP_REQUIRE_TLS: 'false',
     UNSUBSCRIBE_SECRET: `crash-test-unsubscribe-secret-${run}-0123456789`,
+    WEBHOOK_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     EMAIL_RATE_PER_SECOND: '100',
     SEND_LEASE_MS: '3000',
     DISPATCH_INTERVAL_MS: '100',

@@ -75,6 +75,7 @@ describe('notifications domain: webhooks', () => {
       USERS_GRPC_ADDRESS: 'x:1',
       SMTP_URL: 'smtp://x',
       UNSUBSCRIBE_SECRET: 'x'.repeat(32),
+      WEBHOOK_SECRET_ENCRYPTION_KEY: 'ab'.repeat(32),
       JWKS_URL: 'http://x/jwks',
     });
     const policy = {

@@ -1,6 +1,7 @@
 // Webhooks against a real receiver on this machine, with real PostgreSQL, RabbitMQ and Mailpit: the
 // receiver checks every signature with the Standard Webhooks library itself. Registration and the
-// delivery log over REST; rotation, retries, replay, disabling, and the SSRF guard's refusals.
+// delivery log over REST; rotation, secrets sealed at rest, retries, replay, disabling (counted in the
+// metrics), and the SSRF guard's refusals.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { httpClient, waitFor } from '@shopstack/kit/testing';
@@ -137,6 +138,44 @@ describe('notifications: webhooks', function () {
     assert.ok(verifies(third, after!));
     assert.equal(verifies(second, after!), false, 'no overlap asked: the previous secret no longer signs');
     assert.equal(verifies(first, after!), false);
+
+    // At rest every secret is sealed: the raw rows hold none of them.
+    const raw = await h.service.deps.pool.query('select * from webhook_secrets where endpoint_id = $1', [
+      endpoint.id,
+    ]);
+    assert.equal(raw.rows.length, 1);
+    assert.ok(raw.rows.every((row) => row.secret === null && row.sealed_secret.sealed === 'A256GCM'));
+    const dump = JSON.stringify(raw.rows);
+    for (const secret of [first, second, third]) {
+      assert.equal(dump.includes(secret.slice('whsec_'.length)), false, 'no secret in the raw row');
+      assert.equal(
+        dump.includes(Buffer.from(secret.slice('whsec_'.length), 'base64').toString('hex')),
+        false,
+      );
+    }
+  });
+
+  it('seals on start a secret an older version stored in plain, which still signs', async () => {
+    const path = `/hooks/${randomUUID()}`;
+    const { endpoint } = await register(path);
+    const plain = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    await h.service.deps.pool.query(
+      'update webhook_secrets set secret = $2, sealed_secret = null where endpoint_id = $1',
+      [endpoint.id, plain],
+    );
+    await h.stopService();
+    await h.restart();
+    const { rows } = await h.service.deps.pool.query(
+      'select secret, sealed_secret from webhook_secrets where endpoint_id = $1',
+      [endpoint.id],
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.secret, row.sealed_secret?.sealed]),
+      [[null, 'A256GCM']],
+    );
+    await api('POST', `/endpoints/${endpoint.id}/test`);
+    const [sent] = await until(path, 1);
+    assert.ok(verifies(plain, sent!), 'the sealed secret signs as before');
   });
 
   it('retries after the receiver answers 500, with the same webhook-id, until it is delivered', async () => {
@@ -248,6 +287,22 @@ describe('notifications: webhooks', function () {
     assert.ok(d.attemptLog.length >= 2);
     assert.ok(d.attemptLog.every((a: { statusCode: number }) => a.statusCode === 503));
     receiver.respond = () => 204;
+
+    // This replica counted it (and the 410 of the test before): attempts by answer, disables by reason.
+    const metrics = await (await fetch(`${h.service.httpUrl}/metrics`)).text();
+    const value = (name: string, label: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((line) => line.startsWith(`${name}{`) && line.includes(label))
+          ?.split(' ')
+          .at(-1) ?? Number.NaN,
+      );
+    assert.equal(value('notifications_webhook_endpoints_disabled_total', 'reason="failing"'), 1);
+    assert.equal(value('notifications_webhook_endpoints_disabled_total', 'reason="gone"'), 1);
+    assert.ok(value('notifications_webhook_attempts_total', 'result="5xx"') >= 2);
+    assert.ok(value('notifications_webhook_attempts_total', 'result="4xx"') >= 1);
+    assert.ok(value('notifications_webhook_deliveries_total', 'outcome="delivered"') >= 1);
   });
 
   it('keeps another user’s endpoints and deliveries invisible, and refuses bad input with problem+json', async () => {

@@ -6,7 +6,7 @@ import { PaymentsServiceDefinition } from '@shopstack/proto/shop/payments/v1/pay
 import { connectPaymentsDb } from './adapters/mongo.js';
 import { MongoOutbox } from './adapters/outbox.js';
 import { SandboxProvider } from './adapters/providers/sandbox.js';
-import { paymentsGrpcCallers, paymentsGrpcService } from './api/grpc.js';
+import { paymentsGrpcService } from './api/grpc.js';
 import { registerRoutes } from './api/http/index.js';
 import { paymentsMetrics } from './api/metrics.js';
 import { describeReport, recoverOnce } from './app/jobs.js';
@@ -34,7 +34,7 @@ export const paymentsService = defineService({
           })
         : undefined;
     if (!provider) logger.warn('no payment provider configured: top-ups and withdrawals are refused');
-    const outbox = new MongoOutbox(db.outbox, config.EVENTS_EXCHANGE);
+    const outbox = new MongoOutbox(db.outbox, db.outboxClaims, config.EVENTS_EXCHANGE);
     if (!config.AMQP_URL) logger.warn('no AMQP_URL: payment events are stored and wait for a broker');
     const app = createPaymentsApp({
       db,
@@ -56,7 +56,6 @@ export const paymentsService = defineService({
         {
           definition: PaymentsServiceDefinition,
           implementation: paymentsGrpcService(app, config.CURRENCIES),
-          callers: paymentsGrpcCallers,
         },
       ],
       readiness: [{ name: 'mongodb', check: async () => void (await db.db.command({ ping: 1 })) }],

@@ -1,5 +1,5 @@
 // The users service's environment. Durations are in seconds.
-import { baseConfigSchema, messagingConfig, postgresConfig } from '@shopstack/kit';
+import { baseConfigSchema, messagingConfig, postgresConfig, sealingKeySchema } from '@shopstack/kit';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -25,10 +25,7 @@ export const usersConfigSchema = baseConfigSchema.extend({
   /** Clock skew between replicas and verifiers; replicas also reload the key ring within half of it. */
   SIGNING_KEY_MARGIN_SECONDS: seconds(60),
   /** 32 bytes as 64 hex characters; seals the private signing keys in the database. */
-  SIGNING_KEY_ENCRYPTION_KEY: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
-    .optional(),
+  SIGNING_KEY_ENCRYPTION_KEY: sealingKeySchema.optional(),
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(48 * 3600),
   PASSWORD_RESET_TTL_SECONDS: seconds(3600),
   LOGIN_CHALLENGE_TTL_SECONDS: seconds(300),

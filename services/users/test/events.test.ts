@@ -22,7 +22,6 @@ import {
   type TestDatabase,
   type TestQueue,
   testExchangeName,
-  testGrpcEnv,
   waitFor,
 } from '@shopstack/kit/testing';
 import { usersConfigSchema } from '../src/config.js';
@@ -158,7 +157,6 @@ describe('users: events through the outbox', () => {
           ...env,
           HTTP_PORT: '0',
           GRPC_PORT: '0',
-          ...testGrpcEnv('users'),
           OUTBOX_RELAY: 'off',
           LOG_LEVEL: 'silent',
         }),

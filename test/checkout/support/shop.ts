@@ -28,6 +28,8 @@ export interface RunningShop {
   usersDb: TestDatabase;
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
+  /** The MongoDB database payments keeps its ledger in. */
+  paymentsDb: string;
   names: { events: string; commands: string };
   /** Stops payments (SIGTERM) and returns a function that starts it again on the same ports. */
   stopPayments(): Promise<() => Promise<void>>;
@@ -138,6 +140,7 @@ export async function startShopProcesses(
           WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
           WEBHOOK_ALLOW_PLAIN_HTTP: 'true',
           UNSUBSCRIBE_SECRET: `e2e-unsubscribe-${randomUUID()}`,
+          WEBHOOK_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
         })
       : undefined;
     if (notifications) started.push(notifications);
@@ -151,6 +154,7 @@ export async function startShopProcesses(
       usersDb,
       catalogDb,
       ordersDb,
+      paymentsDb: mongoDb,
       names: { events, commands },
       async stopPayments() {
         const stopped = shop.payments;

@@ -7,6 +7,7 @@
 // dropped and `onSignedOut` listeners send the person to sign-in; the cart stays in the orders
 // service, so it is there again after signing back in.
 import createClient from 'openapi-fetch';
+import type { paths as BackofficePaths } from './generated/backoffice';
 import type { paths as CatalogPaths } from './generated/catalog';
 import type { paths as NotificationsPaths } from './generated/notifications';
 import type { paths as OrdersPaths } from './generated/orders';
@@ -82,6 +83,8 @@ export const catalog = createClient<CatalogPaths>(options);
 export const orders = createClient<OrdersPaths>(options);
 export const payments = createClient<PaymentsPaths>(options);
 export const notifications = createClient<NotificationsPaths>(options);
+/** The back office's admin API (admin and support only; the edge refuses other tokens). */
+export const backoffice = createClient<BackofficePaths>(options);
 
 /** problem+json as every service answers an error. */
 export interface Problem {
@@ -112,6 +115,29 @@ export async function must<T>(call: Promise<{ data?: T; error?: unknown; respons
     });
   }
   return data as T;
+}
+
+/**
+ * A file an API serves only with a token (a report's CSV): fetched with the session, then saved
+ * through a temporary object URL, since a plain link could not carry the Authorization header.
+ */
+export async function downloadWithToken(path: string, filename: string): Promise<void> {
+  const response = await authorizedFetch(new Request(new URL(path, window.location.origin)));
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+    throw new ApiError({
+      type: problem.type ?? 'about:blank',
+      title: problem.title ?? response.statusText,
+      status: response.status,
+      detail: problem.detail ?? `${response.status} ${response.statusText}`,
+    });
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A key for a money movement or a checkout: one per attempt, reused when the same attempt is retried. */

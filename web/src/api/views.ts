@@ -81,3 +81,104 @@ export interface TransferView {
   amount: string;
   fee: string;
 }
+
+// The back office's replies whose OpenAPI schemas are open objects (services/backoffice/src/app/
+// views.ts and customer-view.ts build them): read through `as` where they are fetched.
+
+export interface AdjustmentView {
+  id: string;
+  userId: string;
+  accountId: string;
+  currency: string;
+  amountMinor: string;
+  reason: string;
+  status: 'awaiting_approval' | 'posted' | 'declined' | string;
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  balanceBeforeMinor: string | null;
+  balanceAfterMinor: string | null;
+  failureReason: string | null;
+}
+
+export interface CustomerView {
+  profile: {
+    id: string;
+    email: string;
+    phone: string | null;
+    role: string;
+    emailVerified: boolean;
+    blocked: boolean;
+    deleted: boolean;
+    createdAt: string;
+  };
+  sessions:
+    | {
+        id: string;
+        createdAt: string;
+        lastRefreshedAt: string | null;
+        revokedAt: string | null;
+        revokedReason: string | null;
+        active: boolean;
+      }[]
+    | null;
+  orders:
+    | {
+        orderId: string;
+        status: string;
+        totalMinor: string;
+        currency: string;
+        placedAt: string;
+        cancelReason: string | null;
+        refundedMinor: string;
+        saga: { step: string; attempts: number; lastError: string | null; deadlineAt: string | null } | null;
+      }[]
+    | null;
+  accounts:
+    | {
+        id: string;
+        currency: string;
+        balanceMinor: string;
+        heldMinor: string;
+        availableMinor: string;
+        statement: {
+          seq: number;
+          kind: string;
+          outcome: string;
+          amountMinor: string;
+          balanceMinor: string;
+          reference: string;
+          at: string;
+        }[];
+      }[]
+    | null;
+  adjustments: AdjustmentView[] | null;
+  deliveries:
+    | {
+        id: string;
+        channel: string;
+        template: string;
+        status: string;
+        attempts: number;
+        lastError: string | null;
+        createdAt: string;
+        sentAt: string | null;
+      }[]
+    | null;
+  auditTrail:
+    | { id: string; at: string; event: string; actorId: string | null; ip: string | null; details: unknown }[]
+    | null;
+  /** The services that did not answer; their parts are null. */
+  unavailable: string[];
+}
+
+export interface ReconciliationView {
+  accounts: number;
+  /** Per currency, minor units: 0 when every balance equals its journal. */
+  difference: Record<string, string>;
+  /** Per currency, minor units: the sum of all balances, 0 when nothing is in flight. */
+  imbalance: Record<string, string>;
+  problems: number;
+  details: { accountId: string; problem: string }[];
+}

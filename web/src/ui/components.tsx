@@ -1,5 +1,5 @@
 // Small building blocks shared by the pages.
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
 
 export function ErrorNote({ error }: { error: unknown }) {
@@ -47,7 +47,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
       live = false;
     };
   }, [...deps, round]);
-  return { ...state, reload: () => setRound((r) => r + 1) };
+  // Stable, so a page can poll with it from an effect.
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { ...state, reload };
 }
 
 export function Page({ title, children }: { title: string; children: ReactNode }) {
@@ -59,5 +61,36 @@ export function Page({ title, children }: { title: string; children: ReactNode }
       <h1 id="page-title">{title}</h1>
       {children}
     </section>
+  );
+}
+
+/** A table with a caption (for screen readers only unless `showCaption`) and its column heads. */
+export function Table({
+  caption,
+  columns,
+  testId,
+  showCaption = false,
+  children,
+}: {
+  caption: string;
+  columns: readonly string[];
+  testId?: string;
+  showCaption?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <table className="table" data-testid={testId}>
+      <caption className={showCaption ? undefined : 'sr-only'}>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
   );
 }

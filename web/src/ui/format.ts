@@ -45,3 +45,6 @@ const REASONS: Record<string, string> = {
 };
 export const reasonText = (code: string | null | undefined) =>
   code ? (REASONS[code] ?? code.replaceAll('_', ' ')) : '';
+
+/** "1 attempt", "3 attempts". */
+export const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

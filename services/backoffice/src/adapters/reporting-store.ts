@@ -27,6 +27,12 @@ const QUERIES: Record<ReportKind, string> = {
            count(*)::int as orders
       from rpt_orders o
      where o.completed_at >= ${DAY} and o.completed_at < ${NEXT_DAY} and o.received_at <= $2`,
+  repairs: `
+    select service, kind, count(*)::int as count,
+           string_agg(subject_id, ' ' order by at, repair_id) as subjects
+      from rpt_repairs
+     where at >= ${DAY} and at < ${NEXT_DAY} and received_at <= $2
+     group by service, kind order by service, kind`,
 };
 
 export async function reportDay(

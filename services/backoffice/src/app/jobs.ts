@@ -9,6 +9,7 @@ import {
   finishJob,
   insertJob,
   type JobRow,
+  listJobs,
   markRunning,
   requestCancel,
   saveProgress,
@@ -139,6 +140,15 @@ export class Jobs {
     const row = await findJob(this.deps.pool, id);
     if (!row) throw new AppError('not_found', 'job-not-found', `no job ${id}`);
     return jobView(row);
+  }
+
+  /** Newest first; `before` continues a page (the last job's position). */
+  async list(query: {
+    kind?: string;
+    limit: number;
+    before?: { createdAt: Date; id: string };
+  }): Promise<JobView[]> {
+    return (await listJobs(this.deps.pool, query)).map((row) => jobView(row));
   }
 
   async cancel(id: string): Promise<JobView> {

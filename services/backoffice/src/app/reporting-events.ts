@@ -10,6 +10,8 @@ import {
   paymentRefunded,
   paymentTopUpCompleted,
   paymentWithdrawalCompleted,
+  type RepairRecorded,
+  repairRecorded,
 } from '@shopstack/proto/messages';
 
 /** The event types the reporting store reads (the routing keys its queue is bound to). */
@@ -21,6 +23,7 @@ export const REPORTED_EVENTS = [
   paymentTopUpCompleted.type,
   paymentWithdrawalCompleted.type,
   paymentRefunded.type,
+  repairRecorded.type,
 ] as const;
 
 export async function applyReportingEvent(client: PoolClient, message: IncomingMessage): Promise<void> {
@@ -107,9 +110,53 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
       });
       return;
     }
+    case repairRecorded.type: {
+      const repair = repairRecorded.parse(message.payload);
+      await recordRepair(client, repair);
+      // A repair that moved money (a ledger adjustment) counts in the finance report too.
+      if (repair.money) await recordRepairMoney(client, repair, repair.money);
+      return;
+    }
     default:
       return; // bound by pattern; a type this store does not report on is acknowledged and ignored
   }
+}
+
+/** Every repair, for the repairs report (once per repair id, however often it is told). */
+async function recordRepair(client: PoolClient, repair: RepairRecorded): Promise<void> {
+  await client.query(
+    `insert into rpt_repairs (repair_id, kind, service, subject_id, actor_id, approved_by, reason, at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (repair_id) do nothing`,
+    [
+      repair.repairId,
+      repair.kind,
+      repair.service,
+      repair.subjectId,
+      repair.actorId,
+      repair.approvedBy ?? null,
+      repair.reason,
+      repair.at,
+    ],
+  );
+}
+
+/** Credits and debits as two kinds, each with a positive amount, once per repair id. */
+async function recordRepairMoney(
+  client: PoolClient,
+  repair: RepairRecorded,
+  money: NonNullable<RepairRecorded['money']>,
+): Promise<void> {
+  const amount = BigInt(money.amountMinor);
+  await insertMoney(client, {
+    eventId: `repair:${repair.repairId}`,
+    kind: amount < 0n ? 'adjustment_debit' : 'adjustment_credit',
+    userId: money.userId,
+    reference: repair.repairId,
+    amountMinor: String(amount < 0n ? -amount : amount),
+    currency: money.currency,
+    occurredAt: new Date(repair.at),
+    reason: repair.reason,
+  });
 }
 
 async function orderWasCompleted(

@@ -3,7 +3,7 @@
 // reporting store, the API parses requests with the same schema.
 import { z } from 'zod';
 
-export const REPORT_KINDS = ['sales', 'finance', 'customers'] as const;
+export const REPORT_KINDS = ['sales', 'finance', 'customers', 'repairs'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** The longest period one report covers (ten years of days). */
@@ -38,6 +38,8 @@ export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
   sales: ['day', 'currency', 'productId', 'orders', 'units', 'revenueMinor'],
   finance: ['day', 'currency', 'kind', 'count', 'amountMinor'],
   customers: ['day', 'activeCustomers', 'newCustomers', 'orders'],
+  /** Repairs after incidents per owner and kind; `subjects`: what was repaired (ids, space-separated). */
+  repairs: ['day', 'service', 'kind', 'count', 'subjects'],
 };
 
 export type ReportRow = Record<string, string | number>;
@@ -60,6 +62,8 @@ export function totalsOf(
     } else if (kind === 'finance') {
       add(String(row.currency), `${row.kind}Count`, BigInt(row.count!));
       add(String(row.currency), `${row.kind}Minor`, BigInt(row.amountMinor!));
+    } else if (kind === 'repairs') {
+      add(String(row.service), String(row.kind), BigInt(row.count!));
     } else {
       add('all', 'orders', BigInt(row.orders!));
       add('all', 'newCustomers', BigInt(row.newCustomers!));

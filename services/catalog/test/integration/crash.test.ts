@@ -4,16 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPgPool, type Pool } from '@shopstack/kit';
-import {
-  requestJson,
-  type SpawnedService,
-  serviceDir,
-  spawnService,
-  testGrpcChannel,
-  waitFor,
-} from '@shopstack/kit/testing';
+import { requestJson, type SpawnedService, serviceDir, spawnService, waitFor } from '@shopstack/kit/testing';
 import { CatalogServiceDefinition, ReservationStatus } from '@shopstack/proto/shop/catalog/v1/catalog';
-import { createClient } from 'nice-grpc';
+import { createChannel, createClient } from 'nice-grpc';
 import { type CatalogTestEnv, createCatalogTestEnv } from '../support/env.js';
 
 const STOCK = 20;
@@ -70,7 +63,7 @@ describe('catalog crash during reservations', function () {
     const lines = [{ productId, quantity: 1 }];
 
     // Fire every reservation, and kill the process as soon as a few have been answered.
-    let channel = await testGrpcChannel(catalog.grpcAddress, 'orders');
+    let channel = createChannel(catalog.grpcAddress);
     let client = createClient(CatalogServiceDefinition, channel);
     let answered = 0;
     const inFlight = orders.map((orderId) =>
@@ -95,7 +88,7 @@ describe('catalog crash during reservations', function () {
 
     // Restart on the same database; the saga retries every order with the same id.
     catalog = await start();
-    channel = await testGrpcChannel(catalog.grpcAddress, 'orders');
+    channel = createChannel(catalog.grpcAddress);
     client = createClient(CatalogServiceDefinition, channel);
     const outcomes = await Promise.all(orders.map((orderId) => client.reserveStock({ orderId, lines })));
     channel.close();

@@ -1,7 +1,6 @@
 // gRPC client to another service: a deadline on every call, retries only for methods the proto
 // marks idempotent (idempotency_level), an opossum breaker per downstream, trace context in the
-// metadata, and client metrics. Breaker-open calls fail fast with UNAVAILABLE. Over mutual TLS
-// (tls.ts): the client presents its service's certificate and checks the server's.
+// metadata, and client metrics. Breaker-open calls fail fast with UNAVAILABLE.
 import {
   type CallOptions,
   type Client,
@@ -18,19 +17,17 @@ import { type RetryOptions, retryMiddleware } from 'nice-grpc-client-middleware-
 import type { ServiceMetrics } from '../metrics.js';
 import { injectTraceContext } from '../tracing.js';
 import { type Breaker, type BreakerOptions, createBreaker } from './breaker.js';
-import { channelCredentialsOf, type GrpcTransport } from './tls.js';
+import { refreshingTarget } from './resolver.js';
 
 export interface GrpcClientOptions {
   /**
-   * `host:port` of the downstream, resolved by DNS (every address of a headless Service), or a
-   * grpc-js target with a scheme (`ipv4:10.0.0.1:50051,10.0.0.2:50051`).
+   * `host:port` of the downstream, resolved by DNS again every few seconds (every address of a
+   * headless Service), or a grpc-js target with a scheme (`ipv4:10.0.0.1:50051,10.0.0.2:50051`).
    */
   address: string;
   /** Name used in metrics and breaker state, e.g. `users`. */
   downstream: string;
   metrics: ServiceMetrics;
-  /** The calling service's identity (the kit's `grpcTransport()`), or plaintext switched on explicitly. */
-  transport: GrpcTransport;
   /** Per call, including retries. */
   deadlineMs?: number;
   /** Total attempts for idempotent calls. */
@@ -52,7 +49,7 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
   definition: D,
   options: GrpcClientOptions,
 ): GrpcClientHandle<D> {
-  const channel = createChannel(options.address, channelCredentialsOf(options.transport), balancing);
+  const channel = createChannel(refreshingTarget(options.address), undefined, balancing);
   const breaker = createBreaker(options.downstream, options.metrics, options.breaker);
   const deadlineMs = options.deadlineMs ?? 2_000;
   // nice-grpc wraps each middleware around the ones added before it, so read this bottom-up:
@@ -77,10 +74,11 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
 
 /**
  * Calls go round-robin over every ready address the name resolves to (a headless Service lists each
- * pod), instead of grpc-js's default pick_first, which sends everything to one pod. grpc-js resolves
- * the name again when a connection drops (a pod going away), at most every 5 s; it has no timer, so
- * a pod that comes up is found at the next drop. (Servers closing connections by age would force
- * that, but grpc-js clients failed calls across those GOAWAYs under load here, so it is not set.)
+ * pod), instead of grpc-js's default pick_first, which sends everything to one pod. The name is
+ * resolved again every few seconds (./resolver.ts), so a pod that comes up gets its share, and at
+ * once when a connection drops (a pod going away), at most every 5 s. (Servers closing connections
+ * by age would also force re-resolution, but grpc-js clients failed calls across those GOAWAYs under
+ * load here, so it is not set.)
  */
 const balancing = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),

@@ -3,7 +3,8 @@
 // decides who publishes what: PostgreSQL's keeps one active relay per database (an advisory lock), a
 // leased store lets replicas claim disjoint batches; either way no two relays publish a row at once.
 //
-// Delivery guarantee: a graceful stop finishes the batch in flight and marks it, so a restart
+// Delivery guarantee: a graceful stop finishes the batch in flight and marks everything it published
+// (a store may mark a little later than the confirm, several batches in one write), so a restart
 // publishes nothing twice. A hard crash between a confirm and its mark republishes at most that
 // batch, with the same message ids, and consumers' inboxes drop the duplicates.
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -24,11 +25,17 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no notification arrives. */
   pollIntervalMs?: number;
+  /** PostgreSQL's store: how long published rows may wait to be marked together (outbox-store.ts). */
+  markDelayMs?: number;
 }
 
-export function outboxStoreOf(options: { pool?: Pool; store?: OutboxStore }): OutboxStore {
+export function outboxStoreOf(options: {
+  pool?: Pool;
+  store?: OutboxStore;
+  markDelayMs?: number;
+}): OutboxStore {
   if (options.store) return options.store;
-  if (options.pool) return new PostgresOutboxStore(options.pool);
+  if (options.pool) return new PostgresOutboxStore(options.pool, { markDelayMs: options.markDelayMs });
   throw new Error('an outbox needs a pool or a store');
 }
 
@@ -36,6 +43,8 @@ export class OutboxRelay {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A notification came since the last claim began: look again instead of sleeping. */
+  private woken = false;
   private published = 0;
   private readonly store: OutboxStore;
 
@@ -79,7 +88,10 @@ export class OutboxRelay {
 
   /** One connected session: hold the store, publish until stopped or something breaks. */
   private async session(): Promise<void> {
-    const session = await this.store.open(() => this.wake?.());
+    const session = await this.store.open(() => {
+      this.woken = true;
+      this.wake?.();
+    });
     if (!session) {
       await this.sleep(this.options.pollIntervalMs ?? 1_000); // another replica is the relay
       return;
@@ -96,8 +108,13 @@ export class OutboxRelay {
       // message, so no service has to declare the exchanges it publishes to before its relay runs.
       const declared = new Set<string>();
       while (!this.stopping) {
+        // A message committed after the claim's snapshot notifies while no sleep is there to wake:
+        // the flag keeps that notification, or the message would wait for the next poll.
+        this.woken = false;
         const count = await Promise.race([this.publishBatch(session, channel, declared), closed]);
-        if (count === 0) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+        // A short batch was everything committed when the claim began; what came later notified.
+        const drained = count === 0 || (session.notifies === true && count < this.batchSize);
+        if (drained && !this.woken) await this.sleep(this.options.pollIntervalMs ?? 1_000);
       }
     } finally {
       await connection?.close().catch(() => {});
@@ -110,7 +127,7 @@ export class OutboxRelay {
     channel: ConfirmChannel,
     declared: Set<string>,
   ): Promise<number> {
-    const rows = await session.claim(this.options.batchSize ?? 100);
+    const rows = await session.claim(this.batchSize);
     if (rows.length === 0) return 0;
     for (const exchange of new Set(rows.map((row) => row.exchange))) {
       if (declared.has(exchange)) continue;
@@ -156,6 +173,10 @@ export class OutboxRelay {
     await session.markPublished(rows);
     this.published += rows.length;
     return rows.length;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 100;
   }
 
   private sleep(ms: number): Promise<void> {

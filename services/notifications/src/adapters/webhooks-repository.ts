@@ -1,6 +1,6 @@
 // The webhook tables: endpoints and their secrets, and the deliveries queue with its attempt log.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '@shopstack/kit';
+import type { Queryable, Sealed, Sealer } from '@shopstack/kit';
 import type { WebhookScope } from '../domain/webhooks.js';
 
 export interface WebhookEndpoint {
@@ -79,6 +79,7 @@ export async function insertEndpoint(
   db: Queryable,
   e: Pick<WebhookEndpoint, 'ownerId' | 'url' | 'description' | 'eventTypes' | 'scope'>,
   secret: string,
+  sealer: Sealer | undefined,
 ): Promise<WebhookEndpoint> {
   const { rows } = await db.query(
     `insert into webhook_endpoints (id, owner_id, url, description, event_types, scope)
@@ -86,11 +87,7 @@ export async function insertEndpoint(
     [randomUUID(), e.ownerId, e.url, e.description, e.eventTypes, e.scope],
   );
   const endpoint = toEndpoint(rows[0]);
-  await db.query('insert into webhook_secrets (id, endpoint_id, secret) values ($1, $2, $3)', [
-    randomUUID(),
-    endpoint.id,
-    secret,
-  ]);
+  await insertSecret(db, endpoint.id, secret, sealer);
   return endpoint;
 }
 
@@ -158,14 +155,59 @@ export async function markEndpointHealthy(db: Queryable, id: string): Promise<vo
   );
 }
 
+/** Enabled endpoints failing every delivery since their last success, and the longest such failure. */
+export async function failingEndpoints(db: Queryable): Promise<{ count: number; oldestSeconds: number }> {
+  const { rows } = await db.query<{ count: number; oldest: number | null }>(
+    `select count(*)::int as count, extract(epoch from now() - min(failing_since))::float8 as oldest
+       from webhook_endpoints where status = 'enabled' and failing_since is not null`,
+  );
+  return { count: rows[0]?.count ?? 0, oldestSeconds: Math.max(0, rows[0]?.oldest ?? 0) };
+}
+
 /** The secrets that sign now: the current one first, then any previous one still in its overlap. */
-export async function signingSecrets(db: Queryable, endpointId: string): Promise<string[]> {
-  const { rows } = await db.query(
-    `select secret from webhook_secrets where endpoint_id = $1 and (expires_at is null or expires_at > now())
-     order by expires_at desc nulls first, created_at desc`,
+export async function signingSecrets(
+  db: Queryable,
+  endpointId: string,
+  sealer: Sealer | undefined,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string; secret: string | null; sealed_secret: Sealed | null }>(
+    `select id, secret, sealed_secret from webhook_secrets
+      where endpoint_id = $1 and (expires_at is null or expires_at > now())
+      order by expires_at desc nulls first, created_at desc`,
     [endpointId],
   );
-  return rows.map((r) => r.secret);
+  return rows.map((r) => {
+    if (!r.sealed_secret) return r.secret!; // stored without a key (or by a replica that had none)
+    if (!sealer) throw new Error('webhook secrets are sealed but WEBHOOK_SECRET_ENCRYPTION_KEY is not set');
+    return sealer.open(r.sealed_secret, r.id);
+  });
+}
+
+async function insertSecret(
+  db: Queryable,
+  endpointId: string,
+  secret: string,
+  sealer: Sealer | undefined,
+): Promise<void> {
+  const id = randomUUID();
+  await db.query(
+    'insert into webhook_secrets (id, endpoint_id, secret, sealed_secret) values ($1, $2, $3, $4)',
+    [id, endpointId, sealer ? null : secret, sealer ? JSON.stringify(sealer.seal(secret, id)) : null],
+  );
+}
+
+/** Seals the plain secrets an older version stored; returns how many it sealed. */
+export async function sealPlainSecrets(db: Queryable, sealer: Sealer): Promise<number> {
+  const { rows } = await db.query<{ id: string; secret: string }>(
+    'select id, secret from webhook_secrets where secret is not null',
+  );
+  for (const row of rows) {
+    await db.query(
+      'update webhook_secrets set sealed_secret = $2, secret = null where id = $1 and secret is not null',
+      [row.id, JSON.stringify(sealer.seal(row.secret, row.id))],
+    );
+  }
+  return rows.length;
 }
 
 /** Makes `secret` the current one; the previous ones sign for `overlapMs` more at most. */
@@ -174,6 +216,7 @@ export async function rotateSecret(
   endpointId: string,
   secret: string,
   overlapMs: number,
+  sealer: Sealer | undefined,
 ): Promise<Date> {
   // Every older secret stops by the end of this overlap at the latest (an earlier rotation's longer
   // overlap does not outlive this one).
@@ -186,11 +229,7 @@ export async function rotateSecret(
   );
   // Secrets past their overlap are of no use any more.
   await db.query('delete from webhook_secrets where endpoint_id = $1 and expires_at <= now()', [endpointId]);
-  await db.query('insert into webhook_secrets (id, endpoint_id, secret) values ($1, $2, $3)', [
-    randomUUID(),
-    endpointId,
-    secret,
-  ]);
+  await insertSecret(db, endpointId, secret, sealer);
   return rows.map((r) => r.expires_at as Date).sort((a, b) => b.getTime() - a.getTime())[0] ?? new Date();
 }
 
@@ -323,4 +362,39 @@ export async function requeueDeliveries(
 /** Serialises one owner's endpoint registrations until the transaction ends. */
 export async function lockEndpointsOf(db: Queryable, ownerId: string): Promise<void> {
   await db.query('select pg_advisory_xact_lock(hashtext($1))', [`webhook-owner:${ownerId}`]);
+}
+
+export interface FailingEndpoint {
+  endpointId: string;
+  ownerId: string;
+  url: string;
+  status: 'enabled' | 'disabled';
+  failingSince: Date;
+  failedAttempts: number;
+  lastError: string | null;
+}
+
+/** Endpoints failing since at least `seconds` ago (enabled or disabled for it), longest first. */
+export async function listFailingEndpoints(db: Queryable, seconds: number): Promise<FailingEndpoint[]> {
+  // An attempt succeeded when it got a 2xx and no error; the failures counted are those since the
+  // endpoint's last success.
+  const ok = 'coalesce(a.error is null and a.status_code between 200 and 299, false)';
+  const { rows } = await db.query<FailingEndpoint>(
+    `select e.id as "endpointId", e.owner_id as "ownerId", e.url, e.status, e.failing_since as "failingSince",
+            coalesce(f.attempts, 0)::int as "failedAttempts", coalesce(f.last_error, e.disabled_reason) as "lastError"
+       from webhook_endpoints e
+       left join lateral (
+         select count(*) filter (where not ${ok}) as attempts,
+                (array_agg(coalesce(a.error, 'HTTP ' || a.status_code) order by a.at desc)
+                   filter (where not ${ok}))[1] as last_error
+           from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id
+          where d.endpoint_id = e.id and a.at > coalesce((
+                  select max(a.at) from webhook_deliveries d join webhook_attempts a on a.delivery_id = d.id
+                   where d.endpoint_id = e.id and ${ok}), '-infinity')
+       ) f on true
+      where e.failing_since is not null and e.failing_since <= now() - make_interval(secs => $1)
+      order by e.failing_since, e.id limit 100`,
+    [seconds],
+  );
+  return rows;
 }

@@ -1,5 +1,5 @@
 // What the application layer works with; assembled in service.ts.
-import type { Logger, Pool } from '@shopstack/kit';
+import type { Logger, Pool, Sealer } from '@shopstack/kit';
 import type { UnsubscribeTokens } from '../adapters/unsubscribe-tokens.js';
 import type { RetryPolicy } from '../domain/retry.js';
 import type { TargetPolicy } from '../domain/target-policy.js';
@@ -16,6 +16,8 @@ export interface NotificationsDeps {
   pool: Pool;
   logger: Logger;
   tokens: UnsubscribeTokens;
+  /** Seals webhook signing secrets at rest; undefined stores them as they are. */
+  sealer: Sealer | undefined;
   dispatcher: Pick<Dispatcher, 'wake'>;
   /** The webhook sender, woken when deliveries were queued. */
   webhookSender: { wake(): void };

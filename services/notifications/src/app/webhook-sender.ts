@@ -3,7 +3,7 @@
 // guard, and records the outcome. Failures retry with exponential backoff and jitter for more than a
 // day, then the delivery is failed (and can be replayed). An endpoint that answers 410, or has failed
 // for longer than the disable window, is disabled and its owner is told by email.
-import { type Logger, type Pool, withTransaction } from '@shopstack/kit';
+import { type Logger, type Pool, type Sealer, withTransaction } from '@shopstack/kit';
 import { Webhook } from 'standardwebhooks';
 import { postWebhook, type WebhookResponse } from '../adapters/webhook-http.js';
 import {
@@ -20,11 +20,13 @@ import { isExhausted, type RetryPolicy, retryDelayMs } from '../domain/retry.js'
 import type { TargetPolicy } from '../domain/target-policy.js';
 import { failedTooLong, outcomeOf, webhookBody } from '../domain/webhooks.js';
 import { notify } from './intake.js';
+import { noWebhookMetrics, type WebhookMetrics } from './metrics.js';
 
 export interface WebhookSenderOptions {
   pool: Pool;
   logger: Logger;
   targets: TargetPolicy;
+  sealer: Sealer | undefined;
   retry: RetryPolicy;
   timeoutMs: number;
   disableAfterMs: number;
@@ -32,7 +34,7 @@ export interface WebhookSenderOptions {
   batch: number;
   /** Called after an owner notice was queued, so the email goes out without waiting for a poll. */
   onOwnerNotified: () => void;
-  outcomes?: (outcome: 'delivered' | 'retry' | 'failed' | 'disabled') => void;
+  metrics?: WebhookMetrics;
 }
 
 /** The three Standard Webhooks headers for one attempt, signed with every current secret. */
@@ -104,7 +106,7 @@ export class WebhookSender {
     const { pool, logger } = this.options;
     const endpoint = await findEndpoint(pool, delivery.endpointId);
     if (!endpoint) return; // deleted meanwhile; its deliveries went with it
-    const secrets = await signingSecrets(pool, endpoint.id);
+    const secrets = await signingSecrets(pool, endpoint.id, this.options.sealer);
     const body = webhookBody(delivery.eventType, delivery.createdAt, delivery.payload);
     const headers = signedHeaders(secrets, delivery.id, new Date(), body);
     const response = await postWebhook(
@@ -115,19 +117,21 @@ export class WebhookSender {
       this.options.timeoutMs,
     );
     const outcome = outcomeOf(response.statusCode);
-    await withTransaction(pool, async (client) => {
+    const metrics = this.options.metrics ?? noWebhookMetrics;
+    metrics.attempt(response.statusCode);
+    // Counted once the transaction committed: a rollback retries the delivery, it did not end.
+    const ended = await withTransaction(pool, async (client) => {
       if (outcome === 'delivered') {
         await recordAttempt(client, delivery, response, { status: 'delivered' });
         await markEndpointHealthy(client, endpoint.id);
-        this.options.outcomes?.('delivered');
-        return;
+        return { finished: 'delivered' as const };
       }
       const exhausted = isExhausted(this.options.retry, delivery.attempts);
       await recordAttempt(client, delivery, withReason(response), {
         status: exhausted ? 'failed' : 'pending',
         retryInMs: exhausted ? undefined : retryDelayMs(this.options.retry, delivery.attempts),
       });
-      this.options.outcomes?.(exhausted ? 'failed' : 'retry');
+      const finished = exhausted ? ('failed' as const) : undefined;
       const failingSince = await markEndpointFailing(client, endpoint.id);
       const reason =
         outcome === 'gone'
@@ -135,11 +139,10 @@ export class WebhookSender {
           : failedTooLong(failingSince, new Date(), this.options.disableAfterMs)
             ? `every delivery has failed since ${failingSince.toISOString()}`
             : undefined;
-      if (!reason) return;
+      if (!reason) return { finished };
       const disabled = await disableEndpoint(client, endpoint.id, reason);
-      if (!disabled) return;
+      if (!disabled) return { finished };
       logger.warn({ endpointId: endpoint.id, reason }, 'webhook endpoint disabled');
-      this.options.outcomes?.('disabled');
       await notify(client, {
         sourceId: `webhook-endpoint-disabled:${endpoint.id}:${disabled.disabledAt?.getTime()}`,
         userId: endpoint.ownerId,
@@ -147,7 +150,10 @@ export class WebhookSender {
         variables: { url: endpoint.url, reason },
       });
       setTimeout(() => this.options.onOwnerNotified(), 20).unref();
+      return { finished, disabled: outcome === 'gone' ? ('gone' as const) : ('failing' as const) };
     });
+    if (ended.finished) metrics.finished(ended.finished);
+    if (ended.disabled) metrics.disabled(ended.disabled);
   }
 }
 

@@ -9,11 +9,13 @@ import {
   deleteEndpoint,
   enableEndpoint,
   endpointsFor,
+  type FailingEndpoint,
   findEndpoint,
   findWebhookDelivery,
   insertEndpoint,
   insertWebhookDelivery,
   listEndpointsOf,
+  listFailingEndpoints,
   listWebhookDeliveries,
   lockEndpointsOf,
   requeueDeliveries,
@@ -170,6 +172,7 @@ export async function registerEndpoint(
         scope,
       },
       secret,
+      deps.sealer,
     );
   });
   deps.logger.info({ endpointId: endpoint.id, ownerId: owner.id }, 'webhook endpoint registered');
@@ -213,7 +216,9 @@ export async function rotateEndpointSecret(
   const secret = newWebhookSecret();
   const overlapMs =
     overlapSeconds !== undefined ? overlapSeconds * 1000 : deps.settings.webhooks.secretOverlapMs;
-  const expiresAt = await withTransaction(deps.pool, (client) => rotateSecret(client, id, secret, overlapMs));
+  const expiresAt = await withTransaction(deps.pool, (client) =>
+    rotateSecret(client, id, secret, overlapMs, deps.sealer),
+  );
   deps.logger.info({ endpointId: id }, 'webhook secret rotated');
   return { secret, previousSecretExpiresAt: expiresAt.toISOString() };
 }
@@ -297,4 +302,12 @@ export async function fanOutToWebhooks(
       payload: event.payload,
     });
   return endpoints.length;
+}
+
+/** Endpoints whose deliveries keep failing, for the back office's anomaly rule (any owner). */
+export function failingEndpoints(
+  deps: NotificationsDeps,
+  failingForSeconds: number,
+): Promise<FailingEndpoint[]> {
+  return listFailingEndpoints(deps.pool, failingForSeconds);
 }

@@ -10,7 +10,6 @@ import {
   mailpit,
   requireEnv,
   type TestDatabase,
-  testGrpcEnv,
 } from '@shopstack/kit/testing';
 import {
   paymentTopUpCompleted,
@@ -25,6 +24,7 @@ import { notificationsConfigSchema } from '../../src/config.js';
 import { type NotificationsService, startNotificationsService } from '../../src/service.js';
 
 export const TEST_UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-0123456789abcdef';
+export const TEST_WEBHOOK_SECRET_KEY = '5e'.repeat(32);
 
 export interface Harness {
   users: UsersHarness;
@@ -51,7 +51,6 @@ export function notificationsEnv(h: {
   return {
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
-    ...testGrpcEnv('notifications'),
     GRPC_PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: h.database.url,
@@ -64,6 +63,7 @@ export function notificationsEnv(h: {
     SMTP_URL: requireEnv('SMTP_URL'),
     SMTP_REQUIRE_TLS: 'false',
     UNSUBSCRIBE_SECRET: TEST_UNSUBSCRIBE_SECRET,
+    WEBHOOK_SECRET_ENCRYPTION_KEY: TEST_WEBHOOK_SECRET_KEY,
     SANDBOX_PROVIDERS: 'true',
     DISPATCH_INTERVAL_MS: '100',
     RETRY_BASE_MS: '200',

@@ -303,3 +303,33 @@ export async function listenForDueSagas(
     },
   };
 }
+
+export interface OverdueSaga {
+  orderId: string;
+  step: SagaStep;
+  attempts: number;
+  startedAt: Date;
+  deadlineAt: Date | null;
+  lastError: string | null;
+}
+
+/**
+ * Unfinished sagas whose checkout started more than `olderThanSeconds` ago, or whose step's deadline
+ * has passed without the timeout having moved them: the oldest `limit`, and how many there are.
+ */
+export async function findOverdueSagas(
+  db: Queryable,
+  olderThanSeconds: number,
+  limit: number,
+): Promise<{ total: number; sagas: OverdueSaga[] }> {
+  const { rows } = await db.query<OverdueSaga & { total: number }>(
+    `select s.order_id as "orderId", s.step, s.attempts, v.placed_at as "startedAt",
+            s.deadline_at as "deadlineAt", s.last_error as "lastError", count(*) over ()::int as total
+       from checkout_sagas s join order_views v using (order_id)
+      where s.step <> 'done'
+        and (v.placed_at < now() - make_interval(secs => $1) or s.deadline_at < now())
+      order by v.placed_at, s.order_id limit $2`,
+    [olderThanSeconds, limit],
+  );
+  return { total: rows[0]?.total ?? 0, sagas: rows.map(({ total: _total, ...saga }) => saga) };
+}

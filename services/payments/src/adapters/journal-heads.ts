@@ -27,6 +27,14 @@ export class JournalHeads {
     return state;
   }
 
+  /**
+   * The last state this process saw, unverified (another writer may have appended since): what an
+   * append tries first, so an account this process keeps writing costs no probe per entry.
+   */
+  remembered(accountId: string): AccountState | undefined {
+    return this.seen.get(accountId);
+  }
+
   /** Best effort and not awaited: a lost or late update only costs a later reader a few more probes. */
   remember(entry: JournalDoc): void {
     const state = { seq: entry.seq, balance: entry.balance, held: entry.held };

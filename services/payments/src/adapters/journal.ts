@@ -30,6 +30,7 @@ export class Journal {
       log: this.db.journal,
       opKey: request.opKey,
       readHead: () => this.heads.read(request.accountId),
+      guessHead: () => this.heads.remembered(request.accountId),
       build: (head: AccountState) => entryFor(request, decide(head, request.effect, overdraft)),
     });
     if (result.fresh) this.heads.remember(result.entry);

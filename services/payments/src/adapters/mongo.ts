@@ -17,7 +17,7 @@ import type {
   RefundLogDoc,
 } from './documents.js';
 import type { LimitLogDoc } from './limit-log.js';
-import type { OutboxDoc } from './outbox.js';
+import type { OutboxClaimDoc, OutboxDoc } from './outbox.js';
 
 export interface PaymentsDb {
   client: MongoClient;
@@ -35,6 +35,7 @@ export interface PaymentsDb {
   adjustments: Collection<AdjustmentDoc>;
   adjustmentApprovals: Collection<AdjustmentApprovalDoc>;
   outbox: Collection<OutboxDoc>;
+  outboxClaims: Collection<OutboxClaimDoc>;
 }
 
 export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
@@ -63,6 +64,7 @@ export async function connectPaymentsDb(url: string, dbName: string): Promise<Pa
     adjustments: db.collection('adjustments'),
     adjustmentApprovals: db.collection('adjustment_approvals'),
     outbox: db.collection('outbox'),
+    outboxClaims: db.collection('outbox_claims'),
   };
   await ensureIndexes(paymentsDb);
   return paymentsDb;
@@ -83,6 +85,7 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   await p.adjustments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.adjustments.createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
   await p.outbox.createIndex({ publishedAt: 1, createdAt: 1 }, { name: 'unpublished' });
+  await p.outboxClaims.createIndex({ messageId: 1 }, { name: 'by_message' });
 }
 
 export function isDuplicateKey(error: unknown): boolean {

@@ -3,7 +3,8 @@
 // Each log document has a unique _id (the operation key) and a (stream, seq) pair made unique by an
 // index. A writer reads the stream's head, computes entry head.seq + 1 from it and inserts. Of two
 // writers that read the same head, the unique index lets exactly one insert succeed; the other re-reads
-// and decides again against the new head. If the operation key already exists, the operation happened
+// and decides again against the new head. (So a writer may also start from a head it remembers, without
+// reading: the index refuses the entry if that head was not the latest.) If the operation key already exists, the operation happened
 // before (a retry or a recovery run): its stored entry is the answer, so every step takes effect once.
 import type { Collection, Document, Filter, OptionalUnlessRequiredId } from 'mongodb';
 import { isDuplicateKey } from './mongo.js';
@@ -24,6 +25,11 @@ export interface AppendSpec<T extends Document, H> {
   opKey: string;
   /** The latest entry's state; it may be stale (the insert then loses the race and we retry). */
   readHead: () => Promise<H>;
+  /**
+   * A head remembered without reading, tried first: the unique (stream, seq) index refuses an entry
+   * decided on a head that is no longer the latest, so a wrong guess costs a retry, never money.
+   */
+  guessHead?: () => H | undefined;
   build: (head: H) => T;
 }
 
@@ -34,10 +40,13 @@ export async function appendOnce<T extends SequencedDoc, H>(
 ): Promise<AppendResult<T>> {
   const { log, opKey } = spec;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const guess = attempt === 0 ? spec.guessHead?.() : undefined;
     let entry: T;
     try {
-      entry = spec.build(await spec.readHead());
+      entry = spec.build(guess ?? (await spec.readHead()));
     } catch (error) {
+      // Impossible on a remembered head that may be stale: decide again on the one read now.
+      if (guess !== undefined) continue;
       // A step that is impossible on the current head (releasing a hold that is no longer held) is
       // usually this very step, already appended by a concurrent caller after our first look.
       const existing = (await log.findOne({ _id: opKey } as Filter<T>)) as T | null;
@@ -52,8 +61,9 @@ export async function appendOnce<T extends SequencedDoc, H>(
       // Which index refused it is not reported by every server (FerretDB is silent), so look.
       const existing = (await log.findOne({ _id: opKey } as Filter<T>)) as T | null;
       if (existing) return { entry: existing, fresh: false };
-      // Lost the seq race: back off a little (more under contention) and decide again.
-      await pause(attempt);
+      // Lost the seq race: back off a little (more under contention) and decide again; a guess
+      // that was stale reads the head at once.
+      if (guess === undefined) await pause(attempt);
     }
   }
   throw new Error(`could not append ${opKey}: too much contention`);

@@ -1,6 +1,7 @@
 // The back office's part of shop.payments.v1.PaymentsService: a customer's accounts and statements,
-// and ledger adjustments with four eyes. Internal only, like the rest of the gRPC API: the back office
-// has checked the admin's role and passes the admin's user id.
+// ledger adjustments with four eyes, and the reconciliation on demand (for its anomaly rule).
+// Internal only, like the rest of the gRPC API: the back office has checked the admin's role and
+// passes the admin's user id.
 import { parseInput } from '@shopstack/kit';
 import {
   type Adjustment,
@@ -22,6 +23,7 @@ type BackOfficeMethods = Pick<
   | 'approveAdjustment'
   | 'getAdjustment'
   | 'listAdjustments'
+  | 'getReconciliation'
 >;
 
 const key = z.string().regex(/^[A-Za-z0-9_\-:.]{1,128}$/, '1-128 of A-Z a-z 0-9 _ - : .');
@@ -102,6 +104,22 @@ export function backOfficeGrpcMethods(app: PaymentsApp, currencies: readonly str
       const input = parse(schemas.list, request);
       const adjustments = await app.adjustments.list(input.userId || undefined);
       return { adjustments: adjustments.map(adjustmentMessage) };
+    },
+    async getReconciliation() {
+      const report = await app.reconciliation.run();
+      const currencies = [
+        ...new Set([...report.differenceByCurrency.keys(), ...report.imbalanceByCurrency.keys()]),
+      ];
+      return {
+        accounts: report.accounts,
+        currencies: currencies.sort().map((currency) => ({
+          currency,
+          differenceMinor: (report.differenceByCurrency.get(currency) ?? 0n).toString(),
+          imbalanceMinor: (report.imbalanceByCurrency.get(currency) ?? 0n).toString(),
+        })),
+        problems: report.problems.slice(0, 100).map((p) => `${p.accountId}: ${p.problem}`),
+        problemCount: report.problems.length,
+      };
     },
   };
 }

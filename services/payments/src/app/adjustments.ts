@@ -3,7 +3,9 @@
 // Every step is safe to repeat and to race: the request is created once under its key, the approval
 // is one insert under the adjustment's id (the unique _id lets exactly one approver win, also on
 // FerretDB), and the movement is created once and driven like any other (movements.ts).
-// A crash after the approval leaves an approved adjustment; the recovery job posts it.
+// A crash after the approval leaves an approved adjustment; the recovery job posts it. A posted
+// adjustment's repair.recorded event is stored after its journal entry and before its status says
+// posted (events.ts), so a crash between them stores the same event again on recovery.
 import { AppError } from '@shopstack/kit';
 import type { Accounts } from '../adapters/accounts.js';
 import type { AdjustmentDoc } from '../adapters/documents.js';
@@ -13,6 +15,7 @@ import { adjustmentLegs, approvalRefusal } from '../domain/adjustments.js';
 import { allowsOverdraft, fingerprint, operationId } from '../domain/ids.js';
 import { checkLegs } from '../domain/movement.js';
 import { idempotencyConflict, notFound, unprocessable } from './errors.js';
+import type { PaymentEvents } from './events.js';
 import type { MovementRunner } from './movements.js';
 
 export interface AdjustmentRequest {
@@ -31,6 +34,7 @@ export class Adjustments {
     private readonly journal: Journal,
     private readonly accounts: Accounts,
     private readonly runner: MovementRunner,
+    private readonly events: PaymentEvents,
   ) {}
 
   async request(command: AdjustmentRequest): Promise<AdjustmentDoc> {
@@ -117,14 +121,15 @@ export class Adjustments {
     const movement = await this.runner.drive(created.doc);
     const customerLeg = legs.findIndex((leg) => leg.accountId === adjustment.accountId);
     const entry = await this.journal.get(`mv:${movement._id}:${customerLeg}`);
-    const outcome: Partial<AdjustmentDoc> =
-      movement.status === 'completed' && entry
-        ? {
-            status: 'posted',
-            balanceBefore: entry.balance - entry.balanceDelta,
-            balanceAfter: entry.balance,
-          }
-        : { status: 'declined', failureReason: movement.failureReason ?? 'DECLINED' };
+    let outcome: Partial<AdjustmentDoc> = {
+      status: 'declined',
+      failureReason: movement.failureReason ?? 'DECLINED',
+    };
+    if (movement.status === 'completed' && entry) {
+      const balance = { before: entry.balance - entry.balanceDelta, after: entry.balance };
+      await this.events.adjustmentPosted(adjustment, approval.approvedBy, balance);
+      outcome = { status: 'posted', balanceBefore: balance.before, balanceAfter: balance.after };
+    }
     await this.adjustments.advance(adjustment._id, ['awaiting_approval', 'approved'], {
       ...approved,
       ...outcome,

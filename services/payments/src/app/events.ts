@@ -7,9 +7,10 @@ import {
   paymentTopUpCompleted,
   paymentTransferReceived,
   paymentWithdrawalCompleted,
+  repairRecorded,
 } from '@shopstack/proto/messages';
 import type { Accounts } from '../adapters/accounts.js';
-import type { MovementDoc, ProviderPaymentDoc, RefundDoc } from '../adapters/documents.js';
+import type { AdjustmentDoc, MovementDoc, ProviderPaymentDoc, RefundDoc } from '../adapters/documents.js';
 import type { MongoOutbox } from '../adapters/outbox.js';
 
 /** Where events go; undefined in app-level suites that read no events. */
@@ -85,6 +86,38 @@ export class PaymentEvents {
         amountMinor: String(creditedMinor),
         currency: refund.currency,
         completedAt: new Date().toISOString(),
+      }),
+    });
+  }
+
+  /**
+   * A four-eyes ledger adjustment posted: the back office's reports count it (repair.recorded, like
+   * every repair). `before` and `after` are the customer's balance around its journal entry.
+   */
+  async adjustmentPosted(
+    adjustment: AdjustmentDoc,
+    approvedBy: string,
+    balance: { before: bigint; after: bigint },
+  ): Promise<void> {
+    await this.outbox?.put({
+      operationId: adjustment._id,
+      type: repairRecorded.type,
+      payload: repairRecorded.encode({
+        repairId: adjustment._id,
+        kind: 'ledger_adjustment',
+        service: 'payments',
+        subjectId: adjustment.accountId,
+        actorId: adjustment.requestedBy,
+        approvedBy,
+        reason: adjustment.reason,
+        before: { balanceMinor: String(balance.before), currency: adjustment.currency },
+        after: { balanceMinor: String(balance.after), currency: adjustment.currency },
+        money: {
+          userId: adjustment.userId,
+          amountMinor: String(adjustment.amount),
+          currency: adjustment.currency,
+        },
+        at: new Date().toISOString(),
       }),
     });
   }

@@ -152,7 +152,9 @@ export class Holds {
 
   private async close(hold: HoldDoc, kind: CloseKind, amount: bigint): Promise<HoldResult> {
     if (hold.status === 'declined') return withFailure(hold, 'HOLD_CLOSED');
-    let entry = await this.journal.get(closeKey(hold._id));
+    // The close entry is appended only after the hold went 'closing', so an authorized hold has none
+    // to look for (and if a crash's recovery left one, the append below returns it: appends are once).
+    let entry = hold.status === 'authorized' ? null : await this.journal.get(closeKey(hold._id));
     if (!entry) {
       const settle = kind === 'capture' ? settleLegs(hold, amount) : [];
       if (settle === null) throw invalid('amount', 'this hold can only be captured in full');

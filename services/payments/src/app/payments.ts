@@ -77,6 +77,13 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
     ),
     disputes,
     reconciliation: new Reconciliation(accountStore, journal),
-    adjustments: new Adjustments(stores.adjustments, stores.movements, journal, accountStore, movements),
+    adjustments: new Adjustments(
+      stores.adjustments,
+      stores.movements,
+      journal,
+      accountStore,
+      movements,
+      events,
+    ),
   };
 }

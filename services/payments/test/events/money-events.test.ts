@@ -9,7 +9,6 @@ import {
   requireEnv,
   type TestQueue,
   testExchangeName,
-  testGrpcChannel,
   waitFor,
 } from '@shopstack/kit/testing';
 import {
@@ -19,7 +18,7 @@ import {
   paymentWithdrawalCompleted,
 } from '@shopstack/proto/messages';
 import { PaymentsServiceDefinition, RefundStatus } from '@shopstack/proto/shop/payments/v1/payments';
-import { createClient } from 'nice-grpc';
+import { createChannel, createClient } from 'nice-grpc';
 import { intentFor } from '../../../notifications/src/domain/events.js';
 import { MongoOutbox } from '../../src/adapters/outbox.js';
 import { type RestFixture, startRestFixture } from '../support/rest.js';
@@ -83,7 +82,7 @@ describe('payments: money events through the outbox', function () {
     assert.equal(declined.body.status, 'declined', 'a declined transfer publishes nothing');
 
     // An order payment, captured and partly refunded, the way orders does it: over gRPC.
-    const channel = await testGrpcChannel(service.grpcAddress!, 'orders');
+    const channel = createChannel(service.grpcAddress!);
     const grpc = createClient(PaymentsServiceDefinition, channel);
     const orderId = `order-${randomUUID()}`;
     const { hold } = await grpc.authorizeHold({

@@ -6,7 +6,7 @@ import { isAppError } from '@shopstack/kit';
 import { recoverOnce } from '../../src/app/jobs.js';
 import type { PaymentsApp } from '../../src/app/payments.js';
 import { customerAccountId } from '../../src/domain/ids.js';
-import { balanceOf, createTestApp, fund } from '../support/app.js';
+import { balanceOf, createReplica, createTestApp, fund } from '../support/app.js';
 
 describe('payments ledger on FerretDB', function () {
   this.timeout(60_000);
@@ -120,6 +120,50 @@ describe('payments ledger on FerretDB', function () {
     const again = await app.holds.capture(hold._id, 100n);
     assert.equal(again.failure, 'HOLD_CLOSED');
     assert.deepEqual(await balanceOf(app, account), state);
+  });
+
+  it('a replica deciding on the head it remembers, which another replica moved on, never overdraws', async () => {
+    // Each replica first decides on the last state it saw of an account, without reading it.
+    const other = createReplica(app);
+    const stale = createReplica(app);
+    const buyer = user();
+    const account = customerAccountId(buyer, EUR);
+    await fund(app, buyer, EUR, 1_000n); // `app` remembers: balance 1000, nothing held
+    await stale.journal.state(account); // and so does `stale`, which writes nothing until the end
+    const authorize = (on: PaymentsApp, amount: bigint) =>
+      on.holds.authorize({
+        idempotencyKey: randomUUID(),
+        orderId: randomUUID(),
+        userId: buyer,
+        amount,
+        currency: EUR,
+      });
+    const first = await authorize(other, 700n);
+    assert.equal(first.hold.status, 'authorized');
+    // `app` remembers 1000 available, the journal says 300: the index refuses the stale decision.
+    const second = await authorize(app, 700n);
+    assert.equal(second.failure, 'INSUFFICIENT_FUNDS');
+    assert.deepEqual(await balanceOf(app, account), { seq: 3, balance: 1_000n, held: 700n });
+    const third = await authorize(other, 300n); // `other` remembers seq 2: decided again after seq 3
+    assert.equal(third.hold.status, 'authorized');
+    assert.equal((await app.holds.void(first.hold._id)).hold.status, 'voided');
+    // `stale` remembers nothing held, where releasing 300 is impossible: decided again on the journal.
+    const captured = await stale.holds.capture(third.hold._id, undefined);
+    assert.equal(captured.failure, undefined);
+    assert.equal(captured.hold.status, 'captured');
+    assert.deepEqual(await balanceOf(app, account), { seq: 6, balance: 700n, held: 0n });
+    const entries = await app.db.journal.find({ accountId: account }).sort({ seq: 1 }).toArray();
+    assert.deepEqual(
+      entries.map((entry) => [entry.seq, entry.kind, entry.outcome]),
+      [
+        [1, 'credit', 'applied'],
+        [2, 'hold_reserve', 'applied'],
+        [3, 'hold_reserve', 'declined'],
+        [4, 'hold_reserve', 'applied'],
+        [5, 'hold_void', 'applied'],
+        [6, 'hold_capture', 'applied'],
+      ],
+    );
   });
 
   it('expired holds are released by the recovery job', async () => {

@@ -34,6 +34,16 @@ export async function createTestApp(fees = TEST_FEES): Promise<PaymentsApp & { d
   return Object.assign(app, { drop: () => db.drop() });
 }
 
+/** Another replica of `app` on the same database: its own memory of accounts and heads. */
+export function createReplica(app: PaymentsApp, fees = TEST_FEES): PaymentsApp {
+  const provider = new SandboxProvider({
+    db: app.db.db,
+    secret: 'test-secret',
+    webhookUrl: () => 'http://127.0.0.1:9/',
+  });
+  return createPaymentsApp({ db: app.db, provider, fees, holdTtlSeconds: 600, dailyLimits: TEST_LIMITS });
+}
+
 /** Puts money on a user's account the way production does: a top-up the provider confirms. */
 export async function fund(
   app: PaymentsApp,

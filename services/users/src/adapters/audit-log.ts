@@ -92,3 +92,31 @@ export async function queryAudit(db: Queryable, query: AuditQuery): Promise<Audi
     details: row.details,
   }));
 }
+
+export interface SignInFailures {
+  ip: string;
+  failures: number;
+  emails: number;
+  lastFailedAt: Date;
+}
+
+/** Failed sign-ins per client address over the last `windowSeconds`, most first (at most 100). */
+export async function signInFailuresByIp(
+  db: Queryable,
+  windowSeconds: number,
+  minFailures: number,
+): Promise<SignInFailures[]> {
+  const { rows } = await db.query<SignInFailures>(
+    `select ip, count(*)::int as failures, count(distinct email)::int as emails,
+            max(occurred_at) as "lastFailedAt"
+       from audit_log
+      where event in ('login.failed', 'two_factor.failed') and ip is not null
+        and occurred_at > now() - make_interval(secs => $1)
+      group by ip having count(*) >= $2
+      order by failures desc, ip limit 100`,
+    // The events as literals, the same as the partial index's (audit_log_sign_in_failures), so the
+    // planner can use it.
+    [windowSeconds, minFailures],
+  );
+  return rows;
+}

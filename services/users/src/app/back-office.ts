@@ -2,7 +2,13 @@
 // hand, sign a user out everywhere, and read their sessions and audit trail for the one-customer
 // view. Each action is audited with the acting admin and the reason, and refuses self-targeting.
 import { withTransaction } from '@shopstack/kit';
-import { type AuditRecord, queryAudit, recordAudit } from '../adapters/audit-log.js';
+import {
+  type AuditRecord,
+  queryAudit,
+  recordAudit,
+  type SignInFailures,
+  signInFailuresByIp,
+} from '../adapters/audit-log.js';
 import { listFamilies, type SessionRecord } from '../adapters/sessions-repository.js';
 import { findUserById, markEmailVerified } from '../adapters/users-repository.js';
 import type { User } from '../domain/user.js';
@@ -68,4 +74,13 @@ export function auditTrailOf(
   before: string | undefined,
 ): Promise<AuditRecord[]> {
   return queryAudit(deps.pool, { userId, limit, before });
+}
+
+/** Failed sign-ins per client address, for the back office's anomaly rule (credential stuffing). */
+export function signInFailuresPerIp(
+  deps: UsersDeps,
+  windowSeconds: number,
+  minFailures: number,
+): Promise<SignInFailures[]> {
+  return signInFailuresByIp(deps.pool, windowSeconds, minFailures);
 }

@@ -1,6 +1,7 @@
-// Console: one user, with block / unblock (a reason is recorded in the audit log) and the role.
+// Console: one user, with block / unblock (a reason is recorded in the audit log) and the role, and
+// the way to the one-customer view (where the email is confirmed by hand and the repairs are).
 import { type FormEvent, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { must, users } from '../../api/client';
 import { RequireSignIn } from '../../auth/RequireSignIn';
 import { useSession } from '../../auth/session';
@@ -76,6 +77,10 @@ function AdminUser() {
         <dt>Since</dt>
         <dd>{dateTime(u.createdAt)}</dd>
       </dl>
+      <p>
+        <Link to={`/admin/customers/${u.id}`}>One-customer view</Link>: orders with their checkout, wallet,
+        sessions, messages, audit trail, and the repairs.
+      </p>
       {admin && !u.deleted ? (
         <div className="columns">
           {u.blocked ? (

@@ -1,7 +1,7 @@
 // Anomalies: list them, acknowledge one (someone is on it), resolve it.
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
-import { type AnomalyRow, listAnomalies, moveAnomaly } from '../../app/anomalies.js';
+import { type AnomalyRow, anomaliesOf, moveAnomaly } from '../../app/anomalies.js';
 import type { BackofficeDeps } from '../../app/deps.js';
 import { BACKOFFICE_READERS, BACKOFFICE_WRITERS } from '../../domain/roles.js';
 import { IdParams } from './schemas.js';
@@ -44,7 +44,7 @@ export function addAnomalyRoutes(routes: HttpRoutes, deps: BackofficeDeps): void
       query: z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }),
       responses: { 200: { description: 'Anomalies', schema: z.object({ items: z.array(AnomalySchema) }) } },
     },
-    async ({ query }) => ({ body: { items: (await listAnomalies(deps.pool, query.status)).map(view) } }),
+    async ({ query }) => ({ body: { items: (await anomaliesOf(deps, query.status)).map(view) } }),
   );
   for (const [action, to] of [
     ['acknowledge', 'acknowledged'],
@@ -63,6 +63,6 @@ export function addAnomalyRoutes(routes: HttpRoutes, deps: BackofficeDeps): void
           409: { description: 'Already past that step' },
         },
       },
-      async ({ params, user }) => ({ body: view(await moveAnomaly(deps.pool, params.id, to, user.id)) }),
+      async ({ params, user }) => ({ body: view(await moveAnomaly(deps, params.id, to, user.id)) }),
     );
 }

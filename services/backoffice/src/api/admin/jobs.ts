@@ -2,9 +2,7 @@
 import type { HttpRoutes } from '@shopstack/kit';
 import { decodeCursor, encodeCursor } from '@shopstack/kit';
 import { z } from 'zod';
-import { listJobs } from '../../adapters/jobs-repository.js';
 import type { BackofficeDeps } from '../../app/deps.js';
-import { jobView } from '../../app/jobs.js';
 import { BACKOFFICE_READERS, BACKOFFICE_WRITERS } from '../../domain/roles.js';
 import { IdParams, JobSchema, PageQuery } from './schemas.js';
 
@@ -27,14 +25,14 @@ export function addJobRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
     },
     async ({ query }) => {
       const before = query.cursor ? decodeCursor(JobPosition, query.cursor) : undefined;
-      const rows = await listJobs(deps.pool, { kind: query.kind, limit: query.limit, before });
-      const last = rows.at(-1);
+      const items = await deps.jobs.list({ kind: query.kind, limit: query.limit, before });
+      const last = items.at(-1);
       return {
         body: {
-          items: rows.map((row) => jobView(row)),
+          items,
           nextCursor:
-            last && rows.length === query.limit
-              ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
+            last && items.length === query.limit
+              ? encodeCursor({ createdAt: last.createdAt, id: last.id })
               : null,
         },
       };

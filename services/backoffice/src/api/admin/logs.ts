@@ -2,8 +2,8 @@
 // admin and support; and the internal intake the kit's log sink posts to (not routed by the edge).
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
-import { type LogEvent, searchLogEvents, storeLogEvents } from '../../adapters/log-events-repository.js';
 import type { BackofficeDeps } from '../../app/deps.js';
+import { recordLogLines, searchLogs } from '../../app/logs.js';
 import { BACKOFFICE_READERS } from '../../domain/roles.js';
 
 const LEVELS = ['warn', 'error', 'fatal'] as const;
@@ -17,22 +17,6 @@ const Entry = z
     requestId: z.string().max(128).optional(),
   })
   .loose();
-/** What a line keeps besides its columns, at most this much JSON (a whole dumped object is cut). */
-const MAX_FIELDS_CHARS = 8_000;
-
-function toEvent(entry: z.infer<typeof Entry>): LogEvent {
-  const { time, service, level, msg, traceId, requestId, pid: _pid, hostname: _hostname, ...rest } = entry;
-  const json = JSON.stringify(rest);
-  return {
-    at: new Date(time),
-    service,
-    level,
-    msg,
-    traceId: traceId ?? null,
-    requestId: requestId ?? null,
-    fields: json.length > MAX_FIELDS_CHARS ? { truncated: json.slice(0, MAX_FIELDS_CHARS) } : rest,
-  };
-}
 
 export function addLogRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
   routes.post(
@@ -44,7 +28,7 @@ export function addLogRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
       responses: { 204: { description: 'Stored (the store keeps the newest LOG_EVENTS_MAX)' } },
     },
     async ({ body }) => {
-      await storeLogEvents(deps.pool, body.entries.map(toEvent), deps.config.LOG_EVENTS_MAX);
+      await recordLogLines(deps, body.entries);
       return { status: 204 };
     },
   );
@@ -76,7 +60,7 @@ export function addLogRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
       },
     },
     async ({ query }) => {
-      const items = await searchLogEvents(deps.pool, {
+      const items = await searchLogs(deps, {
         service: query.service,
         level: query.level,
         text: query.q,
@@ -84,7 +68,7 @@ export function addLogRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
         to: query.to ? new Date(query.to) : undefined,
         limit: query.limit,
       });
-      return { body: { items: items.map((item) => ({ ...item, at: item.at.toISOString() })) } };
+      return { body: { items } };
     },
   );
 }

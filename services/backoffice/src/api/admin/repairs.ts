@@ -1,14 +1,17 @@
-// Repairs after an incident, admin only, each under the client's Idempotency-Key and carried out by
-// the owner of the data, which records who, why, before and after and publishes it:
-// - a ledger adjustment (payments): requested by one admin, posted only when a second, different
-//   admin approves it (four eyes), against the house adjustments account;
-// - retry or force-cancel (with compensation) of a stuck checkout saga (orders);
-// - a stock correction (catalog).
+// Repairs after an incident (app/repairs.ts), admin only, each under the client's Idempotency-Key:
+// ledger adjustments with four eyes, saga retry / force-cancel, stock corrections.
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
-import { ask } from '../../adapters/owners.js';
 import type { BackofficeDeps } from '../../app/deps.js';
-import { adjustmentView } from '../../app/views.js';
+import {
+  approveAdjustment,
+  correctStock,
+  getAdjustment,
+  listAdjustments,
+  repairSaga,
+  requestAdjustment,
+  type SagaRepairKind,
+} from '../../app/repairs.js';
 import { BACKOFFICE_READERS, BACKOFFICE_WRITERS } from '../../domain/roles.js';
 import { ReasonBody } from './schemas.js';
 
@@ -32,9 +35,6 @@ const ProductParams = z.object({ productId: z.uuid() });
 const RepairSchema = z.object({ repairId: z.string(), kind: z.string() }).loose();
 
 export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
-  const payments = () => deps.owners.client('payments');
-  const orders = () => deps.owners.client('orders');
-
   routes.post(
     '/api/backoffice/repairs/ledger-adjustments',
     {
@@ -50,21 +50,17 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         409: { description: 'The Idempotency-Key was used for another request' },
       },
     },
-    async ({ body, user, idempotencyKey }) => {
-      const { adjustment } = await ask(
-        'payments',
-        payments().requestAdjustment({
-          idempotencyKey,
-          requestedBy: user!.id,
-          userId: body.userId,
-          currency: body.currency,
-          amountMinor: body.amount,
-          reason: body.reason,
-        }),
-        { ALREADY_EXISTS: 'idempotency-key-reused', INVALID_ARGUMENT: 'adjustment-refused' },
-      );
-      return { status: 201, body: adjustmentView(adjustment!) };
-    },
+    async ({ body, user, idempotencyKey }) => ({
+      status: 201,
+      body: await requestAdjustment(deps, {
+        idempotencyKey,
+        requestedBy: user!.id,
+        userId: body.userId,
+        currency: body.currency,
+        amountMinor: body.amount,
+        reason: body.reason,
+      }),
+    }),
   );
 
   routes.post(
@@ -84,18 +80,7 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         409: { description: 'Already approved' },
       },
     },
-    async ({ params, user }) => {
-      const { adjustment } = await ask(
-        'payments',
-        payments().approveAdjustment({ adjustmentId: params.id, approvedBy: user!.id }),
-        {
-          PERMISSION_DENIED: 'four-eyes',
-          ALREADY_EXISTS: 'adjustment-already-approved',
-          NOT_FOUND: 'adjustment-not-found',
-        },
-      );
-      return { body: adjustmentView(adjustment!) };
-    },
+    async ({ params, user }) => ({ body: await approveAdjustment(deps, params.id, user!.id) }),
   );
 
   routes.get(
@@ -110,12 +95,7 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         404: { description: 'No such adjustment' },
       },
     },
-    async ({ params }) => {
-      const { adjustment } = await ask('payments', payments().getAdjustment({ adjustmentId: params.id }), {
-        NOT_FOUND: 'adjustment-not-found',
-      });
-      return { body: adjustmentView(adjustment!) };
-    },
+    async ({ params }) => ({ body: await getAdjustment(deps, params.id) }),
   );
 
   routes.get(
@@ -129,31 +109,19 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         200: { description: 'Up to 100 adjustments', schema: z.object({ items: z.array(AdjustmentSchema) }) },
       },
     },
-    async ({ query }) => {
-      const { adjustments } = await ask(
-        'payments',
-        payments().listAdjustments({ userId: query.userId ?? '' }),
-      );
-      return { body: { items: adjustments.map(adjustmentView) } };
-    },
+    async ({ query }) => ({ body: { items: await listAdjustments(deps, query.userId) } }),
   );
 
-  const sagaRepairs = {
-    retry: {
-      summary: "Retry a stuck checkout saga's current step now",
-      run: (request: SagaRepair) => orders().retrySaga(request),
-    },
-    'force-cancel': {
-      summary:
-        'Force-cancel a stuck checkout with compensation (stock released, hold voided, a paid order refunded)',
-      run: (request: SagaRepair) => orders().forceCancelSaga(request),
-    },
-  } as const;
-  for (const [path, repair] of Object.entries(sagaRepairs)) {
+  const sagaRepairs: Record<SagaRepairKind, string> = {
+    retry: "Retry a stuck checkout saga's current step now",
+    'force-cancel':
+      'Force-cancel a stuck checkout with compensation (stock released, hold voided, a paid order refunded); refused past the pivot',
+  };
+  for (const [path, summary] of Object.entries(sagaRepairs) as [SagaRepairKind, string][]) {
     routes.post(
       `/api/backoffice/repairs/orders/:orderId/${path}`,
       {
-        summary: repair.summary,
+        summary,
         tags: ['repairs'],
         auth: BACKOFFICE_WRITERS,
         params: OrderParams,
@@ -167,14 +135,14 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
           },
         },
       },
-      async ({ params, body, user, idempotencyKey }) => {
-        const { repair: done } = await ask(
-          'orders',
-          repair.run({ idempotencyKey, orderId: params.orderId, actorId: user!.id, reason: body.reason }),
-          { ALREADY_EXISTS: 'saga-repair-refused', NOT_FOUND: 'order-not-found' },
-        );
-        return { body: done };
-      },
+      async ({ params, body, user, idempotencyKey }) => ({
+        body: await repairSaga(deps, path, {
+          idempotencyKey,
+          orderId: params.orderId,
+          actorId: user!.id,
+          reason: body.reason,
+        }),
+      }),
     );
   }
 
@@ -198,26 +166,14 @@ export function addRepairRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
         409: { description: 'Below the reserved units, or the key was reused' },
       },
     },
-    async ({ params, body, user, idempotencyKey }) => {
-      const { correction } = await ask(
-        'catalog',
-        deps.owners.client('catalog').correctStock({
-          idempotencyKey,
-          productId: params.productId,
-          onHand: body.onHand,
-          actorId: user!.id,
-          reason: body.reason,
-        }),
-        { ALREADY_EXISTS: 'stock-correction-refused', NOT_FOUND: 'product-not-found' },
-      );
-      return { body: correction };
-    },
+    async ({ params, body, user, idempotencyKey }) => ({
+      body: await correctStock(deps, {
+        idempotencyKey,
+        productId: params.productId,
+        onHand: body.onHand,
+        actorId: user!.id,
+        reason: body.reason,
+      }),
+    }),
   );
-}
-
-interface SagaRepair {
-  idempotencyKey: string;
-  orderId: string;
-  actorId: string;
-  reason: string;
 }

@@ -2,9 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
-import { listJobs } from '../../adapters/jobs-repository.js';
 import type { BackofficeDeps } from '../../app/deps.js';
-import { jobView } from '../../app/jobs.js';
+import type { JobView } from '../../app/jobs.js';
 import { downloadReport, listReportFiles, REPORT_JOB } from '../../app/reports.js';
 import { REPORT_KINDS } from '../../domain/reports.js';
 import { BACKOFFICE_READERS, BACKOFFICE_WRITERS } from '../../domain/roles.js';
@@ -32,7 +31,7 @@ function jobIdFor(requester: string, key: string): string {
 }
 
 export function addReportRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
-  const withFiles = async (job: ReturnType<typeof jobView>) => {
+  const withFiles = async (job: JobView) => {
     const files = job.status === 'succeeded' ? await listReportFiles(deps.pool, job.id) : [];
     return {
       ...job,
@@ -49,7 +48,8 @@ export function addReportRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
   routes.post(
     '/api/backoffice/reports',
     {
-      summary: 'Request a report (sales, finance or customers) over whole UTC days; generated as a job',
+      summary:
+        'Request a report (sales, finance, customers or repairs) over whole UTC days; generated as a job',
       tags: ['reports'],
       auth: BACKOFFICE_WRITERS,
       body: ReportRequest,
@@ -87,8 +87,8 @@ export function addReportRoutes(routes: HttpRoutes, deps: BackofficeDeps): void 
       responses: { 200: { description: 'Reports', schema: z.object({ items: z.array(ReportSchema) }) } },
     },
     async ({ query }) => {
-      const rows = await listJobs(deps.pool, { kind: REPORT_JOB, limit: query.limit });
-      return { body: { items: await Promise.all(rows.map((row) => withFiles(jobView(row)))) } };
+      const jobs = await deps.jobs.list({ kind: REPORT_JOB, limit: query.limit });
+      return { body: { items: await Promise.all(jobs.map(withFiles)) } };
     },
   );
 

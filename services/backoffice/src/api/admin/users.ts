@@ -1,34 +1,26 @@
-// What an admin does to an account: confirm its email by hand, block / unblock, sign it out
-// everywhere. Each goes to users over gRPC with the admin's id and the reason, and is audited there.
+// What an admin does to an account (app/user-actions.ts): confirm its email by hand, block /
+// unblock, sign it out everywhere; audited by users with the admin's id and the reason.
 import type { HttpRoutes } from '@shopstack/kit';
 import { z } from 'zod';
-import { ask } from '../../adapters/owners.js';
 import type { BackofficeDeps } from '../../app/deps.js';
-import { userView } from '../../app/views.js';
+import { actOnUser, signOutEverywhere, type UserAction } from '../../app/user-actions.js';
 import { BACKOFFICE_WRITERS } from '../../domain/roles.js';
 import { IdParams, ReasonBody } from './schemas.js';
 
-const SELF = { PERMISSION_DENIED: 'cannot-target-self', NOT_FOUND: 'user-not-found' } as const;
 const UserSchema = z.object({ id: z.string(), blocked: z.boolean(), emailVerified: z.boolean() }).loose();
 
+const SUMMARIES: Record<UserAction, string> = {
+  'confirm-email': "Confirm the user's email by hand",
+  block: 'Block the user: no sign-in, no refresh, every session revoked',
+  unblock: 'Lift a block',
+};
+
 export function addUserRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
-  const users = () => deps.owners.client('users');
-  const actions = {
-    'confirm-email': {
-      summary: "Confirm the user's email by hand",
-      run: (request: Action) => users().confirmEmail(request),
-    },
-    block: {
-      summary: 'Block the user: no sign-in, no refresh, every session revoked',
-      run: (request: Action) => users().blockUser(request),
-    },
-    unblock: { summary: 'Lift a block', run: (request: Action) => users().unblockUser(request) },
-  } as const;
-  for (const [path, action] of Object.entries(actions)) {
+  for (const [action, summary] of Object.entries(SUMMARIES) as [UserAction, string][]) {
     routes.post(
-      `/api/backoffice/users/:id/${path}`,
+      `/api/backoffice/users/:id/${action}`,
       {
-        summary: `${action.summary} (audited with the admin and the reason; repeating it changes nothing)`,
+        summary: `${summary} (audited with the admin and the reason; repeating it changes nothing)`,
         tags: ['users'],
         auth: BACKOFFICE_WRITERS,
         params: IdParams,
@@ -39,14 +31,9 @@ export function addUserRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
           404: { description: 'No such user' },
         },
       },
-      async ({ params, body, user }) => {
-        const { user: after } = await ask(
-          'users',
-          action.run({ userId: params.id, actorId: user!.id, reason: body.reason }),
-          SELF,
-        );
-        return { body: userView(after!) };
-      },
+      async ({ params, body, user }) => ({
+        body: await actOnUser(deps, action, { userId: params.id, actorId: user!.id, reason: body.reason }),
+      }),
     );
   }
 
@@ -68,17 +55,7 @@ export function addUserRoutes(routes: HttpRoutes, deps: BackofficeDeps): void {
       },
     },
     async ({ params, body, user }) => ({
-      body: await ask(
-        'users',
-        users().signOutEverywhere({ userId: params.id, actorId: user!.id, reason: body.reason }),
-        SELF,
-      ),
+      body: await signOutEverywhere(deps, { userId: params.id, actorId: user!.id, reason: body.reason }),
     }),
   );
-}
-
-interface Action {
-  userId: string;
-  actorId: string;
-  reason: string;
 }

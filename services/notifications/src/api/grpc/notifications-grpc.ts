@@ -1,8 +1,7 @@
 // gRPC for other services and operators: send a templated notification, follow a delivery.
-import { AppError, type GrpcCallers } from '@shopstack/kit';
+import { AppError } from '@shopstack/kit';
 import type {
   Delivery as DeliveryMessage,
-  NotificationsServiceDefinition,
   NotificationsServiceImplementation,
   WebhookDelivery as WebhookDeliveryMessage,
 } from '@shopstack/proto/shop/notifications/v1/notifications';
@@ -10,6 +9,7 @@ import { type DeliveryView, deliveriesOf, deliveryOf, sendNotification } from '.
 import type { NotificationsDeps } from '../../app/deps.js';
 import {
   deliveriesOfEndpoint,
+  failingEndpoints,
   type Owner,
   registerEndpoint,
   replayWebhookDelivery,
@@ -57,17 +57,6 @@ function uuidField(field: string, value: string): string {
   if (!UUID.test(value)) throw invalid(field, 'must be a UUID');
   return value;
 }
-
-/** Who may call what: the back office (its customer view, an operator's sends and webhook repairs). */
-export const notificationsGrpcCallers = {
-  sendNotification: ['backoffice'],
-  getDelivery: ['backoffice'],
-  listDeliveries: ['backoffice'],
-  createWebhookEndpoint: ['backoffice'],
-  rotateWebhookSecret: ['backoffice'],
-  listWebhookDeliveries: ['backoffice'],
-  replayWebhookDelivery: ['backoffice'],
-} as const satisfies GrpcCallers<typeof NotificationsServiceDefinition>;
 
 export function notificationsGrpcService(deps: NotificationsDeps): NotificationsServiceImplementation {
   return {
@@ -163,6 +152,19 @@ export function notificationsGrpcService(deps: NotificationsDeps): Notifications
       if (!/^msg_[0-9a-f]{32}$/.test(request.deliveryId))
         throw invalid('delivery_id', 'must be a webhook-id');
       return { delivery: toWebhookDelivery(await replayWebhookDelivery(deps, owner, request.deliveryId)) };
+    },
+    async listFailingWebhookEndpoints(request) {
+      const seconds = request.failingForSeconds;
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 604_800)
+        throw invalid('failing_for_seconds', 'must be between 0 and 604800');
+      const endpoints = await failingEndpoints(deps, seconds);
+      return {
+        endpoints: endpoints.map((e) => ({
+          ...e,
+          failingSince: e.failingSince.toISOString(),
+          lastError: e.lastError ?? '',
+        })),
+      };
     },
   };
 }

@@ -5,14 +5,26 @@ import { parseInput } from '@shopstack/kit';
 import type { UsersServiceImplementation } from '@shopstack/proto/shop/users/v1/users';
 import { z } from 'zod';
 import { blockUser, unblockUser } from '../../app/admin.js';
-import { auditTrailOf, confirmEmailByAdmin, sessionsOf, signOutEverywhere } from '../../app/back-office.js';
+import {
+  auditTrailOf,
+  confirmEmailByAdmin,
+  sessionsOf,
+  signInFailuresPerIp,
+  signOutEverywhere,
+} from '../../app/back-office.js';
 import type { UsersDeps } from '../../app/deps.js';
 import { getUser } from '../../app/queries.js';
 import { toUserMessage } from './users-grpc.js';
 
 type BackOfficeMethods = Pick<
   UsersServiceImplementation,
-  'listSessions' | 'getAuditTrail' | 'confirmEmail' | 'blockUser' | 'unblockUser' | 'signOutEverywhere'
+  | 'listSessions'
+  | 'getAuditTrail'
+  | 'listSignInFailuresByIp'
+  | 'confirmEmail'
+  | 'blockUser'
+  | 'unblockUser'
+  | 'signOutEverywhere'
 >;
 
 const userId = z.uuid().transform((id) => id.toLowerCase());
@@ -21,6 +33,10 @@ const trail = z.object({
   userId,
   limit: z.number().int().min(0).max(200),
   beforeId: z.union([z.literal(''), z.string().regex(/^\d{1,19}$/, 'an audit entry id')]),
+});
+const failuresQuery = z.object({
+  windowSeconds: z.number().int().min(60).max(86_400),
+  minFailures: z.number().int().min(1).max(1_000_000),
 });
 const iso = (at: Date | null) => at?.toISOString() ?? '';
 /** Calls over gRPC come from the back office, not from the admin's browser: no client IP to record. */
@@ -57,6 +73,11 @@ export function backOfficeGrpcMethods(deps: UsersDeps): BackOfficeMethods {
           detailsJson: JSON.stringify(e.details),
         })),
       };
+    },
+    async listSignInFailuresByIp(request) {
+      const input = parse(failuresQuery, request);
+      const ips = await signInFailuresPerIp(deps, input.windowSeconds, input.minFailures);
+      return { ips: ips.map((ip) => ({ ...ip, lastFailedAt: ip.lastFailedAt.toISOString() })) };
     },
     async confirmEmail(request) {
       const input = parse(action, request);
