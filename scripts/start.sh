@@ -27,6 +27,8 @@ bash scripts/infra.sh up "${components[@]}"
 
 say "3/5 services"
 mapfile -t services < <(present_services)
+# Each service's gRPC identity (mutual TLS between them): made on the first start, renewed when due.
+INFRA_STATE=$INFRA_STATE local_platform certificates
 for name in "${services[@]}"; do start_service "$name"; done
 
 say "4/5 edge$([ "$with_kube" = 1 ] && echo ' and operator')"

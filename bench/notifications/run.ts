@@ -11,13 +11,24 @@ import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- u
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { connectRabbit, createLogger } from '@shopstack/kit';
-import { createTestDatabase, freePort, randomSuffix, requireEnv, waitFor } from '@shopstack/kit/testing';
+import {
+  createTestDatabase,
+  freePort,
+  prepareTestIdentities,
+  randomSuffix,
+  requireEnv,
+  testGrpcEnv,
+  waitFor,
+} from '@shopstack/kit/testing';
 import { notificationsConfigSchema, startNotificationsService } from '@shopstack/notifications';
 import { orderCancelled } from '@shopstack/proto/messages';
 import nodemailer from 'nodemailer';
 import { registerEndpoint } from '../../services/notifications/src/app/webhooks.js';
 import { startReceiver } from '../../services/notifications/test/support/receiver.js';
 import { printFigures, summarize, timed } from '../support/timing.js';
+
+// The services' gRPC identities from a test CA, as mocha's root hook makes them for the suites.
+await prepareTestIdentities();
 
 const COUNT = Number(process.argv[2] ?? 500);
 const BACKLOG = 5_000;
@@ -35,6 +46,7 @@ const config = (overrides: Record<string, string> = {}) =>
     EVENTS_EXCHANGE: exchange,
     EVENTS_QUEUE: queue,
     HTTP_PORT: '0',
+    ...testGrpcEnv('notifications'),
     GRPC_PORT: '0',
     LOG_LEVEL: 'silent',
     USERS_GRPC_ADDRESS: '127.0.0.1:9', // every event here carries its address

@@ -9,9 +9,19 @@ import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { verify as argonVerify, hash } from '@node-rs/argon2';
 import { createJwtVerifier, createLogger } from '@shopstack/kit';
-import { createTestDatabase, randomSuffix, requestJson, requireEnv } from '@shopstack/kit/testing';
+import {
+  createTestDatabase,
+  prepareTestIdentities,
+  randomSuffix,
+  requestJson,
+  requireEnv,
+  testGrpcEnv,
+} from '@shopstack/kit/testing';
 import { startUsersService, usersConfigSchema } from '@shopstack/users';
 import { measure, printFigures } from '../support/timing.js';
+
+// The services' gRPC identities from a test CA, as mocha's root hook makes them for the suites.
+await prepareTestIdentities();
 
 const seconds = Number(process.argv[2] ?? 5);
 const cores = availableParallelism();
@@ -23,6 +33,7 @@ const config = usersConfigSchema.parse({
   AMQP_URL: requireEnv('AMQP_URL'),
   EVENTS_EXCHANGE: `bench.events.${randomSuffix()}`,
   HTTP_PORT: '0',
+  ...testGrpcEnv('users'),
   GRPC_PORT: '0',
   LOG_LEVEL: 'silent',
 }); // argon2id at the defaults: m = 19 MiB, t = 2, p = 1

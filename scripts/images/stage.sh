@@ -62,10 +62,12 @@ stage_service() {
 
 stage_operator() {
   local out=$1
-  npx tsc -b operator
+  # The operator issues the services' certificates with the kit's PKI module (@shopstack/kit/pki).
+  npx tsc -b proto services/kit operator
   rm -rf "$out" && mkdir -p "$out/observability/grafana" "$out/observability/prometheus"
   cp package.json "$out/"
-  copy_workspace operator "$out"
+  local dir
+  for dir in proto services/kit operator; do copy_workspace "$dir" "$out"; done
   cp -a observability/grafana/dashboards "$out/observability/grafana/"
   cp -a observability/prometheus/rules "$out/observability/prometheus/"
 }

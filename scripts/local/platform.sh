@@ -42,7 +42,8 @@ render_edge_config() {
 }
 
 # The edge's global rate limit service (services/ratelimit) on Redis, with the limits the local edge
-# config is rendered with (operator/src/cli/local-limits.ts).
+# config is rendered with (operator/src/cli/local-limits.ts). On loopback the local Envoy calls it over
+# plain gRPC, switched on explicitly here (GRPC_PLAINTEXT); in a cluster it is mutual TLS.
 start_ratelimit() {
   if pid_alive svc-ratelimit; then
     say "ratelimit: already running on :$RATELIMIT_GRPC_PORT"
@@ -53,7 +54,7 @@ start_ratelimit() {
   local rules
   rules=$($(tsx_node) "$REPO_ROOT/operator/src/cli/ratelimit-rules.ts")
   # shellcheck disable=SC2046
-  COMPONENT=ratelimit start_daemon svc-ratelimit "$INFRA_LOGS/ratelimit.log" env HOST=127.0.0.1 \
+  COMPONENT=ratelimit start_daemon svc-ratelimit "$INFRA_LOGS/ratelimit.log" env HOST=127.0.0.1 GRPC_PLAINTEXT=true \
     GRPC_PORT="$RATELIMIT_GRPC_PORT" HTTP_PORT="$RATELIMIT_HTTP_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
     RATE_LIMIT_RULES="$rules" LOG_LEVEL="${LOG_LEVEL:-info}" $(tsx_node) "$REPO_ROOT/services/ratelimit/src/main.ts"
   COMPONENT=ratelimit wait_until ratelimit "$INFRA_LOGS/ratelimit.log" 60 http_ok \

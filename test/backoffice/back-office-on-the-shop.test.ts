@@ -16,7 +16,13 @@ import {
   startBackofficeService,
 } from '@shopstack/backoffice';
 import { createLogger } from '@shopstack/kit';
-import { createTestDatabase, randomSuffix, type TestDatabase, waitFor } from '@shopstack/kit/testing';
+import {
+  createTestDatabase,
+  randomSuffix,
+  type TestDatabase,
+  testGrpcEnv,
+  waitFor,
+} from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import {
   createProduct,
@@ -55,6 +61,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
         HOST: '127.0.0.1',
         HTTP_PORT: '0',
         GRPC_PORT: '0',
+        ...testGrpcEnv('backoffice'),
         LOG_LEVEL: 'silent',
         DATABASE_URL: database.url,
         AMQP_URL: infraEnv('AMQP_URL'),

@@ -3,9 +3,9 @@
 // order cancelled) and, once payments is back on its address, makes sure no hold is left.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@shopstack/kit/testing';
+import { testGrpcChannel, waitFor } from '@shopstack/kit/testing';
 import { OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
-import { createChannel, createClient } from 'nice-grpc';
+import { createClient } from 'nice-grpc';
 import {
   balance,
   createProduct,
@@ -55,7 +55,7 @@ describe('checkout end to end with payments down', function () {
     assert.deepEqual(await stock(shop, radio), { onHand: 4, reserved: 0, available: 4 });
 
     // Support sees the saga waiting to void, with why, over the orders gRPC API.
-    const channel = createChannel(shop.orders.grpcAddress!);
+    const channel = await testGrpcChannel(shop.orders.grpcAddress!, 'backoffice');
     const orders = createClient(OrdersServiceDefinition, channel);
     try {
       const waiting = await waitFor(

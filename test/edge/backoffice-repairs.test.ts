@@ -18,6 +18,7 @@ import {
   deleteConsumerQueues,
   freePort,
   type TestDatabase,
+  testGrpcEnv,
   waitFor,
 } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
@@ -57,6 +58,7 @@ describe('the edge: back-office repairs, user actions and the one-customer view'
       backofficeConfigSchema.parse({
         HOST: '127.0.0.1',
         HTTP_PORT: String(port),
+        ...testGrpcEnv('backoffice'),
         GRPC_PORT: '0',
         LOG_LEVEL: 'silent',
         DATABASE_URL: database.url,

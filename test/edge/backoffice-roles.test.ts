@@ -10,7 +10,7 @@ import {
   startBackofficeService,
 } from '@shopstack/backoffice';
 import { createLogger } from '@shopstack/kit';
-import { createTestDatabase, freePort, type TestDatabase } from '@shopstack/kit/testing';
+import { createTestDatabase, freePort, type TestDatabase, testGrpcEnv } from '@shopstack/kit/testing';
 import { infraEnv } from '../support/env.js';
 import { type EdgeHarness, startEdge } from './edge-harness.js';
 
@@ -33,6 +33,7 @@ describe('the edge: the back office is for staff only', function () {
       backofficeConfigSchema.parse({
         HOST: '127.0.0.1',
         HTTP_PORT: String(port),
+        ...testGrpcEnv('backoffice'),
         GRPC_PORT: '0',
         LOG_LEVEL: 'silent',
         DATABASE_URL: database.url,

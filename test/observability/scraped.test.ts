@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { grpcurlTlsArgs } from '@shopstack/kit/testing';
 import { kubectl, suffix } from '../../operator/test/support/cluster.js';
 import { smallShopObject } from '../../operator/test/support/fixtures.js';
 import { OperatorProcess } from '../../operator/test/support/operator-process.js';
@@ -147,7 +148,7 @@ describe('dashboards and rules against a Prometheus that scraped the real platfo
     const grpcurl = (address: string, method: string, body: unknown) =>
       promisify(execFile)(
         infraEnv('GRPCURL_BIN'),
-        ['-plaintext', '-d', JSON.stringify(body), address, method],
+        [...grpcurlTlsArgs('backoffice'), '-d', JSON.stringify(body), address, method],
         {
           timeout: 20_000,
         },

@@ -1,13 +1,14 @@
 // A real rate limit service on the shared Redis, for tests that put an Envoy in front of services.
 // Its buckets live under a key prefix of its own, so suites running at once never share a budget.
 import { createLogger } from '@shopstack/kit';
+import { testIdentityDir } from '@shopstack/kit/testing';
 import { type EnvoyConfigInput, RATE_LIMIT_DOMAIN, rateLimitRules } from '@shopstack/operator/envoy';
 import { rateLimitConfigSchema, startRateLimitService } from '@shopstack/ratelimit';
 import { infraEnv, uniqueName } from './env.js';
 
 export interface TestRateLimit {
   /** The gRPC address for EnvoyConfigInput.rateLimitService. */
-  upstream: { host: string; port: number };
+  upstream: EnvoyConfigInput['rateLimitService'];
   httpUrl: string;
   keyPrefix: string;
   close(): Promise<void>;
@@ -25,6 +26,7 @@ export async function startTestRateLimit(
       GRPC_PORT: '0',
       REDIS_URL: infraEnv('REDIS_URL'),
       REDIS_KEY_PREFIX: keyPrefix,
+      GRPC_TLS_DIR: await testIdentityDir('ratelimit'),
       RATE_LIMIT_DOMAIN,
       RATE_LIMIT_RULES: JSON.stringify(rateLimitRules(limits)),
       LOG_LEVEL: 'silent',
@@ -33,7 +35,12 @@ export async function startTestRateLimit(
   );
   const [host, port] = (service.grpcAddress ?? '').split(':');
   return {
-    upstream: { host: host!, port: Number(port) },
+    // Envoy calls it as the edge, over mutual TLS, as in a cluster.
+    upstream: {
+      host: host!,
+      port: Number(port),
+      mtls: { dir: await testIdentityDir('edge'), serverIdentity: 'ratelimit' },
+    },
     httpUrl: service.httpUrl,
     keyPrefix,
     close: () => service.close(),

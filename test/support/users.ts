@@ -1,6 +1,6 @@
 // A real users service on a throwaway database and exchange, for tests that need tokens or a live target.
 import { createLogger } from '@shopstack/kit';
-import { createTestDatabase, deleteExchange, testExchangeName } from '@shopstack/kit/testing';
+import { createTestDatabase, deleteExchange, testExchangeName, testGrpcEnv } from '@shopstack/kit/testing';
 import { startUsersService, type UsersService, usersConfigSchema } from '@shopstack/users';
 import { infraEnv } from './env.js';
 
@@ -18,6 +18,7 @@ export async function startTestUsers(label: string, config: Record<string, strin
       HOST: '127.0.0.1',
       HTTP_PORT: '0',
       GRPC_PORT: '0',
+      ...testGrpcEnv('users'),
       DATABASE_URL: database.url,
       AMQP_URL: infraEnv('AMQP_URL'),
       EVENTS_EXCHANGE: exchange,

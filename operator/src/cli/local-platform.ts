@@ -5,11 +5,13 @@
 //   local-platform.ts table          one line per service: name http-port grpc-port store
 //   local-platform.ts env NAME       the service's environment, one VAR=value per line
 //   local-platform.ts web            the web app's service: name http-port
+//   local-platform.ts certificates   makes or renews the services' gRPC certificates under INFRA_STATE/pki
 //
 // env reads the local servers' ports (PG_PORT, AMQP_PORT, MONGO_PORT, MAILPIT_SMTP_PORT, EDGE_PORT) and the state folder
 // (INFRA_STATE) from its environment; the local-only secrets are made once per state folder there.
 import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
-import { localServiceEnv } from '../platform/local.js';
+import { localPkiDir, localServiceEnv } from '../platform/local.js';
+import { ensureLocalCertificates } from '../platform/local-certificates.js';
 import { PLATFORM_SERVICES, WEB_SERVICE } from '../platform/services.js';
 
 function isService(name: string | undefined): name is ShopService {
@@ -22,6 +24,9 @@ if (command === 'table') {
     const { local, store } = PLATFORM_SERVICES[service];
     console.log(`${service} ${local.httpPort} ${local.grpcPort} ${store}`);
   }
+} else if (command === 'certificates') {
+  const issued = await ensureLocalCertificates(localPkiDir(process.env), SHOP_SERVICES);
+  if (issued.length > 0) console.error(`gRPC certificates issued: ${issued.join(', ')}`);
 } else if (command === 'web') {
   console.log(`${WEB_SERVICE.name} ${WEB_SERVICE.local.httpPort}`);
 } else if (command === 'env' && isService(name)) {
@@ -29,6 +34,6 @@ if (command === 'table') {
     if ('value' in variable) console.log(`${variable.name}=${variable.value}`);
   }
 } else {
-  console.error('usage: local-platform.ts table | web | env <service>');
+  console.error('usage: local-platform.ts table | web | env <service> | certificates');
   process.exit(2);
 }

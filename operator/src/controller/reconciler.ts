@@ -15,12 +15,14 @@ import {
   keyOf,
   objectPath,
   type ResourceType,
+  SECRETS,
   SERVICES,
   SHOP_DEPLOYMENTS,
   typeOf,
 } from '../kube/resources.js';
 import { contentHash } from '../render/hash.js';
 import { childName, type RenderContext, renderShop } from '../render/index.js';
+import { type CertificatePolicy, planPki } from './certificates.js';
 import { AppliedMemo, isSubset } from './drift.js';
 import type { EventRecorder } from './events.js';
 import { computeStatus, type DeploymentState, edgeEndpoint, sameStatus } from './status.js';
@@ -32,6 +34,8 @@ export interface ReconcilerDeps {
   events: EventRecorder;
   render: RenderContext;
   log: Logger;
+  /** Lifetimes of the services' certificates (controller/certificates.ts has the defaults). */
+  certificates?: CertificatePolicy;
 }
 
 export interface ReconcileResult {
@@ -63,7 +67,18 @@ export class Reconciler {
       return result;
     }
     const shop = parsed.shop;
-    const desired = renderShop(shop, this.deps.render);
+    const secrets = this.deps.children.get(SECRETS);
+    const { pki, issued } = await planPki(
+      shop,
+      (secret) => secrets?.get(shop.metadata.namespace, secret),
+      new Date(),
+      this.deps.certificates,
+    );
+    if (issued.length > 0) {
+      this.deps.log.info({ shop: key, issued }, 'issued gRPC certificates');
+      await this.deps.events.record(shop, 'Normal', 'CertificatesIssued', `issued ${issued.join(', ')}`);
+    }
+    const desired = renderShop(shop, { ...this.deps.render, pki });
     let stalled: { reason: string; message: string } | undefined;
     try {
       result.applied = await this.applyAll(shop, desired);

@@ -21,6 +21,7 @@ export const SERVICES = type('v1', 'Service', 'services');
 export const CONFIG_MAPS = type('v1', 'ConfigMap', 'configmaps');
 export const POD_DISRUPTION_BUDGETS = type('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets');
 export const NETWORK_POLICIES = type('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies');
+export const SECRETS = type('v1', 'Secret', 'secrets');
 export const EVENTS = type('v1', 'Event', 'events');
 export const LEASES = type('coordination.k8s.io/v1', 'Lease', 'leases');
 
@@ -31,6 +32,8 @@ export const CHILD_TYPES = [
   CONFIG_MAPS,
   POD_DISRUPTION_BUDGETS,
   NETWORK_POLICIES,
+  // The services' CA and certificates (render/certificates.ts); only the operator's own, by label.
+  SECRETS,
 ] as const;
 
 export function collectionPath(resource: ResourceType, namespace?: string): string {

@@ -19,6 +19,8 @@ export interface EnvSources {
   database: EnvValue;
   broker: EnvValue;
   peerAddress(peer: ShopService): string;
+  /** The folder with the service's gRPC identity: ca.crt, tls.crt, tls.key (its mounted Secret, or local files). */
+  grpcTlsDir: string;
   jwksUrl: string;
   jwt: { issuer: string; audience: string };
   /** A Secret only this service reads; undefined = not configured (the service's own default applies). */
@@ -81,6 +83,8 @@ export function serviceEnvironment(name: ShopService, sources: EnvSources): EnvV
     // users publishes a new signing key for longer than the edge caches the JWKS before signing with it.
     ...(name === 'users' ? [{ name: 'EDGE_JWKS_CACHE_SECONDS', value: String(JWKS_CACHE_SECONDS) }] : []),
     ...service.peers.map((peer) => ({ name: peerEnv(peer), value: sources.peerAddress(peer) })),
+    // Mutual TLS on every gRPC server and client, with the certificate the operator (or `npm start`) issued.
+    { name: 'GRPC_TLS_DIR', value: sources.grpcTlsDir },
     { name: 'SHUTDOWN_DRAIN_DELAY_MS', value: String(SHUTDOWN.drain * 1000) },
     { name: 'SHUTDOWN_TIMEOUT_MS', value: String(SHUTDOWN.timeout * 1000) },
     ...own,

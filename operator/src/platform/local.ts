@@ -57,6 +57,10 @@ function localSecret(env: Env, kind: Exclude<OwnSecret, 'smtp'>): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Where `npm start` keeps the local CA and each service's certificate (local-platform.ts certificates). */
+export const localPkiDir = (env: Env) => join(required(env, 'INFRA_STATE'), 'pki');
+export const localGrpcTlsDir = (env: Env, name: string) => join(localPkiDir(env), name);
+
 export function localServiceEnv(name: ShopService, env: Env = process.env): EnvVar[] {
   const ports = (s: ShopService) => PLATFORM_SERVICES[s].local;
   const store = PLATFORM_SERVICES[name].store;
@@ -72,6 +76,7 @@ export function localServiceEnv(name: ShopService, env: Env = process.env): EnvV
       database: literal(database),
       broker: literal(`amqp://guest:guest@127.0.0.1:${required(env, 'AMQP_PORT')}`),
       peerAddress: (peer) => `127.0.0.1:${ports(peer).grpcPort}`,
+      grpcTlsDir: localGrpcTlsDir(env, name),
       jwksUrl: `http://127.0.0.1:${ports('users').httpPort}/.well-known/jwks.json`,
       jwt: { issuer: 'shopstack-users', audience: 'shopstack' },
       secret: (kind) => literal(localSecretValue(env, kind)),

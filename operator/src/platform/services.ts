@@ -2,7 +2,7 @@
 // reads, how it is probed and where it listens when run as a process on this machine. The cluster
 // renderers (Deployments, Services, the Envoy edge, Prometheus), the local platform (`npm start`, via
 // cli/local-platform.ts) and the edge config it renders all read this table, so none retypes it.
-import type { ShopService } from '../api/constants.js';
+import { SHOP_SERVICES, type ShopService } from '../api/constants.js';
 
 export type Store = 'postgres' | 'mongodb';
 /** Secrets of the ShopDeployment that one service alone reads, by the spec's name for them. */
@@ -100,5 +100,12 @@ export const WEB_SERVICE = { name: 'web', local: { httpPort: 8088 } } as const;
 
 /** The variable a service reads its store's connection URL from. */
 export const STORE_ENV: Readonly<Record<Store, string>> = { postgres: 'DATABASE_URL', mongodb: 'MONGO_URL' };
+
+/**
+ * Everything with a gRPC identity (a certificate from the shop's CA): the services, the edge's rate
+ * limit service, and the edge itself, which calls it.
+ */
+export const GRPC_IDENTITIES = [...SHOP_SERVICES, 'ratelimit', 'edge'] as const;
+export type GrpcIdentity = (typeof GRPC_IDENTITIES)[number];
 
 export const peerEnv = (peer: ShopService) => `${peer.toUpperCase()}_GRPC_ADDRESS`;

@@ -2,6 +2,13 @@
 import { ENVOY_ADMIN_PORT, GRPC_PORT, HTTP_PORT, SHOP_SERVICES, type ShopService } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { SHUTDOWN } from '../platform/services.js';
+import {
+  certificateVersion,
+  GRPC_TLS_MOUNT,
+  grpcTlsVolume,
+  grpcTlsVolumeMount,
+  type ShopPki,
+} from './certificates.js';
 import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
@@ -37,7 +44,12 @@ export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
     rateLimit: edge.rateLimit,
     authRateLimit: edge.authRateLimit,
     userRateLimit: edge.userRateLimit,
-    rateLimitService: { host: childName(shop, 'ratelimit'), port: GRPC_PORT },
+    rateLimitService: {
+      host: childName(shop, 'ratelimit'),
+      port: GRPC_PORT,
+      // The edge's own certificate (mounted from its Secret) to the rate limit service, mutual TLS.
+      mtls: { dir: GRPC_TLS_MOUNT, serverIdentity: 'ratelimit' },
+    },
     trustedProxyHops: edge.trustedProxyHops,
     requestTimeoutSeconds: edge.requestTimeoutSeconds,
     tracing: tracingInput(shop),
@@ -62,7 +74,7 @@ export function edgeScheme(shop: ShopDeployment): 'http' | 'https' {
   return shop.spec.edge.tls.enabled ? 'https' : 'http';
 }
 
-export function renderEdge(shop: ShopDeployment): KubeObject[] {
+export function renderEdge(shop: ShopDeployment, pki?: ShopPki): KubeObject[] {
   const edge = shop.spec.edge;
   const envoyYaml = renderEnvoyYaml(edgeEnvoyInput(shop));
   const container = {
@@ -89,6 +101,7 @@ export function renderEdge(shop: ShopDeployment): KubeObject[] {
     volumeMounts: [
       { name: 'config', mountPath: '/etc/envoy', readOnly: true },
       ...(edge.tls.enabled ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+      grpcTlsVolumeMount,
     ],
     securityContext: restrictedContainerSecurity,
   };
@@ -102,8 +115,15 @@ export function renderEdge(shop: ShopDeployment): KubeObject[] {
       volumes: [
         { name: 'config', configMap: { name: childName(shop, 'edge') } },
         ...(edge.tls.enabled ? [{ name: 'tls', secret: { secretName: edgeTlsSecretName(shop) } }] : []),
+        grpcTlsVolume(shop, 'edge'),
       ],
-      podAnnotations: { 'shopstack.io/config-hash': contentHash(envoyYaml) },
+      podAnnotations: {
+        'shopstack.io/config-hash': contentHash(envoyYaml),
+        // Envoy reads its gRPC client certificate at start: a renewed one rolls the edge pods.
+        ...(certificateVersion(pki, 'edge')
+          ? { 'shopstack.io/grpc-certificate': certificateVersion(pki, 'edge')! }
+          : {}),
+      },
       runAsUser: ENVOY_UID,
     }),
     service(

@@ -23,6 +23,8 @@ export type Component =
   | 'grafana'
   | 'jaeger'
   | 'alertmanager'
+  /** The services' CA (its Secret), which belongs to no one workload. */
+  | 'pki'
   /** The shop's NetworkPolicies, which belong to no one workload. */
   | 'network-policy';
 

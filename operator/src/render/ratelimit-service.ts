@@ -3,6 +3,7 @@
 // Envoy config, so the limits the edge asks about and the limits enforced cannot drift apart.
 import { GRPC_PORT, HTTP_PORT } from '../api/constants.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { GRPC_TLS_MOUNT, grpcTlsVolume, grpcTlsVolumeMount } from './certificates.js';
 import { edgeEnvoyInput } from './edge.js';
 import { RATE_LIMIT_DOMAIN, rateLimitRules } from './envoy/index.js';
 import { childName } from './meta.js';
@@ -11,6 +12,7 @@ import {
   httpProbe,
   podDisruptionBudget,
   restrictedContainerSecurity,
+  SERVICE_UID,
   service,
   startupProbe,
 } from './workload.js';
@@ -33,6 +35,8 @@ export function renderRateLimitService(shop: ShopDeployment): KubeObject[] {
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'HTTP_PORT', value: String(HTTP_PORT) },
       { name: 'GRPC_PORT', value: String(GRPC_PORT) },
+      // Mutual TLS: only the edge (Envoy, with its own certificate) may ask.
+      { name: 'GRPC_TLS_DIR', value: GRPC_TLS_MOUNT },
       { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: redis.name, key: redis.key } } },
       { name: 'RATE_LIMIT_DOMAIN', value: RATE_LIMIT_DOMAIN },
       { name: 'RATE_LIMIT_RULES', value: JSON.stringify(rateLimitRules(edgeEnvoyInput(shop))) },
@@ -41,10 +45,19 @@ export function renderRateLimitService(shop: ShopDeployment): KubeObject[] {
     readinessProbe: httpProbe('/readyz', 'http', 5),
     livenessProbe: httpProbe('/healthz', 'http'),
     startupProbe: startupProbe('/healthz', 'http'),
+    volumeMounts: [grpcTlsVolumeMount],
     securityContext: restrictedContainerSecurity,
   };
   return [
-    deployment({ shop, component: 'ratelimit', replicas: spec.replicas, containers: [container] }),
+    deployment({
+      shop,
+      component: 'ratelimit',
+      replicas: spec.replicas,
+      containers: [container],
+      volumes: [grpcTlsVolume(shop, 'ratelimit')],
+      // The image's user (services/Dockerfile); as the pod's fsGroup it may read the mounted key.
+      runAsUser: SERVICE_UID,
+    }),
     service(
       shop,
       'ratelimit',

@@ -9,6 +9,7 @@ import {
   WEBHOOK_PATH,
 } from '../platform/env.js';
 import { PROBES, SHUTDOWN, TERMINATION_GRACE_SECONDS } from '../platform/services.js';
+import { GRPC_TLS_MOUNT, grpcTlsVolume, grpcTlsVolumeMount } from './certificates.js';
 import { edgeUrl } from './edge.js';
 import { childName } from './meta.js';
 import { otlpTracesUrl } from './tracing.js';
@@ -17,6 +18,7 @@ import {
   httpProbe,
   podDisruptionBudget,
   restrictedContainerSecurity,
+  SERVICE_UID,
   service,
   startupProbe,
 } from './workload.js';
@@ -44,6 +46,7 @@ export function serviceEnv(shop: ShopDeployment, name: ShopService): EnvVar[] {
     database: fromSecret(databaseSecret(shop, name)),
     broker: fromSecret(secrets.rabbitmq),
     peerAddress: (peer) => `${childName(shop, peer)}:${GRPC_PORT}`,
+    grpcTlsDir: GRPC_TLS_MOUNT,
     jwksUrl: `http://${childName(shop, 'users')}:${HTTP_PORT}/.well-known/jwks.json`,
     // users issues tokens for the first audience; the edge accepts every listed one.
     jwt: { issuer: edge.jwt.issuer, audience: edge.jwt.audiences[0] ?? 'shopstack' },
@@ -68,6 +71,7 @@ export function renderShopService(shop: ShopDeployment, name: ShopService): Kube
       { name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' },
     ],
     env: serviceEnv(shop, name),
+    volumeMounts: [grpcTlsVolumeMount],
     resources: spec.resources,
     readinessProbe: httpProbe(PROBES.readiness, 'http', 5),
     livenessProbe: httpProbe(PROBES.liveness, 'http'),
@@ -81,6 +85,9 @@ export function renderShopService(shop: ShopDeployment, name: ShopService): Kube
       component: name,
       replicas: spec.replicas,
       containers: [container],
+      volumes: [grpcTlsVolume(shop, name)],
+      // The image's user (services/Dockerfile); as the pod's fsGroup it may read the mounted key (0440).
+      runAsUser: SERVICE_UID,
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
     }),
     // Headless: callers and the edge resolve every pod, so gRPC and health checks see each one.

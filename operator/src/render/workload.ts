@@ -2,6 +2,9 @@
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import { type Component, childMeta, labels, selectorLabels } from './meta.js';
 
+/** The non-root user the services' images run as (services/Dockerfile: USER 65532:65532). */
+export const SERVICE_UID = 65532;
+
 export const restrictedContainerSecurity = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,

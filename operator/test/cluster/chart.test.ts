@@ -49,7 +49,7 @@ describe('operator Helm chart', () => {
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
   });
 
-  it('grants no access to Secrets and no update of ShopDeployment specs', async () => {
+  it('grants Secrets only for the certificates it issues, and no update of ShopDeployment specs', async () => {
     const objects = await helmTemplate('shopstack', 'shop-system');
     const rules = objects
       .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')
@@ -58,7 +58,12 @@ describe('operator Helm chart', () => {
           (o as unknown as { rules: { resources: string[]; verbs: string[]; resourceNames?: string[] }[] })
             .rules,
       );
-    assert.ok(!rules.some((r) => r.resources.includes('secrets')));
+    // The services' CA and certificates are Secrets it writes by server-side apply (never `update`).
+    const secretRules = rules.filter((r) => r.resources.includes('secrets'));
+    assert.deepEqual(
+      secretRules.map((r) => r.verbs),
+      [['get', 'list', 'watch', 'create', 'patch', 'delete']],
+    );
     assert.ok(!rules.some((r) => r.resources.includes('*') || r.verbs.includes('*')));
     const specRule = rules.find((r) => r.resources.includes('shopdeployments'));
     assert.deepEqual(specRule?.verbs, ['get', 'list', 'watch']);

@@ -1,9 +1,11 @@
 // The operator on a real API server, running as the chart's ServiceAccount (so RBAC is exercised),
 // from applying the chart's example to garbage collection.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueServiceCertificate } from '@shopstack/kit/pki';
 import { parse } from 'yaml';
 import { SHOP_SERVICES } from '../../src/api/constants.js';
 import type { KubeObject } from '../../src/api/shop-deployment.js';
@@ -83,7 +85,7 @@ describe('ShopDeployment operator on a real API server', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gives the ServiceAccount no access to Secrets (least privilege)', async () => {
+  it('gives the ServiceAccount no more than it needs (Secrets: only to write by apply)', async () => {
     const subject = `system:serviceaccount:${ns}:${chart.serviceAccount}`;
     const can = (verb: string, resource: string, ...extra: string[]) =>
       kubectl(['auth', 'can-i', verb, resource, '-n', ns, '--as', subject, ...extra]).then(
@@ -91,7 +93,9 @@ describe('ShopDeployment operator on a real API server', function () {
         // `can-i` answers "no" on stdout with exit status 1.
         (error: { stdout?: string }) => (error.stdout ?? '').trim(),
       );
-    assert.equal(await can('get', 'secrets'), 'no');
+    // It issues the services' certificates into Secrets (server-side apply), never updates them.
+    assert.equal(await can('patch', 'secrets'), 'yes');
+    assert.equal(await can('update', 'secrets'), 'no');
     assert.equal(await can('update', 'deployments.apps'), 'no');
     assert.equal(await can('patch', 'deployments.apps'), 'yes');
     assert.equal(await can('patch', 'shopdeployments.shopstack.io', '--subresource=status'), 'yes');
@@ -141,6 +145,8 @@ describe('ShopDeployment operator on a real API server', function () {
       'networkpolicies/shop-default-deny-ingress',
       ...SHOP_SERVICES.map((s) => `networkpolicies/shop-${s}-ingress`),
       'networkpolicies/shop-ratelimit-ingress',
+      'secrets/shop-grpc-ca',
+      ...SHOP_SERVICES.map((s) => `secrets/shop-${s}-grpc-tls`),
     ];
     const base = (resource: string) =>
       resource.startsWith('deployments')
@@ -369,6 +375,58 @@ describe('ShopDeployment operator on a real API server', function () {
     const reasons = new Set(events.items.map((e) => e.reason));
     for (const reason of ['Created', 'Ready', 'Updated', 'Deleted'])
       assert.ok(reasons.has(reason), `no ${reason} event in ${[...reasons]}`);
+  });
+
+  it("rotates a service's certificate before it expires, from the shop's CA", async () => {
+    type Secret = KubeObject & { data: Record<string, string> };
+    const secret = (name: string) =>
+      eventually(`secret ${name}`, () => getObject<Secret>(`/api/v1/namespaces/${ns}/secrets/${name}`));
+    const pem = (from: Secret, key: string) => Buffer.from(from.data[key]!, 'base64').toString('utf8');
+    const certOf = async (name: string) => new X509Certificate(pem(await secret(name), 'tls.crt'));
+    const caSecret = await secret('shop-grpc-ca');
+    const ca = { cert: pem(caSecret, 'ca.crt'), key: pem(caSecret, 'ca.key') };
+    const caKey = new X509Certificate(ca.cert).publicKey;
+    const first = await certOf('shop-payments-grpc-tls');
+    const ordersBefore = await certOf('shop-orders-grpc-tls');
+    assert.match(first.subjectAltName ?? '', /^URI:spiffe:\/\/shopstack\/payments, DNS:shop-payments,/);
+    assert.ok(first.verify(caKey));
+    // A certificate of the same CA with 10 of its 90 days left, as if the shop had run for 80 days.
+    const aging = await issueServiceCertificate(ca, {
+      service: 'payments',
+      dnsNames: [
+        'shop-payments',
+        `shop-payments.${ns}`,
+        `shop-payments.${ns}.svc`,
+        `shop-payments.${ns}.svc.cluster.local`,
+      ],
+      validityDays: 90,
+      now: new Date(Date.now() - 80 * 86_400_000),
+    });
+    const agingSerial = new X509Certificate(aging.cert).serialNumber;
+    const data = {
+      'tls.crt': Buffer.from(aging.cert).toString('base64'),
+      'tls.key': Buffer.from(aging.key).toString('base64'),
+    };
+    await kubectl([
+      'patch',
+      'secret',
+      'shop-payments-grpc-tls',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data }),
+    ]);
+    const renewed = await eventually('a renewed payments certificate', async () => {
+      const cert = await certOf('shop-payments-grpc-tls');
+      return ![first.serialNumber, agingSerial].includes(cert.serialNumber) && cert;
+    });
+    const daysLeft = (new Date(renewed.validTo).getTime() - Date.now()) / 86_400_000;
+    assert.ok(daysLeft > 89, `a fresh 90-day certificate (${daysLeft.toFixed(1)} days left)`);
+    assert.ok(renewed.verify(caKey), 'from the same CA');
+    assert.equal(pem(await secret('shop-payments-grpc-tls'), 'ca.crt'), ca.cert);
+    // The other services' certificates were still good and stay as they were.
+    assert.equal((await certOf('shop-orders-grpc-tls')).serialNumber, ordersBefore.serialNumber);
   });
 
   it('leaves the children to the garbage collector when the shop is deleted', async () => {

@@ -1,11 +1,13 @@
 // The local platform (`npm start`) and the pods the operator renders get their environment from one
 // contract, so the process people run locally is configured like the pod nobody can skip testing.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHOP_SERVICES } from '../../src/api/constants.js';
-import { localServiceEnv } from '../../src/platform/local.js';
+import { localPkiDir, localServiceEnv } from '../../src/platform/local.js';
+import { ensureLocalCertificates } from '../../src/platform/local-certificates.js';
 import { PLATFORM_SERVICES } from '../../src/platform/services.js';
 import { serviceEnv } from '../../src/render/index.js';
 import { exampleShopObject, shopFrom } from '../support/fixtures.js';
@@ -71,6 +73,24 @@ describe('the platform services table and environment contract', () => {
     assert.ok(first && 'value' in first && /^[0-9a-f]{64}$/.test(first.value));
     assert.deepEqual(again, first);
     assert.equal(readFileSync(join(state, 'secrets/signing-key-encryption'), 'utf8').trim(), first.value);
+  });
+
+  it("makes npm start's gRPC certificates once, where GRPC_TLS_DIR points, and renews them when due", async () => {
+    const pki = localPkiDir(local);
+    assert.deepEqual(await ensureLocalCertificates(pki, SHOP_SERVICES), ['ca', ...SHOP_SERVICES]);
+    assert.deepEqual(await ensureLocalCertificates(pki, SHOP_SERVICES), [], 'kept while good');
+    for (const service of SHOP_SERVICES) {
+      const dir = localServiceEnv(service, local).find((v) => v.name === 'GRPC_TLS_DIR');
+      assert.ok(dir && 'value' in dir);
+      const cert = new X509Certificate(readFileSync(join(dir.value, 'tls.crt')));
+      assert.equal(
+        cert.subjectAltName,
+        `URI:spiffe://shopstack/${service}, DNS:localhost, IP Address:127.0.0.1`,
+      );
+      assert.ok(cert.verify(new X509Certificate(readFileSync(join(dir.value, 'ca.crt'))).publicKey));
+    }
+    const late = new Date(Date.now() + 61 * 86_400_000);
+    assert.deepEqual(await ensureLocalCertificates(pki, SHOP_SERVICES, late), [...SHOP_SERVICES]);
   });
 
   it('gives every service its own local ports', () => {

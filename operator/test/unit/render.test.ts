@@ -278,7 +278,11 @@ describe('renderShop', () => {
         'envoy.filters.http.cors'
       ];
     assert.deepEqual(policy.allow_origin_string_match, [{ exact: 'https://shop.example.com' }]);
-    assert.equal(find(open, 'Deployment', 'shop-edge').spec.template.spec.volumes.length, 1);
+    // Its config and its gRPC client certificate; no listener certificate.
+    assert.deepEqual(
+      find(open, 'Deployment', 'shop-edge').spec.template.spec.volumes.map((v: { name: string }) => v.name),
+      ['config', 'grpc-tls'],
+    );
     assert.throws(() =>
       shopFrom({
         ...exampleShopObject(),

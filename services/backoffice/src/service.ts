@@ -22,7 +22,7 @@ export const backofficeService = defineService({
   name: 'backoffice',
   description: 'The admin API (jobs, reports, anomalies, repairs) and the system worker',
   configSchema: backofficeConfigSchema,
-  async setup({ config, logger, metrics, postgres, onClose }) {
+  async setup({ config, logger, metrics, postgres, onClose, grpcTransport }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
     await migrateJobQueue(pool, logger);
     const jobs = new Jobs({
@@ -53,6 +53,8 @@ export const backofficeService = defineService({
         notifications: config.NOTIFICATIONS_GRPC_ADDRESS,
       },
       metrics,
+      // Asked for only when some owner's address is configured.
+      transport: grpcTransport,
       deadlineMs: config.GRPC_DEADLINE_MS,
     });
     onClose(() => owners.close());

@@ -12,7 +12,7 @@ import {
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { orderEventsConsumer } from './adapters/order-events-consumer.js';
 import { sagaStockCommandsConsumer } from './adapters/saga-stock-commands.js';
-import { catalogGrpcService } from './api/grpc/catalog-grpc.js';
+import { catalogGrpcCallers, catalogGrpcService } from './api/grpc/catalog-grpc.js';
 import { addCategoryRoutes } from './api/http/category-routes.js';
 import { addFavouriteRoutes } from './api/http/favourite-routes.js';
 import { addProductRoutes } from './api/http/product-routes.js';
@@ -56,7 +56,13 @@ export const catalogService = defineService({
         (routes) => addReviewRoutes(routes, deps),
         (routes) => addFavouriteRoutes(routes, deps),
       ],
-      grpc: [{ definition: CatalogServiceDefinition, implementation: catalogGrpcService(deps) }],
+      grpc: [
+        {
+          definition: CatalogServiceDefinition,
+          implementation: catalogGrpcService(deps),
+          callers: catalogGrpcCallers,
+        },
+      ],
       consumers: config.SAGA_COMMANDS === 'on' ? [orderEvents, sagaCommands] : [orderEvents],
       outbox: { pool },
       // The kit's outbox and inbox, when the back office's nightly retention run asks.

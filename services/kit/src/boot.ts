@@ -23,6 +23,7 @@ import { runMigrations } from './db/migrations.js';
 import { createPgPool, type Pool, pgReadiness } from './db/pool.js';
 import { type PurgeOptions, purgeExpired, type RetentionRule } from './db/retention.js';
 import { createGrpcServer, type GrpcServiceRegistration } from './grpc/server.js';
+import { type GrpcTransport, grpcTransportOf } from './grpc/tls.js';
 import { createHttpApp, type ReadinessCheck } from './http/app.js';
 import { HttpRoutes } from './http/routes.js';
 import type { StaticSite } from './http/static-site.js';
@@ -51,6 +52,11 @@ export interface BootKit<Config> {
   onClose(close: () => unknown): void;
   /** The HTTP listener's URL; known once the service listens (call it lazily). */
   httpUrl(): string;
+  /**
+   * This service's gRPC identity for its clients (`createGrpcClient({ transport })`) and its server:
+   * mutual TLS from GRPC_TLS_DIR, or plaintext when GRPC_PLAINTEXT=true; neither is a config error.
+   */
+  grpcTransport(): GrpcTransport;
 }
 
 /** The service's own parts, returned by its setup. */
@@ -119,6 +125,11 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
   // Closers run in reverse: the sink's last flush comes after everything else has closed.
   if (sink) resources.push(() => sink.flush());
   let httpUrl: string | undefined;
+  let transport: GrpcTransport | undefined;
+  const grpcTransport = () => {
+    transport ??= grpcTransportOf(config);
+    return transport;
+  };
   const kit: BootKit<Config> = {
     config,
     logger,
@@ -134,6 +145,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       if (httpUrl === undefined) throw new Error(`${name}: httpUrl() called before the service listens`);
       return httpUrl;
     },
+    grpcTransport,
   };
 
   const consumers: RunningConsumer[] = [];
@@ -202,7 +214,13 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
       ...(parts.site ? { site: parts.site } : {}),
     });
     const grpc = parts.grpc?.length
-      ? createGrpcServer({ logger, metrics, descriptorSet: loadDescriptorSet(), services: parts.grpc })
+      ? createGrpcServer({
+          logger,
+          metrics,
+          descriptorSet: loadDescriptorSet(),
+          services: parts.grpc,
+          transport: grpcTransport(),
+        })
       : undefined;
 
     const outboxStore = parts.outbox && outboxStoreOf(parts.outbox);

@@ -39,6 +39,17 @@ export const baseConfigSchema = z.object({
   TOKEN_DENIALS_URL: z.url().optional(),
   /** How often the deny list is refreshed: a blocked user's tokens stop working within about this long. */
   TOKEN_DENIALS_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /**
+   * This service's gRPC identity (grpc/tls.ts): a directory with ca.crt, tls.crt and tls.key, read
+   * again every GRPC_TLS_REFRESH_MS so a rotated certificate is picked up without a restart.
+   */
+  GRPC_TLS_DIR: z.string().min(1).optional(),
+  GRPC_TLS_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Plain, unauthenticated gRPC without caller checks: only when switched on explicitly. */
+  GRPC_PLAINTEXT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Run the outbox relay in this process (one is active per database in any case). */
   OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
 });

@@ -60,6 +60,7 @@ export {
   type RetentionRule,
 } from './db/retention.js';
 export { AppError, type AppErrorOptions, type ErrorKind, type FieldIssue, isAppError } from './errors.js';
+export { type AccessPolicy, callerOf } from './grpc/access.js';
 export { type Breaker, type BreakerOptions, createBreaker } from './grpc/breaker.js';
 export {
   createGrpcClient,
@@ -69,11 +70,20 @@ export {
 } from './grpc/client.js';
 export {
   createGrpcServer,
+  type GrpcCallers,
   type GrpcServer,
   type GrpcServerOptions,
   type GrpcServiceRegistration,
 } from './grpc/server.js';
 export { failureStatuses, grpcStatusOf } from './grpc/status.js';
+export {
+  channelCredentialsOf,
+  type GrpcTransport,
+  grpcTransportOf,
+  mtlsTransport,
+  plaintextTransport,
+  TLS_FILES,
+} from './grpc/tls.js';
 export { CLIENT_IP_HEADER, createHttpApp, type HttpAppOptions, type ReadinessCheck } from './http/app.js';
 export { readJsonBody } from './http/body.js';
 export { cursorParam, decodeCursor, encodeCursor } from './http/cursor.js';

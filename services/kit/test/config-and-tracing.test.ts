@@ -19,6 +19,7 @@ import {
   setupTracing,
   tracer,
 } from '../src/index.js';
+import { testGrpcTransport } from '../src/testing/index.js';
 
 describe('kit configuration', () => {
   const schema = baseConfigSchema.extend({ DATABASE_URL: z.string().min(1), FEATURE: envBoolean(false) });
@@ -66,6 +67,7 @@ describe('kit trace propagation', () => {
       logger: createLogger({ service: 'kit-test', level: 'silent' }),
       metrics: createMetrics('kit-test'),
       descriptorSet: loadDescriptorSet(),
+      transport: await testGrpcTransport('users'),
       services: [
         {
           // The lookups alone: what this stand-in implements.
@@ -85,6 +87,7 @@ describe('kit trace propagation', () => {
               return { users: [] };
             },
           },
+          callers: { getUser: ['orders'], getUsersByIds: ['orders'] },
         },
       ],
     });
@@ -93,6 +96,7 @@ describe('kit trace propagation', () => {
       address: `127.0.0.1:${port}`,
       downstream: 'self',
       metrics: createMetrics('kit-test-client'),
+      transport: await testGrpcTransport('orders'),
     });
     try {
       const span = tracer().startSpan('checkout');

@@ -4,20 +4,30 @@ import assert from 'node:assert/strict';
 import { loadDescriptorSet } from '@shopstack/proto';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { createGrpcClient, createGrpcServer, createLogger, createMetrics } from '../src/index.js';
+import { testGrpcTransport } from '../src/testing/index.js';
 
 describe('gRPC client balancing', function () {
   this.timeout(30_000);
   const logger = createLogger({ service: 'test', level: 'error' });
-  const servers = [0, 1].map(() => {
-    const metrics = createMetrics('balancing');
-    return {
-      metrics,
-      grpc: createGrpcServer({ logger, metrics, descriptorSet: loadDescriptorSet(), services: [] }),
-    };
-  });
+  let servers: { metrics: ReturnType<typeof createMetrics>; grpc: ReturnType<typeof createGrpcServer> }[] =
+    [];
   let ports: number[] = [];
 
   before(async () => {
+    const transport = await testGrpcTransport('users');
+    servers = [0, 1].map(() => {
+      const metrics = createMetrics('balancing');
+      return {
+        metrics,
+        grpc: createGrpcServer({
+          logger,
+          metrics,
+          descriptorSet: loadDescriptorSet(),
+          services: [],
+          transport,
+        }),
+      };
+    });
     ports = await Promise.all(servers.map((server) => server.grpc.listen('127.0.0.1', 0)));
   });
   after(async () => {
@@ -34,6 +44,7 @@ describe('gRPC client balancing', function () {
       address: `ipv4:127.0.0.1:${ports[0]},127.0.0.1:${ports[1]}`,
       downstream: 'twins',
       metrics: createMetrics('client'),
+      transport: await testGrpcTransport('orders'),
     });
     try {
       for (let i = 0; i < 20; i++) await handle.client.check({ service: '' });
@@ -54,6 +65,7 @@ describe('gRPC client balancing', function () {
       address: `localhost:${ports[0]}`,
       downstream: 'named',
       metrics: createMetrics('client'),
+      transport: await testGrpcTransport('orders'),
     });
     try {
       const before = await callsServed(0);

@@ -10,7 +10,7 @@ import { createSmtpProvider } from './adapters/smtp-provider.js';
 import { createUnsubscribeTokens } from './adapters/unsubscribe-tokens.js';
 import { createUsersDirectory } from './adapters/users-directory.js';
 import { sealPlainSecrets } from './adapters/webhooks-repository.js';
-import { notificationsGrpcService } from './api/grpc/notifications-grpc.js';
+import { notificationsGrpcCallers, notificationsGrpcService } from './api/grpc/notifications-grpc.js';
 import { addNotificationRoutes } from './api/http/routes.js';
 import { addWebhookRoutes } from './api/http/webhook-routes.js';
 import type { NotificationsDeps } from './app/deps.js';
@@ -27,7 +27,7 @@ export const notificationsService = defineService({
   name: 'notifications',
   description: 'Preferences, deliveries and unsubscribe links',
   configSchema: notificationsConfigSchema,
-  async setup({ config, logger, metrics, postgres, onClose }) {
+  async setup({ config, logger, metrics, postgres, onClose, grpcTransport }) {
     const pool = await postgres({ url: config.DATABASE_URL, migrationsDir });
     const retry = {
       baseMs: config.RETRY_BASE_MS,
@@ -58,6 +58,7 @@ export const notificationsService = defineService({
     const directory = createUsersDirectory({
       address: config.USERS_GRPC_ADDRESS,
       metrics,
+      transport: grpcTransport(),
       deadlineMs: config.GRPC_DEADLINE_MS,
       breakerResetMs: config.BREAKER_RESET_MS,
     });
@@ -128,7 +129,13 @@ export const notificationsService = defineService({
     };
     return {
       routes: [(routes) => addNotificationRoutes(routes, deps), (routes) => addWebhookRoutes(routes, deps)],
-      grpc: [{ definition: NotificationsServiceDefinition, implementation: notificationsGrpcService(deps) }],
+      grpc: [
+        {
+          definition: NotificationsServiceDefinition,
+          implementation: notificationsGrpcService(deps),
+          callers: notificationsGrpcCallers,
+        },
+      ],
       consumers: [
         eventsConsumer({
           exchange: config.EVENTS_EXCHANGE,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { requireEnv, waitFor } from '@shopstack/kit/testing';
+import { grpcurlTlsArgs, requireEnv, waitFor } from '@shopstack/kit/testing';
 import { Webhook } from 'standardwebhooks';
 import { type Harness, startHarness } from './support/harness.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
@@ -20,7 +20,13 @@ describe('notifications: gRPC with grpcurl', function () {
   const grpcurl = async (method: string, request: unknown) => {
     const { stdout } = await run(
       requireEnv('GRPCURL_BIN'),
-      ['-plaintext', '-d', JSON.stringify(request), h.service.grpcAddress!, `${SERVICE}/${method}`],
+      [
+        ...grpcurlTlsArgs('backoffice'),
+        '-d',
+        JSON.stringify(request),
+        h.service.grpcAddress!,
+        `${SERVICE}/${method}`,
+      ],
       { timeout: 20_000 },
     );
     return JSON.parse(stdout);
@@ -45,13 +51,22 @@ describe('notifications: gRPC with grpcurl', function () {
 
   it('lists the service and health through reflection, and answers a health check', async () => {
     const address = h.service.grpcAddress!;
-    const { stdout } = await run(requireEnv('GRPCURL_BIN'), ['-plaintext', address, 'list']);
+    const { stdout } = await run(requireEnv('GRPCURL_BIN'), [
+      ...grpcurlTlsArgs('backoffice'),
+      address,
+      'list',
+    ]);
     assert.ok(stdout.split('\n').includes(SERVICE), stdout);
     assert.ok(stdout.split('\n').includes('grpc.health.v1.Health'), stdout);
-    const described = await run(requireEnv('GRPCURL_BIN'), ['-plaintext', address, 'describe', SERVICE]);
+    const described = await run(requireEnv('GRPCURL_BIN'), [
+      ...grpcurlTlsArgs('backoffice'),
+      address,
+      'describe',
+      SERVICE,
+    ]);
     assert.match(described.stdout, /rpc CreateWebhookEndpoint/);
     const health = await run(requireEnv('GRPCURL_BIN'), [
-      '-plaintext',
+      ...grpcurlTlsArgs('backoffice'),
       address,
       'grpc.health.v1.Health/Check',
     ]);

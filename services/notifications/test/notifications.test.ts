@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createGrpcClient, createMetrics } from '@shopstack/kit';
-import { httpClient, linkIn, waitFor } from '@shopstack/kit/testing';
+import { httpClient, linkIn, testGrpcTransport, waitFor } from '@shopstack/kit/testing';
 import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { uniqueEmail } from '../../users/test/support/harness.js';
 import { type Harness, moneyEvent, startHarness } from './support/harness.js';
@@ -19,6 +19,7 @@ describe('notifications service', function () {
       address: h.service.grpcAddress!,
       downstream: 'notifications',
       metrics: createMetrics('notifications-test'),
+      transport: await testGrpcTransport('backoffice'),
     });
   });
   after(async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@shopstack/kit';
-import { httpClient, requireEnv, waitFor } from '@shopstack/kit/testing';
+import { httpClient, requireEnv, testGrpcEnv, waitFor } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import { paymentsConfigSchema } from '../../payments/src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../payments/src/service.js';
@@ -22,6 +22,7 @@ describe('notifications: money events from the real payments service', function 
       loadConfig(paymentsConfigSchema, {
         HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        ...testGrpcEnv('payments'),
         GRPC_PORT: '0',
         LOG_LEVEL: 'silent',
         MONGO_URL: requireEnv('MONGO_URL'),

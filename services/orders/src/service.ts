@@ -8,7 +8,7 @@ import { MIGRATIONS_DIR } from './adapters/migrate.js';
 import { createPaymentsClient } from './adapters/payments-client.js';
 import { sagaRepliesConsumer } from './adapters/replies-consumer.js';
 import { ORDERS_RETENTION } from './adapters/retention-rules.js';
-import { ordersGrpcService } from './api/grpc.js';
+import { ordersGrpcCallers, ordersGrpcService } from './api/grpc.js';
 import { cartRoutes } from './api/http/cart-routes.js';
 import { orderRoutes } from './api/http/order-routes.js';
 import { checkoutSaga } from './app/checkout-saga.js';
@@ -22,7 +22,7 @@ export const ordersService = defineService({
   name: 'orders',
   description: 'Cart, checkout and orders',
   configSchema: ordersConfigSchema,
-  async setup({ config, logger, metrics, postgres, onClose }) {
+  async setup({ config, logger, metrics, postgres, onClose, grpcTransport }) {
     const pool = await postgres({
       url: config.DATABASE_URL,
       migrationsDir: MIGRATIONS_DIR,
@@ -31,6 +31,7 @@ export const ordersService = defineService({
     });
     const clientOptions = {
       metrics,
+      transport: grpcTransport(),
       deadlineMs: config.GRPC_DEADLINE_MS,
       breakerResetMs: config.BREAKER_RESET_MS,
     };
@@ -83,7 +84,13 @@ export const ordersService = defineService({
 
     return {
       routes: [(routes) => cartRoutes(routes, deps), (routes) => orderRoutes(routes, deps)],
-      grpc: [{ definition: OrdersServiceDefinition, implementation: ordersGrpcService(deps) }],
+      grpc: [
+        {
+          definition: OrdersServiceDefinition,
+          implementation: ordersGrpcService(deps),
+          callers: ordersGrpcCallers,
+        },
+      ],
       consumers: [
         sagaRepliesConsumer({
           commandsExchange: config.COMMANDS_EXCHANGE,

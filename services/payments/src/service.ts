@@ -6,7 +6,7 @@ import { PaymentsServiceDefinition } from '@shopstack/proto/shop/payments/v1/pay
 import { connectPaymentsDb } from './adapters/mongo.js';
 import { MongoOutbox } from './adapters/outbox.js';
 import { SandboxProvider } from './adapters/providers/sandbox.js';
-import { paymentsGrpcService } from './api/grpc.js';
+import { paymentsGrpcCallers, paymentsGrpcService } from './api/grpc.js';
 import { registerRoutes } from './api/http/index.js';
 import { paymentsMetrics } from './api/metrics.js';
 import { describeReport, recoverOnce } from './app/jobs.js';
@@ -56,6 +56,7 @@ export const paymentsService = defineService({
         {
           definition: PaymentsServiceDefinition,
           implementation: paymentsGrpcService(app, config.CURRENCIES),
+          callers: paymentsGrpcCallers,
         },
       ],
       readiness: [{ name: 'mongodb', check: async () => void (await db.db.command({ ping: 1 })) }],

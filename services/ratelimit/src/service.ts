@@ -4,7 +4,7 @@ import { bootService, defineService, type Logger } from '@shopstack/kit';
 import { RateLimitServiceDefinition } from '@shopstack/proto/envoy/service/ratelimit/v3/rls';
 import { Counter } from 'prom-client';
 import { RedisBuckets } from './adapters/redis-buckets.js';
-import { rateLimitGrpcService } from './api/rate-limit-grpc.js';
+import { rateLimitGrpcCallers, rateLimitGrpcService } from './api/rate-limit-grpc.js';
 import { type RateLimitConfig, rateLimitConfigSchema } from './config.js';
 
 export const rateLimitService = defineService({
@@ -33,6 +33,7 @@ export const rateLimitService = defineService({
             buckets,
             decisions,
           }),
+          callers: rateLimitGrpcCallers,
         },
       ],
       readiness: [{ name: 'redis', check: () => buckets.ping() }],

@@ -1,12 +1,13 @@
 // The rate limit service over gRPC, as Envoy calls it, on the real Redis.
 import assert from 'node:assert/strict';
 import { createLogger, type RunningService } from '@shopstack/kit';
+import { testGrpcChannel, testGrpcEnv } from '@shopstack/kit/testing';
 import {
   type RateLimitRequest,
   RateLimitResponse_Code,
   RateLimitServiceDefinition,
 } from '@shopstack/proto/envoy/service/ratelimit/v3/rls';
-import { createChannel, createClient } from 'nice-grpc';
+import { createClient } from 'nice-grpc';
 import { rateLimitConfigSchema, startRateLimitService } from '../src/index.js';
 
 const rules = [{ routeClass: 'auth', key: 'remote_address', requestsPerSecond: 1, burst: 3 }];
@@ -19,6 +20,7 @@ async function start(keyPrefix: string): Promise<RunningService> {
       GRPC_PORT: '0',
       REDIS_URL: process.env.REDIS_URL,
       REDIS_KEY_PREFIX: keyPrefix,
+      ...testGrpcEnv('ratelimit'),
       RATE_LIMIT_RULES: JSON.stringify(rules),
       LOG_LEVEL: 'silent',
     }),
@@ -49,7 +51,12 @@ describe('rate limit service (envoy.service.ratelimit.v3 on Redis)', () => {
   before(async () => {
     assert.ok(process.env.REDIS_URL, 'REDIS_URL is not set: run `npm run infra -- up redis`');
     replicas = [await start(keyPrefix), await start(keyPrefix)];
-    clients = replicas.map((r) => createClient(RateLimitServiceDefinition, createChannel(r.grpcAddress!)));
+    // As Envoy calls it: with the edge's certificate.
+    clients = [];
+    for (const replica of replicas)
+      clients.push(
+        createClient(RateLimitServiceDefinition, await testGrpcChannel(replica.grpcAddress!, 'edge')),
+      );
   });
 
   after(async () => {

@@ -8,7 +8,7 @@ import { KeySealer } from './adapters/key-sealing.js';
 import { PasswordHasher } from './adapters/password-hasher.js';
 import { USERS_RETENTION } from './adapters/retention-rules.js';
 import { deleteExpiredDenials } from './adapters/token-denials-repository.js';
-import { usersGrpcService } from './api/grpc/users-grpc.js';
+import { usersGrpcCallers, usersGrpcService } from './api/grpc/users-grpc.js';
 import { addAccountRoutes } from './api/http/account-routes.js';
 import { addAdminRoutes } from './api/http/admin-routes.js';
 import { addApiKeyRoutes } from './api/http/api-key-routes.js';
@@ -78,7 +78,13 @@ export const usersService = defineService({
         (routes) => addAdminRoutes(routes, deps),
         (routes) => addInternalRoutes(routes, deps),
       ],
-      grpc: [{ definition: UsersServiceDefinition, implementation: usersGrpcService(deps) }],
+      grpc: [
+        {
+          definition: UsersServiceDefinition,
+          implementation: usersGrpcService(deps),
+          callers: usersGrpcCallers,
+        },
+      ],
       outbox: { pool },
       retention: { pool, rules: USERS_RETENTION },
       workers: [

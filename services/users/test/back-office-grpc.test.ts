@@ -3,9 +3,9 @@
 // audited with the acting admin and the reason, repeatable without a second effect, never on oneself.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@shopstack/kit/testing';
+import { testGrpcChannel, waitFor } from '@shopstack/kit/testing';
 import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
-import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
 import { type Harness, startHarness } from './support/harness.js';
 
 describe('users: back office over gRPC', () => {
@@ -15,7 +15,7 @@ describe('users: back office over gRPC', () => {
   let admin: { id: string };
   before(async () => {
     h = await startHarness();
-    channel = createChannel(h.service.grpcAddress!);
+    channel = await testGrpcChannel(h.service.grpcAddress!, 'backoffice');
     users = createClient(UsersServiceDefinition, channel);
     admin = await h.userWithRole('admin');
   });

@@ -22,6 +22,7 @@ import {
   type TestDatabase,
   type TestQueue,
   testExchangeName,
+  testGrpcEnv,
   waitFor,
 } from '@shopstack/kit/testing';
 import { usersConfigSchema } from '../src/config.js';
@@ -157,6 +158,7 @@ describe('users: events through the outbox', () => {
           ...env,
           HTTP_PORT: '0',
           GRPC_PORT: '0',
+          ...testGrpcEnv('users'),
           OUTBOX_RELAY: 'off',
           LOG_LEVEL: 'silent',
         }),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createGrpcClient, createGrpcServer, createLogger, createMetrics } from '@shopstack/kit';
-import { requireEnv, waitFor } from '@shopstack/kit/testing';
+import { grpcurlTlsArgs, requireEnv, testGrpcTransport, waitFor } from '@shopstack/kit/testing';
 import { loadDescriptorSet } from '@shopstack/proto';
 import { Role, UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
 import { type ClientError, ServerError, Status } from 'nice-grpc';
@@ -19,7 +19,10 @@ const lookupsDefinition = {
     getUsersByIds: UsersServiceDefinition.methods.getUsersByIds,
   },
 } as const;
-const grpcurl = (...args: string[]) => run(requireEnv('GRPCURL_BIN'), args, { timeout: 20_000 });
+const callers = { getUser: ['notifications'], getUsersByIds: ['notifications'] };
+// As the back office calls users (its certificate from the test CA); notifications may call the lookups too.
+const grpcurl = (...args: string[]) =>
+  run(requireEnv('GRPCURL_BIN'), [...grpcurlTlsArgs('backoffice'), ...args], { timeout: 20_000 });
 
 describe('users: gRPC', () => {
   let h: Harness;
@@ -32,12 +35,11 @@ describe('users: gRPC', () => {
 
   describe('with grpcurl', () => {
     it('lists the services through reflection', async () => {
-      const { stdout } = await grpcurl('-plaintext', h.service.grpcAddress!, 'list');
+      const { stdout } = await grpcurl(h.service.grpcAddress!, 'list');
       const services = stdout.trim().split('\n');
       assert.ok(services.includes('shop.users.v1.UsersService'), stdout);
       assert.ok(services.includes('grpc.health.v1.Health'), stdout);
       const { stdout: described } = await grpcurl(
-        '-plaintext',
         h.service.grpcAddress!,
         'describe',
         'shop.users.v1.UsersService',
@@ -47,7 +49,6 @@ describe('users: gRPC', () => {
 
     it('calls GetUser and GetUsersByIds', async () => {
       const { stdout } = await grpcurl(
-        '-plaintext',
         '-d',
         JSON.stringify({ id: user.id }),
         h.service.grpcAddress!,
@@ -60,7 +61,6 @@ describe('users: gRPC', () => {
 
       const other = await h.register();
       const { stdout: many } = await grpcurl(
-        '-plaintext',
         '-d',
         JSON.stringify({ ids: [user.id, other.id, '00000000-0000-4000-8000-000000000000'] }),
         h.service.grpcAddress!,
@@ -76,7 +76,6 @@ describe('users: gRPC', () => {
 
     it('maps errors to status codes and answers health checks', async () => {
       const missing = await grpcurl(
-        '-plaintext',
         '-d',
         '{"id":"00000000-0000-4000-8000-000000000000"}',
         h.service.grpcAddress!,
@@ -84,14 +83,13 @@ describe('users: gRPC', () => {
       ).catch((error) => error);
       assert.match(String(missing.stderr), /Code: NotFound/);
       const invalid = await grpcurl(
-        '-plaintext',
         '-d',
         '{"id":"nope"}',
         h.service.grpcAddress!,
         'shop.users.v1.UsersService/GetUser',
       ).catch((error) => error);
       assert.match(String(invalid.stderr), /Code: InvalidArgument/);
-      const { stdout } = await grpcurl('-plaintext', h.service.grpcAddress!, 'grpc.health.v1.Health/Check');
+      const { stdout } = await grpcurl(h.service.grpcAddress!, 'grpc.health.v1.Health/Check');
       assert.equal(JSON.parse(stdout).status, 'SERVING');
     });
   });
@@ -102,6 +100,7 @@ describe('users: gRPC', () => {
       const { client, close } = createGrpcClient(UsersServiceDefinition, {
         address: h.service.grpcAddress!,
         downstream: 'users',
+        transport: await testGrpcTransport('notifications'),
         metrics,
       });
       const { user: found } = await client.getUser({ id: user.id });
@@ -153,13 +152,15 @@ describe('users: gRPC', () => {
         logger,
         metrics: serverMetrics,
         descriptorSet: loadDescriptorSet(),
-        services: [{ definition: lookupsDefinition, implementation: failing('idempotent') }],
+        transport: await testGrpcTransport('users'),
+        services: [{ definition: lookupsDefinition, implementation: failing('idempotent'), callers }],
       });
       const plainServer = createGrpcServer({
         logger,
         metrics: createMetrics('stand-in-2'),
         descriptorSet: loadDescriptorSet(),
-        services: [{ definition: plainDefinition, implementation: failing('plain') }],
+        transport: await testGrpcTransport('users'),
+        services: [{ definition: plainDefinition, implementation: failing('plain'), callers }],
       });
       const idempotentPort = await idempotentServer.listen('127.0.0.1', 0);
       const plainPort = await plainServer.listen('127.0.0.1', 0);
@@ -174,11 +175,13 @@ describe('users: gRPC', () => {
         ...options,
         address: `127.0.0.1:${idempotentPort}`,
         downstream: 'flaky-idempotent',
+        transport: await testGrpcTransport('notifications'),
       });
       const plain = createGrpcClient(plainDefinition, {
         ...options,
         address: `127.0.0.1:${plainPort}`,
         downstream: 'flaky-plain',
+        transport: await testGrpcTransport('notifications'),
       });
       try {
         await assert.rejects(
@@ -219,6 +222,7 @@ describe('users: gRPC', () => {
         logger: createLogger({ service: 'slow', level: 'silent' }),
         metrics: createMetrics('slow'),
         descriptorSet: loadDescriptorSet(),
+        transport: await testGrpcTransport('users'),
         services: [
           {
             definition: lookupsDefinition,
@@ -229,6 +233,7 @@ describe('users: gRPC', () => {
                 ),
               getUsersByIds: async () => ({ users: [] }),
             },
+            callers,
           },
         ],
       });
@@ -236,6 +241,7 @@ describe('users: gRPC', () => {
       const { client, close, breaker } = createGrpcClient(UsersServiceDefinition, {
         address: `127.0.0.1:${port}`,
         downstream: 'slow',
+        transport: await testGrpcTransport('notifications'),
         metrics: createMetrics('deadline-test'),
         deadlineMs: 200,
         maxAttempts: 1,

@@ -1,7 +1,7 @@
 // The service as operators and other services meet it: configuration errors, health, readiness,
 // metrics, the OpenAPI document, trace context from HTTP to the published event, body limits.
 import assert from 'node:assert/strict';
-import { requireEnv, waitFor } from '@shopstack/kit/testing';
+import { requireEnv, testGrpcEnv, waitFor } from '@shopstack/kit/testing';
 import { type Harness, PASSWORD, startHarness, uniqueEmail } from './support/harness.js';
 import { spawnUsers } from './support/process.js';
 
@@ -124,6 +124,7 @@ describe('users: private signing keys sealed at rest', () => {
       OUTBOX_RELAY: 'off',
       HTTP_PORT: '0',
       GRPC_PORT: '0',
+      ...testGrpcEnv('users'),
     };
     const wrong = spawnUsers({ ...base, SIGNING_KEY_ENCRYPTION_KEY: 'b2'.repeat(32) });
     const none = spawnUsers(base);

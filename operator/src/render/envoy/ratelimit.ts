@@ -1,8 +1,9 @@
 // Global rate limits: every edge replica asks one rate limit service (services/ratelimit, Envoy's
 // envoy.service.ratelimit.v3 API on Redis), so N replicas share one budget instead of allowing N times
 // the limit. Each route sends descriptors per client address and per signed-in user, within its class.
+import { identityUri } from '@shopstack/kit/pki';
 import type { EdgeRoute } from './routes.js';
-import type { EnvoyConfigInput } from './types.js';
+import type { EnvoyConfigInput, UpstreamMtls } from './types.js';
 
 export const RATE_LIMIT_CLUSTER = 'ratelimit';
 export const RATE_LIMIT_DOMAIN = 'shopstack';
@@ -76,7 +77,7 @@ export function globalRateLimitFilter() {
 }
 
 export function rateLimitCluster(input: EnvoyConfigInput) {
-  const { host, port } = input.rateLimitService;
+  const { host, port, mtls } = input.rateLimitService;
   return {
     name: RATE_LIMIT_CLUSTER,
     type: 'STRICT_DNS',
@@ -89,6 +90,7 @@ export function rateLimitCluster(input: EnvoyConfigInput) {
         explicit_http_config: { http2_protocol_options: {} },
       },
     },
+    ...(mtls ? { transport_socket: upstreamMtls(mtls) } : {}),
     load_assignment: {
       cluster_name: RATE_LIMIT_CLUSTER,
       endpoints: [
@@ -96,6 +98,31 @@ export function rateLimitCluster(input: EnvoyConfigInput) {
           lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }],
         },
       ],
+    },
+  };
+}
+
+/**
+ * The edge presents its certificate and accepts only the upstream's (the shop's CA, the identity's SAN
+ * URI). Envoy reads these files when it starts; the operator rolls the edge pods when it renews them.
+ */
+function upstreamMtls({ dir, serverIdentity }: UpstreamMtls) {
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      common_tls_context: {
+        alpn_protocols: ['h2'],
+        tls_certificates: [
+          { certificate_chain: { filename: `${dir}/tls.crt` }, private_key: { filename: `${dir}/tls.key` } },
+        ],
+        validation_context: {
+          trusted_ca: { filename: `${dir}/ca.crt` },
+          match_typed_subject_alt_names: [
+            { san_type: 'URI', matcher: { exact: identityUri(serverIdentity) } },
+          ],
+        },
+      },
     },
   };
 }

@@ -32,7 +32,7 @@ export interface EnvoyConfigInput {
   /** Per signed-in user (JWT subject), across the routes that take a token. */
   userRateLimit: RateLimit;
   /** The global rate limit service (its gRPC address), shared by every edge replica. */
-  rateLimitService: Upstream;
+  rateLimitService: Upstream & { mtls?: UpstreamMtls | undefined };
   /**
    * Proxies in front of the edge that append to X-Forwarded-For (a cloud load balancer: 1). The client
    * address is the entry that many hops from the right; anything a client sends further left is ignored.
@@ -52,6 +52,15 @@ export interface EnvoyConfigInput {
   tls?: EdgeTls | undefined;
   /** When set, the edge starts a trace per request and exports it over OTLP/gRPC to `collector`. */
   tracing?: { collector: Upstream; serviceName: string } | undefined;
+}
+
+/**
+ * Mutual TLS to a gRPC upstream: the edge's own identity (`dir`: ca.crt, tls.crt, tls.key, a mounted
+ * TLS Secret's layout) and the identity the upstream's certificate must name (its SAN URI).
+ */
+export interface UpstreamMtls {
+  dir: string;
+  serverIdentity: string;
 }
 
 export interface EdgeTls {

@@ -1,7 +1,13 @@
 // gRPC clients of the services that own the data the back office shows and repairs (deadline, retries
 // of idempotent calls, a breaker each, from the kit). The back office never reads their tables: the
 // one-customer view and every repair go through the owner's API, which audits and publishes.
-import { AppError, createGrpcClient, type ErrorKind, type ServiceMetrics } from '@shopstack/kit';
+import {
+  AppError,
+  createGrpcClient,
+  type ErrorKind,
+  type GrpcTransport,
+  type ServiceMetrics,
+} from '@shopstack/kit';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
@@ -32,6 +38,7 @@ export interface Owners {
 export function createOwners(options: {
   addresses: Partial<Record<OwnerName, string>>;
   metrics: ServiceMetrics;
+  transport: () => GrpcTransport;
   deadlineMs: number;
 }): Owners {
   const handles = new Map<OwnerName, ReturnType<typeof createGrpcClient>>();
@@ -44,6 +51,7 @@ export function createOwners(options: {
         address,
         downstream: name,
         metrics: options.metrics,
+        transport: options.transport(),
         deadlineMs: options.deadlineMs,
       }),
     );

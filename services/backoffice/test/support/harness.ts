@@ -13,6 +13,7 @@ import {
   type TestDatabase,
   type TestIssuer,
   testExchangeName,
+  testGrpcEnv,
 } from '@shopstack/kit/testing';
 import { backofficeConfigSchema } from '../../src/config.js';
 import { type BackofficeService, startBackofficeService } from '../../src/service.js';
@@ -49,6 +50,7 @@ export async function startHarness(): Promise<Harness> {
   const env = (overrides: Record<string, string> = {}) => ({
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    ...testGrpcEnv('backoffice'),
     GRPC_PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,

@@ -4,9 +4,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPgPool, type Pool } from '@shopstack/kit';
-import { requestJson, type SpawnedService, serviceDir, spawnService, waitFor } from '@shopstack/kit/testing';
+import {
+  requestJson,
+  type SpawnedService,
+  serviceDir,
+  spawnService,
+  testGrpcChannel,
+  waitFor,
+} from '@shopstack/kit/testing';
 import { CatalogServiceDefinition, ReservationStatus } from '@shopstack/proto/shop/catalog/v1/catalog';
-import { createChannel, createClient } from 'nice-grpc';
+import { createClient } from 'nice-grpc';
 import { type CatalogTestEnv, createCatalogTestEnv } from '../support/env.js';
 
 const STOCK = 20;
@@ -63,7 +70,7 @@ describe('catalog crash during reservations', function () {
     const lines = [{ productId, quantity: 1 }];
 
     // Fire every reservation, and kill the process as soon as a few have been answered.
-    let channel = createChannel(catalog.grpcAddress);
+    let channel = await testGrpcChannel(catalog.grpcAddress, 'orders');
     let client = createClient(CatalogServiceDefinition, channel);
     let answered = 0;
     const inFlight = orders.map((orderId) =>
@@ -88,7 +95,7 @@ describe('catalog crash during reservations', function () {
 
     // Restart on the same database; the saga retries every order with the same id.
     catalog = await start();
-    channel = createChannel(catalog.grpcAddress);
+    channel = await testGrpcChannel(catalog.grpcAddress, 'orders');
     client = createClient(CatalogServiceDefinition, channel);
     const outcomes = await Promise.all(orders.map((orderId) => client.reserveStock({ orderId, lines })));
     channel.close();

@@ -5,7 +5,13 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createPgPool } from '@shopstack/kit';
-import { requireEnv, type SpawnedService, serviceDir, spawnService } from '@shopstack/kit/testing';
+import {
+  grpcurlTlsArgs,
+  requireEnv,
+  type SpawnedService,
+  serviceDir,
+  spawnService,
+} from '@shopstack/kit/testing';
 import { type CatalogTestEnv, createCatalogTestEnv } from '../support/env.js';
 
 const run = promisify(execFile);
@@ -40,11 +46,11 @@ describe('catalog process (main.ts)', function () {
 
     // Without grpcurl this test fails: the gRPC part is what a person checks with it.
     const grpcurl = requireEnv('GRPCURL_BIN');
-    const listed = await run(grpcurl, ['-plaintext', started.grpcAddress, 'list']);
+    const listed = await run(grpcurl, [...grpcurlTlsArgs('backoffice'), started.grpcAddress, 'list']);
     assert.match(listed.stdout, /shop\.catalog\.v1\.CatalogService/);
     assert.match(listed.stdout, /grpc\.health\.v1\.Health/);
     const missing = await run(grpcurl, [
-      '-plaintext',
+      ...grpcurlTlsArgs('backoffice'),
       '-d',
       JSON.stringify({ ids: [randomUUID()] }),
       started.grpcAddress,

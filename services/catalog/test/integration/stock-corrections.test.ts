@@ -51,7 +51,7 @@ describe('catalog stock corrections (back office)', function () {
       actorId: admin,
       reason: 'stock-take found 3 broken units',
     };
-    const { correction } = await catalog.grpc.correctStock(command);
+    const { correction } = await catalog.backOfficeGrpc.correctStock(command);
     assert.deepEqual(
       [correction?.onHandBefore, correction?.onHandAfter, correction?.reserved, correction?.actorId],
       [10, 7, 3, admin],
@@ -59,10 +59,10 @@ describe('catalog stock corrections (back office)', function () {
     assert.deepEqual(await stockOf(catalog, product.id), { onHand: 7, reserved: 3, available: 4 });
 
     // The same request again: the first correction, nothing new.
-    const again = await catalog.grpc.correctStock(command);
+    const again = await catalog.backOfficeGrpc.correctStock(command);
     assert.equal(again.correction?.correctionId, correction?.correctionId);
     await assert.rejects(
-      catalog.grpc.correctStock({ ...command, onHand: 8 }),
+      catalog.backOfficeGrpc.correctStock({ ...command, onHand: 8 }),
       refusedWith(Status.ALREADY_EXISTS),
     );
     assert.deepEqual(await correctionsOf(product.id), [
@@ -84,11 +84,11 @@ describe('catalog stock corrections (back office)', function () {
     });
     const base = { productId: product.id, onHand: 2, actorId: admin, reason: 'recount' };
     await assert.rejects(
-      catalog.grpc.correctStock({ ...base, idempotencyKey: randomUUID() }),
+      catalog.backOfficeGrpc.correctStock({ ...base, idempotencyKey: randomUUID() }),
       refusedWith(Status.ALREADY_EXISTS),
     );
     await assert.rejects(
-      catalog.grpc.correctStock({ ...base, idempotencyKey: randomUUID(), productId: randomUUID() }),
+      catalog.backOfficeGrpc.correctStock({ ...base, idempotencyKey: randomUUID(), productId: randomUUID() }),
       refusedWith(Status.NOT_FOUND),
     );
     for (const bad of [
@@ -98,7 +98,7 @@ describe('catalog stock corrections (back office)', function () {
       { productId: 'nope' },
     ])
       await assert.rejects(
-        catalog.grpc.correctStock({ ...base, idempotencyKey: randomUUID(), onHand: 6, ...bad }),
+        catalog.backOfficeGrpc.correctStock({ ...base, idempotencyKey: randomUUID(), onHand: 6, ...bad }),
         refusedWith(Status.INVALID_ARGUMENT),
       );
     assert.deepEqual(await stockOf(catalog, product.id), { onHand: 5, reserved: 4, available: 1 });

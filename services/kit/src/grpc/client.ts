@@ -1,6 +1,7 @@
 // gRPC client to another service: a deadline on every call, retries only for methods the proto
 // marks idempotent (idempotency_level), an opossum breaker per downstream, trace context in the
-// metadata, and client metrics. Breaker-open calls fail fast with UNAVAILABLE.
+// metadata, and client metrics. Breaker-open calls fail fast with UNAVAILABLE. Over mutual TLS
+// (tls.ts): the client presents its service's certificate and checks the server's.
 import {
   type CallOptions,
   type Client,
@@ -18,6 +19,7 @@ import type { ServiceMetrics } from '../metrics.js';
 import { injectTraceContext } from '../tracing.js';
 import { type Breaker, type BreakerOptions, createBreaker } from './breaker.js';
 import { refreshingTarget } from './resolver.js';
+import { channelCredentialsOf, type GrpcTransport } from './tls.js';
 
 export interface GrpcClientOptions {
   /**
@@ -28,6 +30,8 @@ export interface GrpcClientOptions {
   /** Name used in metrics and breaker state, e.g. `users`. */
   downstream: string;
   metrics: ServiceMetrics;
+  /** The calling service's identity (the kit's `grpcTransport()`), or plaintext switched on explicitly. */
+  transport: GrpcTransport;
   /** Per call, including retries. */
   deadlineMs?: number;
   /** Total attempts for idempotent calls. */
@@ -49,7 +53,11 @@ export function createGrpcClient<D extends CompatServiceDefinition>(
   definition: D,
   options: GrpcClientOptions,
 ): GrpcClientHandle<D> {
-  const channel = createChannel(refreshingTarget(options.address), undefined, balancing);
+  const channel = createChannel(
+    refreshingTarget(options.address),
+    channelCredentialsOf(options.transport),
+    balancing,
+  );
   const breaker = createBreaker(options.downstream, options.metrics, options.breaker);
   const deadlineMs = options.deadlineMs ?? 2_000;
   // nice-grpc wraps each middleware around the ones added before it, so read this bottom-up:

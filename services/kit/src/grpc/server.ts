@@ -1,5 +1,7 @@
 // nice-grpc server with grpc.health.v1, server reflection (so `grpcurl list` works), trace context
 // from metadata, metrics, and AppError → status mapping (unexpected errors become INTERNAL, logged).
+// It listens with mutual TLS (tls.ts) and lets each method be called only by the services its
+// registration names (access.ts); health and reflection answer any service of the CA.
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   type CallContext,
@@ -15,14 +17,26 @@ import { isAppError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { extractTraceContext, SpanKind, tracer } from '../tracing.js';
+import type { AccessPolicy } from './access.js';
 import { failureStatuses, grpcStatusOf } from './status.js';
+import { certificatesLoaded, type GrpcTransport, serverCredentialsOf } from './tls.js';
 
 export interface GrpcServiceRegistration {
   // biome-ignore lint/suspicious/noExplicitAny: nice-grpc's definitions are generic over every method shape
   definition: any;
   // biome-ignore lint/suspicious/noExplicitAny: implementation matches its definition, checked at the call site
   implementation: any;
+  /**
+   * Per method of the definition (its name there, e.g. `captureHold`): the services that may call it.
+   * Every method must be listed; a call from any other service gets PERMISSION_DENIED.
+   */
+  callers: Readonly<Record<string, readonly string[]>>;
 }
+
+/** Per method of a service definition, the services that may call it; declared beside the handlers. */
+export type GrpcCallers<D extends { methods: object }> = {
+  readonly [M in keyof D['methods']]: readonly string[];
+};
 
 export interface GrpcServerOptions {
   logger: Logger;
@@ -30,6 +44,8 @@ export interface GrpcServerOptions {
   /** FileDescriptorSet for reflection (`loadDescriptorSet()` from @shopstack/proto). */
   descriptorSet: Uint8Array;
   services: GrpcServiceRegistration[];
+  /** Mutual TLS (the default a service boots with) or plaintext, switched on explicitly. */
+  transport: GrpcTransport;
 }
 
 export interface GrpcServer {
@@ -50,6 +66,11 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     health.setStatus('healthy', definition.fullName as string);
   }
   health.setStatus('healthy');
+  const policy = accessPolicy(options);
+  if (options.transport.mode === 'plaintext')
+    options.logger.warn(
+      'gRPC is plaintext (GRPC_PLAINTEXT=true): callers are neither authenticated nor checked',
+    );
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(
     ServerReflectionService,
@@ -58,11 +79,38 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   return {
     server,
     health,
-    listen: (host, port) => server.listen(`${host}:${port}`),
+    async listen(host, port) {
+      await certificatesLoaded(options.transport);
+      return server.listen(`${host}:${port}`, serverCredentialsOf(options.transport, policy));
+    },
     async shutdown() {
       for (const name of names) health.setStatus('unhealthy', name);
       health.setStatus('unhealthy');
       await server.shutdown();
+    },
+  };
+}
+
+/** The callers table of every registration, by method path; a method left out is a programming error. */
+function accessPolicy({ services, logger, metrics }: GrpcServerOptions): AccessPolicy {
+  const byPath = new Map<string, readonly string[]>();
+  for (const { definition, callers } of services) {
+    // ts-proto's definitions name each method; its path is /<package.Service>/<Method> (as nice-grpc builds it).
+    const methods = definition.methods as Record<string, { name: string }>;
+    const missing = Object.keys(methods).filter((name) => !callers?.[name]);
+    const unknown = Object.keys(callers ?? {}).filter((name) => !(name in methods));
+    if (missing.length > 0 || unknown.length > 0)
+      throw new Error(
+        `${definition.fullName}: callers must list every method (missing: ${missing.join(', ') || 'none'}; unknown: ${unknown.join(', ') || 'none'})`,
+      );
+    for (const [name, method] of Object.entries(methods))
+      byPath.set(`/${definition.fullName}/${method.name}`, callers[name] ?? []);
+  }
+  return {
+    callersOf: (path) => byPath.get(path),
+    onDenied(caller, path) {
+      metrics.grpcServerRequests.inc({ method: path, code: Status[Status.PERMISSION_DENIED] });
+      logger.warn({ caller: caller ?? null, method: path }, 'gRPC call refused: caller not allowed');
     },
   };
 }

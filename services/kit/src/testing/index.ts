@@ -3,6 +3,17 @@ export { createTestDatabase, randomSuffix, requireEnv, type TestDatabase } from 
 export { httpClient, type Json, type JsonResponse, rawRequest, readJson, requestJson } from './http.js';
 export { startTestIssuer, type TestIssuer } from './issuer.js';
 export { linkIn, type Mailbox, mailpit, type ReceivedMail } from './mailpit.js';
+export {
+  grpcurlTlsArgs,
+  prepareTestIdentities,
+  TEST_IDENTITIES,
+  testCertificateAuthority,
+  testGrpcChannel,
+  testGrpcEnv,
+  testGrpcTransport,
+  testIdentityDir,
+  writeIdentity,
+} from './pki.js';
 export { freePort } from './ports.js';
 export { type PrivateRabbit, startPrivateRabbit } from './private-rabbit.js';
 export {

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testIdentityDir } from './pki.js';
 import { waitFor } from './wait.js';
 
 export interface SpawnedMain {
@@ -59,13 +60,22 @@ export interface SpawnedService extends SpawnedMain {
   kill(): Promise<void>;
 }
 
-/** Starts the service on free ports (unless `env` names them) and waits for its "service started" log line. */
+/**
+ * Starts the service on free ports (unless `env` names them) and waits for its "service started" log
+ * line. It gets its identity from the test CA (named after its folder) unless `env` sets GRPC_TLS_DIR
+ * or GRPC_PLAINTEXT.
+ */
 export async function spawnService(serviceDir: string, env: Record<string, string>): Promise<SpawnedService> {
+  const identity: Record<string, string> =
+    env.GRPC_TLS_DIR || env.GRPC_PLAINTEXT
+      ? {}
+      : { GRPC_TLS_DIR: await testIdentityDir(basename(serviceDir)) };
   // LOG_LEVEL info whatever `env` says: the "service started" line is how it tells where it listens.
   const spawned = spawnMain(serviceDir, {
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
     GRPC_PORT: '0',
+    ...identity,
     ...env,
     LOG_LEVEL: 'info',
   });

@@ -1,5 +1,5 @@
 // Recipients' addresses from the users service over gRPC (deadline, retries of this read, breaker).
-import { createGrpcClient, type ServiceMetrics } from '@shopstack/kit';
+import { createGrpcClient, type GrpcTransport, type ServiceMetrics } from '@shopstack/kit';
 import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
 import { ClientError, Status } from 'nice-grpc';
 import type { Directory } from '../app/ports.js';
@@ -7,6 +7,7 @@ import type { Directory } from '../app/ports.js';
 export function createUsersDirectory(options: {
   address: string;
   metrics: ServiceMetrics;
+  transport: GrpcTransport;
   deadlineMs: number;
   breakerResetMs: number;
 }): Directory {
@@ -14,6 +15,7 @@ export function createUsersDirectory(options: {
     address: options.address,
     downstream: 'users',
     metrics: options.metrics,
+    transport: options.transport,
     deadlineMs: options.deadlineMs,
     breaker: { resetTimeoutMs: options.breakerResetMs },
   });

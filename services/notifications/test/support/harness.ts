@@ -10,6 +10,7 @@ import {
   mailpit,
   requireEnv,
   type TestDatabase,
+  testGrpcEnv,
 } from '@shopstack/kit/testing';
 import {
   paymentTopUpCompleted,
@@ -51,6 +52,7 @@ export function notificationsEnv(h: {
   return {
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    ...testGrpcEnv('notifications'),
     GRPC_PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: h.database.url,

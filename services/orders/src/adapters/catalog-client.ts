@@ -1,5 +1,5 @@
 // Product prices from the catalog over gRPC (deadline, retries of these read-only calls, breaker).
-import { AppError, createGrpcClient, type ServiceMetrics } from '@shopstack/kit';
+import { AppError, createGrpcClient, type GrpcTransport, type ServiceMetrics } from '@shopstack/kit';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 
 export interface PricedProduct {
@@ -20,6 +20,7 @@ export interface CatalogPort {
 export function createCatalogClient(options: {
   address: string;
   metrics: ServiceMetrics;
+  transport: GrpcTransport;
   deadlineMs: number;
   breakerResetMs: number;
 }): CatalogPort {
@@ -27,6 +28,7 @@ export function createCatalogClient(options: {
     address: options.address,
     downstream: 'catalog',
     metrics: options.metrics,
+    transport: options.transport,
     deadlineMs: options.deadlineMs,
     breaker: { resetTimeoutMs: options.breakerResetMs },
   });

@@ -1,7 +1,12 @@
 // Payments over gRPC, through the kit's client (deadline, retries of these IDEMPOTENT calls under the
 // same key, a breaker per downstream). Idempotency keys are derived from the order, so a saga step
 // that is retried, resumed after a crash or run by another replica never moves money twice.
-import { createGrpcClient, type GrpcClientHandle, type ServiceMetrics } from '@shopstack/kit';
+import {
+  createGrpcClient,
+  type GrpcClientHandle,
+  type GrpcTransport,
+  type ServiceMetrics,
+} from '@shopstack/kit';
 import {
   FailureReason,
   type Hold,
@@ -42,6 +47,7 @@ export interface PaymentsPort {
 export function createPaymentsClient(options: {
   address: string;
   metrics: ServiceMetrics;
+  transport: GrpcTransport;
   deadlineMs: number;
   breakerResetMs: number;
   holdTtlSeconds: number;
@@ -50,6 +56,7 @@ export function createPaymentsClient(options: {
     address: options.address,
     downstream: 'payments',
     metrics: options.metrics,
+    transport: options.transport,
     deadlineMs: options.deadlineMs,
     breaker: { resetTimeoutMs: options.breakerResetMs, volumeThreshold: 3 },
   });

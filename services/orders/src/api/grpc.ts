@@ -1,9 +1,11 @@
 // shop.orders.v1.OrdersService: read-only views for support tools (grpcurl) and other services.
-// Internal only (gRPC port, never routed by the edge), so it answers for any user id it is given.
-import { decodeCursor, parseInput } from '@shopstack/kit';
+// Internal only (gRPC port with mutual TLS, never routed by the edge): it answers for any user id
+// it is given, to the services ordersGrpcCallers names.
+import { decodeCursor, type GrpcCallers, parseInput } from '@shopstack/kit';
 import {
   type Order as OrderMessage,
   OrderStatus,
+  type OrdersServiceDefinition,
   type OrdersServiceImplementation,
 } from '@shopstack/proto/shop/orders/v1/orders';
 import { z } from 'zod';
@@ -74,6 +76,17 @@ function toMessage(view: OrderView): OrderMessage {
     version: view.version,
   };
 }
+
+/** Who may call what: the back office's views and its saga repairs. */
+export const ordersGrpcCallers = {
+  getOrder: ['backoffice'],
+  listOrders: ['backoffice'],
+  getOrderEvents: ['backoffice'],
+  retrySaga: ['backoffice'],
+  forceCancelSaga: ['backoffice'],
+  // The back office's anomaly rule on overdue checkout sagas.
+  listOverdueSagas: ['backoffice'],
+} as const satisfies GrpcCallers<typeof OrdersServiceDefinition>;
 
 export function ordersGrpcService(deps: OrdersDeps): OrdersServiceImplementation {
   return {

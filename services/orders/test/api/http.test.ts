@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { requireEnv, waitFor } from '@shopstack/kit/testing';
+import { grpcurlTlsArgs, requireEnv, testGrpcChannel, waitFor } from '@shopstack/kit/testing';
 import { OrderStatus, OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
-import { type ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { type ClientError, createClient, Status } from 'nice-grpc';
 import { customer } from '../support/orders-api.js';
 import { addProduct, fund, type Shop, startShop, stockOf } from '../support/shop.js';
 
@@ -190,7 +190,7 @@ describe('orders HTTP API', function () {
     await nia.addToCart(other, 2);
     const placed = await nia.checkout();
     await nia.settled(placed.orderId);
-    const channel = createChannel(shop.orders!.grpcAddress!);
+    const channel = await testGrpcChannel(shop.orders!.grpcAddress!, 'backoffice');
     const client = createClient(OrdersServiceDefinition, channel);
     try {
       const now = await client.getOrder({ orderId: placed.orderId });
@@ -241,7 +241,9 @@ describe('orders HTTP API', function () {
     await ola.settled(placed.orderId);
     const address = shop.orders!.grpcAddress!;
     const grpcurl = (...args: string[]) =>
-      promisify(execFile)(requireEnv('GRPCURL_BIN'), ['-plaintext', ...args], { timeout: 20_000 });
+      promisify(execFile)(requireEnv('GRPCURL_BIN'), [...grpcurlTlsArgs('backoffice'), ...args], {
+        timeout: 20_000,
+      });
 
     const listed = (await grpcurl(address, 'list')).stdout.trim().split('\n');
     assert.ok(listed.includes('shop.orders.v1.OrdersService'), listed.join(', '));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@shopstack/kit';
-import { requireEnv, waitFor } from '@shopstack/kit/testing';
+import { requireEnv, testGrpcEnv, waitFor } from '@shopstack/kit/testing';
 import { paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { customer, sagaStep } from '../support/orders-api.js';
 import { addProduct, balanceOf, fund, holdsOf, type Shop, startShop, stockOf } from '../support/shop.js';
@@ -81,6 +81,7 @@ describe('checkout saga under failures', function () {
       loadConfig(paymentsConfigSchema, {
         HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        ...testGrpcEnv('payments'),
         GRPC_PORT: paymentsAddress.split(':')[1]!,
         LOG_LEVEL: 'error',
         JWKS_URL: shop.issuer.jwksUrl,

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@shopstack/kit';
-import { requireEnv, waitFor } from '@shopstack/kit/testing';
+import { requireEnv, testGrpcChannel, testGrpcEnv, waitFor } from '@shopstack/kit/testing';
 import { paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { repairRecorded } from '@shopstack/proto/messages';
 import { OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
-import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
 import { customer, sagaStep } from '../support/orders-api.js';
 import { addProduct, balanceOf, fund, holdsOf, type Shop, startShop, stockOf } from '../support/shop.js';
 
@@ -29,7 +29,7 @@ describe('saga repairs from the back office', function () {
       GRPC_DEADLINE_MS: '500',
       BREAKER_RESET_MS: '500',
     });
-    channel = createChannel(shop.orders!.grpcAddress!);
+    channel = await testGrpcChannel(shop.orders!.grpcAddress!, 'backoffice');
     orders = createClient(OrdersServiceDefinition, channel);
   });
   after(async () => {
@@ -174,6 +174,7 @@ describe('saga repairs from the back office', function () {
       loadConfig(paymentsConfigSchema, {
         HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        ...testGrpcEnv('payments'),
         GRPC_PORT: paymentsAddress.split(':')[1]!,
         LOG_LEVEL: 'error',
         JWKS_URL: shop.issuer.jwksUrl,

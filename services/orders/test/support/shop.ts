@@ -13,6 +13,7 @@ import {
   startTestIssuer,
   type TestDatabase,
   type TestIssuer,
+  testGrpcEnv,
 } from '@shopstack/kit/testing';
 import { type PaymentsService, paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
 import { startSagaStockCommands } from '../../../catalog/src/adapters/saga-stock-commands.js';
@@ -71,6 +72,7 @@ export async function startShop(
   const catalog = await startCatalogService(
     loadConfig(catalogConfigSchema, {
       ...common,
+      ...testGrpcEnv('catalog'),
       DATABASE_URL: catalogDb.url,
       AMQP_URL: amqpUrl,
       EVENTS_EXCHANGE: names.events,
@@ -84,6 +86,7 @@ export async function startShop(
   const payments = await startPaymentsService(
     loadConfig(paymentsConfigSchema, {
       ...common,
+      ...testGrpcEnv('payments'),
       MONGO_URL: requireEnv('MONGO_URL'),
       MONGO_DB: `orders_payments_${suffix}`,
       PAYMENT_PROVIDER: 'sandbox',
@@ -99,6 +102,7 @@ export async function startShop(
   const ordersDb = await createTestDatabase('orders_saga');
   const ordersEnv = {
     ...common,
+    ...testGrpcEnv('orders'),
     DATABASE_URL: ordersDb.url,
     AMQP_URL: amqpUrl,
     CATALOG_GRPC_ADDRESS: catalog.grpcAddress!,

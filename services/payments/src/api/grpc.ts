@@ -1,11 +1,13 @@
 // shop.payments.v1.PaymentsService: the checkout saga's steps (and grpcurl). Internal only: it is
-// served on the gRPC port, never routed by the edge, so it acts for the user id it is given.
+// served on the gRPC port (mutual TLS), never routed by the edge, and acts for the user id it is
+// given only to the services paymentsGrpcCallers names, identified by their certificates.
 // Input is validated like HTTP input (kit parseInput → INVALID_ARGUMENT naming the fields).
-import { parseInput } from '@shopstack/kit';
+import { type GrpcCallers, parseInput } from '@shopstack/kit';
 import {
   FailureReason,
   type Hold,
   HoldStatus,
+  type PaymentsServiceDefinition,
   type PaymentsServiceImplementation,
   RefundStatus,
 } from '@shopstack/proto/shop/payments/v1/payments';
@@ -30,6 +32,27 @@ const minor = (allowZero: boolean) =>
     }
     return amount;
   });
+
+/**
+ * Who may call what (the caller is the service its client certificate names): money moves for a
+ * checkout only when orders asks; the back office reads and files its four-eyes adjustments.
+ */
+export const paymentsGrpcCallers = {
+  authorizeHold: ['orders'],
+  captureHold: ['orders'],
+  voidHold: ['orders'],
+  refund: ['orders'],
+  getHold: ['orders', 'backoffice'],
+  getBalance: ['backoffice'],
+  listAccounts: ['backoffice'],
+  getStatement: ['backoffice'],
+  requestAdjustment: ['backoffice'],
+  approveAdjustment: ['backoffice'],
+  getAdjustment: ['backoffice'],
+  listAdjustments: ['backoffice'],
+  // The back office's anomaly rule on ledger differences.
+  getReconciliation: ['backoffice'],
+} as const satisfies GrpcCallers<typeof PaymentsServiceDefinition>;
 
 export function paymentsGrpcService(
   app: PaymentsApp,

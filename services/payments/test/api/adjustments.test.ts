@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@shopstack/kit';
-import { startTestIssuer, type TestIssuer } from '@shopstack/kit/testing';
+import { startTestIssuer, type TestIssuer, testGrpcChannel } from '@shopstack/kit/testing';
 import { AdjustmentStatus, PaymentsServiceDefinition } from '@shopstack/proto/shop/payments/v1/payments';
 import { MongoClient } from 'mongodb';
-import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
 import { recoverOnce } from '../../src/app/jobs.js';
 import { paymentsConfigSchema } from '../../src/config.js';
 import { customerAccountId } from '../../src/domain/ids.js';
@@ -38,7 +38,7 @@ describe('payments ledger adjustments (four eyes)', function () {
         serviceEnv(dbName, issuer.jwksUrl, { RECOVERY_INTERVAL_MS: '600000' }),
       ),
     );
-    channel = createChannel(service.grpcAddress!);
+    channel = await testGrpcChannel(service.grpcAddress!, 'backoffice');
     client = createClient(PaymentsServiceDefinition, channel);
     await fund(service.app, customer, 'EUR', 10_000n);
   });

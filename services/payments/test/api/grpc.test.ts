@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { loadConfig } from '@shopstack/kit';
-import { startTestIssuer, type TestIssuer } from '@shopstack/kit/testing';
+import { grpcurlTlsArgs, startTestIssuer, type TestIssuer, testGrpcChannel } from '@shopstack/kit/testing';
 import {
   FailureReason,
   HoldStatus,
@@ -13,7 +13,7 @@ import {
   RefundStatus,
 } from '@shopstack/proto/shop/payments/v1/payments';
 import { MongoClient } from 'mongodb';
-import { type Channel, ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
 import { paymentsConfigSchema } from '../../src/config.js';
 import { type PaymentsService, startPaymentsService } from '../../src/service.js';
 import { fund } from '../support/app.js';
@@ -25,7 +25,12 @@ describe('payments gRPC API', function () {
   let issuer: TestIssuer;
   let service: PaymentsService;
   let channel: Channel;
+  /** As orders calls payments (the checkout's money steps). */
   let client: ReturnType<typeof createClient<typeof PaymentsServiceDefinition>>;
+  /** As the back office calls it (balances, statements). */
+  let backOffice: ReturnType<typeof createClient<typeof PaymentsServiceDefinition>>;
+  let catalogChannel: Channel;
+  let backOfficeChannel: Channel;
   const dbName = testDbName();
   const buyer = `buyer-${randomUUID()}`;
 
@@ -34,13 +39,18 @@ describe('payments gRPC API', function () {
     service = await startPaymentsService(
       loadConfig(paymentsConfigSchema, serviceEnv(dbName, issuer.jwksUrl)),
     );
-    channel = createChannel(service.grpcAddress!);
+    channel = await testGrpcChannel(service.grpcAddress!, 'orders');
     client = createClient(PaymentsServiceDefinition, channel);
+    backOfficeChannel = await testGrpcChannel(service.grpcAddress!, 'backoffice');
+    backOffice = createClient(PaymentsServiceDefinition, backOfficeChannel);
+    catalogChannel = await testGrpcChannel(service.grpcAddress!, 'catalog');
     await fund(service.app, buyer, 'EUR', 10_000n);
   });
 
   after(async () => {
     channel?.close();
+    backOfficeChannel?.close();
+    catalogChannel?.close();
     await service?.close();
     await issuer?.close();
     const mongo = await MongoClient.connect(mongoUrl());
@@ -64,7 +74,7 @@ describe('payments gRPC API', function () {
   it('authorizes, captures part, refunds part, and reports balances', async () => {
     const { hold } = await authorize('4000');
     assert.equal(hold?.status, HoldStatus.HOLD_STATUS_AUTHORIZED);
-    let { balance } = await client.getBalance({ userId: buyer, currency: 'EUR' });
+    let { balance } = await backOffice.getBalance({ userId: buyer, currency: 'EUR' });
     assert.deepEqual(
       [balance?.balanceMinor, balance?.heldMinor, balance?.availableMinor],
       ['10000', '4000', '6000'],
@@ -77,7 +87,7 @@ describe('payments gRPC API', function () {
     });
     assert.equal(captured.hold?.status, HoldStatus.HOLD_STATUS_CAPTURED);
     assert.equal(captured.hold?.capturedMinor, '2500');
-    ({ balance } = await client.getBalance({ userId: buyer, currency: 'EUR' }));
+    ({ balance } = await backOffice.getBalance({ userId: buyer, currency: 'EUR' }));
     assert.deepEqual([balance?.balanceMinor, balance?.heldMinor], ['7500', '0']);
 
     const refund = await client.refund({ idempotencyKey: 'r-1', holdId: hold!.holdId, amountMinor: '1000' });
@@ -89,12 +99,48 @@ describe('payments gRPC API', function () {
     assert.equal(tooMuch.refund?.failureReason, FailureReason.FAILURE_REASON_EXCEEDS_REFUNDABLE);
     const view = await client.getHold({ holdId: hold!.holdId });
     assert.equal(view.hold?.refundedMinor, '1000');
-    ({ balance } = await client.getBalance({ userId: buyer, currency: 'EUR' }));
+    ({ balance } = await backOffice.getBalance({ userId: buyer, currency: 'EUR' }));
     assert.equal(balance?.balanceMinor, '8500');
 
     const voided = await client.voidHold({ idempotencyKey: randomUUID(), holdId: hold!.holdId });
     assert.equal(voided.hold?.status, HoldStatus.HOLD_STATUS_CAPTURED);
     assert.equal(voided.hold?.failureReason, FailureReason.FAILURE_REASON_HOLD_CLOSED);
+  });
+
+  it("lets only orders move a checkout's money: catalog's own valid certificate gets PERMISSION_DENIED", async () => {
+    const payer = `payer-${randomUUID()}`;
+    await fund(service.app, payer, 'EUR', 1_000n);
+    const { hold } = await authorize('700', randomUUID(), payer);
+    const asCatalog = createClient(PaymentsServiceDefinition, catalogChannel);
+    const before = await backOffice.getBalance({ userId: payer, currency: 'EUR' });
+    const key = randomUUID();
+    for (const call of [
+      asCatalog.captureHold({ idempotencyKey: key, holdId: hold!.holdId, amountMinor: '700' }),
+      asCatalog.voidHold({ idempotencyKey: key, holdId: hold!.holdId }),
+      asCatalog.refund({ idempotencyKey: key, holdId: hold!.holdId, amountMinor: '1' }),
+      asCatalog.authorizeHold({
+        idempotencyKey: key,
+        orderId: 'o',
+        userId: payer,
+        amountMinor: '1',
+        currency: 'EUR',
+      }),
+      asCatalog.getBalance({ userId: payer, currency: 'EUR' }),
+    ])
+      await expectStatus(call, Status.PERMISSION_DENIED);
+    // Nothing moved: the hold is still authorized and the balance unchanged.
+    assert.equal(
+      (await client.getHold({ holdId: hold!.holdId })).hold?.status,
+      HoldStatus.HOLD_STATUS_AUTHORIZED,
+    );
+    assert.deepEqual(await backOffice.getBalance({ userId: payer, currency: 'EUR' }), before);
+    // The same capture from orders goes through.
+    const captured = await client.captureHold({
+      idempotencyKey: key,
+      holdId: hold!.holdId,
+      amountMinor: '700',
+    });
+    assert.equal(captured.hold?.status, HoldStatus.HOLD_STATUS_CAPTURED);
   });
 
   it('replays an authorization by key, refuses the key for other arguments, declines what is not there', async () => {
@@ -117,7 +163,7 @@ describe('payments gRPC API', function () {
 
   it('never captures a hold past its expiresAt, even before the expiry job ran: HOLD_EXPIRED, final', async () => {
     const { hold } = await authorize('3000');
-    const before = await client.getBalance({ userId: buyer, currency: 'EUR' });
+    const before = await backOffice.getBalance({ userId: buyer, currency: 'EUR' });
     // The hold's time runs out; the next capture comes before any expiry run could release it.
     await service.app.db.holds.updateOne(
       { _id: hold!.holdId },
@@ -133,7 +179,7 @@ describe('payments gRPC API', function () {
       assert.equal(late.hold?.failureReason, FailureReason.FAILURE_REASON_HOLD_EXPIRED);
       assert.equal(late.hold?.capturedMinor, '0');
     }
-    const after = await client.getBalance({ userId: buyer, currency: 'EUR' });
+    const after = await backOffice.getBalance({ userId: buyer, currency: 'EUR' });
     assert.equal(after.balance?.balanceMinor, before.balance?.balanceMinor, 'nothing was taken');
     assert.equal(BigInt(after.balance!.heldMinor), BigInt(before.balance!.heldMinor) - 3000n, 'released');
     const closes = await service.app.db.journal
@@ -174,7 +220,7 @@ describe('payments gRPC API', function () {
       client.refund({ idempotencyKey: 'k', holdId: 'x', amountMinor: '0' }),
       Status.INVALID_ARGUMENT,
     );
-    await expectStatus(client.getBalance({ userId: buyer, currency: 'EURO' }), Status.INVALID_ARGUMENT);
+    await expectStatus(backOffice.getBalance({ userId: buyer, currency: 'EURO' }), Status.INVALID_ARGUMENT);
     await expectStatus(
       client.captureHold({ idempotencyKey: 'k', holdId: 'hol_missing', amountMinor: '0' }),
       Status.NOT_FOUND,
@@ -194,11 +240,11 @@ describe('payments gRPC API', function () {
     const grpcurl = process.env.GRPCURL_BIN;
     assert.ok(grpcurl, 'GRPCURL_BIN is not set: run `npm run infra -- up tools`');
     const run = promisify(execFile);
-    const listed = await run(grpcurl!, ['-plaintext', service.grpcAddress!, 'list']);
+    const listed = await run(grpcurl!, [...grpcurlTlsArgs('backoffice'), service.grpcAddress!, 'list']);
     assert.match(listed.stdout, /shop\.payments\.v1\.PaymentsService/);
     assert.match(listed.stdout, /grpc\.health\.v1\.Health/);
     const balance = await run(grpcurl!, [
-      '-plaintext',
+      ...grpcurlTlsArgs('backoffice'),
       '-d',
       JSON.stringify({ user_id: buyer, currency: 'EUR' }),
       service.grpcAddress!,

@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { channelCredentialsOf } from '@shopstack/kit';
 import {
   freePort,
   type SpawnedService,
   spawnService,
   startTestIssuer,
   type TestIssuer,
+  testGrpcTransport,
   waitFor,
 } from '@shopstack/kit/testing';
 import {
@@ -92,10 +94,15 @@ describe('the bank test: payments survives SIGKILL without losing or creating mo
       }),
     });
     await start();
-    channel = createChannel(`127.0.0.1:${grpcPort}`, undefined, {
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 500,
-    });
+    // As orders calls it (the money steps are orders' alone).
+    channel = createChannel(
+      `127.0.0.1:${grpcPort}`,
+      channelCredentialsOf(await testGrpcTransport('orders')),
+      {
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 500,
+      },
+    );
     client = createClient(PaymentsServiceDefinition, channel);
     db = await connectPaymentsDb(mongoUrl(), dbName);
     for (const user of users) tokens.set(user, await issuer.token(user));

@@ -9,6 +9,7 @@ import {
   requireEnv,
   type TestQueue,
   testExchangeName,
+  testGrpcChannel,
   waitFor,
 } from '@shopstack/kit/testing';
 import {
@@ -18,7 +19,7 @@ import {
   paymentWithdrawalCompleted,
 } from '@shopstack/proto/messages';
 import { PaymentsServiceDefinition, RefundStatus } from '@shopstack/proto/shop/payments/v1/payments';
-import { createChannel, createClient } from 'nice-grpc';
+import { createClient } from 'nice-grpc';
 import { intentFor } from '../../../notifications/src/domain/events.js';
 import { MongoOutbox } from '../../src/adapters/outbox.js';
 import { type RestFixture, startRestFixture } from '../support/rest.js';
@@ -82,7 +83,7 @@ describe('payments: money events through the outbox', function () {
     assert.equal(declined.body.status, 'declined', 'a declined transfer publishes nothing');
 
     // An order payment, captured and partly refunded, the way orders does it: over gRPC.
-    const channel = createChannel(service.grpcAddress!);
+    const channel = await testGrpcChannel(service.grpcAddress!, 'orders');
     const grpc = createClient(PaymentsServiceDefinition, channel);
     const orderId = `order-${randomUUID()}`;
     const { hold } = await grpc.authorizeHold({

@@ -1,5 +1,7 @@
 // The environment a payments service under test runs with: its own database, the test issuer's JWKS,
 // fast background jobs, and free ports unless given.
+
+import { testGrpcEnv } from '@shopstack/kit/testing';
 import { mongoUrl } from './db.js';
 
 export const WEBHOOK_SECRET = 'sandbox-test-secret-0123456789';
@@ -12,6 +14,7 @@ export function serviceEnv(dbName: string, jwksUrl: string, overrides: Record<st
   return {
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    ...testGrpcEnv('payments'),
     GRPC_PORT: '0',
     LOG_LEVEL: 'error',
     MONGO_URL: mongoUrl(),

@@ -1,14 +1,22 @@
 // envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit: Envoy's request in, the decision out.
+
+import type { GrpcCallers } from '@shopstack/kit';
 import {
   type RateLimitRequest,
   type RateLimitResponse,
   RateLimitResponse_Code,
   RateLimitResponse_RateLimit_Unit,
+  type RateLimitServiceDefinition,
   type RateLimitServiceImplementation,
 } from '@shopstack/proto/envoy/service/ratelimit/v3/rls';
 import type { Counter } from 'prom-client';
 import { type Buckets, shouldRateLimit } from '../app/should-rate-limit.js';
 import type { LimitRule } from '../domain/limits.js';
+
+/** Only the edge (Envoy, with its own certificate) asks for decisions. */
+export const rateLimitGrpcCallers = {
+  shouldRateLimit: ['edge'],
+} as const satisfies GrpcCallers<typeof RateLimitServiceDefinition>;
 
 export function rateLimitGrpcService(deps: {
   keyPrefix: string;

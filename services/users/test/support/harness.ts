@@ -10,6 +10,7 @@ import {
   type TestDatabase,
   type TestQueue,
   testExchangeName,
+  testGrpcEnv,
 } from '@shopstack/kit/testing';
 import { usersConfigSchema } from '../../src/config.js';
 import { startUsersService, type UsersService } from '../../src/service.js';
@@ -46,6 +47,7 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
   const config = usersConfigSchema.parse({
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    ...testGrpcEnv('users'),
     GRPC_PORT: '0',
     DATABASE_URL: database.url,
     AMQP_URL: requireEnv('AMQP_URL'),

@@ -1,6 +1,7 @@
 // gRPC for orders: product lookups to price cart lines, and the stock steps of the checkout saga.
-import { AppError, parseInput } from '@shopstack/kit';
+import { AppError, type GrpcCallers, parseInput } from '@shopstack/kit';
 import {
+  type CatalogServiceDefinition,
   type CatalogServiceImplementation,
   type Product as ProductMessage,
   type Reservation as ReservationMessage,
@@ -34,6 +35,16 @@ const reasonToProto: Record<Reason, ShortageReason> = {
   product_not_found: ShortageReason.SHORTAGE_REASON_PRODUCT_NOT_FOUND,
   not_purchasable: ShortageReason.SHORTAGE_REASON_NOT_PURCHASABLE,
 };
+
+/** Who may call what: only orders reserves, releases and commits stock; the back office corrects it. */
+export const catalogGrpcCallers = {
+  getProduct: ['orders', 'backoffice'],
+  getProducts: ['orders', 'backoffice'],
+  reserveStock: ['orders'],
+  releaseStock: ['orders'],
+  commitStock: ['orders'],
+  correctStock: ['backoffice'],
+} as const satisfies GrpcCallers<typeof CatalogServiceDefinition>;
 
 export function toProductMessage(product: Product): ProductMessage {
   return {

@@ -1,7 +1,8 @@
 // gRPC for other services and operators: send a templated notification, follow a delivery.
-import { AppError } from '@shopstack/kit';
+import { AppError, type GrpcCallers } from '@shopstack/kit';
 import type {
   Delivery as DeliveryMessage,
+  NotificationsServiceDefinition,
   NotificationsServiceImplementation,
   WebhookDelivery as WebhookDeliveryMessage,
 } from '@shopstack/proto/shop/notifications/v1/notifications';
@@ -57,6 +58,19 @@ function uuidField(field: string, value: string): string {
   if (!UUID.test(value)) throw invalid(field, 'must be a UUID');
   return value;
 }
+
+/** Who may call what: the back office (its customer view, an operator's sends and webhook repairs). */
+export const notificationsGrpcCallers = {
+  sendNotification: ['backoffice'],
+  getDelivery: ['backoffice'],
+  listDeliveries: ['backoffice'],
+  createWebhookEndpoint: ['backoffice'],
+  rotateWebhookSecret: ['backoffice'],
+  listWebhookDeliveries: ['backoffice'],
+  replayWebhookDelivery: ['backoffice'],
+  // The back office's anomaly rule on failing webhook endpoints.
+  listFailingWebhookEndpoints: ['backoffice'],
+} as const satisfies GrpcCallers<typeof NotificationsServiceDefinition>;
 
 export function notificationsGrpcService(deps: NotificationsDeps): NotificationsServiceImplementation {
   return {

@@ -1,10 +1,11 @@
 // gRPC for other services: GetUser and GetUsersByIds (read-only, so clients may retry them).
-import { AppError } from '@shopstack/kit';
+import { AppError, type GrpcCallers } from '@shopstack/kit';
 import {
   type GetUserRequest,
   type GetUsersByIdsRequest,
   Role,
   type User as UserMessage,
+  type UsersServiceDefinition,
   type UsersServiceImplementation,
 } from '@shopstack/proto/shop/users/v1/users';
 import type { UsersDeps } from '../../app/deps.js';
@@ -20,6 +21,20 @@ const roleToProto = {
   support: Role.ROLE_SUPPORT,
   admin: Role.ROLE_ADMIN,
 } as const;
+
+/** Who may call what: notifications looks up recipients; the back office's user actions and views. */
+export const usersGrpcCallers = {
+  getUser: ['notifications', 'backoffice'],
+  getUsersByIds: ['notifications', 'backoffice'],
+  listSessions: ['backoffice'],
+  getAuditTrail: ['backoffice'],
+  confirmEmail: ['backoffice'],
+  blockUser: ['backoffice'],
+  unblockUser: ['backoffice'],
+  signOutEverywhere: ['backoffice'],
+  // The back office's anomaly rule on failed sign-ins per client address.
+  listSignInFailuresByIp: ['backoffice'],
+} as const satisfies GrpcCallers<typeof UsersServiceDefinition>;
 
 export function toUserMessage(user: User): UserMessage {
   return {
