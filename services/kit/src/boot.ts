@@ -292,10 +292,14 @@ function retentionConsumer(
   retention: NonNullable<ServiceParts<object>['retention']>,
   logger: Logger,
 ): ConsumerDeclaration {
+  const exchange = config.EVENTS_EXCHANGE ?? 'shop.events';
+  // One queue per service and exchange: the replicas of a service share it (one of them purges), while
+  // a service on another exchange (another shop on the broker, a test's own) never takes its requests.
+  const queue = `${service}.retention.${exchange}`;
   return {
-    name: `${service}.retention`,
-    queue: `${service}.retention`,
-    bindings: [{ exchange: config.EVENTS_EXCHANGE ?? 'shop.events', pattern: retentionRequested.type }],
+    name: queue,
+    queue,
+    bindings: [{ exchange, pattern: retentionRequested.type }],
     pool: retention.pool,
     prefetch: 1,
     // The inbox marks the request handled; the purge runs after that commit, in its own batches.
