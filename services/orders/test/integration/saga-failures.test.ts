@@ -2,9 +2,7 @@
 // opens, the step times out, the saga compensates and voids the hold once payments is back).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@shopstack/kit';
-import { requireEnv, testGrpcEnv, waitFor } from '@shopstack/kit/testing';
-import { paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
+import { waitFor } from '@shopstack/kit/testing';
 import { customer, sagaStep } from '../support/orders-api.js';
 import { addProduct, balanceOf, fund, holdsOf, type Shop, startShop, stockOf } from '../support/shop.js';
 
@@ -48,8 +46,7 @@ describe('checkout saga under failures', function () {
     const hugo = customer(shop, randomUUID());
     await fund(shop, hugo.userId, 1_000n);
     await hugo.addToCart(chair, 1);
-    const paymentsAddress = shop.payments.grpcAddress!;
-    await shop.payments.close();
+    await shop.stopPayments();
 
     const breaker = shop.orders!.deps.payments.breaker;
     let opened = false;
@@ -77,21 +74,7 @@ describe('checkout saga under failures', function () {
     );
 
     // Payments is back on its address: the saga makes sure no hold outlives the cancelled order.
-    shop.payments = await startPaymentsService(
-      loadConfig(paymentsConfigSchema, {
-        HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        ...testGrpcEnv('payments'),
-        GRPC_PORT: paymentsAddress.split(':')[1]!,
-        LOG_LEVEL: 'error',
-        JWKS_URL: shop.issuer.jwksUrl,
-        MONGO_URL: requireEnv('MONGO_URL'),
-        MONGO_DB: `orders_payments_${shop.suffix}`,
-        PAYMENT_PROVIDER: 'sandbox',
-        SANDBOX_WEBHOOK_SECRET: 'sandbox-test-secret-0123456789',
-        RECONCILE_INTERVAL_MS: '600000',
-      }),
-    );
+    await shop.startPayments();
     await waitFor(async () => (await sagaStep(shop, order.orderId)) === 'done', {
       timeoutMs: 60_000,
       what: 'void done',

@@ -5,9 +5,7 @@
 // after) with its repair.recorded event in the outbox, and a repeat under its key changes nothing.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@shopstack/kit';
-import { requireEnv, testGrpcChannel, testGrpcEnv, waitFor } from '@shopstack/kit/testing';
-import { paymentsConfigSchema, startPaymentsService } from '@shopstack/payments';
+import { testGrpcChannel, waitFor } from '@shopstack/kit/testing';
 import { repairRecorded } from '@shopstack/proto/messages';
 import { OrdersServiceDefinition } from '@shopstack/proto/shop/orders/v1/orders';
 import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
@@ -148,8 +146,7 @@ describe('saga repairs from the back office', function () {
     const jo = customer(shop, randomUUID());
     await fund(shop, jo.userId, 1_000n);
     await jo.addToCart(kettle, 2);
-    const paymentsAddress = shop.payments.grpcAddress!;
-    await shop.payments.close();
+    await shop.stopPayments();
     const { orderId } = await jo.checkout();
     await waitFor(
       async () => {
@@ -170,21 +167,7 @@ describe('saga repairs from the back office', function () {
     );
     await waitFor(async () => (await stockOf(shop, kettle)).reserved === 0, { what: 'stock released' });
 
-    shop.payments = await startPaymentsService(
-      loadConfig(paymentsConfigSchema, {
-        HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        ...testGrpcEnv('payments'),
-        GRPC_PORT: paymentsAddress.split(':')[1]!,
-        LOG_LEVEL: 'error',
-        JWKS_URL: shop.issuer.jwksUrl,
-        MONGO_URL: requireEnv('MONGO_URL'),
-        MONGO_DB: `orders_payments_${shop.suffix}`,
-        PAYMENT_PROVIDER: 'sandbox',
-        SANDBOX_WEBHOOK_SECRET: 'sandbox-test-secret-0123456789',
-        RECONCILE_INTERVAL_MS: '600000',
-      }),
-    );
+    await shop.startPayments();
     await waitFor(async () => (await sagaStep(shop, orderId)) === 'done', {
       timeoutMs: 60_000,
       what: 'void done',

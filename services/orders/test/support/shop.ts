@@ -35,6 +35,9 @@ export interface Shop {
   ordersPool: Pool;
   ordersEnv: Record<string, string>;
   names: { events: string; commands: string; replies: string; stockQueue: string };
+  /** Stops payments (an outage); startPayments brings it back on the same address. */
+  stopPayments(): Promise<void>;
+  startPayments(): Promise<void>;
   /** Starts the catalog's saga consumer (again, after stopStockConsumer). */
   startStockConsumer(): Promise<void>;
   stopStockConsumer(): Promise<void>;
@@ -83,10 +86,12 @@ export async function startShop(
     }),
   );
 
-  const payments = await startPaymentsService(
+  // Payments restarted by a test (startPayments) comes back on its address with the same settings.
+  const paymentsEnv = (grpcPort: string) =>
     loadConfig(paymentsConfigSchema, {
       ...common,
       ...testGrpcEnv('payments'),
+      GRPC_PORT: grpcPort,
       MONGO_URL: requireEnv('MONGO_URL'),
       MONGO_DB: `orders_payments_${suffix}`,
       PAYMENT_PROVIDER: 'sandbox',
@@ -96,8 +101,10 @@ export async function startShop(
       RECOVERY_GRACE_MS: '2000',
       RECONCILE_INTERVAL_MS: '600000',
       ...(options.paymentEvents ? { AMQP_URL: amqpUrl, EVENTS_EXCHANGE: names.events } : {}),
-    }),
-  );
+    });
+  const payments = await startPaymentsService(paymentsEnv('0'));
+  const paymentsPort = payments.grpcAddress!.split(':')[1]!;
+  let paymentsRunning = true;
 
   const ordersDb = await createTestDatabase('orders_saga');
   const ordersEnv = {
@@ -131,6 +138,14 @@ export async function startShop(
     ordersPool,
     ordersEnv,
     names,
+    async stopPayments() {
+      paymentsRunning = false;
+      await shop.payments.close();
+    },
+    async startPayments() {
+      shop.payments = await startPaymentsService(paymentsEnv(paymentsPort));
+      paymentsRunning = true;
+    },
     async startStockConsumer() {
       shop.stockConsumer = await startSagaStockCommands({
         amqpUrl,
@@ -149,7 +164,7 @@ export async function startShop(
       await ordersPool.end();
       await shop.stopStockConsumer();
       await catalog.close();
-      await payments.close();
+      if (paymentsRunning) await shop.payments.close();
       await issuer.close();
       await deleteConsumerQueues(
         [names.replies, names.stockQueue, `catalog.order-events.${suffix}`],

@@ -5,51 +5,33 @@
 // difference, each currency's balances sum to zero, no customer balance is negative.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@shopstack/kit';
-import { startTestIssuer, type TestIssuer, testGrpcChannel } from '@shopstack/kit/testing';
-import { AdjustmentStatus, PaymentsServiceDefinition } from '@shopstack/proto/shop/payments/v1/payments';
-import { MongoClient } from 'mongodb';
-import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
+import { AdjustmentStatus } from '@shopstack/proto/shop/payments/v1/payments';
+import { ClientError, Status } from 'nice-grpc';
 import { recoverOnce } from '../../src/app/jobs.js';
-import { paymentsConfigSchema } from '../../src/config.js';
 import { customerAccountId } from '../../src/domain/ids.js';
-import { type PaymentsService, startPaymentsService } from '../../src/service.js';
+import type { PaymentsService } from '../../src/service.js';
 import { fund } from '../support/app.js';
-import { mongoUrl, testDbName } from '../support/db.js';
-import { serviceEnv } from '../support/env.js';
+import { type GrpcTestService, type PaymentsClient, startGrpcTestService } from '../support/grpc-service.js';
 
 describe('payments ledger adjustments (four eyes)', function () {
   this.timeout(60_000);
-  let issuer: TestIssuer;
+  let shop: GrpcTestService;
   let service: PaymentsService;
-  let channel: Channel;
-  let client: ReturnType<typeof createClient<typeof PaymentsServiceDefinition>>;
-  const dbName = testDbName();
+  let client: PaymentsClient;
   const customer = `customer-${randomUUID()}`;
   const alice = `admin-alice-${randomUUID()}`;
   const bob = `admin-bob-${randomUUID()}`;
   const carol = `admin-carol-${randomUUID()}`;
 
   before(async () => {
-    issuer = await startTestIssuer();
-    service = await startPaymentsService(
-      loadConfig(
-        paymentsConfigSchema,
-        serviceEnv(dbName, issuer.jwksUrl, { RECOVERY_INTERVAL_MS: '600000' }),
-      ),
-    );
-    channel = await testGrpcChannel(service.grpcAddress!, 'backoffice');
-    client = createClient(PaymentsServiceDefinition, channel);
+    shop = await startGrpcTestService({ RECOVERY_INTERVAL_MS: '600000' });
+    service = shop.service;
+    client = await shop.clientAs('backoffice');
     await fund(service.app, customer, 'EUR', 10_000n);
   });
 
   after(async () => {
-    channel?.close();
-    await service?.close();
-    await issuer?.close();
-    const mongo = await MongoClient.connect(mongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await shop?.close();
   });
 
   const balance = async () =>

@@ -4,58 +4,35 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { loadConfig } from '@shopstack/kit';
-import { grpcurlTlsArgs, startTestIssuer, type TestIssuer, testGrpcChannel } from '@shopstack/kit/testing';
-import {
-  FailureReason,
-  HoldStatus,
-  PaymentsServiceDefinition,
-  RefundStatus,
-} from '@shopstack/proto/shop/payments/v1/payments';
-import { MongoClient } from 'mongodb';
-import { type Channel, ClientError, createClient, Status } from 'nice-grpc';
-import { paymentsConfigSchema } from '../../src/config.js';
-import { type PaymentsService, startPaymentsService } from '../../src/service.js';
+import { grpcurlTlsArgs } from '@shopstack/kit/testing';
+import { FailureReason, HoldStatus, RefundStatus } from '@shopstack/proto/shop/payments/v1/payments';
+import { ClientError, Status } from 'nice-grpc';
+import type { PaymentsService } from '../../src/service.js';
 import { fund } from '../support/app.js';
-import { mongoUrl, testDbName } from '../support/db.js';
-import { serviceEnv } from '../support/env.js';
+import { type GrpcTestService, type PaymentsClient, startGrpcTestService } from '../support/grpc-service.js';
 
 describe('payments gRPC API', function () {
   this.timeout(60_000);
-  let issuer: TestIssuer;
+  let shop: GrpcTestService;
   let service: PaymentsService;
-  let channel: Channel;
   /** As orders calls payments (the checkout's money steps). */
-  let client: ReturnType<typeof createClient<typeof PaymentsServiceDefinition>>;
+  let client: PaymentsClient;
   /** As the back office calls it (balances, statements). */
-  let backOffice: ReturnType<typeof createClient<typeof PaymentsServiceDefinition>>;
-  let catalogChannel: Channel;
-  let backOfficeChannel: Channel;
-  const dbName = testDbName();
+  let backOffice: PaymentsClient;
+  let asCatalog: PaymentsClient;
   const buyer = `buyer-${randomUUID()}`;
 
   before(async () => {
-    issuer = await startTestIssuer();
-    service = await startPaymentsService(
-      loadConfig(paymentsConfigSchema, serviceEnv(dbName, issuer.jwksUrl)),
-    );
-    channel = await testGrpcChannel(service.grpcAddress!, 'orders');
-    client = createClient(PaymentsServiceDefinition, channel);
-    backOfficeChannel = await testGrpcChannel(service.grpcAddress!, 'backoffice');
-    backOffice = createClient(PaymentsServiceDefinition, backOfficeChannel);
-    catalogChannel = await testGrpcChannel(service.grpcAddress!, 'catalog');
+    shop = await startGrpcTestService();
+    service = shop.service;
+    client = await shop.clientAs('orders');
+    backOffice = await shop.clientAs('backoffice');
+    asCatalog = await shop.clientAs('catalog');
     await fund(service.app, buyer, 'EUR', 10_000n);
   });
 
   after(async () => {
-    channel?.close();
-    backOfficeChannel?.close();
-    catalogChannel?.close();
-    await service?.close();
-    await issuer?.close();
-    const mongo = await MongoClient.connect(mongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await shop?.close();
   });
 
   const authorize = (amountMinor: string, idempotencyKey = randomUUID(), userId = buyer) =>
@@ -111,7 +88,6 @@ describe('payments gRPC API', function () {
     const payer = `payer-${randomUUID()}`;
     await fund(service.app, payer, 'EUR', 1_000n);
     const { hold } = await authorize('700', randomUUID(), payer);
-    const asCatalog = createClient(PaymentsServiceDefinition, catalogChannel);
     const before = await backOffice.getBalance({ userId: payer, currency: 'EUR' });
     const key = randomUUID();
     for (const call of [
