@@ -1,7 +1,8 @@
 // The back office (both roles, in this process) on the real shop as processes (users, catalog,
 // payments, orders, notifications on PostgreSQL, FerretDB and RabbitMQ), the way an admin uses it:
-// - reports over a period with checkouts, a refund and top-ups equal payments' ledger (the customers'
-//   statements, reconciled) and the orders;
+// - reports over a period with checkouts (earning cashback), a refund (taking its share back), top-ups,
+//   two charged back (won, lost) and a withdrawal the provider never answers (its hold outstanding)
+//   equal payments' ledger (the customers' statements and held funds, reconciled) and the orders;
 // - the anomaly rules that ask the owners over gRPC each raise a record and a metric: failed sign-ins
 //   from one address (users), a ledger difference (payments' reconciliation), an overdue checkout saga
 //   (orders), a failing webhook endpoint (notifications);
@@ -25,6 +26,7 @@ import {
 } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import {
+  balance,
   createProduct,
   type RunningShop,
   type Session,
@@ -45,6 +47,8 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
   let admin: Session;
   let ann: Session;
   let bob: Session;
+  let carol: Session;
+  let dave: Session;
   let kettle: string;
   let failingReceiver: Server;
   const queue = `backoffice.reporting.${randomSuffix()}`;
@@ -54,6 +58,10 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       withNotifications: { publicUrl: 'http://127.0.0.1:9' },
       // A stuck saga stays stuck until someone repairs it.
       ordersEnv: { RESERVE_STOCK_TIMEOUT_MS: '120000', HOLD_FUNDS_TIMEOUT_MS: '120000' },
+      // 1 % cashback on order payments; withdrawals cost 100.
+      paymentsEnv: {
+        FEES_JSON: JSON.stringify({ cashback: { basisPoints: 100 }, withdrawal: { fixed: 100 } }),
+      },
     });
     database = await createTestDatabase('backoffice_shop');
     backoffice = await startBackofficeService(
@@ -85,7 +93,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       createLogger({ service: 'backoffice', level: 'silent' }),
     );
     admin = await signUp(shop, 'admin');
-    [ann, bob] = await Promise.all([signUp(shop), signUp(shop)]);
+    [ann, bob, carol, dave] = await Promise.all([signUp(shop), signUp(shop), signUp(shop), signUp(shop)]);
     kettle = await createProduct(shop, admin, 2_500, 100);
     failingReceiver = createServer((_req, res) => res.writeHead(500).end('down for maintenance'));
     await new Promise<void>((resolve) => failingReceiver.listen(0, '127.0.0.1', resolve));
@@ -136,10 +144,33 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       `${shop.payments.httpUrl}/api/payments/accounts/${account.id}/statement?limit=200`,
     );
     assert.equal(page.status, 200, JSON.stringify(page.body));
-    return page.body.entries as { kind: string; outcome: string; amount: string; reference: string }[];
+    return page.body.entries as {
+      kind: string;
+      outcome: string;
+      amount: string;
+      heldChange: string;
+      reference: string;
+    }[];
   }
 
-  it('reports checkouts, a refund and top-ups over a period exactly as the ledger and the orders have them', async () => {
+  /** A top-up or withdrawal through payments' API with a sandbox card token, accepted (202). */
+  async function providerPayment(
+    customer: Session,
+    kind: 'topups' | 'withdrawals',
+    amount: number,
+    token: string,
+  ) {
+    const body =
+      kind === 'topups'
+        ? { currency: 'EUR', amount, source: token }
+        : { currency: 'EUR', amount, destination: token };
+    const response = await customer.call('POST', `${shop.payments.httpUrl}/api/payments/${kind}`, body, {
+      'idempotency-key': randomUUID(),
+    });
+    assert.equal(response.status, 202, JSON.stringify(response.body));
+  }
+
+  it('reports checkouts, cashback, a refund, top-ups, chargebacks and holds over a period exactly as the ledger and the orders have them', async () => {
     await topUp(shop, ann, 20_000);
     await topUp(shop, bob, 9_000);
     const orders = [await checkout(ann, 2), await checkout(bob, 3), await checkout(ann, 1)];
@@ -152,20 +183,30 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
         (await ann.call('GET', `${shop.orders.httpUrl}/api/orders/${orders[2]}`)).body.status === 'refunded',
       { timeoutMs: 30_000, what: 'the refund' },
     );
-    // Every event has reached the reporting store: two top-ups, three captures, one refund.
+    // Two top-ups the cardholders dispute (the shop wins one, loses the other), and a withdrawal the
+    // provider never answers: its hold (amount and fee) stays outstanding.
+    await providerPayment(carol, 'topups', 4_000, 'tok_chargeback_won');
+    await providerPayment(dave, 'topups', 3_000, 'tok_chargeback_lost');
+    await providerPayment(bob, 'withdrawals', 1_000, 'tok_timeout');
+    // Every event has reached the reporting store.
+    const expectedKinds = [
+      { kind: 'capture', n: 3 },
+      { kind: 'cashback', n: 3 },
+      { kind: 'cashback_reversed', n: 1 },
+      { kind: 'chargeback', n: 2 },
+      { kind: 'chargeback_lost', n: 1 },
+      { kind: 'chargeback_won', n: 1 },
+      { kind: 'hold_captured', n: 3 },
+      { kind: 'hold_placed', n: 4 },
+      { kind: 'refund', n: 1 },
+      { kind: 'topup', n: 4 },
+    ];
     await waitFor(
       async () => {
         const { rows } = await backoffice.deps.pool.query<{ kind: string; n: number }>(
           'select kind, count(*)::int as n from rpt_money group by kind order by kind',
         );
-        return JSON.stringify(rows) ===
-          JSON.stringify([
-            { kind: 'capture', n: 3 },
-            { kind: 'refund', n: 1 },
-            { kind: 'topup', n: 2 },
-          ])
-          ? rows
-          : undefined;
+        return JSON.stringify(rows) === JSON.stringify(expectedKinds) ? rows : undefined;
       },
       { timeoutMs: 30_000, what: 'the events in the reporting store' },
     );
@@ -177,26 +218,76 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       await report('sales', day(-1), day(1)),
     ];
 
-    // The ledger: what payments' statements say moved, by the kind of operation behind each entry.
-    const ledger = { topupMinor: 0n, captureMinor: 0n, refundMinor: 0n };
-    for (const customer of [ann, bob])
+    // The ledger: what payments' statements say moved, by the kind of operation behind each entry,
+    // and the funds its accounts hold now.
+    const ledger = {
+      topupMinor: 0n,
+      captureMinor: 0n,
+      refundCreditedMinor: 0n,
+      cashbackMinor: 0n,
+      chargebackMinor: 0n,
+      chargebackReturnedMinor: 0n,
+      holdsPlaced: 0n,
+      holdsPlacedMinor: 0n,
+      holdsCapturedMinor: 0n,
+      heldMinor: 0n,
+    };
+    for (const customer of [ann, bob, carol, dave]) {
       for (const entry of await statement(customer)) {
         if (entry.outcome !== 'applied') continue;
         const amount = BigInt(entry.amount);
-        if (entry.kind === 'hold_capture') ledger.captureMinor += -amount;
-        else if (entry.reference.startsWith('top_')) ledger.topupMinor += amount;
-        else if (entry.reference.startsWith('ref_')) ledger.refundMinor += amount;
+        if (entry.kind === 'hold_reserve') {
+          ledger.holdsPlaced += 1n;
+          ledger.holdsPlacedMinor += BigInt(entry.heldChange);
+        }
+        if (entry.kind === 'hold_capture') {
+          ledger.captureMinor += -amount;
+          ledger.holdsCapturedMinor += -BigInt(entry.heldChange);
+        } else if (entry.reference.startsWith('top_')) ledger.topupMinor += amount;
+        else if (entry.reference.startsWith('ref_')) ledger.refundCreditedMinor += amount;
+        else if (entry.reference.startsWith('hol_') && entry.kind === 'credit')
+          ledger.cashbackMinor += amount;
+        else if (/^dis_.*_open_\d+$/.test(entry.reference)) ledger.chargebackMinor += -amount;
+        else if (/^dis_.*_won$/.test(entry.reference)) ledger.chargebackReturnedMinor += amount;
       }
-    assert.deepEqual(ledger, { topupMinor: 29_000n, captureMinor: 15_000n, refundMinor: 2_500n });
+      ledger.heldMinor += BigInt((await balance(shop, customer)).held);
+    }
+    // Top-ups 20 000 + 9 000 + 4 000 + 3 000; orders 5 000 + 7 500 + 2 500 (1 % cashback: 50, 75, 25);
+    // the refund of 2 500 took its 25 of cashback back; both disputed top-ups were still on the
+    // customers' accounts; bob's withdrawal holds 1 000 and its fee of 100.
+    assert.deepEqual(ledger, {
+      topupMinor: 36_000n,
+      captureMinor: 15_000n,
+      refundCreditedMinor: 2_475n,
+      cashbackMinor: 150n,
+      chargebackMinor: 7_000n,
+      chargebackReturnedMinor: 4_000n,
+      holdsPlaced: 4n,
+      holdsPlacedMinor: 16_100n,
+      holdsCapturedMinor: 15_000n,
+      heldMinor: 1_100n,
+    });
     const eur = finance.totals.EUR!;
+    const minor = (key: string) => BigInt(eur[key] ?? '0');
     assert.deepEqual(
       {
-        topupMinor: BigInt(eur.topupMinor!),
-        captureMinor: BigInt(eur.captureMinor!),
-        refundMinor: BigInt(eur.refundMinor!),
+        topupMinor: minor('topupMinor'),
+        captureMinor: minor('captureMinor'),
+        refundCreditedMinor: minor('refundMinor') - minor('cashback_reversedMinor'),
+        cashbackMinor: minor('cashbackMinor'),
+        chargebackMinor: minor('chargebackMinor'),
+        chargebackReturnedMinor: minor('chargeback_wonMinor'),
+        holdsPlaced: minor('hold_placedCount'),
+        holdsPlacedMinor: minor('hold_placedMinor'),
+        holdsCapturedMinor: minor('hold_capturedMinor'),
+        heldMinor: minor('holds_outstandingMinor'),
       },
       ledger,
     );
+    // The refund counts whole (as orders has it), and what a lost dispute kept is the rest.
+    assert.equal(minor('refundMinor'), 2_500n);
+    assert.equal(minor('chargeback_lostMinor'), ledger.chargebackMinor - ledger.chargebackReturnedMinor);
+    assert.equal(eur.holds_outstandingCount, '1');
     // payments' own reconciliation of that ledger: every balance equals its journal, nothing in flight.
     const { body: reconciled } = await admin.call(
       'POST',

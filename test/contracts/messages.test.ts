@@ -17,6 +17,7 @@ import {
   stockReply,
   userBlocked,
 } from '@shopstack/proto/messages';
+import { paymentMoneyRows } from '../../services/backoffice/src/domain/payment-rows.js';
 import { stockReplyOf } from '../../services/catalog/src/adapters/saga-stock-commands.js';
 import { OrderCompletedPurchases } from '../../services/catalog/src/app/purchases.js';
 import { intentFor } from '../../services/notifications/src/domain/events.js';
@@ -32,6 +33,15 @@ import {
   reserveStockCommand,
 } from '../../services/orders/src/adapters/stock-commands.js';
 import { fold, placeOrder } from '../../services/orders/src/domain/order.js';
+import type {
+  DisputeDoc,
+  HoldDoc,
+  JournalDoc,
+  ProviderPaymentDoc,
+  RefundDoc,
+} from '../../services/payments/src/adapters/documents.js';
+import type { OutboxEvent } from '../../services/payments/src/adapters/outbox.js';
+import { PaymentEvents } from '../../services/payments/src/app/events.js';
 
 const route = { exchange: 'shop.commands', replyTo: 'orders.saga-replies' };
 const productId = randomUUID();
@@ -216,6 +226,86 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
     }
     assert.throws(() =>
       intentFor(paymentTopUpCompleted.type, { userId, amountMinor: '-5', currency: 'EUR' }, base),
+    );
+  });
+
+  it("payments' money, cashback, chargeback and hold events become the back office's finance rows", async () => {
+    // payments' own event code, writing to an outbox that keeps what it is given.
+    const stored: OutboxEvent[] = [];
+    const events = new PaymentEvents({ put: async (event) => void stored.push(event) }, undefined as never);
+    const userId = randomUUID();
+    const at = new Date('2026-11-02T10:00:00.000Z');
+    const hold = {
+      _id: 'hol_1',
+      purpose: 'order',
+      orderId: 'order-1',
+      userId,
+      currency: 'EUR',
+      amount: 5000n,
+    } as HoldDoc;
+    const payment = { _id: 'top_1', userId, currency: 'EUR', amount: 4000n, fee: 40n } as ProviderPaymentDoc;
+    const dispute = {
+      _id: 'dis_1',
+      paymentId: 'top_1',
+      userId,
+      currency: 'EUR',
+      amount: 4000n,
+    } as DisputeDoc;
+    await events.topUpCompleted(payment);
+    await events.holdPlaced(hold, { at } as JournalDoc);
+    await events.holdClosed(
+      hold,
+      { at, capture: { amount: 5000n, cashback: { amount: 75n } } } as JournalDoc,
+      'captured',
+    );
+    await events.refunded(
+      { _id: 'ref_1', userId, currency: 'EUR', amount: 2000n } as RefundDoc,
+      'order-1',
+      30n,
+    );
+    await events.chargebackOpened(dispute, 2500n);
+    await events.chargebackClosed(dispute, 'lost');
+
+    const rows = stored.flatMap((event) => {
+      const found = paymentMoneyRows(event.type, event.payload);
+      assert.ok(found, `the back office reads ${event.type}`);
+      return found.map((row) => [row.kind, row.amountMinor, row.currency, row.userId]);
+    });
+    assert.deepEqual(rows, [
+      ['topup', '3960', 'EUR', userId],
+      ['fee', '40', 'EUR', userId],
+      ['hold_placed', '5000', 'EUR', userId],
+      ['cashback', '75', 'EUR', userId],
+      ['hold_captured', '5000', 'EUR', userId],
+      // The whole refund (1970 reached the account, 30 of cashback went back).
+      ['refund', '2000', 'EUR', userId],
+      ['cashback_reversed', '30', 'EUR', userId],
+      ['chargeback', '4000', 'EUR', userId],
+      ['chargeback_lost', '4000', 'EUR', userId],
+    ]);
+    // A hold's placing and its close name the same hold, which the report pairs them by.
+    const holdRows = stored
+      .flatMap((e) => paymentMoneyRows(e.type, e.payload) ?? [])
+      .filter((r) => r.kind.startsWith('hold_'));
+    assert.deepEqual(
+      holdRows.map((r) => [r.reference, r.occurredAt.toISOString()]),
+      [
+        ['hol_1', at.toISOString()],
+        ['hol_1', at.toISOString()],
+      ],
+    );
+    // An older payments' refund (no cashback field) still reads: the whole refund, no cashback row.
+    const old = paymentRefunded.encode({
+      userId,
+      refundId: 'r',
+      orderId: 'o',
+      amountMinor: '990',
+      currency: 'EUR',
+      completedAt: at.toISOString(),
+    });
+    assert.deepEqual(
+      paymentMoneyRows(paymentRefunded.type, old)?.map((r) => [r.kind, r.amountMinor]),
+      [['refund', '990']],
     );
   });
 

@@ -533,9 +533,22 @@ describe('the web app in Chromium, through the edge', function () {
           .click(),
       ]);
       const csv = await readFile(await download.path(), 'utf8');
-      assert.match(csv, /^day,currency,productId,orders,units,revenueMinor\n/);
-      assert.ok(csv.includes(`,EUR,${ids.mug},1,1,1250\n`), csv);
-      assert.ok(csv.includes(`,EUR,${ids.beans},1,2,1450\n`), csv);
+      assert.match(csv, /^day,currency,categoryId,productId,orders,units,revenueMinor\n/);
+      assert.ok(csv.includes(`,EUR,uncategorised,${ids.mug},1,1,1250\n`), csv);
+      assert.ok(csv.includes(`,EUR,uncategorised,${ids.beans},1,2,1450\n`), csv);
+    });
+
+    it('requests the repairs report: the approved ledger credit and the stock correction', async () => {
+      const form = first.getByRole('form', { name: 'Request a report' });
+      await form.getByLabel('Report').selectOption('repairs');
+      await form.getByRole('button', { name: 'Request the report' }).click();
+      const download = first.getByRole('button', { name: /^Download repairs .* as CSV$/ }).first();
+      await download.waitFor({ timeout: 60_000 });
+      const [file] = await Promise.all([first.waitForEvent('download'), download.click()]);
+      const csv = await readFile(await file.path(), 'utf8');
+      assert.match(csv, /^day,service,kind,count,subjects\n/);
+      assert.ok(csv.includes(`,catalog,stock_correction,1,${ids.grinder}\n`), csv);
+      assert.match(csv, /,payments,ledger_adjustment,1,acc_\w+\n/);
     });
 
     it('lists anomalies (none in a quiet shop) and reconciles the ledger', async () => {

@@ -22,6 +22,8 @@ export const orderCompleted = defineMessage(
           quantity: z.number().int().positive(),
           unitPriceMinor: minor,
           currency: z.string().length(3),
+          /** The product's catalog category at checkout; absent when it had none, and in older events. */
+          categoryId: z.string().min(1).max(128).optional(),
         }),
       )
       .min(1),

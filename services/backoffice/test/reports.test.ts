@@ -12,6 +12,7 @@ interface Line {
   quantity: number;
   unitPriceMinor: string;
   currency: string;
+  categoryId?: string;
 }
 
 function order(day: string, hour: number, lines: Line[], userId = `user-${randomUUID().slice(0, 6)}`) {
@@ -27,6 +28,16 @@ function order(day: string, hour: number, lines: Line[], userId = `user-${random
   };
 }
 
+const at = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+/** Holds: id, amount, currency, placed at, closed at (or never), how. */
+const HOLDS = [
+  ['h1', '5000', 'EUR', at('2026-11-01', 10), at('2026-11-02', 10), 'captured'],
+  ['h2', '700', 'EUR', at('2026-11-02', 8), at('2026-11-03', 8), 'voided'],
+  ['h3', '1200', 'EUR', at('2026-11-03', 9), undefined, 'captured'],
+  ['h4', '300', 'USD', at('2026-11-03', 9), at('2026-11-05', 9), 'expired'],
+  ['h5', '100', 'EUR', at('2026-11-01', 11), at('2026-11-02', 11), 'captured'],
+] as const;
+
 describe('backoffice: reports from events', function () {
   this.timeout(60_000);
   let h: Harness;
@@ -35,19 +46,19 @@ describe('backoffice: reports from events', function () {
   let support: string;
   const orders = [
     order('2026-11-01', 9, [
-      { productId: 'espresso', quantity: 2, unitPriceMinor: '3490', currency: 'EUR' },
-      { productId: 'grinder', quantity: 1, unitPriceMinor: '12900', currency: 'EUR' },
+      { productId: 'espresso', quantity: 2, unitPriceMinor: '3490', currency: 'EUR', categoryId: 'coffee' },
+      { productId: 'grinder', quantity: 1, unitPriceMinor: '12900', currency: 'EUR', categoryId: 'machines' },
     ]),
     order(
       '2026-11-01',
       23,
-      [{ productId: 'espresso', quantity: 1, unitPriceMinor: '3490', currency: 'EUR' }],
+      [{ productId: 'espresso', quantity: 1, unitPriceMinor: '3490', currency: 'EUR', categoryId: 'coffee' }],
       'ann',
     ),
     order(
       '2026-11-02',
       0,
-      [{ productId: 'espresso', quantity: 3, unitPriceMinor: '3600', currency: 'USD' }],
+      [{ productId: 'espresso', quantity: 3, unitPriceMinor: '3600', currency: 'USD', categoryId: 'coffee' }],
       'ann',
     ),
     order('2026-11-03', 12, [{ productId: 'kettle', quantity: 1, unitPriceMinor: '5000', currency: 'EUR' }]),
@@ -154,10 +165,72 @@ describe('backoffice: reports from events', function () {
       before: { onHand: 3 },
       after: { onHand: 2 },
     });
+    // payments' cashback (told twice), a refund that took cashback back, two chargebacks (won, lost),
+    // on a day of their own.
+    const oct20 = at('2026-10-20', 12);
+    const cashback = {
+      userId: 'ann',
+      holdId: 'hold-cb',
+      orderId: 'order-cb',
+      amountMinor: '75',
+      currency: 'EUR',
+      paidAt: oct20,
+      schemaVersion: 1,
+    };
+    await h.publish('payment.cashback_paid', cashback);
+    await h.publish('payment.cashback_paid', cashback);
+    await h.publish('payment.refunded', {
+      userId: 'ann',
+      refundId: 'refund-cb',
+      orderId: 'order-cb',
+      amountMinor: '2475',
+      cashbackReturnedMinor: '25',
+      currency: 'EUR',
+      completedAt: oct20,
+      schemaVersion: 1,
+    });
+    for (const [disputeId, amount, outcome] of [
+      ['dp-won', '4000', 'won'],
+      ['dp-lost', '3000', 'lost'],
+    ] as const) {
+      const dispute = { userId: 'bob', disputeId, paymentId: `pay-${disputeId}`, currency: 'EUR' };
+      await h.publish('payment.chargeback_opened', {
+        ...dispute,
+        amountMinor: amount,
+        fromCustomerMinor: amount,
+        openedAt: oct20,
+        schemaVersion: 1,
+      });
+      const closed = { ...dispute, outcome, amountMinor: amount, closedAt: oct20, schemaVersion: 1 };
+      await h.publish('payment.chargeback_closed', closed);
+      await h.publish('payment.chargeback_closed', closed);
+    }
+    // Holds over the period: one captured the next day, one voided, one still open at the end (EUR),
+    // one that expires after the end (USD), and one whose close is told before its placing.
+    for (const [holdId, amount, currency, placed, closed, outcome] of HOLDS) {
+      const hold = { userId: 'ann', holdId, orderId: `order-${holdId}`, purpose: 'order', currency };
+      const close = () =>
+        h.publish('payment.hold_closed', {
+          ...hold,
+          outcome,
+          amountMinor: amount,
+          capturedMinor: outcome === 'captured' ? amount : '0',
+          closedAt: closed,
+          schemaVersion: 1,
+        });
+      if (holdId === 'h5') await close();
+      await h.publish('payment.hold_placed', {
+        ...hold,
+        amountMinor: amount,
+        placedAt: placed,
+        schemaVersion: 1,
+      });
+      if (closed && holdId !== 'h5') await close();
+    }
     await waitFor(
       async () => {
         const { rows } = await h.db.query(`select count(*)::int as n from kit_inbox`);
-        return rows[0].n === orders.length + 10;
+        return rows[0].n === orders.length + 10 + 9 + HOLDS.length + 4;
       },
       { what: 'every event handled' },
     );
@@ -190,12 +263,14 @@ describe('backoffice: reports from events', function () {
       rows: {
         day: string;
         currency: string;
+        categoryId: string;
         productId: string;
         orders: number;
         units: string;
         revenueMinor: string;
       }[];
       totals: Record<string, { revenueMinor: string; units: string }>;
+      totalsByCategory: Record<string, Record<string, { revenueMinor: string; units: string }>>;
     };
     // Independently: the period's orders summed here.
     const inPeriod = orders.filter((o) => o.completedAt < '2026-11-04');
@@ -219,17 +294,28 @@ describe('backoffice: reports from events', function () {
     assert.deepEqual(nov1Espresso, {
       day: '2026-11-01',
       currency: 'EUR',
+      categoryId: 'coffee',
       productId: 'espresso',
       orders: 2,
       units: '3',
       revenueMinor: '10470',
+    });
+    // By category too: the kettle's orders named none (as events from before categories do).
+    assert.deepEqual(json.totalsByCategory, {
+      EUR: {
+        coffee: { units: '3', revenueMinor: '10470' },
+        machines: { units: '1', revenueMinor: '12900' },
+        uncategorised: { units: '1', revenueMinor: '5000' },
+      },
+      USD: { coffee: { units: '3', revenueMinor: '10800' } },
     });
     const csv = await api(`/api/backoffice/reports/${id}/download?format=csv`, { token: support });
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
     assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="report-.*\.csv"/);
     const text = await csv.text();
-    assert.equal(text.split('\n')[0], 'day,currency,productId,orders,units,revenueMinor');
+    assert.equal(text.split('\n')[0], 'day,currency,categoryId,productId,orders,units,revenueMinor');
+    assert.ok(text.includes('2026-11-03,EUR,uncategorised,kettle,1,1,5000'), text);
     assert.equal(text.trim().split('\n').length, json.rows.length + 1);
   });
 
@@ -289,6 +375,76 @@ describe('backoffice: reports from events', function () {
     assert.equal(f.totals.EUR?.adjustment_debitMinor, '250');
     assert.equal(f.totals.EUR?.adjustment_debitCount, '1');
     assert.equal(f.totals.EUR?.adjustment_creditCount, undefined);
+  });
+
+  it('finance shows cashback (paid, and taken back by a refund), chargebacks (opened, won, lost) once each', async () => {
+    const { id } = (await (
+      await requestReport({ kind: 'finance', from: '2026-10-20', to: '2026-10-20' })
+    ).json()) as { id: string };
+    await finished(id);
+    const f = (await (
+      await api(`/api/backoffice/reports/${id}/download?format=json`, { token: admin })
+    ).json()) as { totals: Record<string, Record<string, string>> };
+    const eur = f.totals.EUR!;
+    assert.deepEqual(
+      [eur.cashbackCount, eur.cashbackMinor, eur.cashback_reversedCount, eur.cashback_reversedMinor],
+      ['1', '75', '1', '25'],
+    );
+    // The refund counts whole: what reached the account and the cashback share it took back.
+    assert.deepEqual([eur.refundCount, eur.refundMinor], ['1', '2500']);
+    assert.deepEqual(
+      [eur.chargebackCount, eur.chargebackMinor, eur.chargeback_wonMinor, eur.chargeback_lostMinor],
+      ['2', '7000', '4000', '3000'],
+    );
+    assert.deepEqual([eur.chargeback_wonCount, eur.chargeback_lostCount], ['1', '1']);
+  });
+
+  it('finance shows holds placed, captured, voided, expired, and outstanding at the end of each day and of the period', async () => {
+    const { id } = (await (
+      await requestReport({ kind: 'finance', from: '2026-11-01', to: '2026-11-03' })
+    ).json()) as { id: string };
+    await finished(id);
+    const f = (await (
+      await api(`/api/backoffice/reports/${id}/download?format=json`, { token: admin })
+    ).json()) as {
+      rows: { day: string; currency: string; kind: string; count: number; amountMinor: string }[];
+      totals: Record<string, Record<string, string>>;
+    };
+    const outstanding = f.rows
+      .filter((r) => r.kind === 'holds_outstanding')
+      .map((r) => [r.day, r.currency, r.count, r.amountMinor]);
+    assert.deepEqual(outstanding, [
+      ['2026-11-01', 'EUR', 2, '5100'],
+      ['2026-11-02', 'EUR', 1, '700'],
+      ['2026-11-03', 'EUR', 1, '1200'],
+      ['2026-11-03', 'USD', 1, '300'],
+    ]);
+    const pick = (currency: string, ...keys: string[]) => keys.map((k) => f.totals[currency]?.[k]);
+    assert.deepEqual(
+      pick('EUR', 'hold_placedCount', 'hold_placedMinor', 'hold_capturedCount', 'hold_capturedMinor'),
+      ['4', '7000', '2', '5100'],
+    );
+    assert.deepEqual(pick('EUR', 'hold_voidedMinor', 'holds_outstandingCount', 'holds_outstandingMinor'), [
+      '700',
+      '1',
+      '1200',
+    ]);
+    // Placed minus closed is what is still held at the end of the period.
+    assert.equal(
+      BigInt(f.totals.EUR!.hold_placedMinor!) -
+        BigInt(f.totals.EUR!.hold_capturedMinor!) -
+        BigInt(f.totals.EUR!.hold_voidedMinor!),
+      BigInt(f.totals.EUR!.holds_outstandingMinor!),
+    );
+    assert.deepEqual(pick('USD', 'hold_placedMinor', 'hold_expiredCount', 'holds_outstandingMinor'), [
+      '300',
+      undefined,
+      '300',
+    ]);
+    const csv = await (
+      await api(`/api/backoffice/reports/${id}/download?format=csv`, { token: admin })
+    ).text();
+    assert.ok(csv.includes('2026-11-03,EUR,holds_outstanding,1,1200'), csv);
   });
 
   it('the same Idempotency-Key gives the same report; support and customers cannot request one', async () => {

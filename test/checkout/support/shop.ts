@@ -42,11 +42,13 @@ export interface RunningShop {
  * `ordersEnv` overrides the orders service's settings (e.g. short step timeouts). `withNotifications`
  * adds the notifications service, sending to the local Mailpit, with links to `publicUrl`. `env` is
  * given to every service (e.g. where to export traces). `ordersProcesses` runs that many orders
- * processes on the one orders database.
+ * processes on the one orders database. `paymentsEnv` overrides the payments service's settings (e.g.
+ * a fee schedule with cashback).
  */
 export async function startShopProcesses(
   options: {
     ordersEnv?: Record<string, string>;
+    paymentsEnv?: Record<string, string>;
     withNotifications?: { publicUrl: string };
     env?: Record<string, string>;
     ordersProcesses?: number;
@@ -93,6 +95,7 @@ export async function startShopProcesses(
       // Its money events go to the shop's exchange, where notifications (when running) mails them.
       AMQP_URL: amqp,
       EVENTS_EXCHANGE: events,
+      ...options.paymentsEnv,
     });
     const [catalog, payments] = await Promise.all([
       startServiceProcess('catalog', {

@@ -1,23 +1,38 @@
 // Reads of the reporting store for one day of a report. Each counts only what had arrived by `asOf`
 // (the request's time), so the same report generated twice gives the same rows.
 import type { Queryable } from '@shopstack/kit';
-import type { ReportKind, ReportRow } from '../domain/reports.js';
+import { type ReportKind, type ReportRow, UNCATEGORISED } from '../domain/reports.js';
 
 const DAY = `$1::date::timestamptz`;
 const NEXT_DAY = `($1::date + 1)::timestamptz`;
 
 const QUERIES: Record<ReportKind, string> = {
   sales: `
-    select currency, product_id as "productId", count(distinct order_id)::int as orders,
+    select currency, coalesce(category_id, '${UNCATEGORISED}') as "categoryId", product_id as "productId",
+           count(distinct order_id)::int as orders,
            sum(quantity)::bigint::text as units, sum(quantity * unit_price_minor)::text as "revenueMinor"
       from rpt_order_lines
      where completed_at >= ${DAY} and completed_at < ${NEXT_DAY} and received_at <= $2
-     group by currency, product_id order by currency, product_id`,
+     group by currency, 2, product_id order by currency, 2, product_id`,
+  // The day's movements per kind, and the holds outstanding at its end: placed before the day ended
+  // and not closed before it (a close told before its placing counts only once both arrived).
   finance: `
-    select currency, kind, count(*)::int as count, sum(amount_minor)::text as "amountMinor"
-      from rpt_money
-     where occurred_at >= ${DAY} and occurred_at < ${NEXT_DAY} and received_at <= $2
-     group by currency, kind order by currency, kind`,
+    select currency, kind, count, "amountMinor" from (
+      select currency, kind, count(*)::int as count, sum(amount_minor)::text as "amountMinor"
+        from rpt_money
+       where occurred_at >= ${DAY} and occurred_at < ${NEXT_DAY} and received_at <= $2
+       group by currency, kind
+      union all
+      select placed.currency, 'holds_outstanding', count(*)::int, sum(placed.amount_minor)::text
+        from rpt_money placed
+       where placed.kind = 'hold_placed' and placed.occurred_at < ${NEXT_DAY} and placed.received_at <= $2
+         and not exists (
+           select 1 from rpt_money closed
+            where closed.reference = placed.reference
+              and closed.kind in ('hold_captured', 'hold_voided', 'hold_expired')
+              and closed.occurred_at < ${NEXT_DAY} and closed.received_at <= $2)
+       group by placed.currency
+    ) day order by currency, kind`,
   customers: `
     select count(distinct o.user_id)::int as "activeCustomers",
            count(distinct o.user_id) filter (where not exists (

@@ -7,12 +7,10 @@ import {
   orderCompleted,
   orderPaymentFailed,
   orderRefunded,
-  paymentRefunded,
-  paymentTopUpCompleted,
-  paymentWithdrawalCompleted,
   type RepairRecorded,
   repairRecorded,
 } from '@shopstack/proto/messages';
+import { type MoneyRow, PAYMENT_EVENTS, paymentMoneyRows } from '../domain/payment-rows.js';
 
 /** The event types the reporting store reads (the routing keys its queue is bound to). */
 export const REPORTED_EVENTS = [
@@ -20,9 +18,7 @@ export const REPORTED_EVENTS = [
   orderPaymentFailed.type,
   orderCancelled.type,
   orderRefunded.type,
-  paymentTopUpCompleted.type,
-  paymentWithdrawalCompleted.type,
-  paymentRefunded.type,
+  ...PAYMENT_EVENTS,
   repairRecorded.type,
 ] as const;
 
@@ -56,46 +52,6 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
       });
       return;
     }
-    case paymentTopUpCompleted.type:
-    case paymentWithdrawalCompleted.type: {
-      const topUp = message.type === paymentTopUpCompleted.type;
-      const event = (topUp ? paymentTopUpCompleted : paymentWithdrawalCompleted).parse(message.payload);
-      const kind = topUp ? 'topup' : 'withdrawal';
-      const base = {
-        userId: event.userId,
-        reference: event.paymentId,
-        currency: event.currency,
-        occurredAt: new Date(event.completedAt),
-      };
-      await insertMoney(client, {
-        ...base,
-        eventId: `${kind}:${event.paymentId}`,
-        kind,
-        amountMinor: event.amountMinor,
-      });
-      if (BigInt(event.feeMinor) > 0n)
-        await insertMoney(client, {
-          ...base,
-          eventId: `fee:${kind}:${event.paymentId}`,
-          kind: 'fee',
-          amountMinor: event.feeMinor,
-        });
-      return;
-    }
-    case paymentRefunded.type: {
-      // The same refund orders announces as order.refunded: one row per refund id, whoever tells it first.
-      const event = paymentRefunded.parse(message.payload);
-      await insertMoney(client, {
-        eventId: `refund:${event.refundId}`,
-        kind: 'refund',
-        userId: event.userId,
-        reference: event.orderId,
-        amountMinor: event.amountMinor,
-        currency: event.currency,
-        occurredAt: new Date(event.completedAt),
-      });
-      return;
-    }
     case orderCancelled.type: {
       const event = orderCancelled.parse(message.payload);
       await insertMoney(client, {
@@ -118,7 +74,10 @@ export async function applyReportingEvent(client: PoolClient, message: IncomingM
       return;
     }
     default:
-      return; // bound by pattern; a type this store does not report on is acknowledged and ignored
+      // payments' events are money rows only; a type this store does not report on is acknowledged
+      // and ignored.
+      for (const row of paymentMoneyRows(message.type, message.payload) ?? []) await insertMoney(client, row);
+      return;
   }
 }
 
@@ -172,9 +131,9 @@ async function orderWasCompleted(
   if (inserted.rowCount !== 1) return; // the same order told twice (another message id)
   await client.query(
     `insert into rpt_order_lines (order_id, line_no, user_id, product_id, quantity, unit_price_minor,
-       currency, completed_at)
+       currency, category_id, completed_at)
      select $1, e.n, $2, e.line->>'product_id', (e.line->>'quantity')::int,
-            (e.line->>'unit_price_minor')::bigint, e.line->>'currency', $3
+            (e.line->>'unit_price_minor')::bigint, e.line->>'currency', e.line->>'category_id', $3
        from jsonb_array_elements($4::jsonb) with ordinality as e(line, n)`,
     [
       event.orderId,
@@ -186,6 +145,7 @@ async function orderWasCompleted(
           quantity: line.quantity,
           unit_price_minor: line.unitPriceMinor,
           currency: line.currency,
+          category_id: line.categoryId ?? null,
         })),
       ),
     ],
@@ -199,17 +159,6 @@ async function orderWasCompleted(
     currency: event.currency,
     occurredAt: new Date(event.completedAt),
   });
-}
-
-export interface MoneyRow {
-  eventId: string;
-  kind: string;
-  userId: string | null;
-  reference: string | null;
-  amountMinor: string;
-  currency: string;
-  occurredAt: Date;
-  reason?: string;
 }
 
 export async function insertMoney(client: PoolClient, row: MoneyRow): Promise<void> {

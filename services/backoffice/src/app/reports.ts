@@ -7,7 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, type Pool, withTransaction } from '@shopstack/kit';
 import { stringify } from 'csv-stringify/sync';
 import { reportDay, reportFile, reportFiles, saveReportFiles } from '../adapters/reporting-store.js';
-import { daysBetween, REPORT_COLUMNS, ReportParams, type ReportRow, totalsOf } from '../domain/reports.js';
+import {
+  daysBetween,
+  REPORT_COLUMNS,
+  ReportParams,
+  type ReportRow,
+  salesByCategory,
+  totalsOf,
+} from '../domain/reports.js';
 import type { JobDefinition } from './jobs.js';
 
 export const REPORT_JOB = 'report';
@@ -59,7 +66,8 @@ export function renderReport(params: ReportParams, asOf: Date, rows: ReportRow[]
       asOf: asOf.toISOString(),
       columns,
       rows,
-      totals: totalsOf(params.kind, rows),
+      totals: totalsOf(params.kind, rows, params.to),
+      ...(params.kind === 'sales' ? { totalsByCategory: salesByCategory(rows) } : {}),
     },
     null,
     2,

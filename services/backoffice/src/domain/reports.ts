@@ -33,9 +33,12 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
+/** The sales report's category of a line whose product had none (or whose event did not say). */
+export const UNCATEGORISED = 'uncategorised';
+
 /** The columns of each kind's rows, in file order; money is integer minor units as a string. */
 export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
-  sales: ['day', 'currency', 'productId', 'orders', 'units', 'revenueMinor'],
+  sales: ['day', 'currency', 'categoryId', 'productId', 'orders', 'units', 'revenueMinor'],
   finance: ['day', 'currency', 'kind', 'count', 'amountMinor'],
   customers: ['day', 'activeCustomers', 'newCustomers', 'orders'],
   /** Repairs after incidents per owner and kind; `subjects`: what was repaired (ids, space-separated). */
@@ -44,10 +47,47 @@ export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
 
 export type ReportRow = Record<string, string | number>;
 
-/** Per-currency totals of the money columns, summed as BigInt (never floating point). */
+/** The sales report's units and revenue per currency and category (the catalog's category id). */
+export function salesByCategory(
+  rows: readonly ReportRow[],
+): Record<string, Record<string, { units: string; revenueMinor: string }>> {
+  const sums = new Map<string, Map<string, { units: bigint; revenue: bigint }>>();
+  for (const row of rows) {
+    const currency = sums.get(String(row.currency)) ?? new Map<string, { units: bigint; revenue: bigint }>();
+    const category = currency.get(String(row.categoryId)) ?? { units: 0n, revenue: 0n };
+    category.units += BigInt(row.units!);
+    category.revenue += BigInt(row.revenueMinor!);
+    currency.set(String(row.categoryId), category);
+    sums.set(String(row.currency), currency);
+  }
+  const sorted = <V>(map: Map<string, V>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return Object.fromEntries(
+    sorted(sums).map(([currency, categories]) => [
+      currency,
+      Object.fromEntries(
+        sorted(categories).map(([id, s]) => [
+          id,
+          { units: s.units.toString(), revenueMinor: s.revenue.toString() },
+        ]),
+      ),
+    ]),
+  );
+}
+
+/**
+ * A finance row that is a balance at the end of its day, not a movement during it: its total is the
+ * period's last day's value (none that day: none outstanding), not a sum over days.
+ */
+export const HOLDS_OUTSTANDING = 'holds_outstanding';
+
+/**
+ * Per-currency totals of the money columns, summed as BigInt (never floating point); `lastDay` is the
+ * period's end, whose holds outstanding are the period's.
+ */
 export function totalsOf(
   kind: ReportKind,
   rows: readonly ReportRow[],
+  lastDay: string,
 ): Record<string, Record<string, string>> {
   const totals = new Map<string, Map<string, bigint>>();
   const add = (group: string, key: string, value: bigint) => {
@@ -60,6 +100,7 @@ export function totalsOf(
       add(String(row.currency), 'units', BigInt(row.units!));
       add(String(row.currency), 'revenueMinor', BigInt(row.revenueMinor!));
     } else if (kind === 'finance') {
+      if (row.kind === HOLDS_OUTSTANDING && row.day !== lastDay) continue;
       add(String(row.currency), `${row.kind}Count`, BigInt(row.count!));
       add(String(row.currency), `${row.kind}Minor`, BigInt(row.amountMinor!));
     } else if (kind === 'repairs') {

@@ -1,4 +1,4 @@
-// Product prices from the catalog over gRPC (deadline, retries of these read-only calls, breaker).
+// Product prices (and categories, for the reports) from the catalog over gRPC (deadline, retries of these read-only calls, breaker).
 import { AppError, createGrpcClient, type GrpcTransport, type ServiceMetrics } from '@shopstack/kit';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 
@@ -9,6 +9,8 @@ export interface PricedProduct {
   currency: string;
   purchasable: boolean;
   stockAvailable: number;
+  /** Empty when the product is in no category. */
+  categoryId: string;
 }
 
 export interface CatalogPort {
@@ -44,6 +46,7 @@ export function createCatalogClient(options: {
         currency: product.currency,
         purchasable: product.purchasable,
         stockAvailable: product.stockAvailable,
+        categoryId: product.categoryId,
       }));
     },
   };

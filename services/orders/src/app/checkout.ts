@@ -104,6 +104,8 @@ function orderLines(cart: CartLineRow[], products: Map<string, PricedProduct>): 
       quantity: line.quantity,
       unitPriceMinor: product.unitPriceMinor,
       currency: product.currency,
+      // Kept on the order (and told in order.completed) as it was at checkout, for the sales report.
+      ...(product.categoryId ? { categoryId: product.categoryId } : {}),
     };
   });
 }

@@ -7,6 +7,8 @@ export interface OrderLine {
   quantity: number;
   unitPriceMinor: string;
   currency: string;
+  /** The product's catalog category at checkout; absent when it had none (and in older orders). */
+  categoryId?: string;
 }
 
 /** Why an order ended cancelled; stable values, shown to customers and used in metrics. */

@@ -34,6 +34,13 @@ describe('checkout saga', function () {
   it('confirms a paid order: stock sold, money captured, order.completed published', async () => {
     const mug = await addProduct(shop, { priceMinor: 1250, stock: 10 });
     const tea = await addProduct(shop, { priceMinor: 399, stock: 5 });
+    // The mug is in a category (told in order.completed, for the sales report); the tea in none.
+    const kitchen = randomUUID();
+    await shop.catalog.deps.pool.query(`insert into categories (id, slug, name) values ($1, $2, 'Kitchen')`, [
+      kitchen,
+      `kitchen-${kitchen.slice(0, 8)}`,
+    ]);
+    await shop.catalog.deps.pool.query('update products set category_id = $1 where id = $2', [kitchen, mug]);
     const alice = customer(shop, randomUUID());
     await fund(shop, alice.userId, 10_000n);
     await alice.addToCart(mug, 2);
@@ -71,14 +78,17 @@ describe('checkout saga', function () {
     assert.equal(payload.totalMinor, '3697');
     assert.equal(payload.currency, 'EUR');
     assert.deepEqual(
-      payload.lines.map((l: { productId: string; quantity: number; unitPriceMinor: string }) => [
-        l.productId,
-        l.quantity,
-        l.unitPriceMinor,
-      ]),
+      payload.lines.map(
+        (l: { productId: string; quantity: number; unitPriceMinor: string; categoryId?: string }) => [
+          l.productId,
+          l.quantity,
+          l.unitPriceMinor,
+          l.categoryId,
+        ],
+      ),
       [
-        [mug, 2, '1250'],
-        [tea, 3, '399'],
+        [mug, 2, '1250', kitchen],
+        [tea, 3, '399', undefined],
       ],
     );
     assert.ok(Date.parse(payload.completedAt) > 0);

@@ -16,6 +16,7 @@ import {
 } from '../domain/disputes.js';
 import { fingerprint, operationId } from '../domain/ids.js';
 import { available } from '../domain/ledger.js';
+import type { PaymentEvents } from './events.js';
 import type { MovementRunner } from './movements.js';
 
 export interface DisputeEvent {
@@ -34,6 +35,7 @@ export class Disputes {
     private readonly accounts: Accounts,
     private readonly journal: Journal,
     private readonly runner: MovementRunner,
+    private readonly events: Pick<PaymentEvents, 'chargebackOpened' | 'chargebackClosed'>,
   ) {}
 
   /** A verified provider event about a completed top-up. Throws (so the provider retries) when early. */
@@ -74,6 +76,8 @@ export class Disputes {
         ),
       );
     }
+    // Before the status: a crash here leaves the dispute open, and the provider's retry stores it again.
+    await this.events.chargebackClosed(dispute, next);
     await this.disputes.advance(dispute._id, ['open'], { status: next });
     return { ...dispute, status: next };
   }
@@ -112,6 +116,8 @@ export class Disputes {
         ));
       const driven = await this.runner.drive(movement);
       if (driven.status === 'completed') {
+        // Before the status: a crash here leaves it opening, and recovery stores the event again.
+        await this.events.chargebackOpened(dispute, fromCustomerOf(dispute, driven));
         await this.disputes.advance(dispute._id, ['opening'], { status: 'open', attempt });
         return { ...dispute, status: 'open', attempt };
       }
@@ -124,7 +130,7 @@ export class Disputes {
   private async openedSplit(dispute: DisputeDoc): Promise<DisputeSplit> {
     const opened = await this.movements.get(`${dispute._id}_open_${dispute.attempt}`);
     if (opened?.status !== 'completed') throw new Error(`dispute ${dispute._id}: opening not completed`);
-    const fromCustomer = -(opened.legs.find((leg) => leg.accountId === dispute.accountId)?.amount ?? 0n);
+    const fromCustomer = fromCustomerOf(dispute, opened);
     return { fromCustomer, fromPlatform: dispute.amount - fromCustomer };
   }
 
@@ -154,4 +160,9 @@ export class Disputes {
     if (created.kind === 'conflict') throw new Error(`chargeback movement ${id} clashes`);
     return created.doc;
   }
+}
+
+/** What the customer paid of a dispute's opening movement (its debit leg; none when they had nothing). */
+function fromCustomerOf(dispute: DisputeDoc, opening: MovementDoc): bigint {
+  return -(opening.legs.find((leg) => leg.accountId === dispute.accountId)?.amount ?? 0n);
 }

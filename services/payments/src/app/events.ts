@@ -3,6 +3,11 @@
 // before the operation's status says completed (see adapters/outbox.ts for why that order is safe), so
 // an event exists for every completed operation and for none that is still in flight or declined.
 import {
+  paymentCashbackPaid,
+  paymentChargebackClosed,
+  paymentChargebackOpened,
+  paymentHoldClosed,
+  paymentHoldPlaced,
   paymentRefunded,
   paymentTopUpCompleted,
   paymentTransferReceived,
@@ -10,7 +15,15 @@ import {
   repairRecorded,
 } from '@shopstack/proto/messages';
 import type { Accounts } from '../adapters/accounts.js';
-import type { AdjustmentDoc, MovementDoc, ProviderPaymentDoc, RefundDoc } from '../adapters/documents.js';
+import type {
+  AdjustmentDoc,
+  DisputeDoc,
+  HoldDoc,
+  JournalDoc,
+  MovementDoc,
+  ProviderPaymentDoc,
+  RefundDoc,
+} from '../adapters/documents.js';
 import type { MongoOutbox } from '../adapters/outbox.js';
 
 /** Where events go; undefined in app-level suites that read no events. */
@@ -72,10 +85,10 @@ export class PaymentEvents {
   }
 
   /**
-   * A refund was credited. `creditedMinor` is what reached the customer's account: the refund less
-   * the share of the order's cashback taken back with it.
+   * A refund was credited: the refund less `cashbackReturned`, the share of the order's cashback
+   * taken back with it, reached the customer's account.
    */
-  async refunded(refund: RefundDoc, orderId: string, creditedMinor: bigint): Promise<void> {
+  async refunded(refund: RefundDoc, orderId: string, cashbackReturned: bigint): Promise<void> {
     await this.outbox?.put({
       operationId: refund._id,
       type: paymentRefunded.type,
@@ -83,9 +96,100 @@ export class PaymentEvents {
         userId: refund.userId,
         refundId: refund._id,
         orderId,
-        amountMinor: String(creditedMinor),
+        amountMinor: String(refund.amount - cashbackReturned),
+        cashbackReturnedMinor: String(cashbackReturned),
         currency: refund.currency,
         completedAt: new Date().toISOString(),
+      }),
+    });
+  }
+
+  /**
+   * A hold's reserve entry is in the journal (`reserve`): the funds are held. Stored before the hold
+   * says authorized, so every authorized hold has its event and a declined one none.
+   */
+  async holdPlaced(hold: HoldDoc, reserve: JournalDoc): Promise<void> {
+    await this.outbox?.put({
+      operationId: hold._id,
+      type: paymentHoldPlaced.type,
+      payload: paymentHoldPlaced.encode({
+        userId: hold.userId,
+        holdId: hold._id,
+        orderId: hold.orderId,
+        purpose: hold.purpose,
+        amountMinor: String(hold.amount),
+        currency: hold.currency,
+        placedAt: reserve.at.toISOString(),
+      }),
+    });
+  }
+
+  /**
+   * A hold's close entry and everything it settles (and its cashback, told first) are in the journal;
+   * stored before the hold says captured, voided or expired.
+   */
+  async holdClosed(hold: HoldDoc, close: JournalDoc, outcome: 'captured' | 'voided' | 'expired') {
+    const cashback = close.capture?.cashback;
+    if (cashback)
+      await this.outbox?.put({
+        operationId: hold._id,
+        type: paymentCashbackPaid.type,
+        payload: paymentCashbackPaid.encode({
+          userId: hold.userId,
+          holdId: hold._id,
+          orderId: hold.orderId,
+          amountMinor: String(cashback.amount),
+          currency: hold.currency,
+          paidAt: close.at.toISOString(),
+        }),
+      });
+    await this.outbox?.put({
+      operationId: hold._id,
+      type: paymentHoldClosed.type,
+      payload: paymentHoldClosed.encode({
+        userId: hold.userId,
+        holdId: hold._id,
+        orderId: hold.orderId,
+        purpose: hold.purpose,
+        outcome,
+        amountMinor: String(hold.amount),
+        capturedMinor: String(close.capture?.amount ?? 0n),
+        currency: hold.currency,
+        closedAt: close.at.toISOString(),
+      }),
+    });
+  }
+
+  /** A dispute's opening movement completed: `fromCustomer` of its amount came from the customer. */
+  async chargebackOpened(dispute: DisputeDoc, fromCustomer: bigint): Promise<void> {
+    await this.outbox?.put({
+      operationId: dispute._id,
+      type: paymentChargebackOpened.type,
+      payload: paymentChargebackOpened.encode({
+        userId: dispute.userId,
+        disputeId: dispute._id,
+        paymentId: dispute.paymentId,
+        amountMinor: String(dispute.amount),
+        fromCustomerMinor: String(fromCustomer),
+        currency: dispute.currency,
+        openedAt: new Date().toISOString(),
+      }),
+    });
+  }
+
+  /** A dispute was decided (for `won`, after the movement returning the money completed). */
+  async chargebackClosed(dispute: DisputeDoc, outcome: 'won' | 'lost'): Promise<void> {
+    await this.outbox?.put({
+      operationId: dispute._id,
+      type: paymentChargebackClosed.type,
+      payload: paymentChargebackClosed.encode({
+        userId: dispute.userId,
+        disputeId: dispute._id,
+        paymentId: dispute.paymentId,
+        outcome,
+        amountMinor: String(dispute.amount),
+        currency: dispute.currency,
+        closedAt: new Date().toISOString(),
       }),
     });
   }

@@ -9,6 +9,7 @@ import { cashbackFor, type FeeRule } from '../domain/fees.js';
 import { CLOSED_BY, type CloseKind, closeEffect, isExpired, resolveCapture } from '../domain/holds.js';
 import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
 import { idempotencyConflict, invalid, notFound } from './errors.js';
+import type { PaymentEvents } from './events.js';
 
 export interface AuthorizeCommand {
   idempotencyKey: string;
@@ -42,6 +43,7 @@ export class Holds {
     private readonly defaultTtlSeconds: number,
     /** Paid to the customer on every captured order payment (the fee schedule's cashback rule). */
     private readonly cashback: FeeRule,
+    private readonly events: Pick<PaymentEvents, 'holdPlaced' | 'holdClosed'>,
   ) {}
 
   async authorize(command: AuthorizeCommand): Promise<HoldResult> {
@@ -138,6 +140,8 @@ export class Holds {
       await this.holds.advance(hold._id, ['pending'], { status: 'declined', failureReason });
       return { ...hold, status: 'declined', failureReason };
     }
+    // Before the status: a crash here leaves the hold pending, and the next step stores it again.
+    await this.events.holdPlaced(hold, entry);
     await this.holds.advance(hold._id, ['pending'], { status: 'authorized' });
     return { ...hold, status: 'authorized' };
   }
@@ -204,7 +208,9 @@ export class Holds {
         ref: hold._id,
       });
     }
-    const status = CLOSED_BY[kind] as HoldDoc['status'];
+    const status = CLOSED_BY[kind] as 'captured' | 'voided' | 'expired';
+    // Before the status: a crash here leaves the hold closing, and recovery stores the events again.
+    await this.events.holdClosed(hold, entry, status);
     await this.holds.advance(hold._id, OPEN, { status, captured });
     return { ...hold, status, captured };
   }

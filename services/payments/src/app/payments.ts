@@ -51,8 +51,8 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
   const stores = operationStores(db);
   const events = new PaymentEvents(options.outbox, accountStore);
   const movements = new MovementRunner(stores.movements, journal, events);
-  const disputes = new Disputes(stores.disputes, stores.movements, accountStore, journal, movements);
-  const holds = new Holds(stores.holds, accountStore, journal, options.holdTtlSeconds, fees.cashback);
+  const disputes = new Disputes(stores.disputes, stores.movements, accountStore, journal, movements, events);
+  const holds = new Holds(stores.holds, accountStore, journal, options.holdTtlSeconds, fees.cashback, events);
   return {
     db,
     provider,

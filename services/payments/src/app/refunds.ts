@@ -100,7 +100,7 @@ export class Refunds {
     }
     // Before the status: a crash here leaves the refund pending, and recovery stores the event again.
     const { orderId } = await this.holds.get(refund.holdId);
-    await this.events.refunded(refund, orderId, refund.amount - returned);
+    await this.events.refunded(refund, orderId, returned);
     return this.finish(refund, 'completed');
   }
 

@@ -47,6 +47,6 @@ export function disputeWonLegs(accounts: DisputeAccounts, split: DisputeSplit): 
 }
 
 /** Which transitions a provider event may make; anything else (a replay, a late event) changes nothing. */
-export function nextDisputeStatus(current: DisputeStatus, event: 'won' | 'lost'): DisputeStatus | undefined {
+export function nextDisputeStatus(current: DisputeStatus, event: 'won' | 'lost'): 'won' | 'lost' | undefined {
   return current === 'open' ? event : undefined;
 }

@@ -13,6 +13,8 @@ import {
   waitFor,
 } from '@shopstack/kit/testing';
 import {
+  paymentHoldClosed,
+  paymentHoldPlaced,
   paymentRefunded,
   paymentTopUpCompleted,
   paymentTransferReceived,
@@ -112,12 +114,33 @@ describe('payments: money events through the outbox', function () {
       { type: paymentTransferReceived.type, id: transfer.body.id, userId: bob },
       { type: paymentRefunded.type, id: refund.refund!.refundId, userId: alice },
     ];
-    await waitFor(() => events.messages.length >= expected.length, { what: 'the five events' });
+    // Two holds (the withdrawal's and the order's), each placed and closed once.
+    const holdEvents = 4;
+    await waitFor(() => events.messages.length >= expected.length + holdEvents, { what: 'the events' });
     await waitFor(async () => (await service.outbox.oldestPendingAgeSeconds()) === 0, {
       what: 'the outbox to drain',
     });
     await service.relay!.stop(); // nothing more can arrive: the count below is final
-    assert.equal(events.messages.length, expected.length, 'one event per completed operation');
+    assert.equal(events.messages.length, expected.length + holdEvents, 'one event per completed operation');
+    const holds = <T extends { purpose: string }>(contract: { type: string; parse(p: unknown): T }) =>
+      events.messages
+        .filter((m) => m.properties.type === contract.type)
+        .map((m) => contract.parse(JSON.parse(m.content.toString())))
+        .sort((a, b) => a.purpose.localeCompare(b.purpose));
+    assert.deepEqual(
+      holds(paymentHoldPlaced).map((h) => [h.purpose, h.userId, h.amountMinor]),
+      [
+        ['order', alice, '3000'],
+        ['withdrawal', alice, '1005'],
+      ],
+    );
+    assert.deepEqual(
+      holds(paymentHoldClosed).map((h) => [h.purpose, h.holdId === hold!.holdId, h.outcome, h.capturedMinor]),
+      [
+        ['order', true, 'captured', '3000'],
+        ['withdrawal', false, 'captured', '1005'],
+      ],
+    );
 
     for (const want of expected) {
       const messageId = MongoOutbox.messageId({ operationId: want.id, type: want.type });
@@ -155,6 +178,9 @@ describe('payments: money events through the outbox', function () {
     const received = payloadOf(paymentTransferReceived.type);
     assert.deepEqual([received.fromUserId, received.amountMinor], [alice, '700']);
     const refunded = payloadOf(paymentRefunded.type);
-    assert.deepEqual([refunded.orderId, refunded.amountMinor], [orderId, '1200']);
+    assert.deepEqual(
+      [refunded.orderId, refunded.amountMinor, refunded.cashbackReturnedMinor],
+      [orderId, '1200', '0'],
+    );
   });
 });

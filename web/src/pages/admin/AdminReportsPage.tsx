@@ -16,8 +16,8 @@ type Report =
 type Kind = paths['/api/backoffice/reports']['post']['requestBody']['content']['application/json']['kind'];
 /** Every kind the API takes (a kind it gains fails the type check here until it has its words). */
 const KINDS: Record<Kind, string> = {
-  sales: 'Sales: orders, units and revenue per product',
-  finance: 'Finance: captures, refunds, cancelled checkouts',
+  sales: 'Sales: orders, units and revenue per category and product',
+  finance: 'Finance: captures, refunds, cashback, chargebacks, top-ups, withdrawals, fees, holds',
   customers: 'Customers: active and new buyers per day',
   repairs: 'Repairs: what was corrected, by whom and why',
 };
