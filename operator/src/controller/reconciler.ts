@@ -46,6 +46,9 @@ export interface ReconcileResult {
 
 const childKey = (object: KubeObject) => `${object.apiVersion}/${object.kind}/${keyOf(object)}`;
 
+/** The shop a reconcile read was deleted, or replaced by another of the same name, while it ran. */
+class StaleShop extends Error {}
+
 export class Reconciler {
   private readonly memo = new AppliedMemo();
 
@@ -81,9 +84,19 @@ export class Reconciler {
     const desired = renderShop(shop, { ...this.deps.render, pki });
     let stalled: { reason: string; message: string } | undefined;
     try {
-      result.applied = await this.applyAll(shop, desired);
+      await this.applyAll(shop, desired, result);
       result.deleted = await this.pruneUnwanted(shop, desired);
     } catch (error) {
+      if (error instanceof StaleShop) {
+        // Its children would carry an owner that is gone (the collector would delete them, or the new
+        // shop's of that name); the deletion or the new shop has queued the key again.
+        this.deps.log.info(
+          { shop: key, uid: shop.metadata.uid },
+          'shop replaced or deleted, reconcile dropped',
+        );
+        this.memo.forget(key);
+        return result;
+      }
       if (!(error instanceof KubeApiError && error.permanent)) throw error;
       // The API server refuses what the spec asks for (e.g. a quota or an admission policy): retrying the
       // same request cannot help, so say so in the status; the key is still retried with backoff.
@@ -100,12 +113,23 @@ export class Reconciler {
       ),
       now: now(),
     });
-    result.statusWritten = await this.writeStatus(shop, status);
+    // The status of this shop, never of another that took its name meanwhile.
+    result.statusWritten = this.isCurrent(shop) && (await this.writeStatus(shop, status));
     if (stalled) throw new KubeApiError(422, 'ApplyRejected', stalled.message);
     return result;
   }
 
-  private async applyAll(shop: ShopDeployment, desired: KubeObject[]): Promise<number> {
+  /** The cache still holds the shop this reconcile read: not deleted, nor re-created under its name. */
+  private isCurrent(shop: ShopDeployment): boolean {
+    const cached = this.deps.shops.get(shop.metadata.namespace, shop.metadata.name);
+    return cached?.metadata.uid === shop.metadata.uid && !cached.metadata.deletionTimestamp;
+  }
+
+  private async applyAll(
+    shop: ShopDeployment,
+    desired: KubeObject[],
+    result: ReconcileResult,
+  ): Promise<void> {
     const shopKey = keyOf(shop);
     const changed: string[] = [];
     const created: string[] = [];
@@ -121,7 +145,10 @@ export class Reconciler {
       ) {
         continue;
       }
+      // Each apply waits on the API server, and meanwhile the shop may go: checked before every one.
+      if (!this.isCurrent(shop)) throw new StaleShop();
       const applied = await serverSideApply(this.deps.client, object);
+      result.applied++;
       applied.apiVersion = object.apiVersion;
       applied.kind = object.kind;
       informer.remember(applied);
@@ -134,7 +161,6 @@ export class Reconciler {
     if (changed.length > 0) {
       await this.deps.events.record(shop, 'Normal', 'Updated', `applied ${changed.join(', ')}`);
     }
-    return created.length + changed.length;
   }
 
   /** Deletes children this shop controls but no longer renders (e.g. a PDB after scaling to one). */

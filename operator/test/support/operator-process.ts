@@ -63,11 +63,17 @@ export class OperatorProcess {
       },
     );
     const operator = new OperatorProcess(options.identity, child);
-    await eventually(
-      `operator ${options.identity} to listen`,
-      () => operator.port !== undefined || operator.failed(),
-      30_000,
-    );
+    try {
+      await eventually(
+        `operator ${options.identity} to listen`,
+        () => operator.port !== undefined || operator.failed(),
+        30_000,
+      );
+    } catch (error) {
+      // A start that timed out leaves no operator behind to take the test's lease or shops.
+      await operator.stop('SIGKILL');
+      throw error;
+    }
     return operator;
   }
 
