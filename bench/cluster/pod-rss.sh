@@ -15,7 +15,8 @@ while read -r id pid; do
   cgroup=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$pid/cgroup")
   kib=0
   for p in $(cat "/sys/fs/cgroup/memory$cgroup/cgroup.procs" 2>/dev/null || echo "$pid"); do
-    kib=$((kib + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
+    # A zombie or a kernel thread has no VmRSS; a process gone meanwhile has no status at all.
+    kib=$((kib + $(cat "/proc/$p/status" 2>/dev/null | awk '/^VmRSS:/ { k = $2 } END { print k + 0 }')))
   done
   awk -v k="$kib" -v p="$pod" 'BEGIN { printf "%8.1f MiB  %s\n", k / 1024, p }'
 done < <(node_ctr tasks ls | awk 'NR > 1 && $3 == "RUNNING" { print $1, $2 }') |

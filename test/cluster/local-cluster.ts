@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
-import type { ShopService } from '@shopstack/operator';
+import { SHOP_SERVICES, type ShopService } from '@shopstack/operator';
 import { parseAllDocuments } from 'yaml';
 import { infraEnv } from '../support/env.js';
 
@@ -202,4 +202,53 @@ export async function serviceUrl(namespace: string, name: string, port: string):
   const found = svc.spec?.ports?.find((p) => p.name === port);
   if (!svc.spec?.clusterIP || !found) throw new Error(`service ${name} has no ClusterIP port ${port}`);
   return `http://${svc.spec.clusterIP}:${found.port}`;
+}
+
+/** The kind workflow's dependencies, by the component label of their pods. */
+export const DEPENDENCIES = ['postgres', 'rabbitmq', 'redis', 'mongodb'];
+
+/** The namespace's pods when every expected component has one and all are Running and Ready; else undefined. */
+export async function readyPods(namespace: string, expected: string[]) {
+  const pods = (await podStates(namespace)).filter((p) => !p.deleting);
+  const present = new Set(pods.map((p) => p.component));
+  return expected.every((c) => present.has(c)) && pods.every((p) => p.running && p.ready) ? pods : undefined;
+}
+
+/** The ShopDeployment `shop` of the namespace reports Ready=True. */
+export async function shopIsReady(namespace: string): Promise<boolean> {
+  const ready = await kubectl([
+    'get',
+    'shop',
+    'shop',
+    '-n',
+    namespace,
+    '-o',
+    'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+  ]);
+  return ready.trim() === 'True';
+}
+
+/** The edge health-checks its upstreams on its own clock: serving once every service's document is. */
+export async function edgeServesEveryService(edgeUrl: string): Promise<boolean> {
+  const replies = await Promise.all(
+    SHOP_SERVICES.map((s) => fetch(`${edgeUrl}/api/${s}/openapi.json`).then((r) => r.status)),
+  );
+  return replies.every((status) => status === 200);
+}
+
+/** Makes a registered account the shop's admin, as an operator of the shop does: users' CLI on its database. */
+export async function appointAdmin(email: string, postgresIp: string): Promise<void> {
+  await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--conditions',
+      'shopstack-source',
+      `${REPO_ROOT}services/users/src/cli/appoint-role.ts`,
+      email,
+      'admin',
+    ],
+    { env: { ...process.env, DATABASE_URL: `postgres://shop:change-me@${postgresIp}:5432/users` } },
+  );
 }

@@ -1,11 +1,10 @@
 // The product as users run it: the kind workflow's dependencies and the example ShopDeployment
 // applied to the local cluster, the operator rendering the shop, every pod running on the real node
 // from images built here without Docker. Then a customer buys through the edge Service, Prometheus (in
-// its pod) scrapes every service, and an orders pod is killed in the middle of checkouts.
+// its pod) scrapes every service, and the failures a cluster brings: an orders pod killed in the middle
+// of checkouts, payments scaled, an edge pod deleted under load, every service rolled to a new image.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { SHOP_SERVICES } from '@shopstack/operator';
 import pg from 'pg';
 import { installCrds } from '../../operator/test/support/cluster.js';
@@ -15,21 +14,23 @@ import { infraEnv, uniqueName } from '../support/env.js';
 import { eventually } from '../support/process.js';
 import {
   apply,
+  appointAdmin,
   buildImages,
+  DEPENDENCIES,
   dependencyManifests,
+  edgeServesEveryService,
   type Images,
   kubeClients,
   kubectl,
   LOCAL_SIZE,
   podStates,
+  readyPods,
   retagImage,
   serviceUrl,
+  shopIsReady,
   shopManifests,
 } from './local-cluster.js';
 
-const run = promisify(execFile);
-const appointRoleCli = new URL('../../services/users/src/cli/appoint-role.ts', import.meta.url).pathname;
-const READY_PATH = 'jsonpath={.status.conditions[?(@.type=="Ready")].status}';
 const SHOP_COMPONENTS = [...SHOP_SERVICES, 'ratelimit', 'edge', 'prometheus', 'alertmanager'];
 
 describe('the shop in real pods on the local cluster', function () {
@@ -41,13 +42,7 @@ describe('the shop in real pods on the local cluster', function () {
   let postgresIp: string;
   const admin = { email: `admin.${randomUUID()}@example.test`, password: 'keeper of the shop 2026' };
 
-  const allReady = async (expected: string[]) => {
-    const pods = (await podStates(namespace)).filter((p) => !p.deleting);
-    const present = new Set(pods.map((p) => p.component));
-    return expected.every((c) => present.has(c)) && pods.every((p) => p.running && p.ready)
-      ? pods
-      : undefined;
-  };
+  const allReady = (expected: string[]) => readyPods(namespace, expected);
 
   before(async function () {
     this.timeout(900_000);
@@ -61,7 +56,7 @@ describe('the shop in real pods on the local cluster', function () {
     await installCrds();
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await apply(namespace, dependencyManifests(images));
-    const deps = await eventually(() => allReady(['postgres', 'rabbitmq', 'redis', 'mongodb']), 180_000);
+    const deps = await eventually(() => allReady(DEPENDENCIES), 180_000);
     postgresIp = deps.find((p) => p.component === 'postgres')!.ip!;
     took('dependencies Ready');
     operator = await OperatorProcess.start({
@@ -72,22 +67,14 @@ describe('the shop in real pods on the local cluster', function () {
       shard: namespace,
     });
     await apply(namespace, shopManifests(images, { ...LOCAL_SIZE, shard: namespace }));
-    const shopReady = async () =>
-      (await kubectl(['get', 'shop', 'shop', '-n', namespace, '-o', READY_PATH])).trim() === 'True';
-    await eventually(shopReady, 240_000).catch(async (error) => {
+    await eventually(() => shopIsReady(namespace), 240_000).catch(async (error) => {
       throw new Error(`${error}\n${await kubectl(['get', 'pods,shop', '-n', namespace, '-o', 'wide'])}`);
     });
     took(
       `shop Ready (${(await podStates(namespace)).reduce((n, p) => n + p.restarts, 0)} container restarts)`,
     );
     edgeUrl = await serviceUrl(namespace, 'shop-edge', 'http');
-    // The edge health-checks its upstreams on its own clock: serving once every service's document is.
-    await eventually(async () => {
-      const replies = await Promise.all(
-        SHOP_SERVICES.map((s) => fetch(`${edgeUrl}/api/${s}/openapi.json`).then((r) => r.status)),
-      );
-      return replies.every((status) => status === 200);
-    }, 60_000);
+    await eventually(() => edgeServesEveryService(edgeUrl), 60_000);
     took('edge serving every service');
   });
 
@@ -99,7 +86,7 @@ describe('the shop in real pods on the local cluster', function () {
   it('runs every pod of the shop and its dependencies on the real node, Running and Ready by its probes', async () => {
     const pods = await eventually(() => allReady(SHOP_COMPONENTS), 60_000);
     const components = [...new Set(pods.map((p) => p.component))].sort();
-    assert.deepEqual(components, [...SHOP_COMPONENTS, 'postgres', 'rabbitmq', 'redis', 'mongodb'].sort());
+    assert.deepEqual(components, [...SHOP_COMPONENTS, ...DEPENDENCIES].sort());
     assert.deepEqual(
       [...new Set(pods.map((p) => p.node))],
       [infraEnv('KUBE_NODE_NAME')],
@@ -112,11 +99,7 @@ describe('the shop in real pods on the local cluster', function () {
   it('sells a product through the edge Service: sign-up, top-up, cart, checkout confirmed, money and stock moved', async () => {
     const client = shopClient(edgeUrl);
     assert.equal((await client.call('POST', '/api/users/register', undefined, admin)).status, 201);
-    await run(
-      process.execPath,
-      ['--import', 'tsx', '--conditions', 'shopstack-source', appointRoleCli, admin.email, 'admin'],
-      { env: { ...process.env, DATABASE_URL: `postgres://shop:change-me@${postgresIp}:5432/users` } },
-    );
+    await appointAdmin(admin.email, postgresIp);
     await client.sellAProduct(admin);
   });
 
