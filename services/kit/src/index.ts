@@ -126,7 +126,12 @@ export {
   startConsumer,
 } from './messaging/consumer.js';
 export { countDeadLetters, type DeadLetterSummary, replayDeadLetters } from './messaging/dead-letters.js';
-export { consumeWithInbox, type InboxConsumerOptions, type IncomingMessage } from './messaging/inbox.js';
+export {
+  consumeWithInbox,
+  type HandlerReply,
+  type InboxConsumerOptions,
+  type IncomingMessage,
+} from './messaging/inbox.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type OutgoingMessage } from './messaging/outbox.js';
 export {
   type OutboxRecord,

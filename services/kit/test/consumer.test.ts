@@ -2,9 +2,11 @@
 // once its cause is fixed. (Surviving a broker restart is tested on a private broker with the whole
 // checkout: services/orders/test/integration/broker-restart.test.ts.)
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   connectRabbit,
   createLogger,
@@ -18,11 +20,13 @@ import {
 } from '../src/index.js';
 import {
   createTestDatabase,
+  createTestQueue,
   deleteConsumerQueues,
   deleteExchange,
   randomSuffix,
   requireEnv,
   type TestDatabase,
+  type TestQueue,
   waitFor,
 } from '../src/testing/index.js';
 
@@ -37,34 +41,13 @@ describe('kit consumer', () => {
   const exchange = `kit.consumer-test.${randomSuffix()}`;
   const queue = `kit.consumer-test.${randomSuffix()}`;
 
-  const publish = async (id: string) => {
-    const connection = await connectRabbit(rabbit.url, 'test-publisher');
-    const channel = await connection.createConfirmChannel();
-    channel.publish(
-      exchange,
-      id.startsWith('bad') ? 'thing.bad' : 'thing.made',
-      Buffer.from(JSON.stringify({ id })),
-      {
-        messageId: id,
-        type: 'thing.made',
-        persistent: true,
-      },
-    );
-    await channel.waitForConfirms();
-    await connection.close();
-  };
+  const publish = (id: string) =>
+    publishThing(rabbit.url, exchange, id.startsWith('bad') ? 'thing.bad' : 'thing.made', id);
   const handled = async () =>
     (await pool.query<{ id: string }>('select id from things order by id')).rows.map((row) => row.id);
 
   before(async () => {
-    database = await createTestDatabase('kit_consumer');
-    await runMigrations({
-      databaseUrl: database.url,
-      dir: mkdtempSync(join(tmpdir(), 'kit-migrations-')),
-      service: 'kit_consumer',
-    });
-    pool = createPgPool(database.url);
-    await pool.query('create table things (id text primary key)');
+    ({ database, pool } = await thingsDatabase('kit_consumer'));
     // A classic queue of the same name, as an earlier version left it: empty, so it becomes quorum.
     const connection = await connectRabbit(rabbit.url);
     await (await connection.createChannel()).assertQueue(queue, { durable: true });
@@ -136,3 +119,131 @@ describe('kit consumer', () => {
     }
   });
 });
+
+// A consumer that answers (a saga participant): the reply is stored with the inbox row and published
+// after the commit, before the acknowledgement. The window between that commit and the reply's
+// publish is made here by the broker closing the consumer's connection from inside the handler: the
+// commit still happens, the publish cannot, and the command comes back redelivered.
+describe('kit consumer replies', function () {
+  this.timeout(60_000);
+  const rabbit = { url: requireEnv('AMQP_URL') };
+  const exchange = `kit.replies-test.${randomSuffix()}`;
+  const queue = `kit.replies-test.${randomSuffix()}`;
+  const connectionName = `kit-test ${queue}`;
+  let database: TestDatabase;
+  let pool: Pool;
+  let consumer: RunningConsumer;
+  let replies: TestQueue;
+  const runs = new Map<string, number>();
+  const cutConnectionFor = new Set<string>();
+
+  const send = (id: string) => publishThing(rabbit.url, exchange, 'thing.make', id);
+  const repliesTo = (id: string) =>
+    replies.messages.filter((message) => JSON.parse(message.content.toString()).id === id);
+
+  before(async () => {
+    ({ database, pool } = await thingsDatabase('kit_replies'));
+    replies = await createTestQueue(exchange, 'thing.made');
+    consumer = await startConsumer(
+      {
+        name: 'kit.thing-maker',
+        queue,
+        bindings: [{ exchange, pattern: 'thing.make' }],
+        pool,
+        handle: async (client, message) => {
+          const { id } = message.payload as { id: string };
+          runs.set(id, (runs.get(id) ?? 0) + 1);
+          await client.query('insert into things values ($1)', [id]);
+          if (cutConnectionFor.delete(id)) await closeConnection(connectionName);
+          return { reply: { exchange, routingKey: 'thing.made', type: 'thing.made', payload: { id } } };
+        },
+      },
+      { service: 'kit-test', amqpUrl: rabbit.url, logger, firstRetryMs: 200 },
+    );
+  });
+
+  after(async () => {
+    await consumer?.close();
+    await replies?.close();
+    await pool?.end();
+    await database?.drop();
+    await deleteConsumerQueues([queue], rabbit.url);
+    await deleteExchange(exchange, rabbit.url);
+  });
+
+  it('answers once; the same command published again is neither applied nor answered again', async () => {
+    await send('first');
+    await waitFor(() => repliesTo('first').length === 1 || undefined, { what: 'the reply to first' });
+    await send('first');
+    await send('second');
+    await waitFor(() => repliesTo('second').length === 1 || undefined, { what: 'the reply to second' });
+    assert.equal(repliesTo('first').length, 1);
+    assert.equal(runs.get('first'), 1);
+    const stored = await pool.query('select reply from kit_inbox where message_id = $1', ['first']);
+    assert.deepEqual(stored.rows[0]?.reply.payload, { id: 'first' });
+  });
+
+  it('sends the stored reply when the broker redelivers a command handled before its reply went out', async () => {
+    cutConnectionFor.add('cut');
+    await send('cut');
+    const [reply] = await waitFor(() => (repliesTo('cut').length > 0 ? repliesTo('cut') : undefined), {
+      timeoutMs: 30_000,
+      what: 'the reply after the reconnect',
+    });
+    assert.ok(consumer.isConnected());
+    // Applied once (the redelivery found its inbox row), answered with the reply it stored.
+    assert.equal(runs.get('cut'), 1);
+    assert.deepEqual(
+      (await handledThings(pool)).filter((id) => id === 'cut'),
+      ['cut'],
+    );
+    const stored = await pool.query('select reply from kit_inbox where message_id = $1', ['cut']);
+    assert.equal(reply?.properties.messageId, stored.rows[0]?.reply.messageId);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a second reply would be here by now
+    assert.equal(repliesTo('cut').length, 1);
+  });
+});
+
+/** A migrated database with a `things` table the handlers write to. */
+async function thingsDatabase(name: string): Promise<{ database: TestDatabase; pool: Pool }> {
+  const database = await createTestDatabase(name);
+  await runMigrations({
+    databaseUrl: database.url,
+    dir: mkdtempSync(join(tmpdir(), 'kit-migrations-')),
+    service: name,
+  });
+  const pool = createPgPool(database.url);
+  await pool.query('create table things (id text primary key)');
+  return { database, pool };
+}
+
+/** Publishes `{ id }` with message id `id`, persistent, and waits for the broker's confirm. */
+async function publishThing(url: string, exchange: string, routingKey: string, id: string): Promise<void> {
+  const connection = await connectRabbit(url, 'test-publisher');
+  const channel = await connection.createConfirmChannel();
+  channel.publish(exchange, routingKey, Buffer.from(JSON.stringify({ id })), {
+    messageId: id,
+    type: routingKey === 'thing.make' ? 'thing.make' : 'thing.made',
+    persistent: true,
+  });
+  await channel.waitForConfirms();
+  await connection.close();
+}
+
+const handledThings = async (pool: Pool) =>
+  (await pool.query<{ id: string }>('select id from things order by id')).rows.map((row) => row.id);
+
+const RABBITMQ_NODE = process.env.RABBITMQ_NODE ?? 'rabbit@localhost';
+const rabbitmqctl = (...args: string[]) =>
+  promisify(execFile)('rabbitmqctl', ['-q', '-n', RABBITMQ_NODE, ...args], { timeout: 30_000 });
+
+/** Closes, from the broker's side, the connection named `name` (the CLI of the local broker). */
+async function closeConnection(name: string): Promise<void> {
+  const { stdout } = await rabbitmqctl('list_connections', 'pid', 'client_properties');
+  const pids = stdout
+    .split('\n')
+    .filter((line) => line.includes(`"connection_name","${name}"`))
+    .map((line) => line.split('\t')[0]!);
+  assert.equal(pids.length, 1, `one connection named ${name}`);
+  await rabbitmqctl('close_connection', pids[0]!, 'reply window test');
+}

@@ -73,7 +73,12 @@ describe('kit outbox and inbox', () => {
     const { rows } = await pool.query('select name from kit_migrations');
     assert.deepEqual(
       rows.map((r) => r.name),
-      ['1700000000000_outbox-inbox', '1700000001000_retention-indexes', '1700000002000_archive'],
+      [
+        '1700000000000_outbox-inbox',
+        '1700000001000_retention-indexes',
+        '1700000002000_archive',
+        '1700000003000_inbox-replies',
+      ],
     );
   });
 

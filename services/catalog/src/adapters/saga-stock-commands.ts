@@ -1,11 +1,14 @@
 // The catalog's side of the checkout saga: stock commands from orders arrive on a durable queue
 // (`catalog.reserve-stock`, `catalog.release-stock`, `catalog.commit-stock`), are applied through the
-// stock use cases inside the kit's inbox transaction, and the reply goes out through the outbox in that
-// same transaction. So a command is applied once and answered once, whatever the redeliveries.
+// stock use cases inside the kit's inbox transaction, and the reply is stored with the inbox row in that
+// same transaction and published (with a confirm) before the command is acknowledged — no outbox, so
+// no relay's second write to mark it. A command the broker redelivers (the catalog died before the
+// acknowledgement) is not applied again; its stored reply is sent again (the kit's inbox.ts). So a
+// command is applied once, and answered at least once, whatever the redeliveries.
 import {
   AppError,
   type ConsumerDeclaration,
-  enqueueOutbox,
+  type HandlerReply,
   type Logger,
   type Pool,
   type PoolClient,
@@ -48,15 +51,18 @@ export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): Co
       if (!envelope.success) throw new Error(`${message.type} ${message.id} has no orderId / replyTo`);
       const type = message.type as StockCommandType;
       const reservation = await apply(client, type, envelope.data.orderId, message.payload);
-      await enqueueOutbox(client, {
-        exchange: options.exchange,
-        routingKey: envelope.data.replyTo,
-        type: stockReply.type,
-        payload: stockReplyOf(type, envelope.data.orderId, reservation),
-      });
       // Counted once the inbox transaction committed, so a rolled-back or redelivered command is not.
       const operation = type.replace(/^catalog\.|-stock$/g, '') as StockOperation;
-      return () => options.stockMetrics?.stockCall(operation, reservation?.status ?? 'rejected');
+      const reply: HandlerReply = {
+        reply: {
+          exchange: options.exchange,
+          routingKey: envelope.data.replyTo,
+          type: stockReply.type,
+          payload: stockReplyOf(type, envelope.data.orderId, reservation),
+        },
+        afterCommit: () => options.stockMetrics?.stockCall(operation, reservation?.status ?? 'rejected'),
+      };
+      return reply;
     },
   };
 }

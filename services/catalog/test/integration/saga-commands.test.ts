@@ -1,5 +1,5 @@
-// The catalog's side of the checkout saga over RabbitMQ: stock commands in, replies out through the
-// outbox relay, each command applied and answered once whatever the redeliveries.
+// The catalog's side of the checkout saga over RabbitMQ: stock commands in, replies out (stored with
+// the inbox row, published before the acknowledgement), each command applied and answered once.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestQueue, queueDepth, type TestQueue, waitFor } from '@shopstack/kit/testing';

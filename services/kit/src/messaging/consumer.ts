@@ -9,7 +9,14 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { consumeWithInbox, type IncomingMessage } from './inbox.js';
-import { type Channel, type ChannelModel, connectRabbit, declareQueue, type QueueSpec } from './rabbit.js';
+import {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  connectRabbit,
+  declareQueue,
+  type QueueSpec,
+} from './rabbit.js';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -18,7 +25,7 @@ export interface ConsumerDeclaration extends QueueSpec {
   /** Name under which handled message ids are recorded in the inbox; one per logical consumer. */
   name: string;
   pool: Pool;
-  /** May return a function, run once the transaction committed (see inbox.ts). */
+  /** May return a function, run once the transaction committed, or a reply to send (see inbox.ts). */
   handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
   prefetch?: number;
 }
@@ -53,6 +60,22 @@ export function startConsumer(
     name: declaration.name,
     setup: async (channel, connection) => {
       await declareQueue(channel, declaration, connection);
+      // Replies (inbox.ts) go out on a confirm channel of the same connection, opened on first use
+      // and again after it closed.
+      let replies: Promise<ConfirmChannel> | undefined;
+      const replyChannel = () => {
+        replies ??= connection.createConfirmChannel().then((opened) => {
+          opened.on('error', () => {});
+          opened.on('close', () => {
+            replies = undefined;
+          });
+          return opened;
+        });
+        replies.catch(() => {
+          replies = undefined;
+        });
+        return replies;
+      };
       await consumeWithInbox({
         channel,
         queue: declaration.queue,
@@ -61,6 +84,7 @@ export function startConsumer(
         logger: runtime.logger,
         prefetch: declaration.prefetch,
         handle: declaration.handle,
+        replies: replyChannel,
         deadLettered: runtime.metrics?.deadLettered,
       });
     },

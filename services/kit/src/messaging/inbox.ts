@@ -2,13 +2,26 @@
 // handler's effect, so a redelivered message is acknowledged without running the handler again.
 // A handler that fails is retried once (requeue); failing again sends the message to `<queue>.dead`,
 // and so does a message without an id at once. Each dead-lettered message is counted (onDeadLetter).
+//
+// A handler that answers (a saga participant replying to a command) returns `{ reply }`: the reply is
+// stored with the inbox row in the handling transaction, published with a confirm after the commit,
+// and only then is the command acknowledged — so the answer needs no outbox (no second write to mark
+// it published). A crash anywhere before the acknowledgement has the broker redeliver the command
+// (flagged `redelivered`); its inbox row is found and the stored reply is sent again, with the same
+// message id, for the requester's inbox to drop if the first one did arrive. A command published
+// again by its sender (a new delivery, not the broker's redelivery) was acknowledged only after its
+// reply was confirmed, so it is dropped without a second answer.
 
+import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Counter } from 'prom-client';
 import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import type { Logger } from '../logging.js';
-import { extractTraceContext, inSpan } from '../tracing.js';
+import { extractTraceContext, injectTraceContext, inSpan } from '../tracing.js';
+import type { OutgoingMessage } from './outbox.js';
+import { publishStored, type StoredMessage } from './publish.js';
+import { declareExchange } from './rabbit.js';
 
 export interface IncomingMessage {
   id: string;
@@ -25,14 +38,36 @@ export interface InboxConsumerOptions {
   consumer: string;
   logger: Logger;
   prefetch?: number;
-  /** May return a function, run once the transaction committed (e.g. to start work it made due). */
+  /**
+   * May return a function, run once the transaction committed (e.g. to start work it made due), or
+   * a `HandlerReply`: a message to answer with, published after the commit (see above).
+   */
   handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
+  /** The confirm channel replies go out on (opened on first use); required by handlers that reply. */
+  replies?: () => Promise<ConfirmChannel>;
   /** Counts every message sent to the dead-letter queue (the kit's `messaging_dead_lettered_total`). */
   deadLettered?: Counter<'queue' | 'reason'>;
 }
 
+/** What a handler that answers returns. */
+export interface HandlerReply {
+  reply: OutgoingMessage;
+  /** Run once the reply was confirmed and the message acknowledged. */
+  afterCommit?: () => void;
+}
+
+const isReply = (value: unknown): value is HandlerReply =>
+  typeof value === 'object' && value !== null && 'reply' in value;
+
+/** What the handling transaction leaves to do after its commit. */
+interface Handled {
+  reply?: StoredMessage;
+  afterCommit?: unknown;
+}
+
 /** Why a message went to the dead-letter queue: the `reason` label of the count. */
 export type DeadLetterReason = 'missing_message_id' | 'unreadable' | 'handler_failed';
+type FailureReason = DeadLetterReason | 'reply_unsent';
 
 /** Starts consuming; returns the consumer tag (cancel with `channel.cancel(tag)`). */
 export async function consumeWithInbox(options: InboxConsumerOptions): Promise<string> {
@@ -54,7 +89,7 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
     return;
   }
   const headers = (raw.properties.headers ?? {}) as Record<string, unknown>;
-  let reason: DeadLetterReason = 'unreadable';
+  let reason: FailureReason = 'unreadable';
   try {
     const message: IncomingMessage = {
       id,
@@ -63,29 +98,47 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
       headers,
     };
     reason = 'handler_failed';
-    const afterCommit = await inSpan(
+    const outcome = await inSpan(
       `consume ${message.type}`,
       SpanKind.CONSUMER,
       extractTraceContext(headers),
       () =>
-        withTransaction(options.pool, async (client) => {
+        withTransaction(options.pool, async (client): Promise<Handled> => {
           const inserted = await client.query(
             'insert into kit_inbox (consumer, message_id) values ($1, $2) on conflict do nothing',
             [options.consumer, id],
           );
-          return inserted.rowCount === 1 ? await options.handle(client, message) : undefined;
+          if (inserted.rowCount !== 1) return raw.fields.redelivered ? storedReply(client, options, id) : {};
+          const result = await options.handle(client, message);
+          if (!isReply(result)) return { afterCommit: result };
+          const reply = toStored(result.reply);
+          await client.query('update kit_inbox set reply = $3 where consumer = $1 and message_id = $2', [
+            options.consumer,
+            id,
+            JSON.stringify(reply),
+          ]);
+          return { reply, afterCommit: result.afterCommit };
         }),
     );
+    // Committed: from here on the effect stays, and a failure only means the reply is still owed.
+    reason = 'reply_unsent';
+    if (outcome.reply) await sendReply(options, outcome.reply);
     settle(options, () => channel.ack(raw), id);
-    if (typeof afterCommit === 'function') afterCommit();
+    if (typeof outcome.afterCommit === 'function') outcome.afterCommit();
   } catch (error) {
     logger.warn(
       { err: error, messageId: id, redelivered: raw.fields.redelivered },
       'message handling failed',
     );
     // The first failure goes back to the queue for one more try; the second goes to `<queue>.dead`.
-    const requeue = !raw.fields.redelivered;
-    settle(options, () => channel.nack(raw, false, requeue), id, requeue ? undefined : reason);
+    // An unsent reply always goes back: the effect committed, its redelivery only sends the reply.
+    const requeue = reason === 'reply_unsent' || !raw.fields.redelivered;
+    settle(
+      options,
+      () => channel.nack(raw, false, requeue),
+      id,
+      requeue || reason === 'reply_unsent' ? undefined : reason,
+    );
   }
 }
 
@@ -109,5 +162,51 @@ function settle(
       { err: error, messageId },
       'channel closed before the acknowledgement; redelivered later',
     );
+  }
+}
+
+/** The reply stored with an earlier delivery of this message, if it answered. */
+async function storedReply(
+  client: PoolClient,
+  options: InboxConsumerOptions,
+  id: string,
+): Promise<{ reply?: StoredMessage }> {
+  const { rows } = await client.query<{
+    reply: (Omit<StoredMessage, 'createdAt'> & { createdAt: string }) | null;
+  }>('select reply from kit_inbox where consumer = $1 and message_id = $2', [options.consumer, id]);
+  const reply = rows[0]?.reply;
+  return reply ? { reply: { ...reply, createdAt: new Date(reply.createdAt) } } : {};
+}
+
+function toStored(message: OutgoingMessage): StoredMessage {
+  return {
+    messageId: message.messageId ?? randomUUID(),
+    exchange: message.exchange,
+    routingKey: message.routingKey,
+    type: message.type,
+    payload: message.payload,
+    headers: injectTraceContext(),
+    createdAt: new Date(),
+  };
+}
+
+const declaredOn = new WeakMap<ConfirmChannel, Set<string>>();
+
+/** Publishes a reply and waits for the broker's confirm. */
+async function sendReply(options: InboxConsumerOptions, reply: StoredMessage): Promise<void> {
+  if (!options.replies) throw new Error(`consumer ${options.consumer} replies but has no reply channel`);
+  const channel = await options.replies();
+  // Declared before its first reply on this channel (publishing to a missing exchange closes it).
+  const declared = declaredOn.get(channel) ?? new Set<string>();
+  declaredOn.set(channel, declared);
+  if (!declared.has(reply.exchange)) {
+    await declareExchange(channel, reply.exchange);
+    declared.add(reply.exchange);
+  }
+  const span = publishStored(channel, reply);
+  try {
+    await channel.waitForConfirms();
+  } finally {
+    span.end();
   }
 }

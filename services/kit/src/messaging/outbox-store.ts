@@ -13,18 +13,12 @@
 import type pg from 'pg';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
+import type { StoredMessage } from './publish.js';
 
 /** One stored message, as the relay publishes it. */
-export interface OutboxRecord {
+export interface OutboxRecord extends StoredMessage {
   /** The store's own handle (a position, a document id), handed back to markPublished. */
   key: string;
-  messageId: string;
-  exchange: string;
-  routingKey: string;
-  type: string;
-  payload: unknown;
-  headers: Record<string, string>;
-  createdAt: Date;
 }
 
 export interface OutboxSession {

@@ -7,13 +7,13 @@
 // (a store may mark a little later than the confirm, several batches in one write), so a restart
 // publishes nothing twice. A hard crash between a confirm and its mark republishes at most that
 // batch, with the same message ids, and consumers' inboxes drop the duplicates.
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { ConfirmChannel } from 'amqplib';
 import { Gauge, type Registry } from 'prom-client';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logging.js';
-import { extractTraceContext, injectTraceContext, tracer } from '../tracing.js';
 import { type OutboxSession, type OutboxStore, PostgresOutboxStore } from './outbox-store.js';
+import { publishStored } from './publish.js';
 import { connectRabbit, declareExchange } from './rabbit.js';
 
 export interface OutboxRelayOptions {
@@ -134,34 +134,8 @@ export class OutboxRelay {
       await declareExchange(channel, exchange);
       declared.add(exchange);
     }
-    // One producer span per message, a child of the work that wrote it to the outbox; consumers
-    // continue from this span (its context replaces the stored one in the published headers).
-    const spans: Span[] = [];
-    for (const row of rows) {
-      const span = tracer().startSpan(
-        `publish ${row.type}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            'messaging.system': 'rabbitmq',
-            'messaging.destination.name': row.exchange,
-            'messaging.rabbitmq.destination.routing_key': row.routingKey,
-            'messaging.message.id': row.messageId,
-          },
-        },
-        extractTraceContext(row.headers),
-      );
-      spans.push(span);
-      const headers = injectTraceContext({ ...row.headers }, trace.setSpan(context.active(), span));
-      channel.publish(row.exchange, row.routingKey, Buffer.from(JSON.stringify(row.payload)), {
-        persistent: true,
-        messageId: row.messageId,
-        type: row.type,
-        contentType: 'application/json',
-        timestamp: Math.floor(row.createdAt.getTime() / 1000),
-        headers,
-      });
-    }
+    // One producer span per message, a child of the work that wrote it to the outbox.
+    const spans: Span[] = rows.map((row) => publishStored(channel, row));
     try {
       await channel.waitForConfirms();
     } catch (error) {

@@ -190,15 +190,18 @@ describe('checkout saga', function () {
     await shop.startStockConsumer();
     await waitFor(async () => (await queueDepth(shop.names.replies)) === 1, { what: 'the reply queued' });
 
-    // The same reply again, with its message id: what a relay crash between confirm and mark does.
+    // The same reply again, with its message id: what the catalog does when the broker redelivers a
+    // command it answered but had not acknowledged (it keeps the reply with the command's inbox row).
     const { rows } = await shop.catalog.deps.pool.query<{
       message_id: string;
       payload: unknown;
       routing_key: string;
       message_type: string;
     }>(
-      `select message_id, payload, routing_key, message_type from kit_outbox
-        where payload->>'orderId' = $1 and payload->>'command' = 'reserve-stock'`,
+      `select reply->>'messageId' as message_id, reply->'payload' as payload,
+              reply->>'routingKey' as routing_key, reply->>'type' as message_type
+         from kit_inbox
+        where reply->'payload'->>'orderId' = $1 and reply->'payload'->>'command' = 'reserve-stock'`,
       [placed.orderId],
     );
     assert.equal(rows.length, 1);
