@@ -16,15 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createTestQueue } from '@shopstack/kit/testing';
 import pg from 'pg';
-import {
-  createProduct,
-  type RunningShop,
-  type Session,
-  signUp,
-  startShopProcesses,
-  topUp,
-} from '../../test/checkout/support/shop.js';
+import { type RunningShop, type Session, startShopProcesses } from '../../test/checkout/support/shop.js';
 import { healthz, rabbitRoundTrip, rawInsert } from './baselines.js';
+import { productsAndCustomers } from './customers.js';
 import { checkoutFloor } from './floor.js';
 import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
 import { type Figures, formatRow, printFigures, summarize } from '../support/timing.js';
@@ -90,12 +84,13 @@ console.log(
   ),
 );
 row('broker messages published by orders', (p) => p.messages.orders);
-row('broker messages published by catalog', (p) => p.messages.catalog);
+row('broker messages published by catalog (outbox + replies)', (p) => p.messages.catalog);
 console.log(
   `  "all" is pg_stat_database.xact_commit, which also counts read-only transactions (polls, reads).
-  "write transactions" counts the checkout's and the saga's: transactions that appended order
-  events, relay batches that marked the outbox, and (catalog) handled commands; not the two cart
-  writes per order, nor saga bookkeeping that appends no event (claims, retries, lease releases).
+  "write transactions" counts the checkout's and the saga's, each once: transactions that appended
+  order events, (catalog) handled commands and events, and relay writes that marked the outbox;
+  not the two cart writes per order, nor saga bookkeeping that appends no event (lease claims,
+  retries, releases). bench/checkout/transactions.ts lists every transaction by its statements.
   Payments runs on FerretDB and is not counted here.`,
 );
 
@@ -109,17 +104,7 @@ async function withShop<T>(
 ): Promise<T> {
   const shop = await startShopProcesses({ ordersProcesses: processes });
   try {
-    const admin = await signUp(shop, 'admin');
-    const products = [
-      await createProduct(shop, admin, 1_999, 1_000_000),
-      await createProduct(shop, admin, 250, 1_000_000),
-    ];
-    const customers: Session[] = [];
-    for (let i = 0; i < CONCURRENCY; i++) {
-      const customer = await signUp(shop);
-      await topUp(shop, customer, 100_000); // the daily top-up limit; ~40 orders each
-      customers.push(customer);
-    }
+    const { products, customers } = await productsAndCustomers(shop, CONCURRENCY);
     // order.cancelled too: an order the saga cancels (a timeout on a loaded machine) ends the wait.
     const confirmations = await createTestQueue(shop.names.events, 'order.*');
     try {
@@ -245,17 +230,22 @@ async function counters(shop: RunningShop) {
       const commits = await client.query<{ n: string }>(
         'select xact_commit as n from pg_stat_database where datname = current_database()',
       );
-      const messages = await client.query<{ n: string }>('select count(*) as n from kit_outbox');
-      // Write transactions, counted from what they left behind: each relay batch marks its rows
-      // with one published_at (its transaction's now()); order_events rows are never updated, so
-      // their xmin names the transaction that appended them (the checkout, each reply and each
-      // recorded outcome); in the catalog, each handled command or event is one inbox row.
+      // Through the outbox, and replies sent straight after their command's commit (stored with the
+      // command's inbox row: the catalog's answers to saga commands).
+      const messages = await client.query<{ n: string }>(
+        'select (select count(*) from kit_outbox) + (select count(*) from kit_inbox where reply is not null) as n',
+      );
+      // Write transactions, counted from what they left behind: a row's xmin names the transaction
+      // that last wrote it. order_events rows are never updated, so theirs name the transactions that
+      // appended them (the checkout, each reply and each recorded outcome); in the catalog each
+      // handled command or event leaves one inbox row; an outbox row's xmin names the transaction
+      // that marked it published (a relay's own write, or one that carried the mark with its own
+      // work) or, unmarked, the one that stored it. Distinct over the union, so a transaction that did
+      // several of these counts once.
       const writes = await client.query<{ n: string }>(
-        `select (select count(distinct published_at) from kit_outbox) + ${
-          events
-            ? '(select count(distinct xmin::text) from order_events)'
-            : '(select count(*) from kit_inbox)'
-        } as n`,
+        `select count(distinct tx) as n from (
+           select xmin::text as tx from kit_outbox
+           union all select xmin::text from ${events ? 'order_events' : 'kit_inbox'}) written`,
       );
       return {
         commits: Number(commits.rows[0]!.n),
