@@ -9,6 +9,7 @@ import { parseArgs, promisify } from 'node:util';
 import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
 import { parseShopDeployment } from '../../operator/src/api/parse.js';
 import type { KubeObject } from '../../operator/src/api/shop-deployment.js';
+import { planPki } from '../../operator/src/controller/certificates.js';
 import { serverSideApply } from '../../operator/src/kube/apply.js';
 import { renderShop } from '../../operator/src/render/index.js';
 import { adminClient, clusterEnv, eventually, kubectl, suffix } from '../../operator/test/support/cluster.js';
@@ -31,25 +32,27 @@ const floorNs = `bench-floor-${suffix()}`;
 /** The operator's default WORKERS: shops reconciled at once. The floor applies as many at once. */
 const CONCURRENCY = 4;
 
-// The local kwok node takes at most 1000 pods and the whole cluster is shared, so a bench shop runs two
-// pods (users and the edge); the other services are Deployments at zero replicas. The operator still
-// renders, applies and watches every object of every shop.
+// The local kwok node takes at most 1000 pods and 64 CPUs of requests, and the whole cluster is shared,
+// so a bench shop runs two pods (users and the edge) asking for little; the other services and the rate
+// limit service are Deployments at zero replicas. The operator still renders, applies and watches every
+// object of every shop.
 function shop(index: number, namespace = ns) {
   const zero = { replicas: 0 };
+  const resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
   return {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopDeployment',
     metadata: { name: `shop-${index}`, namespace, labels: { 'shopstack.io/shard': namespace } },
     spec: {
       services: {
-        users: { replicas: 1 },
+        users: { replicas: 1, resources },
         catalog: zero,
         orders: zero,
         payments: zero,
         notifications: zero,
         backoffice: zero,
       },
-      edge: { replicas: 1 },
+      edge: { replicas: 1, resources, rateLimitService: zero },
       secrets: {
         rabbitmq: { name: 'amqp' },
         redis: { name: 'redis' },
@@ -99,22 +102,26 @@ async function floor(): Promise<{ seconds: number; objects: number }> {
   await kubectl(['create', 'namespace', floorNs]);
   const client = adminClient();
   try {
-    const shops = Array.from({ length: count }, (_, i) => {
-      const object = shop(i, floorNs) as unknown as KubeObject;
-      const parsed = parseShopDeployment({
-        ...object,
-        metadata: {
-          ...object.metadata,
-          uid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
-          generation: 1,
-        },
-      });
-      if (!parsed.ok) throw new Error(parsed.message);
-      return renderShop(parsed.shop, { dashboards: {} }).map((child) => {
-        const { ownerReferences: _, ...metadata } = child.metadata;
-        return { ...child, metadata };
-      });
-    });
+    const shops = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const object = shop(i, floorNs) as unknown as KubeObject;
+        const parsed = parseShopDeployment({
+          ...object,
+          metadata: {
+            ...object.metadata,
+            uid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+            generation: 1,
+          },
+        });
+        if (!parsed.ok) throw new Error(parsed.message);
+        // The certificates the operator issues into Secrets are part of what it applies.
+        const { pki } = await planPki(parsed.shop, () => undefined, new Date());
+        return renderShop(parsed.shop, { dashboards: {}, pki }).map((child) => {
+          const { ownerReferences: _, ...metadata } = child.metadata;
+          return { ...child, metadata };
+        });
+      }),
+    );
     const started = Date.now();
     let next = 0;
     await Promise.all(
@@ -174,7 +181,14 @@ async function main() {
       leaseName: 'bench-operator',
       identity: `bench-${ns}`,
       shard: ns,
-      env: { RELIST_SECONDS: String(Math.max(5, Math.floor(steadySeconds / 2))) },
+      env: {
+        RELIST_SECONDS: String(Math.max(5, Math.floor(steadySeconds / 2))),
+        // client-go's defaults, not the tests' quick failover: on two saturated cores a renewal can take
+        // longer than 4 s, and an operator that loses its Lease exits (it did, 128 shops in).
+        LEASE_DURATION_SECONDS: '15',
+        RENEW_DEADLINE_SECONDS: '10',
+        RETRY_PERIOD_SECONDS: '2',
+      },
       build: values.build,
     });
     const started = Date.now();
@@ -186,6 +200,7 @@ async function main() {
     await eventually(
       `${count} shops Ready`,
       async () => {
+        if (!operator!.alive) return 'exited';
         const ready = await readyCount();
         if (Date.now() - lastReport > 10_000) {
           lastReport = Date.now();
@@ -194,7 +209,10 @@ async function main() {
         return ready === count;
       },
       30 * 60_000,
-    );
+    ).then((outcome) => {
+      if (outcome === 'exited')
+        throw new Error(`the operator exited:\n${operator!.logs.slice(-20).join('\n')}`);
+    });
     const convergeSeconds = (Date.now() - started) / 1000;
     const reconciles = await operator.sum('shopstack_operator_reconcile_total');
     const writes = await writesOf(operator);
