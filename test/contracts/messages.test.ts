@@ -156,7 +156,7 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
   });
 
   it("payments' four money events, by their contracts, become notifications' money notices", () => {
-    // Payments does not publish these yet (no outbox); this holds the consumer to the contracts.
+    // Payments publishes these through its outbox; here notifications' mapping is held to the contracts.
     const userId = randomUUID();
     const base = { publicUrl: 'https://shop.example' };
     const completedAt = new Date().toISOString();
