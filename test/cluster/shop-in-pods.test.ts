@@ -166,7 +166,8 @@ describe('the shop in real pods on the local cluster', function () {
           const orders: string[] = [];
           for (let n = 0; more(n); n++) {
             const askedDuring = disruption !== undefined && !over;
-            const line = await send('POST', '/api/orders/cart/lines', token, { productId, quantity: 2 });
+            // PUT sets the line: sent again after a lost answer, it still holds two (a POST would add two more).
+            const line = await send('PUT', `/api/orders/cart/lines/${productId}`, token, { quantity: 2 });
             assert.equal(line.status, 200, JSON.stringify(line.body));
             const reply = await send('POST', '/api/orders/checkout', token, undefined, randomUUID());
             // 200: the first attempt was placed but its answer lost, and the key's replay returns it.

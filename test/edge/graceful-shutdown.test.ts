@@ -3,6 +3,7 @@
 // one reports not-ready, keeps serving through its grace period while the edge's health checks drop
 // it, then exits; not one request through the edge fails.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import {
   createTestDatabase,
   deleteExchange,
@@ -19,6 +20,21 @@ import { eventually } from '../support/process.js';
 import { startTestRateLimit, type TestRateLimit } from '../support/ratelimit.js';
 
 const GRACE_MS = 12_000; // what the platform sets: the edge drops a host after two failed 5 s checks
+const HOOK_HOLD_SECONDS = 3;
+
+/** The edge's answer on a keep-alive connection, with its Connection header (which fetch hides). */
+function edgeGet(url: string, agent: http.Agent): Promise<{ status: number; connection: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, connection: response.headers.connection ?? '' }),
+        );
+      })
+      .on('error', reject);
+  });
+}
 
 /** Requests the catalog process itself answered on the product search, from its own /metrics. */
 async function searchesServed(replica: SpawnedService): Promise<number> {
@@ -74,6 +90,7 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
       rateLimitService: rateLimit.upstream,
       trustedProxyHops: 0,
       requestTimeoutSeconds: 10,
+      drainHoldSeconds: HOOK_HOLD_SECONDS,
     });
     edgeUrl = envoy.edgeUrl;
     await eventually(async () => {
@@ -164,5 +181,24 @@ describe('graceful SIGTERM: two catalog replicas behind the edge', function () {
       [],
       `${refused.length} of ${sent} requests were lost (${noHealthyHost} no healthy host)`,
     );
+  });
+
+  it("the edge pod's preStop hook has every client connection closed after its next answer, and holds meanwhile", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const url = `${edgeUrl}/api/catalog/products?pageSize=1`;
+      assert.notEqual((await edgeGet(url, agent)).connection, 'close');
+      let hookDone = false;
+      const hook = fetch(`${envoy!.opsUrl}/lifecycle/pre-stop`).then(async (response) => {
+        hookDone = true;
+        return { status: response.status, body: await response.text() };
+      });
+      // The answers carry `Connection: close` while the hook still holds (the kubelet's SIGTERM waits for it).
+      await eventually(async () => (await edgeGet(url, agent)).connection === 'close', 10_000);
+      assert.equal(hookDone, false, 'the hook still holds while clients are being moved off');
+      assert.deepEqual(await hook, { status: 200, body: 'draining\n' });
+    } finally {
+      agent.destroy();
+    }
   });
 });

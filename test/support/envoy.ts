@@ -13,6 +13,7 @@ export type EdgeInput = Omit<EnvoyConfigInput, 'bindAddress' | 'listenPort' | 'o
 export interface RunningEnvoy {
   edgeUrl: string;
   adminUrl: string;
+  opsUrl: string;
   output(): string;
   close(): Promise<void>;
 }
@@ -30,6 +31,7 @@ export async function startEnvoy(input: EdgeInput): Promise<RunningEnvoy> {
     // Over TLS by the name the test certificates are made for.
     edgeUrl: input.tls ? `https://localhost:${listenPort}` : `http://127.0.0.1:${listenPort}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
+    opsUrl: `http://127.0.0.1:${opsPort}`,
     output: () => envoy.output(),
     async close() {
       envoy.kill('SIGTERM');

@@ -9,6 +9,7 @@ import {
   grpcTlsVolumeMount,
   type ShopPki,
 } from './certificates.js';
+import { PRE_STOP_PATH } from './envoy/drain.js';
 import { type EnvoyConfigInput, renderEnvoyYaml } from './envoy/index.js';
 import { contentHash } from './hash.js';
 import { childName } from './meta.js';
@@ -28,6 +29,8 @@ const TLS_DIR = '/etc/shopstack/edge-tls';
 export const edgeTlsSecretName = (shop: ShopDeployment) =>
   shop.spec.edge.tls.secretName ?? `${childName(shop, 'edge')}-tls`;
 const ENVOY_UID = 101;
+/** The endpoint's removal reaching kube-proxy, then time for busy clients to send one more request. */
+const EDGE_DRAIN_HOLD_SECONDS = SHUTDOWN.preStop + 5;
 
 export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
   const edge = shop.spec.edge;
@@ -39,6 +42,7 @@ export function edgeEnvoyInput(shop: ShopDeployment): EnvoyConfigInput {
     listenPort: edge.port,
     opsPort: EDGE_OPS_PORT,
     adminPort: ENVOY_ADMIN_PORT,
+    drainHoldSeconds: EDGE_DRAIN_HOLD_SECONDS,
     upstreams,
     jwt: edge.jwt,
     rateLimit: edge.rateLimit,
@@ -94,10 +98,10 @@ export function renderEdge(shop: ShopDeployment, pki?: ShopPki): KubeObject[] {
       timeoutSeconds: 2,
       failureThreshold: 3,
     },
-    // Envoy exits at once on SIGTERM. The pause first lets the endpoint's removal reach kube-proxy
-    // and the load balancers, so new connections go to the other replicas while this one still
-    // serves what it has.
-    lifecycle: { preStop: { sleep: { seconds: SHUTDOWN.preStop } } },
+    // Envoy exits at once on SIGTERM. The hook first has every client connection closed after its
+    // next answer while the endpoint's removal reaches kube-proxy and the load balancers (drain.ts),
+    // so clients reconnect to the other replicas while this one still serves.
+    lifecycle: { preStop: { httpGet: { path: PRE_STOP_PATH, port: 'ops' } } },
     volumeMounts: [
       { name: 'config', mountPath: '/etc/envoy', readOnly: true },
       ...(edge.tls.enabled ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),

@@ -219,6 +219,22 @@ describe('renderShop', () => {
     assert.equal(unplaced.nodeSelector, undefined);
   });
 
+  it("stops an edge pod through the ops listener's preStop route, which the rendered config serves", () => {
+    const pod = find(objects, 'Deployment', 'shop-edge').spec.template.spec;
+    const hook = pod.containers[0].lifecycle.preStop.httpGet;
+    assert.deepEqual(hook, { path: '/lifecycle/pre-stop', port: 'ops' });
+    const config = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml'] ?? '');
+    const ops = config.static_resources.listeners.find((l: any) => l.name === 'ops');
+    const routes = ops.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
+    assert.ok(routes.some((r: any) => r.match.path === hook.path));
+    // Kubernetes' default grace period (30 s) outlasts the hook's hold.
+    const hold = routes.find((r: any) => r.match.path === '/lifecycle/hold');
+    assert.ok(
+      Number.parseInt(hold.typed_per_filter_config['envoy.filters.http.fault'].delay.fixed_delay) < 30,
+    );
+    assert.equal(pod.terminationGracePeriodSeconds, undefined);
+  });
+
   it('puts the rendered Envoy config in the edge ConfigMap and its hash on the pods', () => {
     const config = parse(find(objects, 'ConfigMap', 'shop-edge').data['envoy.yaml'] ?? '');
     const clusters = config.static_resources.clusters.map((c: any) => c.name);

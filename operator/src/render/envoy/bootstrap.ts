@@ -1,6 +1,7 @@
 // Renders a complete Envoy bootstrap (static resources) for the shop's edge. Pure: same input, same output.
 import { stringify } from 'yaml';
 import { ADMIN_CLUSTER, adminCluster, clusterName, serviceClusters } from './clusters.js';
+import { drainClusters, drainFilters, drainRoutes } from './drain.js';
 import {
   CORS_FILTER,
   corsFilter,
@@ -212,10 +213,15 @@ function opsListener(input: EnvoyConfigInput) {
               route_config: {
                 name: 'ops',
                 virtual_hosts: [
-                  { name: 'ops', domains: ['*'], routes: [toAdmin('/ready'), toAdmin('/stats/prometheus')] },
+                  {
+                    name: 'ops',
+                    domains: ['*'],
+                    routes: [toAdmin('/ready'), toAdmin('/stats/prometheus'), ...drainRoutes(input)],
+                  },
                 ],
               },
               http_filters: [
+                ...drainFilters(input),
                 {
                   name: 'envoy.filters.http.router',
                   typed_config: {
@@ -242,6 +248,7 @@ export function renderEnvoyBootstrap(input: EnvoyConfigInput) {
         ...serviceClusters(input),
         rateLimitCluster(input),
         adminCluster(input),
+        ...drainClusters(input),
         ...otlpClusters(input),
       ],
     },

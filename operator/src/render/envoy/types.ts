@@ -19,6 +19,8 @@ export interface EnvoyConfigInput {
   /** Serves only /ready and /stats/prometheus from the admin interface, which stays on loopback. */
   opsPort: number;
   adminPort: number;
+  /** In a pod: how long the preStop hook holds while clients move off this replica (see drain.ts). */
+  drainHoldSeconds?: number;
   /** Several addresses for one service: processes on one machine (in a cluster, DNS gives every pod). */
   upstreams: Record<ShopService, Upstream | readonly Upstream[]>;
   /** The web app's service (storefront and console), served at `/`; without it the edge serves only APIs. */

@@ -36,13 +36,16 @@ export async function addToCart(
   return rows[0]?.quantity;
 }
 
-/** Sets the quantity of an existing line; false when the cart has no such line. */
+/**
+ * Sets the line's quantity, creating the line: the same request twice leaves the same cart, so a
+ * client may send it again when its answer was lost.
+ */
 export async function setCartQuantity(db: Queryable, userId: string, productId: string, quantity: number) {
-  const result = await db.query(
-    'update cart_lines set quantity = $3 where user_id = $1 and product_id = $2',
+  await db.query(
+    `insert into cart_lines (user_id, product_id, quantity) values ($1, $2, $3)
+     on conflict (user_id, product_id) do update set quantity = excluded.quantity`,
     [userId, productId, quantity],
   );
-  return result.rowCount === 1;
 }
 
 export async function removeFromCart(db: Queryable, userId: string, productId: string): Promise<boolean> {

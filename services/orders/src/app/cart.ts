@@ -37,11 +37,16 @@ async function requireProduct(deps: OrdersDeps, productId: string): Promise<Pric
   return product;
 }
 
-export async function addCartLine(deps: OrdersDeps, userId: string, productId: string, quantity: number) {
-  await requireProduct(deps, productId);
+async function refuseNewLineInFullCart(deps: OrdersDeps, userId: string, productId: string) {
   const lines = await readCart(deps.pool, userId);
   if (lines.length >= MAX_LINES && !lines.some((line) => line.productId === productId))
     throw new AppError('conflict', 'cart-full', `A cart holds at most ${MAX_LINES} lines`);
+}
+
+/** Adds to the line's quantity: sent twice, it adds twice (setCartLine is the idempotent one). */
+export async function addCartLine(deps: OrdersDeps, userId: string, productId: string, quantity: number) {
+  await requireProduct(deps, productId);
+  await refuseNewLineInFullCart(deps, userId, productId);
   if ((await addToCart(deps.pool, userId, productId, quantity, MAX_QUANTITY)) === undefined)
     throw new AppError('invalid', 'quantity-too-large', `At most ${MAX_QUANTITY} of one product`, {
       fields: [{ field: 'quantity', message: `the line would exceed ${MAX_QUANTITY}` }],
@@ -49,8 +54,11 @@ export async function addCartLine(deps: OrdersDeps, userId: string, productId: s
   return getCart(deps, userId);
 }
 
-export async function changeCartLine(deps: OrdersDeps, userId: string, productId: string, quantity: number) {
-  if (!(await setCartQuantity(deps.pool, userId, productId, quantity))) throw lineNotFound(productId);
+/** Sets the line's quantity, creating the line. */
+export async function setCartLine(deps: OrdersDeps, userId: string, productId: string, quantity: number) {
+  await requireProduct(deps, productId);
+  await refuseNewLineInFullCart(deps, userId, productId);
+  await setCartQuantity(deps.pool, userId, productId, quantity);
   return getCart(deps, userId);
 }
 

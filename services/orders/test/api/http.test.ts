@@ -38,9 +38,18 @@ describe('orders HTTP API', function () {
       ]),
       [['Notebook', 3, '750']],
     );
-    await ivy.addToCart(other, 1);
-    cart = (await ivy.call('PUT', `/api/orders/cart/lines/${other}`, { body: { quantity: 4 }, key: null }))
-      .body;
+    // PUT sets the line, creating it; sent twice, the cart is the same as after once.
+    const setPencils = () =>
+      ivy.call('PUT', `/api/orders/cart/lines/${other}`, { body: { quantity: 4 }, key: null });
+    assert.equal((await setPencils()).status, 200);
+    cart = (await setPencils()).body;
+    assert.deepEqual(
+      cart.lines.map((l: { name: string; quantity: number }) => [l.name, l.quantity]),
+      [
+        ['Notebook', 3],
+        ['Pencil', 4],
+      ],
+    );
     assert.deepEqual(cart.totals, [{ currency: 'EUR', totalMinor: '1146' }]);
     // A price change in the catalog shows at the next read: carts never keep prices.
     await shop.catalog.deps.pool.query('update products set price_minor = 300 where id = $1', [product]);
@@ -88,6 +97,12 @@ describe('orders HTTP API', function () {
     assert.equal(badCursor.status, 400);
     const badAsOf = await jack.call('GET', `/api/orders/${randomUUID()}?asOf=yesterday`);
     assert.equal(badAsOf.status, 400);
+    const unknownProduct = await jack.call('PUT', `/api/orders/cart/lines/${randomUUID()}`, {
+      body: { quantity: 1 },
+      key: null,
+    });
+    assert.equal(unknownProduct.status, 404);
+    assert.equal(unknownProduct.body.type, 'https://shopstack.dev/problems/product-not-found');
 
     assert.deepEqual((await jack.call('GET', '/api/orders/cart')).body, before);
     assert.deepEqual((await jack.call('GET', '/api/orders')).body.items, []);

@@ -1,6 +1,6 @@
 // /api/orders/cart: the signed-in user's own cart, priced by the catalog.
 import type { HttpRoutes } from '@shopstack/kit';
-import { addCartLine, changeCartLine, getCart, removeCartLine } from '../../app/cart.js';
+import { addCartLine, getCart, removeCartLine, setCartLine } from '../../app/cart.js';
 import type { OrdersDeps } from '../../app/deps.js';
 import { addLineBody, changeLineBody, productParams } from './schemas.js';
 
@@ -33,15 +33,20 @@ export function cartRoutes(routes: HttpRoutes, deps: OrdersDeps): void {
   routes.put(
     '/api/orders/cart/lines/:productId',
     {
-      summary: 'Change the quantity of a line',
+      summary: "Set a product's quantity (creating its line); the same request again changes nothing more",
       tags: ['cart'],
       auth: true,
       params: productParams,
       body: changeLineBody,
-      responses: { 200: { description: 'The cart' }, 404: { description: 'No such line' } },
+      responses: {
+        200: { description: 'The cart' },
+        400: { description: 'Invalid input' },
+        404: { description: 'No such product' },
+        409: { description: 'The cart is full, or the product cannot be bought' },
+      },
     },
     async ({ user, params, body }) => ({
-      body: await changeCartLine(deps, user.id, params.productId, body.quantity),
+      body: await setCartLine(deps, user.id, params.productId, body.quantity),
     }),
   );
   routes.delete(
