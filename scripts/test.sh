@@ -7,20 +7,33 @@ source scripts/deps.sh
 
 started=$SECONDS
 ensure_node_modules
+generate_code
+# Type-checking and linting need no server, so they run while the servers start (mostly waiting).
+checks_log=$(mktemp)
+(
+  npx tsc -p tsconfig.check.json
+  npx tsc -p web/tsconfig.json
+  npx biome ci --reporter=summary .
+) >"$checks_log" 2>&1 &
+checks=$!
+trap 'kill "$checks" 2>/dev/null || true; rm -f "$checks_log"' EXIT
 # kube, node and tools build in a background lane from the start (infra.sh); the rest is listed first so
 # that the foreground has its own builds to do meanwhile.
 bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus zipkin jaeger envoy mailpit schemathesis chromium kube tools
-generate_code
 build_web
 # An operator left running by `npm start` would act on the namespaces the operator tests create.
 if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>/dev/null; then
   echo "[test] stopping the operator started by npm start (the operator tests run their own)" >&2
   kill "$(cat .infra/run/operator.pid)" && rm -f .infra/run/operator.pid
 fi
-echo "[test] type-checking and linting" >&2
-npx tsc -p tsconfig.check.json
-npx tsc -p web/tsconfig.json
-npx biome ci --reporter=summary .
+echo "[test] type-checking and linting (started with the servers)" >&2
+checks_status=0
+wait "$checks" || checks_status=$?
+cat "$checks_log" >&2
+if [ "$checks_status" -ne 0 ]; then
+  echo "[test] type-checking or linting failed" >&2
+  exit "$checks_status"
+fi
 echo "[test] set-up took $((SECONDS - started))s; running mocha" >&2
 
 # Without arguments, every suite in the repository, the longest first: the workers take files in the
