@@ -29,7 +29,12 @@ import { HttpRoutes } from './http/routes.js';
 import type { StaticSite } from './http/static-site.js';
 import { createLogSink } from './log-sink.js';
 import { createLogger, type Logger } from './logging.js';
-import { type ConsumerDeclaration, type RunningConsumer, startConsumer } from './messaging/consumer.js';
+import {
+  type AtLeastOnceConsumerDeclaration,
+  type ConsumerDeclaration,
+  type RunningConsumer,
+  startConsumer,
+} from './messaging/consumer.js';
 import type { OutboxStore } from './messaging/outbox-store.js';
 import { rabbitReadiness } from './messaging/rabbit.js';
 import { OutboxRelay, outboxStoreOf, registerOutboxBacklogMetric } from './messaging/relay.js';
@@ -71,10 +76,13 @@ export interface ServiceParts<Exposed extends object> {
   /** Relay this database's outbox (kit_outbox in `pool`, or another store) to RabbitMQ (unless OUTBOX_RELAY=off). */
   outbox?: { pool?: Pool; store?: OutboxStore; pollIntervalMs?: number };
   /**
-   * Purge these rules' rows (the kit's own tables, the service's expired ones) when the back office's
-   * schedule asks (a retention.requested event on EVENTS_EXCHANGE), in bounded batches.
+   * What to purge when the back office's schedule asks (a retention.requested event on EVENTS_EXCHANGE),
+   * in bounded batches: these rules' rows (the kit's own tables, the service's expired ones), or, for a
+   * service on another store, a run of its own that returns how much each of its rules deleted.
    */
-  retention?: { pool: Pool; rules: RetentionRule[]; batchSize?: number };
+  retention?:
+    | { pool: Pool; rules: RetentionRule[]; batchSize?: number }
+    | { run: () => Promise<RetentionResult> };
   /** Resolve token keys here instead of from JWKS_URL (the users service, which signs them). */
   tokenKeys?: JWTVerifyGetKey;
   /** Read revoked sessions and users here instead of from users' feed (the users service, which records them). */
@@ -171,13 +179,14 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
 
   async function boot(): Promise<BootedService<Exposed>> {
     const parts = await declaration.setup(kit);
-    if (parts.retention && config.AMQP_URL)
-      parts.consumers = [
-        ...(parts.consumers ?? []),
-        retentionConsumer(name, config, parts.retention, logger),
-      ];
-    const amqpUrl = needsBroker(parts) ? requireVariable(config.AMQP_URL, 'AMQP_URL') : '';
-    for (const consumer of parts.consumers ?? []) {
+    const declared: (ConsumerDeclaration | AtLeastOnceConsumerDeclaration)[] = [
+      ...(parts.consumers ?? []),
+      ...(parts.retention && config.AMQP_URL
+        ? [retentionConsumer(name, config, parts.retention, logger)]
+        : []),
+    ];
+    const amqpUrl = declared.length > 0 ? requireVariable(config.AMQP_URL, 'AMQP_URL') : '';
+    for (const consumer of declared) {
       consumers.push(await startConsumer(consumer, { service: name, amqpUrl, logger, metrics }));
     }
 
@@ -285,31 +294,44 @@ function denialsFeed(config: KitConfig): TokenDenialsSource {
   return httpTokenDenialsSource(url);
 }
 
-/** The queue on which a service hears the back office's retention schedule. */
+/** How many rows (documents) each rule deleted in one run. */
+export type RetentionResult = Record<string, number>;
+
+/**
+ * The queue on which a service hears the back office's retention schedule. No inbox: a run deletes
+ * what is past its age at the time it runs, so running it twice (a redelivery, the back office's relay
+ * publishing a request again) deletes nothing more than running it once, and a service without
+ * PostgreSQL (payments, on MongoDB) has nowhere to keep inbox ids. The request is acknowledged once
+ * the run finished, so a run cut short by a crash is delivered again and finished by the next one.
+ */
 function retentionConsumer(
   service: string,
   config: KitConfig & { EVENTS_EXCHANGE?: string },
   retention: NonNullable<ServiceParts<object>['retention']>,
   logger: Logger,
-): ConsumerDeclaration {
+): AtLeastOnceConsumerDeclaration {
   const exchange = config.EVENTS_EXCHANGE ?? 'shop.events';
   // One queue per service and exchange: the replicas of a service share it (one of them purges), while
   // a service on another exchange (another shop on the broker, a test's own) never takes its requests.
   const queue = `${service}.retention.${exchange}`;
+  const run =
+    'run' in retention
+      ? retention.run
+      : () => runRetention(retention.pool, retention.rules, { batchSize: retention.batchSize });
   return {
     name: queue,
     queue,
     bindings: [{ exchange, pattern: retentionRequested.type }],
-    pool: retention.pool,
+    // One run at a time per replica; each run is bounded (batches × batch size per rule).
     prefetch: 1,
-    // The inbox marks the request handled; the purge runs after that commit, in its own batches.
-    handle: async (_client, message) => {
+    handle: async (message) => {
       const { runId } = retentionRequested.parse(message.payload);
-      return () =>
-        void runRetention(retention.pool, retention.rules, { batchSize: retention.batchSize }).then(
-          (deleted) => logger.info({ runId, deleted }, 'retention run finished'),
-          (error) => logger.error({ err: error, runId }, 'retention run failed'),
-        );
+      try {
+        logger.info({ runId, deleted: await run() }, 'retention run finished');
+      } catch (error) {
+        logger.error({ err: error, runId }, 'retention run failed');
+        throw error;
+      }
     },
   };
 }
@@ -319,14 +341,10 @@ export async function runRetention(
   pool: Pool,
   rules: readonly RetentionRule[],
   options: PurgeOptions = {},
-): Promise<Record<string, number>> {
-  const deleted: Record<string, number> = {};
+): Promise<RetentionResult> {
+  const deleted: RetentionResult = {};
   for (const rule of rules) deleted[rule.name] = await purgeExpired(pool, rule, options);
   return deleted;
-}
-
-function needsBroker(parts: ServiceParts<object>): boolean {
-  return (parts.consumers?.length ?? 0) > 0;
 }
 
 function requireVariable(value: string | undefined, variable: string): string {

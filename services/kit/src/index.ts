@@ -23,6 +23,7 @@ export {
   bootService,
   defineService,
   type KitConfig,
+  type RetentionResult,
   runRetention,
   runService,
   type ServiceDeclaration,
@@ -120,6 +121,7 @@ export {
 export { createLogSink, type LogSink } from './log-sink.js';
 export { createLogger, type Logger } from './logging.js';
 export {
+  type AtLeastOnceConsumerDeclaration,
   type ConsumerDeclaration,
   type ConsumerRuntime,
   type RunningConsumer,

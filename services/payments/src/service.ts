@@ -6,6 +6,8 @@ import { PaymentsServiceDefinition } from '@shopstack/proto/shop/payments/v1/pay
 import { connectPaymentsDb } from './adapters/mongo.js';
 import { MongoOutbox } from './adapters/outbox.js';
 import { SandboxProvider } from './adapters/providers/sandbox.js';
+import { purgeAllDocuments } from './adapters/retention.js';
+import { paymentsRetentionRules } from './adapters/retention-rules.js';
 import { paymentsGrpcCallers, paymentsGrpcService } from './api/grpc.js';
 import { registerRoutes } from './api/http/index.js';
 import { paymentsMetrics } from './api/metrics.js';
@@ -83,6 +85,8 @@ export const paymentsService = defineService({
           : []),
       ],
       outbox: config.AMQP_URL ? { store: outbox } : undefined,
+      // Its old documents on MongoDB, when the back office's nightly retention run asks (like every service).
+      retention: { run: () => purgeAllDocuments(paymentsRetentionRules(db, provider)) },
       exposed: { app, outbox },
     };
   },

@@ -4,11 +4,13 @@
 // feeds readiness, so /readyz says "not ready" while a consumer is cut off.
 //
 // Every message goes through the inbox (see inbox.ts): the handler's effect and the "handled" mark
-// commit together, so redelivery after a reconnect is harmless.
+// commit together, so redelivery after a reconnect is harmless. A handler that is harmless to run twice
+// by itself may go without the inbox (AtLeastOnceConsumerDeclaration), e.g. in a service with no
+// PostgreSQL.
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { Logger } from '../logging.js';
 import type { ServiceMetrics } from '../metrics.js';
-import { consumeWithInbox, type IncomingMessage } from './inbox.js';
+import { consumeAtLeastOnce, consumeWithInbox, type IncomingMessage } from './inbox.js';
 import {
   type Channel,
   type ChannelModel,
@@ -27,6 +29,14 @@ export interface ConsumerDeclaration extends QueueSpec {
   pool: Pool;
   /** May return a function, run once the transaction committed, or a reply to send (see inbox.ts). */
   handle: (client: PoolClient, message: IncomingMessage) => Promise<unknown>;
+  prefetch?: number;
+}
+
+/** A queue whose handler is idempotent by itself: consumed at least once, without the inbox. */
+export interface AtLeastOnceConsumerDeclaration extends QueueSpec {
+  name: string;
+  /** Awaited before the acknowledgement; run again when the broker redelivers (see consumeAtLeastOnce). */
+  handle: (message: IncomingMessage) => Promise<unknown>;
   prefetch?: number;
 }
 
@@ -49,7 +59,7 @@ export interface RunningConsumer {
 
 /** Resolves once the first connection consumes; a broker that is down at start fails the start. */
 export function startConsumer(
-  declaration: ConsumerDeclaration,
+  declaration: ConsumerDeclaration | AtLeastOnceConsumerDeclaration,
   runtime: ConsumerRuntime,
 ): Promise<RunningConsumer> {
   return startResilientChannel({
@@ -60,6 +70,17 @@ export function startConsumer(
     name: declaration.name,
     setup: async (channel, connection) => {
       await declareQueue(channel, declaration, connection);
+      const delivery = {
+        channel,
+        queue: declaration.queue,
+        logger: runtime.logger,
+        prefetch: declaration.prefetch,
+        deadLettered: runtime.metrics?.deadLettered,
+      };
+      if (!('pool' in declaration)) {
+        await consumeAtLeastOnce({ ...delivery, handle: declaration.handle });
+        return;
+      }
       // Replies (inbox.ts) go out on a confirm channel of the same connection, opened on first use
       // and again after it closed.
       let replies: Promise<ConfirmChannel> | undefined;
@@ -77,15 +98,11 @@ export function startConsumer(
         return replies;
       };
       await consumeWithInbox({
-        channel,
-        queue: declaration.queue,
+        ...delivery,
         pool: declaration.pool,
         consumer: declaration.name,
-        logger: runtime.logger,
-        prefetch: declaration.prefetch,
         handle: declaration.handle,
         replies: replyChannel,
-        deadLettered: runtime.metrics?.deadLettered,
       });
     },
   });

@@ -59,9 +59,9 @@ export interface HandlerReply {
 const isReply = (value: unknown): value is HandlerReply =>
   typeof value === 'object' && value !== null && 'reply' in value;
 
-/** What the handling transaction leaves to do after its commit. */
+/** What handling a message leaves to do once its effect is stored: a reply to send, then work to start. */
 interface Handled {
-  reply?: StoredMessage;
+  send?: () => Promise<void>;
   afterCommit?: unknown;
 }
 
@@ -69,18 +69,67 @@ interface Handled {
 export type DeadLetterReason = 'missing_message_id' | 'unreadable' | 'handler_failed';
 type FailureReason = DeadLetterReason | 'reply_unsent';
 
+/** Where a consumer settles its messages; shared by the inbox's consumers and the at-least-once ones. */
+type Delivery = Pick<InboxConsumerOptions, 'channel' | 'queue' | 'logger' | 'prefetch' | 'deadLettered'>;
+
 /** Starts consuming; returns the consumer tag (cancel with `channel.cancel(tag)`). */
-export async function consumeWithInbox(options: InboxConsumerOptions): Promise<string> {
+export function consumeWithInbox(options: InboxConsumerOptions): Promise<string> {
+  return consumeEach(options, (message, redelivered) =>
+    withTransaction(options.pool, async (client): Promise<Handled> => {
+      const inserted = await client.query(
+        'insert into kit_inbox (consumer, message_id) values ($1, $2) on conflict do nothing',
+        [options.consumer, message.id],
+      );
+      if (inserted.rowCount !== 1) return redelivered ? storedReply(client, options, message.id) : {};
+      const result = await options.handle(client, message);
+      if (!isReply(result)) return { afterCommit: result };
+      const reply = toStored(result.reply);
+      await client.query('update kit_inbox set reply = $3 where consumer = $1 and message_id = $2', [
+        options.consumer,
+        message.id,
+        JSON.stringify(reply),
+      ]);
+      return { send: () => sendReply(options, reply), afterCommit: result.afterCommit };
+    }),
+  );
+}
+
+export interface AtLeastOnceConsumerOptions extends Delivery {
+  /** Awaited before the acknowledgement; may return a function, run after it. */
+  handle: (message: IncomingMessage) => Promise<unknown>;
+}
+
+/**
+ * Starts consuming without the inbox, for a handler whose effect may happen twice without harm (it is
+ * idempotent by itself) in a service that may have no PostgreSQL for an inbox. Delivery is then at
+ * least once: the message is acknowledged after the handler returned, so a crash or a lost connection
+ * before that has the broker deliver it again and the handler runs again. Failures are retried and
+ * dead-lettered as with the inbox.
+ */
+export function consumeAtLeastOnce(options: AtLeastOnceConsumerOptions): Promise<string> {
+  return consumeEach(options, async (message) => ({ afterCommit: await options.handle(message) }));
+}
+
+async function consumeEach(
+  options: Delivery,
+  process: (message: IncomingMessage, redelivered: boolean) => Promise<Handled>,
+): Promise<string> {
   const { channel, logger } = options;
   await channel.prefetch(options.prefetch ?? 10);
   const { consumerTag } = await channel.consume(options.queue, (raw) => {
     if (raw)
-      void handleOne(options, raw).catch((error) => logger.error({ err: error }, 'inbox consumer failed'));
+      void handleOne(options, raw, process).catch((error) =>
+        logger.error({ err: error }, 'inbox consumer failed'),
+      );
   });
   return consumerTag;
 }
 
-async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Promise<void> {
+async function handleOne(
+  options: Delivery,
+  raw: ConsumeMessage,
+  process: (message: IncomingMessage, redelivered: boolean) => Promise<Handled>,
+): Promise<void> {
   const { channel, logger } = options;
   const id = raw.properties.messageId as string | undefined;
   if (!id) {
@@ -102,27 +151,11 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
       `consume ${message.type}`,
       SpanKind.CONSUMER,
       extractTraceContext(headers),
-      () =>
-        withTransaction(options.pool, async (client): Promise<Handled> => {
-          const inserted = await client.query(
-            'insert into kit_inbox (consumer, message_id) values ($1, $2) on conflict do nothing',
-            [options.consumer, id],
-          );
-          if (inserted.rowCount !== 1) return raw.fields.redelivered ? storedReply(client, options, id) : {};
-          const result = await options.handle(client, message);
-          if (!isReply(result)) return { afterCommit: result };
-          const reply = toStored(result.reply);
-          await client.query('update kit_inbox set reply = $3 where consumer = $1 and message_id = $2', [
-            options.consumer,
-            id,
-            JSON.stringify(reply),
-          ]);
-          return { reply, afterCommit: result.afterCommit };
-        }),
+      () => process(message, raw.fields.redelivered),
     );
-    // Committed: from here on the effect stays, and a failure only means the reply is still owed.
+    // Stored: from here on the effect stays, and a failure only means the reply is still owed.
     reason = 'reply_unsent';
-    if (outcome.reply) await sendReply(options, outcome.reply);
+    if (outcome.send) await outcome.send();
     settle(options, () => channel.ack(raw), id);
     if (typeof outcome.afterCommit === 'function') outcome.afterCommit();
   } catch (error) {
@@ -148,7 +181,7 @@ async function handleOne(options: InboxConsumerOptions, raw: ConsumeMessage): Pr
  * that redelivery a no-op when the effect had committed: nothing to do here but say so.
  */
 function settle(
-  options: InboxConsumerOptions,
+  options: Delivery,
   action: () => void,
   messageId: string,
   deadLetter?: DeadLetterReason,
@@ -166,16 +199,12 @@ function settle(
 }
 
 /** The reply stored with an earlier delivery of this message, if it answered. */
-async function storedReply(
-  client: PoolClient,
-  options: InboxConsumerOptions,
-  id: string,
-): Promise<{ reply?: StoredMessage }> {
+async function storedReply(client: PoolClient, options: InboxConsumerOptions, id: string): Promise<Handled> {
   const { rows } = await client.query<{
     reply: (Omit<StoredMessage, 'createdAt'> & { createdAt: string }) | null;
   }>('select reply from kit_inbox where consumer = $1 and message_id = $2', [options.consumer, id]);
   const reply = rows[0]?.reply;
-  return reply ? { reply: { ...reply, createdAt: new Date(reply.createdAt) } } : {};
+  return reply ? { send: () => sendReply(options, { ...reply, createdAt: new Date(reply.createdAt) }) } : {};
 }
 
 function toStored(message: OutgoingMessage): StoredMessage {

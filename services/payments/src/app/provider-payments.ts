@@ -148,7 +148,10 @@ export class ProviderPayments {
   ): Promise<ProviderPaymentDoc> {
     const id = operationId(kind, command.userId, command.idempotencyKey);
     const now = new Date();
-    await this.useAllowance(kind, command, id, now);
+    // A retry of a payment already stored counts nothing more: the payment (kept for good) is the proof
+    // it was counted, so the counter entries of past days may be purged (adapters/retention-rules.ts).
+    // Racing first tries both count, under one key: the log takes it once.
+    if (!(await this.payments.get(id))) await this.useAllowance(kind, command, id, now);
     const created = await this.payments.create({
       _id: id,
       kind,

@@ -9,6 +9,7 @@
 // out one after the other, each once the previous one was acknowledged.
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKey } from '../mongo.js';
+import type { DocumentRetentionRule } from '../retention.js';
 import type { PaymentProvider, ProviderEvent, ProviderRequest } from './provider.js';
 import { SIGNATURE_HEADER, sign, verifySignature } from './webhook-signature.js';
 
@@ -89,6 +90,20 @@ export class SandboxProvider implements PaymentProvider {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Requests done with: every webhook acknowledged (or none ever to send), `days` after the last one
+   * went out. Nothing reads them again: the payment they answered moved on from `created` long before.
+   */
+  retentionRule(days: number): DocumentRetentionRule {
+    return {
+      name: 'sandbox requests',
+      collection: this.requests,
+      field: 'deliverAt',
+      days,
+      filter: { $or: [{ delivered: true }, { outcome: 'never' }] },
+    };
   }
 
   /** Starts delivering webhooks in the background. */
