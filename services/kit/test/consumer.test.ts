@@ -12,6 +12,7 @@ import {
   createLogger,
   createPgPool,
   deadLetterQueueOf,
+  type IncomingMessage,
   type Pool,
   type RunningConsumer,
   replayDeadLetters,
@@ -201,6 +202,59 @@ describe('kit consumer replies', function () {
     assert.equal(reply?.properties.messageId, stored.rows[0]?.reply.messageId);
     await new Promise((resolve) => setTimeout(resolve, 500)); // a second reply would be here by now
     assert.equal(repliesTo('cut').length, 1);
+  });
+});
+
+// A consumer without the inbox (for handlers idempotent by themselves, in a service without
+// PostgreSQL): the message is acknowledged once the handler returned, so a handler cut short by a lost
+// connection runs again on the redelivery, and one that finished is not delivered again.
+describe('kit consumer without the inbox', function () {
+  this.timeout(60_000);
+  const rabbit = { url: requireEnv('AMQP_URL') };
+  const exchange = `kit.at-least-once-test.${randomSuffix()}`;
+  const queue = `kit.at-least-once-test.${randomSuffix()}`;
+  const connectionName = `kit-test ${queue}`;
+  let consumer: RunningConsumer;
+  const runs = new Map<string, number>();
+  const finished: string[] = [];
+  const cutConnectionFor = new Set<string>();
+
+  before(async () => {
+    consumer = await startConsumer(
+      {
+        name: queue,
+        queue,
+        bindings: [{ exchange, pattern: 'thing.made' }],
+        handle: async (message: IncomingMessage) => {
+          const { id } = message.payload as { id: string };
+          runs.set(id, (runs.get(id) ?? 0) + 1);
+          if (cutConnectionFor.delete(id)) await closeConnection(connectionName);
+          finished.push(id);
+        },
+      },
+      { service: 'kit-test', amqpUrl: rabbit.url, logger, firstRetryMs: 200 },
+    );
+  });
+
+  after(async () => {
+    await consumer?.close();
+    await deleteConsumerQueues([queue], rabbit.url);
+    await deleteExchange(exchange, rabbit.url);
+  });
+
+  it('runs a handler cut short again, and a finished one once', async () => {
+    cutConnectionFor.add('cut');
+    await publishThing(rabbit.url, exchange, 'thing.made', 'cut');
+    await waitFor(() => (runs.get('cut') ?? 0) >= 2 || undefined, {
+      timeoutMs: 30_000,
+      what: 'the redelivery after the reconnect',
+    });
+    await publishThing(rabbit.url, exchange, 'thing.made', 'whole');
+    // Delivered in order on one queue: once "marker" finished, an extra delivery of "whole" would have too.
+    await publishThing(rabbit.url, exchange, 'thing.made', 'marker');
+    await waitFor(() => finished.includes('marker') || undefined, { what: 'the marker handled' });
+    assert.equal(runs.get('cut'), 2);
+    assert.equal(runs.get('whole'), 1);
   });
 });
 
