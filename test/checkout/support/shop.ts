@@ -28,6 +28,8 @@ export interface RunningShop {
   usersDb: TestDatabase;
   catalogDb: TestDatabase;
   ordersDb: TestDatabase;
+  /** The notifications service's database (made either way; used when started `withNotifications`). */
+  notificationsDb: TestDatabase;
   /** The MongoDB database payments keeps its ledger in. */
   paymentsDb: string;
   names: { events: string; commands: string };
@@ -157,6 +159,7 @@ export async function startShopProcesses(
       usersDb,
       catalogDb,
       ordersDb,
+      notificationsDb,
       paymentsDb: mongoDb,
       names: { events, commands },
       async stopPayments() {
