@@ -19,6 +19,7 @@ const input: EnvoyConfigInput = {
   listenPort: 18080,
   opsPort: 18081,
   adminPort: 19901,
+  drainHoldSeconds: 10,
   upstreams: {
     users: { host: '127.0.0.1', port: 8101 },
     catalog: { host: '127.0.0.1', port: 8102 },
