@@ -11,24 +11,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { linkIn, type Mailbox, mailpit, waitFor } from '@shopstack/kit/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type Platform, platform } from '../e2e/platform.js';
-import {
-  describeViolations,
-  launchChromium,
-  overflowsSideways,
-  SCREENSHOTS,
-  seriousViolations,
-} from './browser.js';
+import { launchChromium, SCREENSHOTS } from './browser.js';
+import { type HookReceiver, startHookReceiver } from './hook-receiver.js';
 import { committedDocument, serialize, servedDocument, WEB_API_SERVICES } from './openapi-documents.js';
+import { check, consoleMenu, edgeApi, menu, signIn } from './pages.js';
 
 /** Short-lived access tokens, so a revoked session shows within seconds (refreshes stay quiet). */
 const ACCESS_TOKEN_TTL_SECONDS = 15;
-const PHONE = { width: 390, height: 844 };
 
 describe('the web app in Chromium, through the edge', function () {
   this.timeout(300_000);
@@ -49,45 +42,8 @@ describe('the web app in Chromium, through the edge', function () {
   };
   const ids: Record<keyof typeof products, string> = { mug: '', beans: '', grinder: '' };
   let adminToken: string;
-
-  async function api(method: string, url: string, token?: string, body?: unknown) {
-    const response = await fetch(`${shop.edgeUrl}${url}`, {
-      method,
-      headers: {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  /** Screenshot and axe audit of the page as it is; both widths when `phone` is asked for. */
-  async function check(target: Page, name: string, options: { phone?: boolean } = {}) {
-    await target.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-    const violations = await seriousViolations(target);
-    assert.equal(violations.length, 0, `${name}: axe found\n${describeViolations(violations)}`);
-    if (options.phone) {
-      const size = target.viewportSize();
-      await target.setViewportSize(PHONE);
-      await target.screenshot({ path: path.join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
-      assert.deepEqual(await overflowsSideways(target), [], `${name} scrolls sideways at phone width`);
-      const phoneViolations = await seriousViolations(target);
-      assert.equal(
-        phoneViolations.length,
-        0,
-        `${name} (phone): axe found\n${describeViolations(phoneViolations)}`,
-      );
-      if (size) await target.setViewportSize(size);
-    }
-  }
-
-  async function signIn(target: Page, account: { email: string; password: string }) {
-    await target.getByLabel('Email').fill(account.email);
-    await target.getByLabel('Password').fill(account.password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-  }
+  let api: ReturnType<typeof edgeApi>;
+  let receiver: HookReceiver;
 
   const balanceText = async () => (await page.getByTestId('available').textContent())?.trim();
   /** Waits until the wallet shows this available amount (it reloads after a movement). */
@@ -100,13 +56,6 @@ describe('the web app in Chromium, through the edge', function () {
     await page.getByRole('link', { name }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
   }
-  /** A link of the main menu (pages have links of the same name in their text too). */
-  const menu = (target: Page, name: string) =>
-    target.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-
-  /** The console's own menu. */
-  const consoleMenu = (target: Page, name: string) =>
-    target.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
   const adminApiToken = async () =>
     (await api('POST', '/api/users/login', undefined, shop.admin)).body.accessToken as string;
   /** A new account in a staff role, appointed by the platform's admin through the users API. */
@@ -140,23 +89,9 @@ describe('the web app in Chromium, through the edge', function () {
     await target.waitForURL('**/admin');
     return target;
   }
-  /** Where the console's webhook endpoint delivers: every request it got, as it got it. */
-  const hooks: { headers: IncomingHttpHeaders; body: string }[] = [];
-  let hookServer: Server;
-
   before(async () => {
     mail = mailpit();
-    hookServer = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        hooks.push({ headers: request.headers, body });
-        response.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+    receiver = await startHookReceiver();
     [shop, browser] = await Promise.all([
       platform({
         web: true,
@@ -171,6 +106,7 @@ describe('the web app in Chromium, through the edge', function () {
       }),
       launchChromium(),
     ]);
+    api = edgeApi(shop.edgeUrl);
     const login = await api('POST', '/api/users/login', undefined, shop.admin);
     assert.equal(login.status, 200, JSON.stringify(login.body));
     adminToken = login.body.accessToken;
@@ -196,7 +132,7 @@ describe('the web app in Chromium, through the edge', function () {
 
   after(async () => {
     for (const context of consoleContexts) await context.close();
-    hookServer?.close();
+    receiver?.close();
     await browser?.close();
     await shop?.stop();
   });
@@ -565,7 +501,7 @@ describe('the web app in Chromium, through the edge', function () {
     });
 
     it("registers the shop's webhook endpoint, sends it a test event and shows the delivery", async () => {
-      const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hooks`;
+      const url = receiver.url;
       await consoleMenu(first, 'Webhooks').click();
       const form = first.getByRole('form', { name: 'Register an endpoint' });
       await form.getByLabel('URL (https)').fill(url);
@@ -581,8 +517,8 @@ describe('the web app in Chromium, through the edge', function () {
       await first.getByRole('button', { name: 'Send a test event' }).click();
       await first.getByTestId('deliveries').getByText('delivered, 1 attempt').waitFor({ timeout: 30_000 });
       await check(first, 'console-webhooks', { phone: true });
-      const received = hooks.find((hook) => hook.body.includes('"webhook.test"'));
-      assert.ok(received, `the receiver got: ${JSON.stringify(hooks)}`);
+      const received = receiver.hooks.find((hook) => hook.body.includes('"webhook.test"'));
+      assert.ok(received, `the receiver got: ${JSON.stringify(receiver.hooks)}`);
       assert.match(String(received.headers['webhook-id']), /^msg_[0-9a-f]{32}$/);
       assert.match(String(received.headers['webhook-signature']), /^v1,/);
     });
