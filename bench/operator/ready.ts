@@ -10,7 +10,7 @@ import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- u
 import { parseShopDeployment } from '../../operator/src/api/parse.js';
 import type { KubeObject } from '../../operator/src/api/shop-deployment.js';
 import { planPki } from '../../operator/src/controller/certificates.js';
-import { serverSideApply } from '../../operator/src/kube/apply.js';
+import { DEPLOYMENTS, SHOP_DEPLOYMENTS } from '../../operator/src/kube/resources.js';
 import { renderShop } from '../../operator/src/render/index.js';
 import { adminClient, clusterEnv, eventually, kubectl, suffix } from '../../operator/test/support/cluster.js';
 import { OperatorProcess } from '../../operator/test/support/operator-process.js';
@@ -72,15 +72,12 @@ interface ShopList {
 async function readyCount(): Promise<number> {
   const client = adminClient();
   try {
-    const list = await client.request<ShopList>(
-      'GET',
-      `/apis/shopstack.io/v1alpha1/namespaces/${ns}/shopdeployments`,
-    );
+    const list = (await client.list(SHOP_DEPLOYMENTS, { namespace: ns })) as unknown as ShopList;
     return list.items.filter((s) =>
       s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
     ).length;
   } finally {
-    client.close();
+    await client.close();
   }
 }
 
@@ -127,17 +124,14 @@ async function floor(): Promise<{ seconds: number; objects: number }> {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < shops.length) {
-          for (const object of shops[next++]!) await serverSideApply(client, object);
+          for (const object of shops[next++]!) await client.apply(object);
         }
       }),
     );
     await eventually(
       'every floor Deployment available',
       async () => {
-        const list = await client.request<DeploymentList>(
-          'GET',
-          `/apis/apps/v1/namespaces/${floorNs}/deployments`,
-        );
+        const list = (await client.list(DEPLOYMENTS, { namespace: floorNs })) as unknown as DeploymentList;
         return list.items.every((d) => {
           const want = d.spec.replicas ?? 1;
           return (
@@ -151,7 +145,7 @@ async function floor(): Promise<{ seconds: number; objects: number }> {
     );
     return { seconds: (Date.now() - started) / 1000, objects: shops.flat().length };
   } finally {
-    client.close();
+    await client.close();
     await kubectl(['delete', 'namespace', floorNs, '--wait=false']);
   }
 }

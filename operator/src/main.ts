@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { ShopController } from './controller/controller.js';
 import { LeaderElector } from './controller/leader-election.js';
 import { KubeClient } from './kube/client.js';
-import { loadClusterAccess } from './kube/kubeconfig.js';
+import { loadKubeConfig } from './kube/kubeconfig.js';
 import { loadConfig } from './runtime/config.js';
 import { loadDashboards, loadRules } from './runtime/dashboards.js';
 import { startOpsServer } from './runtime/http.js';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL, base: { identity: config.identity } });
   const metrics = createMetrics();
-  const client = new KubeClient(loadClusterAccess(), (verb, path) =>
+  const client = new KubeClient(loadKubeConfig(), (verb, path) =>
     metrics.apiWrites.inc({ verb, purpose: writePurpose(path) }),
   );
   const dashboards = loadDashboards(config.DASHBOARDS_DIR);

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { FIELD_MANAGER } from '../api/constants.js';
 import type { ShopDeployment } from '../api/shop-deployment.js';
 import type { KubeClient } from '../kube/client.js';
-import { collectionPath, EVENTS } from '../kube/resources.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -39,7 +38,7 @@ export class EventRecorder {
       count: 1,
     };
     try {
-      await this.client.request('POST', collectionPath(EVENTS, shop.metadata.namespace), { body: event });
+      await this.client.create(event);
     } catch (error) {
       this.log.warn({ err: (error as Error).message, reason }, 'could not record event');
     }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import { sleep } from '../kube/informer.js';
-import { collectionPath, LEASES, objectPath } from '../kube/resources.js';
+import { LEASES } from '../kube/resources.js';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -90,9 +90,7 @@ export class LeaderElector {
       const lease = await this.get();
       if (!lease || lease.spec.holderIdentity !== this.options.identity) return;
       lease.spec = { ...lease.spec, holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime() };
-      await this.client.request('PUT', objectPath(LEASES, this.options.namespace, this.options.name), {
-        body: lease,
-      });
+      await this.client.replace(lease);
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'could not release the lease');
     }
@@ -104,18 +102,16 @@ export class LeaderElector {
     try {
       const lease = await this.get();
       if (!lease) {
-        await this.client.request('POST', collectionPath(LEASES, namespace), {
-          body: {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name, namespace },
-            spec: {
-              holderIdentity: identity,
-              leaseDurationSeconds,
-              acquireTime: now,
-              renewTime: now,
-              leaseTransitions: 0,
-            },
+        await this.client.create<Lease>({
+          apiVersion: LEASES.apiVersion,
+          kind: LEASES.kind,
+          metadata: { name, namespace },
+          spec: {
+            holderIdentity: identity,
+            leaseDurationSeconds,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: 0,
           },
         });
         this.lastRenew = Date.now();
@@ -136,9 +132,7 @@ export class LeaderElector {
         leaseTransitions: (lease.spec.leaseTransitions ?? 0) + (taking && holder ? 1 : 0),
       };
       // resourceVersion from the read: the write fails with 409 if anyone changed the Lease since.
-      const updated = await this.client.request<Lease>('PUT', objectPath(LEASES, namespace, name), {
-        body: lease,
-      });
+      const updated = await this.client.replace(lease);
       this.observed = { record: JSON.stringify(updated.spec), at: Date.now() };
       this.lastRenew = Date.now();
       return true;
@@ -150,10 +144,7 @@ export class LeaderElector {
 
   private async get(): Promise<Lease | undefined> {
     try {
-      return await this.client.request<Lease>(
-        'GET',
-        objectPath(LEASES, this.options.namespace, this.options.name),
-      );
+      return await this.client.read<Lease>(LEASES, this.options.namespace, this.options.name);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -6,20 +6,10 @@ import { KIND, SHOP_LABEL } from '../api/constants.js';
 import { parseShopDeployment } from '../api/parse.js';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
 import type { ShopDeploymentStatus } from '../api/status.js';
-import { serverSideApply } from '../kube/apply.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound, KubeApiError } from '../kube/errors.js';
 import type { Informer } from '../kube/informer.js';
-import {
-  DEPLOYMENTS,
-  keyOf,
-  objectPath,
-  type ResourceType,
-  SECRETS,
-  SERVICES,
-  SHOP_DEPLOYMENTS,
-  typeOf,
-} from '../kube/resources.js';
+import { DEPLOYMENTS, keyOf, type ResourceType, SECRETS, SERVICES, typeOf } from '../kube/resources.js';
 import { contentHash } from '../render/hash.js';
 import { childName, type RenderContext, renderShop } from '../render/index.js';
 import { type CertificatePolicy, planPki } from './certificates.js';
@@ -147,7 +137,7 @@ export class Reconciler {
       }
       // Each apply waits on the API server, and meanwhile the shop may go: checked before every one.
       if (!this.isCurrent(shop)) throw new StaleShop();
-      const applied = await serverSideApply(this.deps.client, object);
+      const applied = await this.deps.client.apply(object);
       result.applied++;
       applied.apiVersion = object.apiVersion;
       applied.kind = object.kind;
@@ -174,18 +164,7 @@ export class Reconciler {
         const owner = object.metadata.ownerReferences?.find((ref) => ref.controller && ref.kind === KIND);
         if (owner?.uid !== shop.metadata.uid || wanted.has(childKey(object))) continue;
         try {
-          await this.deps.client.request(
-            'DELETE',
-            objectPath(informer.resource, shop.metadata.namespace, object.metadata.name),
-            {
-              body: {
-                kind: 'DeleteOptions',
-                apiVersion: 'v1',
-                propagationPolicy: 'Background',
-                preconditions: { uid: object.metadata.uid },
-              },
-            },
-          );
+          await this.deps.client.delete(object);
         } catch (error) {
           if (!isNotFound(error)) throw error;
         }
@@ -213,14 +192,7 @@ export class Reconciler {
     const before = shop.status?.conditions?.find((c) => c.type === 'Ready')?.status;
     const after = status.conditions?.find((c) => c.type === 'Ready');
     try {
-      const updated = await this.deps.client.request<KubeObject>(
-        'PATCH',
-        `${objectPath(SHOP_DEPLOYMENTS, shop.metadata.namespace, shop.metadata.name)}/status`,
-        { body: { status }, contentType: 'application/merge-patch+json' },
-      );
-      updated.apiVersion = SHOP_DEPLOYMENTS.apiVersion;
-      updated.kind = SHOP_DEPLOYMENTS.kind;
-      this.deps.shops.remember(updated);
+      this.deps.shops.remember(await this.deps.client.patchStatus(shop, status));
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;

@@ -1,137 +1,233 @@
-// A small Kubernetes REST client over node:https, so that server-side apply, watch streaming and the
-// counting of writes are explicit. One keep-alive agent carries every request.
-import https from 'node:https';
-import { KubeApiError } from './errors.js';
-import type { ClusterAccess } from './kubeconfig.js';
-
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  contentType?: string;
-  signal?: AbortSignal;
-  /** Seconds without a byte of response before the request is abandoned (default 30). */
-  idleTimeoutSeconds?: number;
-}
+// The operator's door to the API server. @kubernetes/client-node carries every request: its object API
+// (paths from discovery, authentication, connections) and its Watch. What the operator adds is here:
+// - every mutating request passes one middleware that counts it (the "0 writes in steady state" figure);
+// - objects go out and come back as the API server writes them (plain JSON): client-node's own write
+//   methods send through its typed models, which rename fields (a NetworkPolicy rule's `from` is
+//   `_from` there) and would drop the rendered one, and its reads turn timestamps into Dates;
+// - a non-2xx answer is a KubeApiError with its Status reason; a request gets 30 s to answer;
+// - a watch that sends nothing for idleSeconds (a half-dead connection) is abandoned.
+import {
+  createConfiguration,
+  HttpMethod,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type ResponseContext,
+  ServerConfiguration,
+  Watch,
+} from '@kubernetes/client-node';
+import { FIELD_MANAGER } from '../api/constants.js';
+import type { KubeObject } from '../api/shop-deployment.js';
+import { fromStatus, KubeApiError } from './errors.js';
+import type { SharedConnectionsKubeConfig } from './kubeconfig.js';
+import { collectionPath, type ResourceType } from './resources.js';
 
 /** Called for every mutating request, so the operator can count its API writes. */
 export type WriteObserver = (verb: string, path: string) => void;
 
-const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export interface ListPage {
+  metadata: { resourceVersion: string; continue?: string };
+  items: KubeObject[];
+}
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KubeObject & { code?: number; reason?: string; message?: string };
+}
+
+/** What a write needs of an object: its kind and where it is (a create may name it by generateName). */
+export interface ApiObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; generateName?: string; namespace?: string; uid?: string };
+}
+
+export type WatchQuery = Record<string, string | number | boolean | undefined>;
+
+const WRITE_VERBS = new Set<string>([HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]);
+const REQUEST_TIMEOUT_MS = 30_000;
+
+interface Send {
+  body: unknown;
+  contentType?: string;
+  query?: Record<string, string>;
+  subresource?: string;
+}
+
+/** client-node's object API with bodies sent and answers returned as plain JSON. */
+class ObjectApi extends KubernetesObjectApi {
+  async send<T>(method: HttpMethod, object: ApiObject, { body, contentType, query, subresource }: Send) {
+    const action = method === HttpMethod.POST ? 'create' : 'replace';
+    const target = await this.specUriPath(object as KubernetesObject, action);
+    const path = subresource ? `${target}/${subresource}` : target;
+    const context = this.configuration.baseServer.makeRequestContext(path, method);
+    context.setHeaderParam('Accept', 'application/json');
+    context.setHeaderParam('Content-Type', contentType ?? 'application/json');
+    for (const [name, value] of Object.entries(query ?? {})) context.setQueryParam(name, value);
+    context.setBody(JSON.stringify(body));
+    return (await this.requestPromise(context)) as T;
+  }
+
+  protected override async processResponse<T extends KubernetesObject>(
+    response: ResponseContext,
+  ): Promise<T> {
+    const text = await response.body.text();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299)
+      throw fromStatus(response.httpStatusCode, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
 
 export class KubeClient {
-  private readonly server: URL;
-  private readonly agent: https.Agent;
+  private readonly objects: ObjectApi;
 
   constructor(
-    private readonly access: ClusterAccess,
-    private readonly onWrite: WriteObserver = () => {},
+    private readonly config: SharedConnectionsKubeConfig,
+    onWrite: WriteObserver = () => {},
   ) {
-    this.server = new URL(access.server);
-    // TLS material comes with each request (authenticate); the agent keys its pool by it.
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+    const server = config.getCurrentCluster()?.server;
+    if (!server) throw new Error('kubeconfig: no current cluster');
+    this.objects = new ObjectApi(
+      createConfiguration({
+        baseServer: new ServerConfiguration(server, {}),
+        authMethods: { default: config },
+        promiseMiddleware: [
+          {
+            pre: async (context) => {
+              const method = context.getHttpMethod();
+              if (WRITE_VERBS.has(method)) onWrite(method, new URL(context.getUrl()).pathname);
+              // Without a deadline a request on a half-dead connection would wait undici's 5 minutes.
+              context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+              return context;
+            },
+            post: async (response) => response,
+          },
+        ],
+      }),
+    );
   }
 
-  /** Closes idle keep-alive connections (tests, shutdown). */
-  close(): void {
-    this.agent.destroy();
+  /** Closes the keep-alive connections (tests, shutdown). */
+  close(): Promise<void> {
+    return this.config.close();
   }
 
-  private async options(
-    method: string,
-    path: string,
-    options: RequestOptions,
-  ): Promise<https.RequestOptions> {
-    const url = new URL(path, this.server);
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
-    const request: https.RequestOptions = {
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      agent: this.agent,
-    };
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (options.body !== undefined) {
-      headers['Content-Type'] = options.contentType ?? 'application/json';
-      // Explicit length: Node sends DELETE bodies neither chunked nor sized, which would leave the
-      // body on the keep-alive connection to corrupt the next request.
-      headers['Content-Length'] = String(Buffer.byteLength(serialize(options.body)));
-    }
-    request.headers = headers;
-    await this.access.authenticate(request);
-    return request;
+  /** One page of a list across all namespaces (or one). */
+  list(
+    resource: ResourceType,
+    options: { labelSelector?: string; limit?: number; continue?: string; namespace?: string } = {},
+  ): Promise<ListPage> {
+    const { labelSelector, limit, namespace } = options;
+    const [pretty, exact, exportt, fieldSelector] = [undefined, undefined, undefined, undefined];
+    const page = this.objects.list(
+      resource.apiVersion,
+      resource.kind,
+      namespace,
+      pretty,
+      exact,
+      exportt,
+      fieldSelector,
+      labelSelector,
+      limit,
+      options.continue,
+    );
+    return page as Promise<unknown> as Promise<ListPage>;
   }
 
-  /** Sends one request and parses the JSON answer; non-2xx answers throw KubeApiError. */
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    if (WRITE_VERBS.has(method)) this.onWrite(method, path);
-    const response = await this.open(method, path, options);
-    const text = await readAll(response);
-    const status = response.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw toError(status, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+  read<T = KubeObject>(resource: ResourceType, namespace: string, name: string): Promise<T> {
+    const { apiVersion, kind } = resource;
+    return this.objects.read({ apiVersion, kind, metadata: { name, namespace } }) as Promise<T>;
+  }
+
+  create<T extends ApiObject>(object: T): Promise<T> {
+    return this.objects.send<T>(HttpMethod.POST, object, { body: object });
+  }
+
+  /** PUT: fails with 409 Conflict when the object's resourceVersion is not the current one. */
+  replace<T extends ApiObject>(object: T): Promise<T> {
+    return this.objects.send<T>(HttpMethod.PUT, object, { body: object });
+  }
+
+  /** Server-side apply with the operator's single field manager. */
+  apply(object: KubeObject): Promise<KubeObject> {
+    return this.objects.send<KubeObject>(HttpMethod.PATCH, object, {
+      body: object,
+      contentType: PatchStrategy.ServerSideApply,
+      // force: the operator owns these fields; a hand edit of them is drift to revert, not a conflict.
+      query: { fieldManager: FIELD_MANAGER, force: 'true' },
+    });
+  }
+
+  /** Merges `status` into the object's status subresource. */
+  patchStatus(object: ApiObject, status: unknown): Promise<KubeObject> {
+    return this.objects.send<KubeObject>(HttpMethod.PATCH, object, {
+      body: { status },
+      contentType: PatchStrategy.MergePatch,
+      subresource: 'status',
+    });
+  }
+
+  /** Deletes the object if it is still the one with this uid; the collector removes its dependents. */
+  async delete(object: KubeObject): Promise<void> {
+    await this.objects.send(HttpMethod.DELETE, object, {
+      body: {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+        preconditions: { uid: object.metadata.uid },
+      },
+    });
   }
 
   /**
-   * Streams a watch: calls onEvent for each JSON line until the server closes the stream, the signal
-   * aborts, or nothing arrives for idleTimeoutSeconds (a silent, half-dead connection).
+   * Streams a watch: calls onEvent for each event until the server ends the watch (resolves), the signal
+   * aborts, onEvent throws, or nothing arrives for idleSeconds (rejects).
    */
-  async stream(path: string, options: RequestOptions, onEvent: (event: unknown) => void): Promise<void> {
-    const response = await this.open('GET', path, options);
-    const status = response.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw toError(status, await readAll(response));
-    let buffer = '';
-    response.setEncoding('utf8');
-    for await (const chunk of response) {
-      buffer += chunk;
-      let newline = buffer.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (line) onEvent(JSON.parse(line));
-        newline = buffer.indexOf('\n');
-      }
-    }
-  }
-
-  private async open(method: string, path: string, options: RequestOptions) {
-    const request = await this.options(method, path, options);
-    return new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      const req = https.request({ ...request, signal: options.signal }, resolve);
-      req.on('error', reject);
-      // Without this a request on a half-dead connection would wait forever.
-      req.setTimeout((options.idleTimeoutSeconds ?? 30) * 1000, () =>
-        req.destroy(new Error('connection went silent')),
-      );
-      if (options.body !== undefined) {
-        req.write(serialize(options.body));
-      }
-      req.end();
+  watch(
+    resource: ResourceType,
+    query: WatchQuery,
+    idleSeconds: number,
+    signal: AbortSignal,
+    onEvent: (event: WatchEvent) => void,
+  ): Promise<void> {
+    const watch = new Watch(this.config);
+    // client-node's Watch abandons a connection silent for 30 s, a private setting with no option;
+    // a quiet watch is silent for up to a minute between bookmarks, so the caller's limit replaces it.
+    if (!('requestTimeoutMs' in watch)) throw new Error('client-node Watch: requestTimeoutMs is gone');
+    Object.assign(watch, { requestTimeoutMs: idleSeconds * 1000 });
+    let controller: AbortController | undefined;
+    let failure: unknown;
+    const stop = () => controller?.abort();
+    return new Promise<void>((resolve, reject) => {
+      const done = (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        if (failure !== undefined) reject(failure);
+        else if (!error) resolve();
+        else if (signal.aborted) reject(signal.reason);
+        else if ((error as Error).name === 'TimeoutError') reject(new Error('connection went silent'));
+        else reject(toKubeError(error));
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      const deliver = (type: string, object: WatchEvent['object']) => {
+        if (failure !== undefined) return;
+        try {
+          onEvent({ type, object } as WatchEvent);
+        } catch (error) {
+          // client-node drops what a callback throws; the watch ends here instead.
+          failure = error;
+          stop();
+        }
+      };
+      watch.watch(collectionPath(resource), query, deliver, done).then((started) => {
+        controller = started;
+        if (failure !== undefined || signal.aborted) started.abort();
+      }, reject);
     });
   }
 }
 
-function serialize(body: unknown): string {
-  return typeof body === 'string' ? body : JSON.stringify(body);
-}
-
-async function readAll(response: import('node:http').IncomingMessage): Promise<string> {
-  response.setEncoding('utf8');
-  let text = '';
-  for await (const chunk of response) text += chunk;
-  return text;
-}
-
-function toError(status: number, text: string): KubeApiError {
-  try {
-    const body = JSON.parse(text) as { reason?: string; message?: string };
-    return new KubeApiError(status, body.reason ?? 'Unknown', body.message ?? text);
-  } catch {
-    return new KubeApiError(status, 'Unknown', text.slice(0, 500));
-  }
+/** A watch that could not start answers with a bare status code. */
+function toKubeError(error: unknown): unknown {
+  const status = (error as { statusCode?: number }).statusCode;
+  return status ? new KubeApiError(status, (error as Error).message, 'watch refused') : error;
 }

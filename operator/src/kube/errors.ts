@@ -15,6 +15,16 @@ export class KubeApiError extends Error {
   }
 }
 
+/** The error for an answer's status code and body (a Status object, or anything else). */
+export function fromStatus(status: number, text: string): KubeApiError {
+  try {
+    const body = JSON.parse(text) as { reason?: string; message?: string };
+    return new KubeApiError(status, body.reason ?? 'Unknown', body.message ?? text);
+  } catch {
+    return new KubeApiError(status, 'Unknown', text.slice(0, 500));
+  }
+}
+
 export const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
 export const isConflict = (error: unknown) => error instanceof KubeApiError && error.status === 409;
 export const isGone = (error: unknown) => error instanceof KubeApiError && error.status === 410;

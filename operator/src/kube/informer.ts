@@ -7,9 +7,9 @@
 // - every relistSeconds a full relist re-delivers every object (resync), so missed events heal.
 import type { Logger } from 'pino';
 import type { KubeObject } from '../api/shop-deployment.js';
-import type { KubeClient } from './client.js';
+import type { KubeClient, WatchEvent } from './client.js';
 import { isGone, KubeApiError } from './errors.js';
-import { collectionPath, keyOf, type ResourceType } from './resources.js';
+import { keyOf, type ResourceType } from './resources.js';
 
 export type InformerEvent = 'added' | 'modified' | 'deleted' | 'resync';
 export type InformerHandler = (event: InformerEvent, object: KubeObject) => void;
@@ -22,16 +22,6 @@ export interface InformerOptions {
   log: Logger;
   /** Counts watch restarts and relists, by reason. */
   onRestart?: (reason: 'relist' | 'gone' | 'error' | 'ended') => void;
-}
-
-interface ListResponse {
-  metadata: { resourceVersion: string; continue?: string };
-  items: KubeObject[];
-}
-
-interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: KubeObject & { code?: number; reason?: string; message?: string };
 }
 
 export class Informer {
@@ -87,7 +77,7 @@ export class Informer {
       try {
         if (!resourceVersion || Date.now() - listedAt >= relistMs) {
           if (resourceVersion) this.options.onRestart?.('relist');
-          resourceVersion = await this.relist(signal);
+          resourceVersion = await this.relist();
           listedAt = Date.now();
         }
         relistDue = AbortSignal.timeout(Math.max(1, listedAt + relistMs - Date.now()));
@@ -117,18 +107,15 @@ export class Informer {
     }
   }
 
-  private async relist(signal: AbortSignal): Promise<string> {
+  private async relist(): Promise<string> {
     const seen = new Map<string, KubeObject>();
     let continueToken: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.client.request<ListResponse>('GET', collectionPath(this.resource), {
-        signal,
-        query: {
-          labelSelector: this.options.labelSelector,
-          limit: this.options.pageSize ?? 500,
-          continue: continueToken,
-        },
+      const page = await this.client.list(this.resource, {
+        labelSelector: this.options.labelSelector,
+        limit: this.options.pageSize ?? 500,
+        continue: continueToken,
       });
       for (const item of page.items) {
         item.apiVersion = this.resource.apiVersion;
@@ -164,22 +151,18 @@ export class Informer {
   private async watch(from: string, signal: AbortSignal): Promise<string> {
     let resourceVersion = from;
     const timeout = this.options.watchTimeoutSeconds;
-    await this.client.stream(
-      collectionPath(this.resource),
+    await this.client.watch(
+      this.resource,
       {
-        signal,
-        // The server ends the watch after `timeoutSeconds`; silence well beyond that means a dead connection.
-        idleTimeoutSeconds: timeout + Math.min(15, timeout),
-        query: {
-          watch: 1,
-          resourceVersion,
-          allowWatchBookmarks: true,
-          timeoutSeconds: timeout,
-          labelSelector: this.options.labelSelector,
-        },
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: timeout,
+        labelSelector: this.options.labelSelector,
       },
-      (raw) => {
-        const event = raw as WatchEvent;
+      // The server ends the watch after `timeoutSeconds`; silence well beyond that means a dead connection.
+      timeout + Math.min(15, timeout),
+      signal,
+      (event: WatchEvent) => {
         if (event.type === 'ERROR') {
           const status = event.object;
           throw new KubeApiError(

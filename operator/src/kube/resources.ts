@@ -1,4 +1,4 @@
-// REST paths of the kinds the operator reads and writes.
+// The kinds the operator reads and writes, and the collection path a watch of one streams from.
 import { GROUP, PLURAL, VERSION } from '../api/constants.js';
 import type { KubeObject } from '../api/shop-deployment.js';
 
@@ -36,15 +36,8 @@ export const CHILD_TYPES = [
   SECRETS,
 ] as const;
 
-export function collectionPath(resource: ResourceType, namespace?: string): string {
-  return namespace
-    ? `${resource.base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`
-    : `${resource.base}/${resource.plural}`;
-}
-
-export function objectPath(resource: ResourceType, namespace: string, name: string): string {
-  return `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`;
-}
+/** Every object of the kind, across namespaces. */
+export const collectionPath = (resource: ResourceType) => `${resource.base}/${resource.plural}`;
 
 export function typeOf(object: KubeObject): ResourceType {
   const found = [SHOP_DEPLOYMENTS, ...CHILD_TYPES].find(

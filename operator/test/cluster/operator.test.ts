@@ -168,6 +168,14 @@ describe('ShopDeployment operator on a real API server', function () {
         `${resource} applied server-side`,
       );
     }
+    // Sent as rendered: client-node's typed models call a rule's peers `_from`, and would drop them.
+    const orders = await getObject<{ spec: { ingress: { from?: unknown[] }[] } }>(
+      base('networkpolicies/shop-orders-ingress'),
+    );
+    assert.ok(
+      orders?.spec.ingress.every((rule) => (rule.from?.length ?? 0) > 0),
+      JSON.stringify(orders?.spec),
+    );
   });
 
   it('becomes Ready once kwok makes the pods ready, with observedGeneration and the edge URL', async () => {

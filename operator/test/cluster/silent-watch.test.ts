@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromKubeconfig } from '../../src/kube/kubeconfig.js';
 import {
-  clusterEnv,
+  apiServer,
   eventually,
   getObject,
   type InstalledChart,
@@ -37,7 +36,7 @@ describe('operator when a watch goes silent', function () {
     ns = `op-silent-${suffix()}`;
     dir = mkdtempSync(join(tmpdir(), 'operator-silent-'));
     chart = await installChart(ns);
-    const api = new URL(fromKubeconfig(clusterEnv().kubeconfig).server);
+    const api = apiServer();
     proxy = await FreezableProxy.start(api.hostname, Number(api.port));
     const kubeconfig = await serviceAccountKubeconfig(chart, dir, `https://127.0.0.1:${proxy.port}`);
     operator = await OperatorProcess.start({

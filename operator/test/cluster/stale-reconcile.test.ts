@@ -8,9 +8,9 @@ import { FIELD_MANAGER, MANAGED_BY_LABEL, SHARD_LABEL, SHOP_SERVICES } from '../
 import type { KubeObject } from '../../src/api/shop-deployment.js';
 import { EventRecorder } from '../../src/controller/events.js';
 import { Reconciler } from '../../src/controller/reconciler.js';
-import { KubeClient, type RequestOptions } from '../../src/kube/client.js';
+import { KubeClient } from '../../src/kube/client.js';
 import { Informer } from '../../src/kube/informer.js';
-import { fromKubeconfig } from '../../src/kube/kubeconfig.js';
+import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 import { CHILD_TYPES, DEPLOYMENTS, type ResourceType, SHOP_DEPLOYMENTS } from '../../src/kube/resources.js';
 import { clusterEnv, eventually, getObject, installCrds, kubectl, suffix } from '../support/cluster.js';
 import { smallShopObject } from '../support/fixtures.js';
@@ -20,14 +20,12 @@ class ClientWithPause extends KubeClient {
   applies = 0;
   afterFirstApply: (() => Promise<void>) | undefined;
 
-  override async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const reply = await super.request<T>(method, path, options);
-    if (options.contentType === 'application/apply-patch+yaml') {
-      this.applies++;
-      const step = this.afterFirstApply;
-      this.afterFirstApply = undefined;
-      await step?.();
-    }
+  override async apply(object: KubeObject): Promise<KubeObject> {
+    const reply = await super.apply(object);
+    this.applies++;
+    const step = this.afterFirstApply;
+    this.afterFirstApply = undefined;
+    await step?.();
     return reply;
   }
 }
@@ -36,7 +34,7 @@ describe('a reconcile of a shop deleted and created again while it runs', functi
   this.timeout(120_000);
   const ns = `op-stale-${suffix()}`;
   const abort = new AbortController();
-  const client = new ClientWithPause(fromKubeconfig(clusterEnv().kubeconfig));
+  const client = new ClientWithPause(loadKubeConfig(clusterEnv().kubeconfig));
   const log = pino({ level: 'silent' });
   const informer = (type: ResourceType, labelSelector: string) =>
     new Informer(client, type, { labelSelector, relistSeconds: 300, watchTimeoutSeconds: 60, log });
@@ -68,10 +66,7 @@ describe('a reconcile of a shop deleted and created again while it runs', functi
   });
   const cachedUid = () => shops.get(ns, 'shop')?.metadata.uid;
   const ownersOfDeployments = async () => {
-    const list = await client.request<{ items: KubeObject[] }>(
-      'GET',
-      `/apis/apps/v1/namespaces/${ns}/deployments`,
-    );
+    const list = await client.list(DEPLOYMENTS, { namespace: ns });
     return new Set(list.items.flatMap((d) => (d.metadata.ownerReferences ?? []).map((ref) => ref.uid)));
   };
 
@@ -84,7 +79,7 @@ describe('a reconcile of a shop deleted and created again while it runs', functi
 
   after(async () => {
     abort.abort();
-    client.close();
+    await client.close();
     await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']);
   });
 

@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/shop-deployment.js';
 import { KubeClient } from '../../src/kube/client.js';
-import { fromKubeconfig } from '../../src/kube/kubeconfig.js';
+import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 
 export const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 export const CHART_DIR = join(REPO_ROOT, 'charts/shopstack-operator');
@@ -26,7 +27,12 @@ export function clusterEnv() {
 export const suffix = () => randomBytes(3).toString('hex');
 
 export function adminClient(): KubeClient {
-  return new KubeClient(fromKubeconfig(clusterEnv().kubeconfig));
+  return new KubeClient(loadKubeConfig(clusterEnv().kubeconfig));
+}
+
+/** The API server's URL in the test kubeconfig. */
+export function apiServer(): URL {
+  return new URL(loadKubeConfig(clusterEnv().kubeconfig).getCurrentCluster()!.server);
 }
 
 export async function kubectl(
@@ -117,28 +123,22 @@ export async function serviceAccountKubeconfig(
   dir: string,
   server?: string,
 ): Promise<string> {
-  const admin = adminClient();
+  const config = loadKubeConfig(clusterEnv().kubeconfig);
   try {
-    const response = await admin.request<{ status: { token: string } }>(
-      'POST',
-      `/api/v1/namespaces/${chart.namespace}/serviceaccounts/${chart.serviceAccount}/token`,
-      {
-        body: {
-          apiVersion: 'authentication.k8s.io/v1',
-          kind: 'TokenRequest',
-          spec: { expirationSeconds: 3600 },
-        },
-      },
-    );
+    const response = await config.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+      name: chart.serviceAccount,
+      namespace: chart.namespace,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
     const file = join(dir, `${chart.serviceAccount}.kubeconfig`);
-    const target = server ?? fromKubeconfig(clusterEnv().kubeconfig).server;
+    const target = server ?? apiServer().toString().replace(/\/$/, '');
     writeFileSync(
       file,
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name: 'c', cluster: { server: target, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'sa', user: { token: response.status.token } }],
+        users: [{ name: 'sa', user: { token: response.status?.token } }],
         contexts: [{ name: 'c', context: { cluster: 'c', user: 'sa' } }],
         'current-context': 'c',
       }),
@@ -146,7 +146,7 @@ export async function serviceAccountKubeconfig(
     );
     return file;
   } finally {
-    admin.close();
+    await config.close();
   }
 }
 
@@ -176,14 +176,14 @@ export async function eventually<T>(
   }
 }
 
+/** The object at an API path, as the API server writes it; undefined when there is none. */
 export async function getObject<T = KubeObject>(path: string): Promise<T | undefined> {
-  const admin = adminClient();
   try {
-    return await admin.request<T>('GET', path);
+    return JSON.parse(await kubectl(['get', '--raw', path])) as T;
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
+    if (/NotFound|could not find the requested resource/.test(String((error as Error).message))) {
+      return undefined;
+    }
     throw error;
-  } finally {
-    admin.close();
   }
 }

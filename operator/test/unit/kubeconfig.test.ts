@@ -1,12 +1,13 @@
 // The operator finds its API server and credentials through @kubernetes/client-node's KubeConfig, so
-// exec credential plugins and token files work as they do for kubectl.
+// exec credential plugins and token files work as they do for kubectl; its requests share one pool of
+// keep-alive connections instead of the new connection client-node would open for each.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HttpMethod, RequestContext } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { fromKubeconfig } from '../../src/kube/kubeconfig.js';
+import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 
 function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
@@ -22,14 +23,14 @@ function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unkno
       'current-context': 'x',
     }),
   );
-  return { dir, file };
+  return file;
 }
 
 async function authenticated(file: string) {
-  const request: https.RequestOptions = { headers: { Accept: 'application/json' } };
-  const access = fromKubeconfig(file);
-  await access.authenticate(request);
-  return { access, request };
+  const config = loadKubeConfig(file);
+  const request = new RequestContext('https://127.0.0.1:6443/api/v1/namespaces', HttpMethod.GET);
+  await config.applySecurityAuthentication(request);
+  return { config, request };
 }
 
 describe('kubeconfig loading (client-node KubeConfig)', () => {
@@ -39,7 +40,7 @@ describe('kubeconfig loading (client-node KubeConfig)', () => {
       kind: 'ExecCredential',
       status: { token: 'from-the-plugin' },
     });
-    const { file } = kubeconfig({
+    const file = kubeconfig({
       exec: {
         apiVersion: 'client.authentication.k8s.io/v1',
         command: process.execPath,
@@ -47,17 +48,32 @@ describe('kubeconfig loading (client-node KubeConfig)', () => {
         interactiveMode: 'Never',
       },
     });
-    const { access, request } = await authenticated(file);
-    assert.equal(access.server, 'https://127.0.0.1:6443');
-    assert.equal((request.headers as Record<string, string>).Authorization, 'Bearer from-the-plugin');
-    assert.equal((request.headers as Record<string, string>).Accept, 'application/json');
-    assert.equal(request.rejectUnauthorized, true, 'TLS is verified unless the kubeconfig says otherwise');
+    const { config, request } = await authenticated(file);
+    assert.equal(config.getCurrentCluster()?.server, 'https://127.0.0.1:6443');
+    assert.equal(request.getHeaders().Authorization, 'Bearer from-the-plugin');
   });
 
-  it('sends a static token, and skips TLS verification only when asked to', async () => {
-    const { file } = kubeconfig({ token: 'static' }, { 'insecure-skip-tls-verify': true });
-    const { request } = await authenticated(file);
-    assert.equal((request.headers as Record<string, string>).Authorization, 'Bearer static');
-    assert.equal(request.rejectUnauthorized, false);
+  it('sends a static token', async () => {
+    const { request } = await authenticated(kubeconfig({ token: 'static' }));
+    assert.equal(request.getHeaders().Authorization, 'Bearer static');
+  });
+
+  it('gives every request the same connections', async () => {
+    const file = kubeconfig({ token: 'static' }, { 'insecure-skip-tls-verify': true });
+    const config = loadKubeConfig(file);
+    const requests = [1, 2].map(
+      () => new RequestContext('https://127.0.0.1:6443/api/v1/namespaces', HttpMethod.GET),
+    );
+    for (const request of requests) await config.applySecurityAuthentication(request);
+    const [first, second] = requests.map((request) => request.getDispatcher());
+    assert.ok(first, 'a dispatcher with the TLS settings');
+    assert.equal(second, first);
+    await config.close();
+  });
+
+  it('refuses a kubeconfig whose context names no cluster', () => {
+    const file = kubeconfig({ token: 'static' });
+    writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': 'none' }));
+    assert.throws(() => loadKubeConfig(file), /has no cluster/);
   });
 });
