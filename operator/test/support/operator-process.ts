@@ -67,7 +67,9 @@ export class OperatorProcess {
       await eventually(
         `operator ${options.identity} to listen`,
         () => operator.port !== undefined || operator.failed(),
-        30_000,
+        // Started from source through tsx: compiling the operator and importing client-node takes
+        // seconds on a quiet machine and over 30 s while the other suites build images and start pods.
+        90_000,
       );
     } catch (error) {
       // A start that timed out leaves no operator behind to take the test's lease or shops.
