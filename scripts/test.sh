@@ -70,8 +70,10 @@ out=$(mktemp)
 set +e
 # Suites run in parallel worker processes: most of their time is spent waiting on servers (restarts,
 # drains, pods starting), and each makes its own databases, queues, namespaces and ports, so they
-# share the machine without sharing state. MOCHA_JOBS=1 runs them one after another.
-npx mocha --parallel --jobs "${MOCHA_JOBS:-3}" "$@" 2>&1 | tee "$out"
+# share the machine without sharing state. Two workers, not three: on two cores, three at once (the
+# real-node shop building images and rolling pods beside two platforms of processes) ran gRPC calls
+# past their deadlines and operator starts past their wait. MOCHA_JOBS=1 runs them one after another.
+npx mocha --parallel --jobs "${MOCHA_JOBS:-2}" "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line, so any reader of the log gets the counts without knowing mocha's wording.

@@ -82,7 +82,7 @@ export async function retentionRunPurgesEachService(shop: RunningShop, requestRu
           ? now
           : undefined;
       },
-      { timeoutMs: 30_000, what: 'every service to purge its old published outbox rows' },
+      { timeoutMs: 90_000, what: 'every service to purge its old published outbox rows' },
     );
     assert.deepEqual(kept, {
       postgres: postgres.map(() => [`${tag}.unpublished`]),
