@@ -186,6 +186,11 @@ describe('checkout saga', function () {
     // The reserve command waits at the catalog; orders goes down, so the reply waits in its queue.
     await shop.stopStockConsumer();
     const placed = await fay.checkout();
+    // Orders' relay publishes the reserve command after the checkout's commit; closing orders before
+    // it has would leave the command in the outbox and no reply to wait for.
+    await waitFor(async () => (await queueDepth(shop.names.stockQueue)) === 1, {
+      what: 'the reserve command queued',
+    });
     await shop.orders!.close();
     await shop.startStockConsumer();
     await waitFor(async () => (await queueDepth(shop.names.replies)) === 1, { what: 'the reply queued' });
