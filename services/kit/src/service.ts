@@ -1,10 +1,11 @@
 // Starting and stopping a service: HTTP and gRPC listeners plus whatever it must close. The same
 // function serves tests (in-process, port 0) and main.ts (a process that stops on SIGTERM).
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type Koa from 'koa';
 import { ConfigError } from './config.js';
 import type { GrpcServer } from './grpc/server.js';
+import { PROBLEM_TYPE_BASE } from './http/problem.js';
 import type { Logger } from './logging.js';
 import { shutdownTracing } from './tracing.js';
 
@@ -77,9 +78,42 @@ async function drainAndClose(parts: ServiceParts, httpServer: Server): Promise<v
   parts.logger.info('service stopped');
 }
 
+// Request headers up to what the edge lets through (Envoy's default max_request_headers_kb is 60), so a
+// long query string that the edge passes reaches the route and gets its 400 naming the field, instead of
+// Node's own limit of 16 KiB cutting it off first.
+const MAX_HEADER_BYTES = 60 * 1024;
+
+/**
+ * Requests Node refuses before any route sees them (headers past the limit, malformed HTTP) still get a
+ * problem+json answer like every other refusal, where Node would write a bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}${tooLarge ? 'request-headers-too-large' : 'malformed-request'}`,
+    title: tooLarge ? 'Request header fields too large' : 'Malformed request',
+    status,
+    detail: tooLarge
+      ? `the request line and headers exceed ${MAX_HEADER_BYTES} bytes`
+      : 'not a valid HTTP request',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 function listenHttp(app: Koa, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.callback());
+    server.on('clientError', answerClientError);
+    server.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
