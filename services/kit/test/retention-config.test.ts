@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import {
   baseConfigSchema,
-  checkRetentionConfig,
   ConfigError,
+  checkRetentionConfig,
   kitRetentionOf,
   kitRetentionRules,
   loadConfig,

@@ -3,11 +3,11 @@
 // replayed from a dead-letter queue after its inbox id was purged still counts once).
 import type { IncomingMessage, PoolClient } from '@shopstack/kit';
 import {
+  type OrderCompleted,
   orderCancelled,
   orderCompleted,
   orderPaymentFailed,
   orderRefunded,
-  type OrderCompleted,
   type RepairRecorded,
   repairRecorded,
 } from '@shopstack/proto/messages';

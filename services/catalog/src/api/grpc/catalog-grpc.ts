@@ -10,7 +10,7 @@ import {
 } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { z } from 'zod';
 import type { CatalogDeps } from '../../app/deps.js';
-import { getProductWithCategory, getProducts } from '../../app/products.js';
+import { getProducts, getProductWithCategory } from '../../app/products.js';
 import { commitStock, releaseStock, reserveStock } from '../../app/stock.js';
 import { correctStock, type StockCorrection } from '../../app/stock-corrections.js';
 import {
