@@ -65,11 +65,12 @@ describe('kit retention settings', () => {
   });
 
   it('refuses an inbox kept no longer than the broker can redeliver, at parse, with both figures', () => {
-    for (const env of [
+    const windows: Record<string, string>[] = [
       { INBOX_RETENTION_DAYS: '14' },
       { INBOX_RETENTION_DAYS: '10' },
       { BROKER_REDELIVERY_WINDOW_DAYS: '30' },
-    ]) {
+    ];
+    for (const env of windows) {
       const found = problems(env);
       assert.deepEqual(
         found.map((p) => p.variable),
