@@ -2,7 +2,9 @@
 // payments, orders, notifications on PostgreSQL, FerretDB and RabbitMQ), the way an admin uses it:
 // - reports over a period with checkouts (earning cashback), a refund (taking its share back), top-ups,
 //   two charged back (won, lost) and a withdrawal the provider never answers (its hold outstanding)
-//   equal payments' ledger (the customers' statements and held funds, reconciled) and the orders;
+//   equal payments' ledger (the customers' statements and held funds, reconciled) and the orders; the
+//   sales report groups by the catalog's category and names it as the last checkout had it (renamed
+//   between two checkouts);
 // - the anomaly rules that ask the owners over gRPC each raise a record and a metric: failed sign-ins
 //   from one address (users), a ledger difference (payments' reconciliation), an overdue checkout saga
 //   (orders), a failing webhook endpoint (notifications);
@@ -52,6 +54,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
   let carol: Session;
   let dave: Session;
   let kettle: string;
+  let kitchen: string;
   let failingReceiver: Server;
   const queue = `backoffice.reporting.${randomSuffix()}`;
 
@@ -97,6 +100,16 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
     admin = await signUp(shop, 'admin');
     [ann, bob, carol, dave] = await Promise.all([signUp(shop), signUp(shop), signUp(shop), signUp(shop)]);
     kettle = await createProduct(shop, admin, 2_500, 100);
+    const category = await admin.call('POST', `${shop.catalog.httpUrl}/api/catalog/categories`, {
+      slug: `kitchen-${randomSuffix()}`,
+      name: 'Kitchen',
+    });
+    assert.equal(category.status, 201, JSON.stringify(category.body));
+    kitchen = category.body.id;
+    const filed = await admin.call('PATCH', `${shop.catalog.httpUrl}/api/catalog/products/${kettle}`, {
+      categoryId: kitchen,
+    });
+    assert.equal(filed.status, 200, JSON.stringify(filed.body));
     failingReceiver = createServer((_req, res) => res.writeHead(500).end('down for maintenance'));
     await new Promise<void>((resolve) => failingReceiver.listen(0, '127.0.0.1', resolve));
   });
@@ -134,7 +147,11 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
     );
     const file = await api('GET', `/api/backoffice/reports/${requested.body.id}/download?format=json`);
     assert.equal(file.status, 200);
-    return file.body as { totals: Record<string, Record<string, string>> };
+    return file.body as {
+      totals: Record<string, Record<string, string>>;
+      rows: Record<string, string | number>[];
+      totalsByCategory?: Record<string, Record<string, Record<string, string>>>;
+    };
   }
 
   /** The customer's EUR statement, every entry, from payments' own API. */
@@ -175,9 +192,17 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
   it('reports checkouts, cashback, a refund, top-ups, chargebacks and holds over a period exactly as the ledger and the orders have them', async () => {
     await topUp(shop, ann, 20_000);
     await topUp(shop, bob, 9_000);
-    const orders = [await checkout(ann, 2), await checkout(bob, 3), await checkout(ann, 1)];
+    const orders = [await checkout(ann, 2), await checkout(bob, 3)];
     for (const [index, orderId] of orders.entries())
       assert.equal((await settled(shop, index === 1 ? bob : ann, orderId)).status, 'confirmed');
+    // The kettle's category is renamed before the third checkout: the sales report still has one
+    // category (its id) and names it as that last checkout told it.
+    const renamed = await admin.call('PATCH', `${shop.catalog.httpUrl}/api/catalog/categories/${kitchen}`, {
+      name: 'Kitchen & Dining',
+    });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    orders.push(await checkout(ann, 1));
+    assert.equal((await settled(shop, ann, orders[2]!)).status, 'confirmed');
     const cancelled = await ann.call('POST', `${shop.orders.httpUrl}/api/orders/${orders[2]}/cancel`);
     assert.equal(cancelled.status, 202, JSON.stringify(cancelled.body));
     await waitFor(
@@ -317,6 +342,22 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       units: String(placed.flatMap((o) => o.lines).reduce((sum, l) => sum + l.quantity, 0)),
     });
     assert.deepEqual(sales.totals.EUR, { revenueMinor: '15000', units: '6' });
+    // Each line kept the name its checkout was told by the catalog; the report groups by the id.
+    const { rows: told } = await backoffice.deps.pool.query<{ category_id: string; category_name: string }>(
+      'select distinct category_id, category_name from rpt_order_lines order by category_name',
+    );
+    assert.deepEqual(told, [
+      { category_id: kitchen, category_name: 'Kitchen' },
+      { category_id: kitchen, category_name: 'Kitchen & Dining' },
+    ]);
+    assert.ok(sales.rows.length > 0);
+    for (const row of sales.rows) {
+      assert.equal(row.categoryId, kitchen);
+      assert.equal(row.category, 'Kitchen & Dining');
+    }
+    assert.deepEqual(sales.totalsByCategory, {
+      EUR: { [kitchen]: { category: 'Kitchen & Dining', units: '6', revenueMinor: '15000' } },
+    });
   });
 
   let stuckOrder: string;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import {
   commitStock,
   orderCancelled,
+  orderCompleted,
   orderRefunded,
   paymentRefunded,
   paymentTopUpCompleted,
@@ -17,6 +18,7 @@ import {
   stockReply,
   userBlocked,
 } from '@shopstack/proto/messages';
+import { orderLineRows } from '../../services/backoffice/src/domain/order-lines.js';
 import { paymentMoneyRows } from '../../services/backoffice/src/domain/payment-rows.js';
 import { stockReplyOf } from '../../services/catalog/src/adapters/saga-stock-commands.js';
 import { OrderCompletedPurchases } from '../../services/catalog/src/app/purchases.js';
@@ -104,6 +106,63 @@ describe('message contracts: what a producer writes, its consumer reads', () => 
     assert.equal(receipt?.template, 'order_receipt', 'notifications sends the receipt');
     assert.equal(receipt?.userId, userId);
     assert.equal(receipt?.variables.totalMinor, '2500');
+  });
+
+  it("order.completed's lines tell the category's name: the back office stores it beside the id; an event without it still parses", () => {
+    const categoryId = randomUUID();
+    const loose = randomUUID();
+    const placed = placeOrder({
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      lines: [
+        { ...lines[0]!, categoryId, categoryName: 'Kitchen & Dining' },
+        { productId: loose, quantity: 1, unitPriceMinor: '399', currency: 'EUR' },
+      ],
+    });
+    const order = fold([{ ...placed, version: 1, recordedAt: new Date() }])!;
+    const event = orderCompletedEvent('shop.events', order);
+    const parsed = orderCompleted.parse(event.payload);
+    assert.deepEqual(
+      orderLineRows(parsed).map((row) => [row.category_id, row.category_name]),
+      [
+        [categoryId, 'Kitchen & Dining'],
+        [null, null],
+      ],
+    );
+    // An older producer's event (no category, or an id without a name) parses and is stored without
+    // a name; readers that do not know the field (the catalog's purchases) read it as before.
+    const older = {
+      orderId: 'o-1',
+      userId: 'u-1',
+      lines: [
+        { productId: 'p-1', quantity: 1, unitPriceMinor: '100', currency: 'EUR' },
+        { productId: 'p-2', quantity: 2, unitPriceMinor: '50', currency: 'EUR', categoryId: 'c-1' },
+      ],
+      totalMinor: '200',
+      currency: 'EUR',
+      completedAt: new Date().toISOString(),
+      schemaVersion: 1,
+    };
+    assert.deepEqual(
+      orderLineRows(orderCompleted.parse(older)).map((row) => [row.category_id, row.category_name]),
+      [
+        [null, null],
+        ['c-1', null],
+      ],
+    );
+    assert.deepEqual(OrderCompletedPurchases.parse(event.payload).lines, [
+      { productId, quantity: 2 },
+      { productId: loose, quantity: 1 },
+    ]);
+    // A name is a non-empty string of at most 200 characters (the catalog's limit), or absent.
+    for (const categoryName of ['', 'x'.repeat(201), 42]) {
+      const result = orderCompleted.safeParse({
+        ...older,
+        lines: [{ ...older.lines[1], categoryName }],
+      });
+      assert.equal(result.success, false, JSON.stringify(categoryName));
+      assert.deepEqual(result.error?.issues[0]?.path, ['lines', 0, 'categoryName']);
+    }
   });
 
   it("users' user.blocked parses as notifications reads it; session.revoked names its reason", () => {

@@ -469,9 +469,9 @@ describe('the web app in Chromium, through the edge', function () {
           .click(),
       ]);
       const csv = await readFile(await download.path(), 'utf8');
-      assert.match(csv, /^day,currency,categoryId,productId,orders,units,revenueMinor\n/);
-      assert.ok(csv.includes(`,EUR,uncategorised,${ids.mug},1,1,1250\n`), csv);
-      assert.ok(csv.includes(`,EUR,uncategorised,${ids.beans},1,2,1450\n`), csv);
+      assert.match(csv, /^day,currency,categoryId,category,productId,orders,units,revenueMinor\n/);
+      assert.ok(csv.includes(`,EUR,uncategorised,uncategorised,${ids.mug},1,1,1250\n`), csv);
+      assert.ok(csv.includes(`,EUR,uncategorised,uncategorised,${ids.beans},1,2,1450\n`), csv);
     });
 
     it('requests the repairs report: the approved ledger credit and the stock correction', async () => {

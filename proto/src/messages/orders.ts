@@ -24,6 +24,11 @@ export const orderCompleted = defineMessage(
           currency: z.string().length(3),
           /** The product's catalog category at checkout; absent when it had none, and in older events. */
           categoryId: z.string().min(1).max(128).optional(),
+          /**
+           * That category's name at checkout (the catalog's, at most 200 characters); absent without a
+           * category, and in events from before it was told. Names change: readers group by the id.
+           */
+          categoryName: z.string().min(1).max(200).optional(),
         }),
       )
       .min(1),

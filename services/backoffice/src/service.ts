@@ -2,7 +2,14 @@
 // job runner (graphile-worker: cron and on-demand jobs). Both roles migrate the database, since the
 // API enqueues jobs and the worker runs them. The kit boots it; main.ts runs it as a process.
 import { fileURLToPath } from 'node:url';
-import { bootService, defineService, kitRetentionRules, type Logger, type Worker } from '@shopstack/kit';
+import {
+  bootService,
+  defineService,
+  kitRetentionOf,
+  kitRetentionRules,
+  type Logger,
+  type Worker,
+} from '@shopstack/kit';
 import { createJobRunner, migrateJobQueue } from './adapters/job-runner.js';
 import { TRACKED_TASK } from './adapters/jobs-repository.js';
 import { createOwners } from './adapters/owners.js';
@@ -128,11 +135,7 @@ export const backofficeService = defineService({
       retention: {
         pool,
         batchSize: config.RETENTION_BATCH_SIZE,
-        rules: kitRetentionRules({
-          outboxDays: config.OUTBOX_RETENTION_DAYS,
-          inboxDays: config.INBOX_RETENTION_DAYS,
-          redeliveryWindowDays: config.BROKER_REDELIVERY_WINDOW_DAYS,
-        }),
+        rules: kitRetentionRules(kitRetentionOf(config)),
       },
       exposed: { deps, workerId: runner?.workerId },
     };

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shopstack/kit/testing';
+import { categoryNames } from '../src/adapters/reporting-store.js';
 import type { BackofficeService } from '../src/service.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -13,6 +14,7 @@ interface Line {
   unitPriceMinor: string;
   currency: string;
   categoryId?: string;
+  categoryName?: string;
 }
 
 function order(day: string, hour: number, lines: Line[], userId = `user-${randomUUID().slice(0, 6)}`) {
@@ -44,9 +46,18 @@ describe('backoffice: reports from events', function () {
   let service: BackofficeService;
   let admin: string;
   let support: string;
+  // Category names as checkouts told them: 'coffee' was renamed after the first order (the second
+  // told no name, as events from before names did), 'machines' never named (an older event).
   const orders = [
     order('2026-11-01', 9, [
-      { productId: 'espresso', quantity: 2, unitPriceMinor: '3490', currency: 'EUR', categoryId: 'coffee' },
+      {
+        productId: 'espresso',
+        quantity: 2,
+        unitPriceMinor: '3490',
+        currency: 'EUR',
+        categoryId: 'coffee',
+        categoryName: 'Coffee',
+      },
       { productId: 'grinder', quantity: 1, unitPriceMinor: '12900', currency: 'EUR', categoryId: 'machines' },
     ]),
     order(
@@ -58,7 +69,16 @@ describe('backoffice: reports from events', function () {
     order(
       '2026-11-02',
       0,
-      [{ productId: 'espresso', quantity: 3, unitPriceMinor: '3600', currency: 'USD', categoryId: 'coffee' }],
+      [
+        {
+          productId: 'espresso',
+          quantity: 3,
+          unitPriceMinor: '3600',
+          currency: 'USD',
+          categoryId: 'coffee',
+          categoryName: 'Coffee & Tea',
+        },
+      ],
       'ann',
     ),
     order('2026-11-03', 12, [{ productId: 'kettle', quantity: 1, unitPriceMinor: '5000', currency: 'EUR' }]),
@@ -264,13 +284,17 @@ describe('backoffice: reports from events', function () {
         day: string;
         currency: string;
         categoryId: string;
+        category: string;
         productId: string;
         orders: number;
         units: string;
         revenueMinor: string;
       }[];
       totals: Record<string, { revenueMinor: string; units: string }>;
-      totalsByCategory: Record<string, Record<string, { revenueMinor: string; units: string }>>;
+      totalsByCategory: Record<
+        string,
+        Record<string, { category: string; revenueMinor: string; units: string }>
+      >;
     };
     // Independently: the period's orders summed here.
     const inPeriod = orders.filter((o) => o.completedAt < '2026-11-04');
@@ -295,28 +319,85 @@ describe('backoffice: reports from events', function () {
       day: '2026-11-01',
       currency: 'EUR',
       categoryId: 'coffee',
+      category: 'Coffee & Tea',
       productId: 'espresso',
       orders: 2,
       units: '3',
       revenueMinor: '10470',
     });
-    // By category too: the kettle's orders named none (as events from before categories do).
+    // Grouped by the id, each named as last known (the latest checkout's name, on every day); a
+    // category no event named shows its id. By category too: the kettle's orders named none (as
+    // events from before categories do).
+    assert.deepEqual([...new Set(json.rows.map((r) => `${r.categoryId}=${r.category}`))].sort(), [
+      'coffee=Coffee & Tea',
+      'machines=machines',
+      'uncategorised=uncategorised',
+    ]);
     assert.deepEqual(json.totalsByCategory, {
       EUR: {
-        coffee: { units: '3', revenueMinor: '10470' },
-        machines: { units: '1', revenueMinor: '12900' },
-        uncategorised: { units: '1', revenueMinor: '5000' },
+        coffee: { category: 'Coffee & Tea', units: '3', revenueMinor: '10470' },
+        machines: { category: 'machines', units: '1', revenueMinor: '12900' },
+        uncategorised: { category: 'uncategorised', units: '1', revenueMinor: '5000' },
       },
-      USD: { coffee: { units: '3', revenueMinor: '10800' } },
+      USD: { coffee: { category: 'Coffee & Tea', units: '3', revenueMinor: '10800' } },
     });
     const csv = await api(`/api/backoffice/reports/${id}/download?format=csv`, { token: support });
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
     assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="report-.*\.csv"/);
     const text = await csv.text();
-    assert.equal(text.split('\n')[0], 'day,currency,categoryId,productId,orders,units,revenueMinor');
-    assert.ok(text.includes('2026-11-03,EUR,uncategorised,kettle,1,1,5000'), text);
+    assert.equal(text.split('\n')[0], 'day,currency,categoryId,category,productId,orders,units,revenueMinor');
+    assert.ok(text.includes('2026-11-03,EUR,uncategorised,uncategorised,kettle,1,1,5000'), text);
+    assert.ok(text.includes('2026-11-01,EUR,coffee,Coffee & Tea,espresso,2,3,10470'), text);
+    assert.ok(text.includes('2026-11-01,EUR,machines,machines,grinder,1,1,12900'), text);
     assert.equal(text.trim().split('\n').length, json.rows.length + 1);
+  });
+
+  it("names a category as last known by the report's request: a later rename shows in a new report, not in one asked before it", async () => {
+    const before = new Date();
+    // A later checkout in 'coffee' (after the period) under its new name; 'machines' named at last.
+    const later = order('2026-11-06', 10, [
+      {
+        productId: 'espresso',
+        quantity: 1,
+        unitPriceMinor: '3490',
+        currency: 'EUR',
+        categoryId: 'coffee',
+        categoryName: 'Beverages',
+      },
+      {
+        productId: 'grinder',
+        quantity: 1,
+        unitPriceMinor: '12900',
+        currency: 'EUR',
+        categoryId: 'machines',
+        categoryName: 'Machines',
+      },
+    ]);
+    await h.publish('order.completed', { ...later, schemaVersion: 1 });
+    await waitFor(
+      async () =>
+        (await h.db.query('select 1 from rpt_order_lines where order_id = $1', [later.orderId])).rowCount ===
+        2,
+      { what: 'the later order stored' },
+    );
+    // What a report requested before it arrived reads (a retry of it writes the same names).
+    assert.deepEqual(
+      await categoryNames(h.db, ['coffee', 'machines', 'unknown'], before),
+      new Map([['coffee', 'Coffee & Tea']]),
+    );
+    const { id } = (await (
+      await requestReport({ kind: 'sales', from: '2026-11-01', to: '2026-11-02' })
+    ).json()) as {
+      id: string;
+    };
+    assert.equal((await finished(id)).status, 'succeeded');
+    const text = await (
+      await api(`/api/backoffice/reports/${id}/download?format=csv`, { token: support })
+    ).text();
+    assert.ok(text.includes('2026-11-01,EUR,coffee,Beverages,espresso,2,3,10470'), text);
+    assert.ok(text.includes('2026-11-02,USD,coffee,Beverages,espresso,1,3,10800'), text);
+    assert.ok(text.includes('2026-11-01,EUR,machines,Machines,grinder,1,1,12900'), text);
   });
 
   it("finance: the period's captures equal its orders' totals; customers: active and new buyers", async () => {

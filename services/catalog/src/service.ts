@@ -2,13 +2,7 @@
 // and gRPC, purchases recorded from order events, the checkout saga's stock commands. The kit boots
 // it (see @shopstack/kit's boot.ts); main.ts runs it as a process, tests start it on port 0.
 import { fileURLToPath } from 'node:url';
-import {
-  bootService,
-  DEFAULT_KIT_RETENTION,
-  defineService,
-  kitRetentionRules,
-  type Logger,
-} from '@shopstack/kit';
+import { bootService, defineService, kitRetentionOf, kitRetentionRules, type Logger } from '@shopstack/kit';
 import { CatalogServiceDefinition } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { orderEventsConsumer } from './adapters/order-events-consumer.js';
 import { sagaStockCommandsConsumer } from './adapters/saga-stock-commands.js';
@@ -66,7 +60,7 @@ export const catalogService = defineService({
       consumers: config.SAGA_COMMANDS === 'on' ? [orderEvents, sagaCommands] : [orderEvents],
       outbox: { pool },
       // The kit's outbox and inbox, when the back office's nightly retention run asks.
-      retention: { pool, rules: kitRetentionRules(DEFAULT_KIT_RETENTION) },
+      retention: { pool, rules: kitRetentionRules(kitRetentionOf(config)) },
       exposed: { deps },
     };
   },

@@ -70,15 +70,6 @@ export const messagingConfig = {
   COMMANDS_EXCHANGE: z.string().min(1).default('shop.commands'),
 };
 
-/** How long the kit's tables keep rows (see db/retention.ts): `baseConfigSchema.extend({ ...retentionConfig })`. */
-export const retentionConfig = {
-  OUTBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
-  /** Longer than BROKER_REDELIVERY_WINDOW_DAYS, or the service refuses to start. */
-  INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
-  /** The longest a message can come back (queue and dead-letter queue lifetime, replays included). */
-  BROKER_REDELIVERY_WINDOW_DAYS: z.coerce.number().int().positive().default(14),
-};
-
 /** Parses `env` with `schema`; throws ConfigError naming every bad variable. */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
@@ -87,10 +78,12 @@ export function loadConfig<S extends z.ZodType>(
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      variable: String(issue.path[0] ?? '(root)'),
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
-    })),
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(root)');
+      // zod leaves the input out of its issues, so "missing" is whether the environment has it.
+      const missing = issue.code === 'invalid_type' && env[variable] === undefined;
+      return { variable, message: missing ? 'is required' : issue.message };
+    }),
   );
 }
 

@@ -37,7 +37,6 @@ export {
   loadConfig,
   messagingConfig,
   postgresConfig,
-  retentionConfig,
 } from './config.js';
 export { type MigrateOptions, migrationsTable, runMigrations } from './db/migrations.js';
 export {
@@ -53,13 +52,20 @@ export {
   withTransaction,
 } from './db/pool.js';
 export {
-  DEFAULT_KIT_RETENTION,
-  type KitRetention,
   kitRetentionRules,
   type PurgeOptions,
   purgeExpired,
   type RetentionRule,
 } from './db/retention.js';
+export {
+  checkRetentionConfig,
+  inboxRetentionProblem,
+  type KitRetention,
+  kitRetentionOf,
+  outboxRetentionConfig,
+  retentionConfig,
+  retentionDays,
+} from './db/retention-settings.js';
 export { AppError, type AppErrorOptions, type ErrorKind, type FieldIssue, isAppError } from './errors.js';
 export { type AccessPolicy, callerOf } from './grpc/access.js';
 export { type Breaker, type BreakerOptions, createBreaker } from './grpc/breaker.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { bootService, defineService, type Logger, Sealer } from '@shopstack/kit';
 import { NotificationsServiceDefinition } from '@shopstack/proto/shop/notifications/v1/notifications';
 import { eventsConsumer } from './adapters/events-consumer.js';
-import { NOTIFICATIONS_RETENTION } from './adapters/retention-rules.js';
+import { notificationsRetentionRules } from './adapters/retention-rules.js';
 import { createSandboxProvider, type SandboxProvider } from './adapters/sandbox-providers.js';
 import { createSmtpProvider } from './adapters/smtp-provider.js';
 import { createUnsubscribeTokens } from './adapters/unsubscribe-tokens.js';
@@ -147,7 +147,7 @@ export const notificationsService = defineService({
           },
         }),
       ],
-      retention: { pool, rules: NOTIFICATIONS_RETENTION },
+      retention: { pool, rules: notificationsRetentionRules(config) },
       // Stopped first on shutdown: the sends in flight finish and are recorded before the pool closes.
       workers: [
         { name: 'dispatcher', start: () => dispatcher.start(), stop: () => dispatcher.stop() },

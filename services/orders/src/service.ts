@@ -7,7 +7,7 @@ import { createCatalogClient } from './adapters/catalog-client.js';
 import { MIGRATIONS_DIR } from './adapters/migrate.js';
 import { createPaymentsClient } from './adapters/payments-client.js';
 import { sagaRepliesConsumer } from './adapters/replies-consumer.js';
-import { ORDERS_RETENTION } from './adapters/retention-rules.js';
+import { ordersRetentionRules } from './adapters/retention-rules.js';
 import { ordersGrpcCallers, ordersGrpcService } from './api/grpc.js';
 import { cartRoutes } from './api/http/cart-routes.js';
 import { orderRoutes } from './api/http/order-routes.js';
@@ -100,7 +100,7 @@ export const ordersService = defineService({
         }),
       ],
       outbox: { pool, pollIntervalMs: 500 },
-      retention: { pool, rules: ORDERS_RETENTION },
+      retention: { pool, rules: ordersRetentionRules(config) },
       // Started once the service listens: resumes every unfinished saga.
       workers: [{ name: 'saga engine', start: () => sagas.start(), stop: () => sagas.stop() }],
       exposed: { deps, engine: sagas },

@@ -1,6 +1,6 @@
 // The payments service's environment. Secrets (the webhook secret) have no default on purpose, and
 // no provider is wired unless one is chosen: a shop that moves no real money refuses top-ups.
-import { baseConfigSchema, messagingConfig } from '@shopstack/kit';
+import { baseConfigSchema, messagingConfig, outboxRetentionConfig, retentionDays } from '@shopstack/kit';
 import { z } from 'zod';
 import { parseFeeSchedule } from './domain/fees.js';
 
@@ -60,6 +60,16 @@ const paymentsFields = baseConfigSchema.extend({
   RECOVERY_GRACE_MS: millis.default(10_000),
   PROVIDER_TIMEOUT_MS: millis.default(120_000),
   RECONCILE_INTERVAL_MS: millis.default(60_000),
+  /**
+   * Retention (days) of published outbox documents and long-expired outbox claims. Payments keeps no
+   * inbox (it consumes no messages), so it has no redelivery window to outlive; keep it shorter than
+   * its consumers' INBOX_RETENTION_DAYS, which drop an event re-stored after a purge (same message id).
+   */
+  ...outboxRetentionConfig,
+  /** Daily-limit counter entries: a UTC day's stream is done after a day; kept this long to look into. */
+  LIMIT_LOG_RETENTION_DAYS: retentionDays(7),
+  /** Sandbox provider requests, this long after their last webhook went out. */
+  SANDBOX_REQUEST_RETENTION_DAYS: retentionDays(7),
 });
 
 export const paymentsConfigSchema = paymentsFields.refine(

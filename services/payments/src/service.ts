@@ -86,7 +86,7 @@ export const paymentsService = defineService({
       ],
       outbox: config.AMQP_URL ? { store: outbox } : undefined,
       // Its old documents on MongoDB, when the back office's nightly retention run asks (like every service).
-      retention: { run: () => purgeAllDocuments(paymentsRetentionRules(db, provider)) },
+      retention: { run: () => purgeAllDocuments(paymentsRetentionRules(db, provider, config)) },
       exposed: { app, outbox },
     };
   },

@@ -6,7 +6,7 @@ import { UsersServiceDefinition } from '@shopstack/proto/shop/users/v1/users';
 import { ApiKeyHasher } from './adapters/api-key-hasher.js';
 import { KeySealer } from './adapters/key-sealing.js';
 import { PasswordHasher } from './adapters/password-hasher.js';
-import { USERS_RETENTION } from './adapters/retention-rules.js';
+import { usersRetentionRules } from './adapters/retention-rules.js';
 import { deleteExpiredDenials } from './adapters/token-denials-repository.js';
 import { usersGrpcCallers, usersGrpcService } from './api/grpc/users-grpc.js';
 import { addAccountRoutes } from './api/http/account-routes.js';
@@ -86,7 +86,7 @@ export const usersService = defineService({
         },
       ],
       outbox: { pool },
-      retention: { pool, rules: USERS_RETENTION },
+      retention: { pool, rules: usersRetentionRules(config) },
       workers: [
         periodicWorker(
           'signing-key rotation',

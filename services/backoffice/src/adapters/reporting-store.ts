@@ -50,6 +50,30 @@ const QUERIES: Record<ReportKind, string> = {
      group by service, kind order by service, kind`,
 };
 
+/**
+ * The last known name of each of `categoryIds`: the one on its latest line (by completion) that has a
+ * name and had arrived by `asOf`, so a regenerated report names categories as the first did. Ids
+ * with no named line are left out.
+ */
+export async function categoryNames(
+  db: Queryable,
+  categoryIds: readonly string[],
+  asOf: Date,
+): Promise<Map<string, string>> {
+  if (categoryIds.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `select c.id, named.name
+       from unnest($1::text[]) as c(id)
+       cross join lateral (
+         select l.category_name as name from rpt_order_lines l
+          where l.category_id = c.id and l.category_name is not null and l.received_at <= $2
+          order by l.completed_at desc, l.order_id desc, l.line_no desc
+          limit 1) named`,
+    [categoryIds, asOf],
+  );
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 export async function reportDay(
   db: Queryable,
   kind: ReportKind,

@@ -3,6 +3,7 @@
 // replayed from a dead-letter queue after its inbox id was purged still counts once).
 import type { IncomingMessage, PoolClient } from '@shopstack/kit';
 import {
+  type OrderCompleted,
   orderCancelled,
   orderCompleted,
   orderPaymentFailed,
@@ -10,6 +11,7 @@ import {
   type RepairRecorded,
   repairRecorded,
 } from '@shopstack/proto/messages';
+import { orderLineRows } from '../domain/order-lines.js';
 import { type MoneyRow, PAYMENT_EVENTS, paymentMoneyRows } from '../domain/payment-rows.js';
 
 /** The event types the reporting store reads (the routing keys its queue is bound to). */
@@ -118,11 +120,7 @@ async function recordRepairMoney(
   });
 }
 
-async function orderWasCompleted(
-  client: PoolClient,
-  eventId: string,
-  event: ReturnType<typeof orderCompleted.parse>,
-): Promise<void> {
+async function orderWasCompleted(client: PoolClient, eventId: string, event: OrderCompleted): Promise<void> {
   const inserted = await client.query(
     `insert into rpt_orders (order_id, user_id, total_minor, currency, completed_at)
      values ($1, $2, $3, $4, $5) on conflict (order_id) do nothing`,
@@ -131,24 +129,12 @@ async function orderWasCompleted(
   if (inserted.rowCount !== 1) return; // the same order told twice (another message id)
   await client.query(
     `insert into rpt_order_lines (order_id, line_no, user_id, product_id, quantity, unit_price_minor,
-       currency, category_id, completed_at)
+       currency, category_id, category_name, completed_at)
      select $1, e.n, $2, e.line->>'product_id', (e.line->>'quantity')::int,
-            (e.line->>'unit_price_minor')::bigint, e.line->>'currency', e.line->>'category_id', $3
+            (e.line->>'unit_price_minor')::bigint, e.line->>'currency', e.line->>'category_id',
+            e.line->>'category_name', $3
        from jsonb_array_elements($4::jsonb) with ordinality as e(line, n)`,
-    [
-      event.orderId,
-      event.userId,
-      event.completedAt,
-      JSON.stringify(
-        event.lines.map((line) => ({
-          product_id: line.productId,
-          quantity: line.quantity,
-          unit_price_minor: line.unitPriceMinor,
-          currency: line.currency,
-          category_id: line.categoryId ?? null,
-        })),
-      ),
-    ],
+    [event.orderId, event.userId, event.completedAt, JSON.stringify(orderLineRows(event))],
   );
   await insertMoney(client, {
     eventId,

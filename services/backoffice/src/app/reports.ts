@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, type Pool, withTransaction } from '@shopstack/kit';
 import { stringify } from 'csv-stringify/sync';
-import { reportDay, reportFile, reportFiles, saveReportFiles } from '../adapters/reporting-store.js';
+import {
+  categoryNames,
+  reportDay,
+  reportFile,
+  reportFiles,
+  saveReportFiles,
+} from '../adapters/reporting-store.js';
 import {
   daysBetween,
   REPORT_COLUMNS,
@@ -14,6 +20,8 @@ import {
   type ReportRow,
   salesByCategory,
   totalsOf,
+  UNCATEGORISED,
+  withCategoryNames,
 } from '../domain/reports.js';
 import type { JobDefinition } from './jobs.js';
 
@@ -40,12 +48,20 @@ export function reportJob(pool: Pool, settings: ReportSettings): JobDefinition<R
     },
     async run(ctx, params) {
       const days = daysBetween(params.from, params.to);
-      const rows: ReportRow[] = [];
+      let rows: ReportRow[] = [];
       await ctx.progress(0, days.length);
       for (const [index, day] of days.entries()) {
         rows.push(...(await reportDay(pool, params.kind, day, ctx.requestedAt)));
         await ctx.progress(index + 1, days.length);
         if (settings.stepPauseMs > 0) await sleep(settings.stepPauseMs);
+      }
+      // Names once for the whole period, as last known by the request's time: a category renamed
+      // mid-period shows one name on every day, and a regenerated report shows the same one.
+      if (params.kind === 'sales') {
+        const ids = [...new Set(rows.map((row) => String(row.categoryId)))].filter(
+          (id) => id !== UNCATEGORISED,
+        );
+        rows = withCategoryNames(rows, await categoryNames(pool, ids, ctx.requestedAt));
       }
       const files = renderReport(params, ctx.requestedAt, rows);
       await withTransaction(pool, (client) =>

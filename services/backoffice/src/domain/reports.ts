@@ -36,9 +36,12 @@ export function daysBetween(from: string, to: string): string[] {
 /** The sales report's category of a line whose product had none (or whose event did not say). */
 export const UNCATEGORISED = 'uncategorised';
 
-/** The columns of each kind's rows, in file order; money is integer minor units as a string. */
+/**
+ * The columns of each kind's rows, in file order; money is integer minor units as a string. A sales
+ * row's `category` is the name of its `categoryId` as last known (see categoryName).
+ */
 export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
-  sales: ['day', 'currency', 'categoryId', 'productId', 'orders', 'units', 'revenueMinor'],
+  sales: ['day', 'currency', 'categoryId', 'category', 'productId', 'orders', 'units', 'revenueMinor'],
   finance: ['day', 'currency', 'kind', 'count', 'amountMinor'],
   customers: ['day', 'activeCustomers', 'newCustomers', 'orders'],
   /** Repairs after incidents per owner and kind; `subjects`: what was repaired (ids, space-separated). */
@@ -47,17 +50,46 @@ export const REPORT_COLUMNS: Record<ReportKind, readonly string[]> = {
 
 export type ReportRow = Record<string, string | number>;
 
-/** The sales report's units and revenue per currency and category (the catalog's category id). */
+/**
+ * The name a sales report shows for a category id: its last known name (`names`, from the latest line
+ * that told one). A category no line named (lines from before names were told) shows its id, not a
+ * placeholder: the id is unique, so two such categories stay apart in a sheet sorted or pivoted by
+ * name, and a person can look it up in the catalog; a word like "unnamed" would merge them and read
+ * as if the category had no name.
+ */
+export function categoryName(categoryId: string, names: ReadonlyMap<string, string>): string {
+  if (categoryId === UNCATEGORISED) return UNCATEGORISED;
+  return names.get(categoryId) ?? categoryId;
+}
+
+/** Sales rows with their category's name beside its id, laid out in the report's column order. */
+export function withCategoryNames(
+  rows: readonly ReportRow[],
+  names: ReadonlyMap<string, string>,
+): ReportRow[] {
+  return rows.map((row) => {
+    const named: ReportRow = { ...row, category: categoryName(String(row.categoryId), names) };
+    return Object.fromEntries(REPORT_COLUMNS.sales.map((column) => [column, named[column]!]));
+  });
+}
+
+/**
+ * The sales report's units and revenue per currency and category, keyed by the catalog's category id
+ * (names change), each with the name its rows show.
+ */
 export function salesByCategory(
   rows: readonly ReportRow[],
-): Record<string, Record<string, { units: string; revenueMinor: string }>> {
-  const sums = new Map<string, Map<string, { units: bigint; revenue: bigint }>>();
+): Record<string, Record<string, { category: string; units: string; revenueMinor: string }>> {
+  const sums = new Map<string, Map<string, { category: string; units: bigint; revenue: bigint }>>();
   for (const row of rows) {
-    const currency = sums.get(String(row.currency)) ?? new Map<string, { units: bigint; revenue: bigint }>();
-    const category = currency.get(String(row.categoryId)) ?? { units: 0n, revenue: 0n };
+    const currency =
+      sums.get(String(row.currency)) ??
+      new Map<string, { category: string; units: bigint; revenue: bigint }>();
+    const id = String(row.categoryId);
+    const category = currency.get(id) ?? { category: String(row.category ?? id), units: 0n, revenue: 0n };
     category.units += BigInt(row.units!);
     category.revenue += BigInt(row.revenueMinor!);
-    currency.set(String(row.categoryId), category);
+    currency.set(id, category);
     sums.set(String(row.currency), currency);
   }
   const sorted = <V>(map: Map<string, V>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -67,7 +99,7 @@ export function salesByCategory(
       Object.fromEntries(
         sorted(categories).map(([id, s]) => [
           id,
-          { units: s.units.toString(), revenueMinor: s.revenue.toString() },
+          { category: s.category, units: s.units.toString(), revenueMinor: s.revenue.toString() },
         ]),
       ),
     ]),

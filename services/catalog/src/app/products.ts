@@ -10,7 +10,7 @@ import {
   type ProductChanges,
   updateProduct as updateInDb,
 } from '../adapters/products-repository.js';
-import type { Product } from '../domain/product.js';
+import type { Product, ProductWithCategory } from '../domain/product.js';
 import { assertCanManageProduct } from '../domain/roles.js';
 import type { ProductSearch } from '../domain/search.js';
 import type { CatalogDeps } from './deps.js';
@@ -63,8 +63,16 @@ export async function getProduct(deps: CatalogDeps, id: string): Promise<Product
   return product;
 }
 
-export function getProducts(deps: CatalogDeps, ids: readonly string[]): Promise<Product[]> {
+/** For other services (gRPC): products with their categories' names; unknown ids are left out. */
+export function getProducts(deps: CatalogDeps, ids: readonly string[]): Promise<ProductWithCategory[]> {
   return findProducts(deps.pool, ids);
+}
+
+/** One product for other services (gRPC), with its category's name. */
+export async function getProductWithCategory(deps: CatalogDeps, id: string): Promise<ProductWithCategory> {
+  const [product] = await findProducts(deps.pool, [id]);
+  if (!product) throw productNotFound(id);
+  return product;
 }
 
 export function searchProducts(deps: CatalogDeps, search: ProductSearch) {

@@ -20,6 +20,14 @@ export interface Product {
   updatedAt: Date;
 }
 
+/**
+ * A product with the current name of its category (null when it is in none), as other services are
+ * told it: orders keeps the name on an order line for the back office's sales report.
+ */
+export interface ProductWithCategory extends Product {
+  categoryName: string | null;
+}
+
 export function stockAvailable(product: Pick<Product, 'stockOnHand' | 'stockReserved'>): number {
   return product.stockOnHand - product.stockReserved;
 }

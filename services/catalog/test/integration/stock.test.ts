@@ -213,22 +213,44 @@ describe('catalog stock over gRPC', function () {
     assert.deepEqual(await tableCounts(catalog), before);
   });
 
-  it('prices products for orders: minor units as strings, currency, availability; unknown ids left out', async () => {
+  it('prices products for orders: minor units as strings, currency, availability, category and its name; unknown ids left out', async () => {
+    const slug = `lamps-${randomUUID().slice(0, 8)}`;
+    const category = await catalog.call('POST', '/api/catalog/categories', {
+      token: admin,
+      body: { slug, name: 'Lamps' },
+    });
+    assert.equal(category.status, 201, JSON.stringify(category.body));
     const product = await createProduct(catalog, admin, {
       priceMinor: '123456789012',
       currency: 'USD',
       stockOnHand: 7,
+      categoryId: category.body.id,
     });
+    const loose = await createProduct(catalog, admin);
     const one = await catalog.grpc.getProduct({ id: product.id });
     assert.equal(one.product?.priceMinor, '123456789012');
     assert.equal(one.product?.currency, 'USD');
     assert.equal(one.product?.stockAvailable, 7);
     assert.equal(one.product?.purchasable, true);
-    const many = await catalog.grpc.getProducts({ ids: [product.id, randomUUID()] });
+    assert.equal(one.product?.categoryId, category.body.id);
+    assert.equal(one.product?.categoryName, 'Lamps');
+    const many = await catalog.grpc.getProducts({ ids: [product.id, randomUUID(), loose.id] });
     assert.deepEqual(
-      many.products.map((p) => p.id),
-      [product.id],
+      many.products.map((p) => [p.id, p.categoryId, p.categoryName]).sort(),
+      [
+        [product.id, category.body.id, 'Lamps'],
+        [loose.id, '', ''],
+      ].sort(),
     );
+    // A renamed category is answered with its name as it is now.
+    const renamed = await catalog.call('PATCH', `/api/catalog/categories/${category.body.id}`, {
+      token: admin,
+      body: { name: 'Lighting' },
+    });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    const after = await catalog.grpc.getProducts({ ids: [product.id] });
+    assert.equal(after.products[0]?.categoryName, 'Lighting');
+    assert.equal((await catalog.grpc.getProduct({ id: product.id })).product?.categoryName, 'Lighting');
     assert.equal(await grpcStatus(catalog.grpc.getProduct({ id: randomUUID() })), Status.NOT_FOUND);
     assert.equal(await grpcStatus(catalog.grpc.getProduct({ id: 'x' })), Status.INVALID_ARGUMENT);
     assert.equal(

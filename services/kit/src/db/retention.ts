@@ -4,6 +4,7 @@
 // runs it on its own tables (the back office only asks, with a retention.requested event).
 import { gzipSync } from 'node:zlib';
 import { type Pool, withTransaction } from './pool.js';
+import { inboxRetentionProblem, type KitRetention } from './retention-settings.js';
 
 export interface RetentionRule {
   /** Named in logs and in the run's result. */
@@ -63,24 +64,14 @@ export async function purgeExpired(
   return deleted;
 }
 
-export interface KitRetention {
-  /** Published outbox rows older than this go (unpublished ones never do). */
-  outboxDays: number;
-  /** Handled inbox ids older than this go; must exceed how long the broker can redeliver a message. */
-  inboxDays: number;
-  /** The longest a message can come back: its queue's and dead-letter queue's lifetime, replays included. */
-  redeliveryWindowDays: number;
-}
-
 /**
  * The kit's own tables. An inbox id is what stops a redelivered message from being applied twice, so
  * it must outlive every way the message can come back: a rule that would forget it sooner is refused.
  */
 export function kitRetentionRules(settings: KitRetention): RetentionRule[] {
-  if (settings.inboxDays <= settings.redeliveryWindowDays)
-    throw new Error(
-      `inbox retention (${settings.inboxDays} days) must be longer than the broker's redelivery window (${settings.redeliveryWindowDays} days)`,
-    );
+  // Services refuse such settings when their config is parsed; refused here too for any other caller.
+  const problem = inboxRetentionProblem(settings);
+  if (problem) throw new Error(problem);
   return [
     {
       name: 'outbox',
@@ -92,6 +83,3 @@ export function kitRetentionRules(settings: KitRetention): RetentionRule[] {
     { name: 'inbox', table: 'kit_inbox', column: 'handled_at', days: settings.inboxDays },
   ];
 }
-
-/** The retention settings every service with the kit's tables reads; spread into its config schema. */
-export const DEFAULT_KIT_RETENTION: KitRetention = { outboxDays: 7, inboxDays: 30, redeliveryWindowDays: 14 };

@@ -11,6 +11,8 @@ export interface PricedProduct {
   stockAvailable: number;
   /** Empty when the product is in no category. */
   categoryId: string;
+  /** That category's name as the catalog has it now; empty when in none (or from an older catalog). */
+  categoryName: string;
 }
 
 export interface CatalogPort {
@@ -47,6 +49,7 @@ export function createCatalogClient(options: {
         purchasable: product.purchasable,
         stockAvailable: product.stockAvailable,
         categoryId: product.categoryId,
+        categoryName: product.categoryName,
       }));
     },
   };

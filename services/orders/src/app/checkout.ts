@@ -106,6 +106,7 @@ function orderLines(cart: CartLineRow[], products: Map<string, PricedProduct>): 
       currency: product.currency,
       // Kept on the order (and told in order.completed) as it was at checkout, for the sales report.
       ...(product.categoryId ? { categoryId: product.categoryId } : {}),
+      ...(product.categoryId && product.categoryName ? { categoryName: product.categoryName } : {}),
     };
   });
 }

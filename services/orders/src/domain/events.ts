@@ -9,6 +9,12 @@ export interface OrderLine {
   currency: string;
   /** The product's catalog category at checkout; absent when it had none (and in older orders). */
   categoryId?: string;
+  /**
+   * That category's name at checkout, for the sales report (names change; the report groups by the
+   * id). Absent with the id, and in orders placed before it was recorded: optional, so their
+   * order.placed events load as they are (no new schema version, no upcaster).
+   */
+  categoryName?: string;
 }
 
 /** Why an order ended cancelled; stable values, shown to customers and used in metrics. */

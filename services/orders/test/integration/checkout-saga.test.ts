@@ -34,7 +34,8 @@ describe('checkout saga', function () {
   it('confirms a paid order: stock sold, money captured, order.completed published', async () => {
     const mug = await addProduct(shop, { priceMinor: 1250, stock: 10 });
     const tea = await addProduct(shop, { priceMinor: 399, stock: 5 });
-    // The mug is in a category (told in order.completed, for the sales report); the tea in none.
+    // The mug is in a category (its id and name told in order.completed, for the sales report); the
+    // tea in none.
     const kitchen = randomUUID();
     await shop.catalog.deps.pool.query(`insert into categories (id, slug, name) values ($1, $2, 'Kitchen')`, [
       kitchen,
@@ -79,16 +80,17 @@ describe('checkout saga', function () {
     assert.equal(payload.currency, 'EUR');
     assert.deepEqual(
       payload.lines.map(
-        (l: { productId: string; quantity: number; unitPriceMinor: string; categoryId?: string }) => [
-          l.productId,
-          l.quantity,
-          l.unitPriceMinor,
-          l.categoryId,
-        ],
+        (l: {
+          productId: string;
+          quantity: number;
+          unitPriceMinor: string;
+          categoryId?: string;
+          categoryName?: string;
+        }) => [l.productId, l.quantity, l.unitPriceMinor, l.categoryId, l.categoryName],
       ),
       [
-        [mug, 2, '1250', kitchen],
-        [tea, 3, '399', undefined],
+        [mug, 2, '1250', kitchen, 'Kitchen'],
+        [tea, 3, '399', undefined, undefined],
       ],
     );
     assert.ok(Date.parse(payload.completedAt) > 0);

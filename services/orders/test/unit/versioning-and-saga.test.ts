@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { orderCompleted } from '@shopstack/proto/messages';
+import { orderCompletedEvent } from '../../src/adapters/integration-events.js';
 import { checkoutSaga } from '../../src/app/checkout-saga.js';
 import { mermaidDiagram, retryDelayMs, transitionsOf } from '../../src/app/saga-definition.js';
 import { fold, placeOrder } from '../../src/domain/order.js';
@@ -44,6 +46,45 @@ describe('event versioning', () => {
       lines: [{ productId: 'p', quantity: 1, unitPriceMinor: '5', currency: 'EUR' }],
     });
     assert.deepEqual(upcast('order.placed', 2, current.data), current);
+  });
+
+  it('loads order.placed v2 rows from before lines named their category, and tells order.completed what each line has', () => {
+    const line = { productId: 'p1', quantity: 2, unitPriceMinor: '250', currency: 'EUR' };
+    const stored = {
+      orderId: 'o1',
+      userId: 'u1',
+      // As written before categories (no id), and before names (an id only); then a line with both.
+      lines: [line, { ...line, productId: 'p2', categoryId: 'c1' }],
+      totalMinor: '1000',
+      currency: 'EUR',
+    };
+    const named = { ...line, productId: 'p3', categoryId: 'c2', categoryName: 'Kitchen' };
+    const cases: [{ totalMinor: string }, (string | undefined)[][]][] = [
+      [
+        stored,
+        [
+          [undefined, undefined],
+          ['c1', undefined],
+        ],
+      ],
+      [
+        { ...stored, lines: [...stored.lines, named], totalMinor: '1500' },
+        [
+          [undefined, undefined],
+          ['c1', undefined],
+          ['c2', 'Kitchen'],
+        ],
+      ],
+    ];
+    for (const [data, expected] of cases) {
+      const order = fold([{ ...upcast('order.placed', 2, data), version: 1, recordedAt }])!;
+      assert.equal(order.totalMinor, BigInt(data.totalMinor));
+      const payload = orderCompleted.parse(orderCompletedEvent('events', order).payload);
+      assert.deepEqual(
+        payload.lines.map((l) => [l.categoryId, l.categoryName]),
+        expected,
+      );
+    }
   });
 
   it('refuses unknown types and versions instead of guessing', () => {

@@ -2,10 +2,11 @@
 // outbox documents, long-expired outbox claims, past days' limit counters, done sandbox requests),
 // never an unpublished outbox document and never the money's history, in bounded batches; a retry of
 // a top-up whose counter entry was purged counts nothing again; and the back office's
-// retention.requested event on the exchange makes the running service purge, end to end.
+// retention.requested event on the exchange makes the running service purge, end to end, by the ages
+// its environment sets (shorter than the defaults).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { connectRabbit, declareExchange } from '@shopstack/kit';
+import { connectRabbit, declareExchange, loadConfig } from '@shopstack/kit';
 import {
   deleteConsumerQueues,
   deleteExchange,
@@ -19,10 +20,13 @@ import { SandboxProvider } from '../../src/adapters/providers/sandbox.js';
 import { purgeAllDocuments, purgeDocuments } from '../../src/adapters/retention.js';
 import { paymentsRetentionRules } from '../../src/adapters/retention-rules.js';
 import type { PaymentsApp } from '../../src/app/payments.js';
+import { paymentsConfigSchema } from '../../src/config.js';
 import { createTestApp, fund } from '../support/app.js';
 import { type RestFixture, startRestFixture } from '../support/rest.js';
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+/** The ages a payments service runs with when its environment does not say (7 days each). */
+const AGES = loadConfig(paymentsConfigSchema, { MONGO_URL: 'mongodb://127.0.0.1:9/unused' });
 
 function outboxDoc(id: string, createdDaysAgo: number, publishedDaysAgo: number | null): OutboxDoc {
   return {
@@ -115,7 +119,7 @@ describe('payments: retention', function () {
         request('undelivered-8', false, 'succeeded', 8),
       ]);
 
-      const deleted = await purgeAllDocuments(paymentsRetentionRules(db, sandbox));
+      const deleted = await purgeAllDocuments(paymentsRetentionRules(db, sandbox, AGES));
       assert.deepEqual(deleted, { outbox: 1, 'outbox claims': 1, 'limit log': 1, 'sandbox requests': 2 });
       assert.deepEqual(await ids(db.outbox), ['fresh', 'just-under', 'never-published']);
       assert.deepEqual(await ids(db.outboxClaims), ['recent#0']);
@@ -131,7 +135,7 @@ describe('payments: retention', function () {
         ledger,
       );
       // A second run finds nothing more.
-      assert.deepEqual(await purgeAllDocuments(paymentsRetentionRules(db, sandbox)), {
+      assert.deepEqual(await purgeAllDocuments(paymentsRetentionRules(db, sandbox, AGES)), {
         outbox: 0,
         'outbox claims': 0,
         'limit log': 0,
@@ -143,7 +147,7 @@ describe('payments: retention', function () {
       const { db } = app;
       await db.outbox.deleteMany({});
       await db.outbox.insertMany([0, 1, 2, 3, 4].map((i) => outboxDoc(`old-${i}`, 40, 30)));
-      const rule = paymentsRetentionRules(db, undefined).find((r) => r.name === 'outbox')!;
+      const rule = paymentsRetentionRules(db, undefined, AGES).find((r) => r.name === 'outbox')!;
       assert.equal(await purgeDocuments(rule, { batchSize: 2, maxBatches: 2 }), 4);
       assert.equal(await purgeDocuments(rule, { batchSize: 2, maxBatches: 2 }), 1);
       assert.equal(await purgeDocuments(rule, { batchSize: 2, maxBatches: 2 }), 0);
@@ -164,7 +168,7 @@ describe('payments: retention', function () {
       assert.equal(counted?.amount, 700n);
       // The day is long over and the nightly run took its counter entries.
       await db.limitLog.updateMany({ _id: first._id }, { $set: { at: daysAgo(8) } });
-      await purgeDocuments(paymentsRetentionRules(db, undefined).find((r) => r.name === 'limit log')!);
+      await purgeDocuments(paymentsRetentionRules(db, undefined, AGES).find((r) => r.name === 'limit log')!);
       assert.equal(await db.limitLog.countDocuments({ _id: first._id }), 0);
       const again = await app.providerPayments.topUp(command);
       assert.equal(again._id, first._id);
@@ -177,7 +181,13 @@ describe('payments: retention', function () {
     let fixture: RestFixture;
 
     before(async () => {
-      fixture = await startRestFixture({ AMQP_URL: requireEnv('AMQP_URL'), EVENTS_EXCHANGE: exchange });
+      // Shorter ages than the defaults (7 days each): the run must go by the service's settings.
+      fixture = await startRestFixture({
+        AMQP_URL: requireEnv('AMQP_URL'),
+        EVENTS_EXCHANGE: exchange,
+        OUTBOX_RETENTION_DAYS: '3',
+        LIMIT_LOG_RETENTION_DAYS: '2',
+      });
     });
     after(async () => {
       await fixture?.close();
@@ -185,12 +195,19 @@ describe('payments: retention', function () {
       await deleteExchange(exchange).catch(() => {});
     });
 
-    it('a retention.requested event on the exchange purges the service’s old documents', async () => {
-      const { outbox } = fixture.service.app.db;
+    it('a retention.requested event on the exchange purges the service’s old documents, by its configured ages', async () => {
+      const { outbox, limitLog } = fixture.service.app.db;
       await outbox.insertMany([
         outboxDoc('ancient-published', 60, 60),
         outboxDoc('ancient-unpublished', 60, null),
+        // Past OUTBOX_RETENTION_DAYS=3, within the default 7.
+        outboxDoc('four-days-published', 5, 4),
         outboxDoc('recent-published', 1, 1),
+      ]);
+      await limitLog.insertMany([
+        // Past LIMIT_LOG_RETENTION_DAYS=2, within the default 7; and one a day old.
+        { _id: 'limit-3', stream: 'r3', seq: 1, amount: 1n, used: 1n, at: daysAgo(3) },
+        { _id: 'limit-1', stream: 'r1', seq: 1, amount: 1n, used: 1n, at: daysAgo(1) },
       ]);
       const connection = await connectRabbit(requireEnv('AMQP_URL'), 'payments-retention-test');
       try {
@@ -210,17 +227,27 @@ describe('payments: retention', function () {
       } finally {
         await connection.close();
       }
+      // The run purges the outbox before the limit log: both gone means the run got that far.
       await waitFor(
-        async () => (await outbox.countDocuments({ _id: 'ancient-published' })) === 0 || undefined,
-        {
-          what: 'payments to purge its old published outbox document',
-        },
+        async () =>
+          (await outbox.countDocuments({ _id: { $in: ['ancient-published', 'four-days-published'] } })) +
+            (await limitLog.countDocuments({ _id: 'limit-3' })) ===
+            0 || undefined,
+        { what: 'payments to purge its documents past the configured ages' },
       );
       assert.deepEqual(
-        (await outbox.find({ _id: { $in: ['ancient-unpublished', 'recent-published'] } }).toArray())
+        (
+          await outbox
+            .find({ _id: { $in: ['ancient-unpublished', 'four-days-published', 'recent-published'] } })
+            .toArray()
+        )
           .map((doc) => doc._id)
           .sort(),
         ['ancient-unpublished', 'recent-published'],
+      );
+      assert.deepEqual(
+        (await limitLog.find({ _id: { $in: ['limit-3', 'limit-1'] } }).toArray()).map((doc) => doc._id),
+        ['limit-1'],
       );
     });
   });

@@ -10,10 +10,15 @@ import {
 } from '@shopstack/proto/shop/catalog/v1/catalog';
 import { z } from 'zod';
 import type { CatalogDeps } from '../../app/deps.js';
-import { getProduct, getProducts } from '../../app/products.js';
+import { getProducts, getProductWithCategory } from '../../app/products.js';
 import { commitStock, releaseStock, reserveStock } from '../../app/stock.js';
 import { correctStock, type StockCorrection } from '../../app/stock-corrections.js';
-import { isPurchasable, type Product, productRating, stockAvailable } from '../../domain/product.js';
+import {
+  isPurchasable,
+  type ProductWithCategory,
+  productRating,
+  stockAvailable,
+} from '../../domain/product.js';
 import type {
   ShortageReason as Reason,
   Reservation,
@@ -46,12 +51,13 @@ export const catalogGrpcCallers = {
   correctStock: ['backoffice'],
 } as const satisfies GrpcCallers<typeof CatalogServiceDefinition>;
 
-export function toProductMessage(product: Product): ProductMessage {
+export function toProductMessage(product: ProductWithCategory): ProductMessage {
   return {
     id: product.id,
     name: product.name,
     description: product.description,
     categoryId: product.categoryId ?? '',
+    categoryName: product.categoryName ?? '',
     priceMinor: product.priceMinor.toString(),
     currency: product.currency,
     stockAvailable: stockAvailable(product),
@@ -101,7 +107,7 @@ export function catalogGrpcService(deps: CatalogDeps): CatalogServiceImplementat
   return {
     async getProduct(request) {
       requireUuid(request.id, 'id');
-      return { product: toProductMessage(await getProduct(deps, request.id.toLowerCase())) };
+      return { product: toProductMessage(await getProductWithCategory(deps, request.id.toLowerCase())) };
     },
     async getProducts(request) {
       if (request.ids.length > MAX_IDS)
