@@ -14,19 +14,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type BackofficeService,
-  backofficeConfigSchema,
-  startBackofficeService,
-} from '@shopstack/backoffice';
-import { createLogger } from '@shopstack/kit';
-import {
-  createTestDatabase,
-  randomSuffix,
-  type TestDatabase,
-  testGrpcEnv,
-  waitFor,
-} from '@shopstack/kit/testing';
+import type { BackofficeService } from '@shopstack/backoffice';
+import { createTestDatabase, randomSuffix, type TestDatabase, waitFor } from '@shopstack/kit/testing';
 import { MongoClient } from 'mongodb';
 import {
   balance,
@@ -40,8 +29,7 @@ import {
 } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 import { retentionRunPurgesEachService } from './retention-run.js';
-
-const NEVER = '0 0 1 1 *'; // the schedule stays out of the way: the test runs each sweep itself
+import { checkout, providerPayment, startBackOfficeOn, statement } from './shop-calls.js';
 
 describe('the back office on the real shop: reports equal to the ledger, anomaly rules, saga repairs', function () {
   this.timeout(240_000);
@@ -69,34 +57,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       },
     });
     database = await createTestDatabase('backoffice_shop');
-    backoffice = await startBackofficeService(
-      backofficeConfigSchema.parse({
-        HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        GRPC_PORT: '0',
-        ...testGrpcEnv('backoffice'),
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: database.url,
-        AMQP_URL: infraEnv('AMQP_URL'),
-        EVENTS_EXCHANGE: shop.names.events,
-        EVENTS_QUEUE: queue,
-        JWKS_URL: `${shop.users.httpUrl}/.well-known/jwks.json`,
-        USERS_GRPC_ADDRESS: shop.users.grpcAddress!,
-        CATALOG_GRPC_ADDRESS: shop.catalog.grpcAddress!,
-        ORDERS_GRPC_ADDRESS: shop.orders.grpcAddress!,
-        PAYMENTS_GRPC_ADDRESS: shop.payments.grpcAddress!,
-        NOTIFICATIONS_GRPC_ADDRESS: shop.notifications!.grpcAddress!,
-        WORKER_POLL_INTERVAL_MS: '200',
-        ANOMALY_CRON: NEVER,
-        RETENTION_CRON: NEVER,
-        // The rate rules need far more traffic than this test makes: they stay silent.
-        ANOMALY_MIN_ATTEMPTS: '1000',
-        ANOMALY_SIGN_IN_FAILURES_PER_IP: '3',
-        ANOMALY_SAGA_OVERDUE_SECONDS: '1',
-        ANOMALY_WEBHOOK_FAILING_SECONDS: '0',
-      }),
-      createLogger({ service: 'backoffice', level: 'silent' }),
-    );
+    backoffice = await startBackOfficeOn(shop, database, queue);
     admin = await signUp(shop, 'admin');
     [ann, bob, carol, dave] = await Promise.all([signUp(shop), signUp(shop), signUp(shop), signUp(shop)]);
     kettle = await createProduct(shop, admin, 2_500, 100);
@@ -124,19 +85,6 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
   const api = (method: string, path: string, body?: unknown, key?: string) =>
     admin.call(method, `${backoffice.httpUrl}${path}`, body, key ? { 'idempotency-key': key } : undefined);
 
-  async function checkout(customer: Session, quantity: number) {
-    const added = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/cart/lines`, {
-      productId: kettle,
-      quantity,
-    });
-    assert.equal(added.status, 200, JSON.stringify(added.body));
-    const placed = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/checkout`, undefined, {
-      'idempotency-key': randomUUID(),
-    });
-    assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    return placed.body.orderId as string;
-  }
-
   async function report(kind: 'sales' | 'finance' | 'repairs', from: string, to: string) {
     const requested = await api('POST', '/api/backoffice/reports', { kind, from, to }, randomUUID());
     assert.equal(requested.status, 202, JSON.stringify(requested.body));
@@ -154,45 +102,10 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
     };
   }
 
-  /** The customer's EUR statement, every entry, from payments' own API. */
-  async function statement(customer: Session) {
-    const { body } = await customer.call('GET', `${shop.payments.httpUrl}/api/payments/accounts`);
-    const account = body.accounts.find((a: { currency: string }) => a.currency === 'EUR');
-    const page = await customer.call(
-      'GET',
-      `${shop.payments.httpUrl}/api/payments/accounts/${account.id}/statement?limit=200`,
-    );
-    assert.equal(page.status, 200, JSON.stringify(page.body));
-    return page.body.entries as {
-      kind: string;
-      outcome: string;
-      amount: string;
-      heldChange: string;
-      reference: string;
-    }[];
-  }
-
-  /** A top-up or withdrawal through payments' API with a sandbox card token, accepted (202). */
-  async function providerPayment(
-    customer: Session,
-    kind: 'topups' | 'withdrawals',
-    amount: number,
-    token: string,
-  ) {
-    const body =
-      kind === 'topups'
-        ? { currency: 'EUR', amount, source: token }
-        : { currency: 'EUR', amount, destination: token };
-    const response = await customer.call('POST', `${shop.payments.httpUrl}/api/payments/${kind}`, body, {
-      'idempotency-key': randomUUID(),
-    });
-    assert.equal(response.status, 202, JSON.stringify(response.body));
-  }
-
   it('reports checkouts, cashback, a refund, top-ups, chargebacks and holds over a period exactly as the ledger and the orders have them', async () => {
     await topUp(shop, ann, 20_000);
     await topUp(shop, bob, 9_000);
-    const orders = [await checkout(ann, 2), await checkout(bob, 3)];
+    const orders = [await checkout(shop, kettle, ann, 2), await checkout(shop, kettle, bob, 3)];
     for (const [index, orderId] of orders.entries())
       assert.equal((await settled(shop, index === 1 ? bob : ann, orderId)).status, 'confirmed');
     // The kettle's category is renamed before the third checkout: the sales report still has one
@@ -201,7 +114,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       name: 'Kitchen & Dining',
     });
     assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
-    orders.push(await checkout(ann, 1));
+    orders.push(await checkout(shop, kettle, ann, 1));
     assert.equal((await settled(shop, ann, orders[2]!)).status, 'confirmed');
     const cancelled = await ann.call('POST', `${shop.orders.httpUrl}/api/orders/${orders[2]}/cancel`);
     assert.equal(cancelled.status, 202, JSON.stringify(cancelled.body));
@@ -212,9 +125,9 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
     );
     // Two top-ups the cardholders dispute (the shop wins one, loses the other), and a withdrawal the
     // provider never answers: its hold (amount and fee) stays outstanding.
-    await providerPayment(carol, 'topups', 4_000, 'tok_chargeback_won');
-    await providerPayment(dave, 'topups', 3_000, 'tok_chargeback_lost');
-    await providerPayment(bob, 'withdrawals', 1_000, 'tok_timeout');
+    await providerPayment(shop, carol, 'topups', 4_000, 'tok_chargeback_won');
+    await providerPayment(shop, dave, 'topups', 3_000, 'tok_chargeback_lost');
+    await providerPayment(shop, bob, 'withdrawals', 1_000, 'tok_timeout');
     // Every event has reached the reporting store.
     const expectedKinds = [
       { kind: 'capture', n: 3 },
@@ -260,7 +173,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       heldMinor: 0n,
     };
     for (const customer of [ann, bob, carol, dave]) {
-      for (const entry of await statement(customer)) {
+      for (const entry of await statement(shop, customer)) {
         if (entry.outcome !== 'applied') continue;
         const amount = BigInt(entry.amount);
         if (entry.kind === 'hold_reserve') {
@@ -372,7 +285,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
          when (new.status = 'committed') execute function refuse_commit()`,
       [],
     );
-    stuckOrder = await checkout(ann, 1);
+    stuckOrder = await checkout(shop, kettle, ann, 1);
     const sagaOf = async () => {
       const view = await api('GET', `/api/backoffice/customers/${ann.userId}`);
       return view.body.orders.find((o: { orderId: string }) => o.orderId === stuckOrder) as
@@ -383,7 +296,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       timeoutMs: 30_000,
       what: 'the saga waiting in commit_stock',
     });
-    const before = await statement(ann);
+    const before = await statement(shop, ann);
 
     const refused = await fetch(
       `${backoffice.httpUrl}/api/backoffice/repairs/orders/${stuckOrder}/force-cancel`,
@@ -403,7 +316,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
     assert.match(problem.type, /saga-repair-refused$/);
     assert.match(problem.detail, /past the order's confirmation/);
     assert.deepEqual([(await sagaOf())?.status, (await sagaOf())?.saga?.step], ['confirmed', 'commit_stock']);
-    assert.deepEqual(await statement(ann), before);
+    assert.deepEqual(await statement(shop, ann), before);
   });
 
   it('raises a record and a metric for failed sign-ins, a ledger difference, an overdue saga and a failing webhook', async () => {
