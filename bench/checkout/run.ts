@@ -238,14 +238,16 @@ async function counters(shop: RunningShop) {
       // Write transactions, counted from what they left behind: a row's xmin names the transaction
       // that last wrote it. order_events rows are never updated, so theirs name the transactions that
       // appended them (the checkout, each reply and each recorded outcome); in the catalog each
-      // handled command or event leaves one inbox row; an outbox row's xmin names the transaction
+      // handled stock command leaves one inbox row, and a purchase row names the transaction that
+      // recorded it (the commit that named the buyer, or an order.completed that found it unknown,
+      // which keeps no inbox row); an outbox row's xmin names the transaction
       // that marked it published (a relay's own write, or one that carried the mark with its own
       // work) or, unmarked, the one that stored it. Distinct over the union, so a transaction that did
       // several of these counts once.
       const writes = await client.query<{ n: string }>(
         `select count(distinct tx) as n from (
            select xmin::text as tx from kit_outbox
-           union all select xmin::text from ${events ? 'order_events' : 'kit_inbox'}) written`,
+           union all ${events ? 'select xmin::text from order_events' : 'select xmin::text from kit_inbox union all select xmin::text from purchases'}) written`,
       );
       return {
         commits: Number(commits.rows[0]!.n),

@@ -19,7 +19,16 @@ export const reserveStock = defineMessage(
 
 export const releaseStock = defineMessage('catalog.release-stock', 1, z.object({ orderId, replyTo }));
 
-export const commitStock = defineMessage('catalog.commit-stock', 1, z.object({ orderId, replyTo }));
+/**
+ * `userId`, the buyer, lets the catalog record who bought what in the commit's own transaction
+ * instead of in a second one when `order.completed` arrives. Optional: a command from an orders
+ * process that does not send it is still applied, and its purchases are learned from the event.
+ */
+export const commitStock = defineMessage(
+  'catalog.commit-stock',
+  1,
+  z.object({ orderId, replyTo, userId: z.string().min(1).max(128).optional() }),
+);
 
 export const STOCK_COMMANDS = [reserveStock, releaseStock, commitStock] as const;
 

@@ -36,7 +36,7 @@ export const catalogService = defineService({
       logger,
       metrics: deps.metrics,
     });
-    // The checkout saga's stock commands; replies leave through the outbox, published by the relay.
+    // The checkout saga's stock commands; replies are stored with the inbox row, published after the commit.
     const sagaCommands = sagaStockCommandsConsumer({
       exchange: config.COMMANDS_EXCHANGE,
       queue: config.SAGA_COMMANDS_QUEUE,

@@ -71,7 +71,8 @@ export interface ServiceParts<Exposed extends object> {
   grpc?: GrpcServiceRegistration[];
   /** Checks besides the kit's own (PostgreSQL pools, RabbitMQ consumers). */
   readiness?: ReadinessCheck[];
-  consumers?: ConsumerDeclaration[];
+  /** Through the inbox, or at least once where the handler is idempotent by itself. */
+  consumers?: (ConsumerDeclaration | AtLeastOnceConsumerDeclaration)[];
   workers?: Worker[];
   /** Relay this database's outbox (kit_outbox in `pool`, or another store) to RabbitMQ (unless OUTBOX_RELAY=off). */
   outbox?: { pool?: Pool; store?: OutboxStore; pollIntervalMs?: number };
@@ -179,7 +180,7 @@ export async function bootService<Config extends KitConfig, Exposed extends obje
 
   async function boot(): Promise<BootedService<Exposed>> {
     const parts = await declaration.setup(kit);
-    const declared: (ConsumerDeclaration | AtLeastOnceConsumerDeclaration)[] = [
+    const declared = [
       ...(parts.consumers ?? []),
       ...(parts.retention && config.AMQP_URL
         ? [retentionConsumer(name, config, parts.retention, logger)]

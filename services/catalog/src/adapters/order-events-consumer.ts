@@ -1,7 +1,11 @@
-// Consumes `order.completed` from the integration-events exchange into the catalog's purchases,
-// through the kit's inbox: the purchase and the "handled" mark commit together, so redelivery is a
-// no-op. A malformed event fails twice and lands in `<queue>.dead` for a human to look at.
-import type { ConsumerDeclaration, Logger, Pool } from '@shopstack/kit';
+// Consumes `order.completed` from the integration-events exchange into the catalog's purchases. The
+// saga's commit-stock command names the buyer, so the commit has usually recorded the purchase
+// already; this event covers the commits that did not (an orders process that does not send the
+// buyer, a commit made over gRPC). Recording is an insert that ignores what is there, so the
+// consumer needs no inbox: a redelivered event, or one whose purchase the commit recorded, changes
+// nothing and writes nothing (no inbox row either — one write per order less). A malformed event
+// fails twice and lands in `<queue>.dead` for a human to look at.
+import type { AtLeastOnceConsumerDeclaration, Logger, Pool } from '@shopstack/kit';
 import { orderCompleted } from '@shopstack/proto/messages';
 import type { CatalogMetrics } from '../app/metrics.js';
 import { recordOrderCompleted } from '../app/purchases.js';
@@ -14,16 +18,15 @@ export interface OrderEventsConsumerOptions {
   metrics: CatalogMetrics;
 }
 
-export function orderEventsConsumer(options: OrderEventsConsumerOptions): ConsumerDeclaration {
+export function orderEventsConsumer(options: OrderEventsConsumerOptions): AtLeastOnceConsumerDeclaration {
   return {
     name: 'catalog.purchases',
     queue: options.queue,
     bindings: [{ exchange: options.exchange, pattern: orderCompleted.type }],
-    pool: options.pool,
-    handle: async (client, message) => {
-      const event = await recordOrderCompleted(client, message.payload);
-      options.logger.debug({ orderId: event.orderId }, 'purchases recorded');
-      options.metrics.purchasesRecorded(event.lines.length);
+    handle: async (message) => {
+      const { event, recorded } = await recordOrderCompleted(options.pool, message.payload);
+      options.logger.debug({ orderId: event.orderId, recorded }, 'purchases learned from order.completed');
+      options.metrics.purchasesRecorded(recorded);
     },
   };
 }

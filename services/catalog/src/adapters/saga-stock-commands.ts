@@ -4,7 +4,8 @@
 // same transaction and published (with a confirm) before the command is acknowledged — no outbox, so
 // no relay's second write to mark it. A command the broker redelivers (the catalog died before the
 // acknowledgement) is not applied again; its stored reply is sent again (the kit's inbox.ts). So a
-// command is applied once, and answered at least once, whatever the redeliveries.
+// command is applied once, and answered at least once, whatever the redeliveries. A commit that names
+// the buyer records the purchase in the same transaction (see order-events-consumer.ts).
 import {
   AppError,
   type ConsumerDeclaration,
@@ -24,6 +25,7 @@ import {
   stockReply,
 } from '@shopstack/proto/messages';
 import type { CatalogMetrics, StockOperation } from '../app/metrics.js';
+import { recordCommittedPurchase } from '../app/purchases.js';
 import { commitStockIn, releaseStockIn, reserveStockIn } from '../app/stock.js';
 import type { Reservation } from '../domain/stock.js';
 
@@ -50,7 +52,12 @@ export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): Co
       const envelope = releaseStock.safeParse(message.payload);
       if (!envelope.success) throw new Error(`${message.type} ${message.id} has no orderId / replyTo`);
       const type = message.type as StockCommandType;
-      const reservation = await apply(client, type, envelope.data.orderId, message.payload);
+      const { reservation, purchases = 0 } = await apply(
+        client,
+        type,
+        envelope.data.orderId,
+        message.payload,
+      );
       // Counted once the inbox transaction committed, so a rolled-back or redelivered command is not.
       const operation = type.replace(/^catalog\.|-stock$/g, '') as StockOperation;
       const reply: HandlerReply = {
@@ -60,7 +67,10 @@ export function sagaStockCommandsConsumer(options: SagaStockCommandsOptions): Co
           type: stockReply.type,
           payload: stockReplyOf(type, envelope.data.orderId, reservation),
         },
-        afterCommit: () => options.stockMetrics?.stockCall(operation, reservation?.status ?? 'rejected'),
+        afterCommit: () => {
+          options.stockMetrics?.stockCall(operation, reservation?.status ?? 'rejected');
+          if (purchases > 0) options.stockMetrics?.purchasesRecorded(purchases);
+        },
       };
       return reply;
     },
@@ -79,23 +89,29 @@ async function apply(
   type: StockCommandType,
   orderId: string,
   payload: unknown,
-): Promise<Reservation | undefined> {
+): Promise<{ reservation: Reservation | undefined; purchases?: number }> {
   switch (type) {
     case reserveStock.type: {
       // A malformed reserve is answered as a rejection: the saga must hear back either way.
       const command = reserveStock.safeParse(payload);
-      if (!command.success) return undefined;
+      if (!command.success) return { reservation: undefined };
       try {
-        return await reserveStockIn(client, orderId, command.data.lines);
+        return { reservation: await reserveStockIn(client, orderId, command.data.lines) };
       } catch (error) {
-        if (error instanceof AppError && error.kind === 'invalid') return undefined;
+        if (error instanceof AppError && error.kind === 'invalid') return { reservation: undefined };
         throw error;
       }
     }
     case releaseStock.type:
-      return releaseStockIn(client, orderId);
-    case commitStock.type:
-      return commitStockIn(client, orderId);
+      return { reservation: await releaseStockIn(client, orderId) };
+    case commitStock.type: {
+      const reservation = await commitStockIn(client, orderId);
+      const buyer = commitStock.safeParse(payload).data?.userId;
+      return {
+        reservation,
+        purchases: buyer ? await recordCommittedPurchase(client, reservation, buyer) : 0,
+      };
+    }
     default:
       throw new Error(`unknown saga command ${type}`);
   }

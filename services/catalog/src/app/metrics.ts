@@ -8,7 +8,7 @@ export type StockOperation = 'reserve' | 'release' | 'commit';
 export interface CatalogMetrics {
   /** A stock call answered, by operation and the reservation's state afterwards. */
   stockCall(operation: StockOperation, outcome: ReservationStatus): void;
-  /** An order.completed event turned into purchases. */
+  /** Purchases recorded: with a stock commit that named the buyer, or from an order.completed. */
   purchasesRecorded(count: number): void;
 }
 
@@ -21,7 +21,7 @@ export function createCatalogMetrics(metrics: ServiceMetrics): CatalogMetrics {
   });
   const purchases = new Counter({
     name: 'catalog_purchases_recorded_total',
-    help: 'Product purchases learned from order.completed events',
+    help: 'Product purchases recorded (with the stock commit, or from an order.completed event)',
     registers: [metrics.registry],
   });
   return {

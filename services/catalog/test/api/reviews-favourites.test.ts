@@ -27,8 +27,20 @@ describe('catalog REST: reviews, purchases and favourites', function () {
     return rows.map((row) => row.product_id);
   }
 
-  async function confirmOrder(userId: string, productIds: string[], messageId = randomUUID()) {
-    const orderId = randomUUID();
+  /** The rows' xmin: the transaction that last wrote each (a repeat that wrote would change it). */
+  async function purchaseWrites(userId: string): Promise<string[]> {
+    const { rows } = await catalog.service.deps.pool.query<{ tx: string }>(
+      'select xmin::text as tx from purchases where user_id = $1 order by product_id',
+      [userId],
+    );
+    return rows.map((row) => row.tx);
+  }
+
+  async function confirmOrder(
+    userId: string,
+    productIds: string[],
+    { orderId = randomUUID(), messageId = randomUUID() } = {},
+  ) {
     await publishEvent(
       catalog.exchange,
       'order.completed',
@@ -69,25 +81,30 @@ describe('catalog REST: reviews, purchases and favourites', function () {
   });
 
   describe('purchases from order.completed', () => {
-    it('records what a customer bought; a redelivered event changes nothing', async () => {
-      const { messageId } = await confirmOrder(alice.id, [productId, otherProductId]);
+    it('records what a customer bought; the same event again changes nothing and writes nothing', async () => {
+      const order = await confirmOrder(alice.id, [productId, otherProductId]);
       await waitFor(async () => (await purchasesOf(alice.id)).length === 2 || undefined, {
         what: 'alice purchases',
       });
-      // The same message id again (a relay republishing after a crash), here carrying a third product:
-      // had it been handled a second time, that product would show up among alice's purchases.
-      const third = (await createProduct(catalog, admin, { name: 'Mug' })).id;
-      await confirmOrder(alice.id, [third], messageId);
+      const written = await purchaseWrites(alice.id);
+      // The same event under its message id (a relay republishing after a crash) and under a new one:
+      // the purchases are known, so neither writes (the consumer keeps no inbox row either).
+      await confirmOrder(alice.id, [productId, otherProductId], order);
+      await confirmOrder(alice.id, [productId, otherProductId], { orderId: order.orderId });
       await confirmOrder(carol.id, [productId]);
       await waitFor(async () => (await purchasesOf(carol.id)).length === 1 || undefined, {
         what: 'carol purchase',
       });
+      await waitFor(async () => (await queueDepth(catalog.queue)) === 0 || undefined, {
+        what: 'every event taken',
+      });
       assert.deepEqual(await purchasesOf(alice.id), [productId, otherProductId].sort());
+      assert.deepEqual(await purchaseWrites(alice.id), written, 'a repeat wrote the purchase rows again');
       const { rows } = await catalog.service.deps.pool.query<{ handled: number }>(
         'select count(*)::int as handled from kit_inbox where message_id = $1',
-        [messageId],
+        [order.messageId],
       );
-      assert.equal(rows[0]?.handled, 1);
+      assert.equal(rows[0]?.handled, 0);
     });
 
     it('dead-letters a malformed event without recording anything', async () => {

@@ -1,5 +1,6 @@
 // The catalog's side of the checkout saga over RabbitMQ: stock commands in, replies out (stored with
-// the inbox row, published before the acknowledgement), each command applied and answered once.
+// the inbox row, published before the acknowledgement), each command applied and answered once; a
+// commit that names the buyer records the purchase in the same transaction.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestQueue, queueDepth, type TestQueue, waitFor } from '@shopstack/kit/testing';
@@ -62,6 +63,46 @@ describe('catalog saga stock commands over RabbitMQ', function () {
     assert.equal(committed.status, 'committed');
     assert.equal(repliesFor(orderId).filter((reply) => reply.command === 'reserve-stock').length, 1);
     assert.deepEqual(await stockOf(catalog, product.id), { onHand: 3, reserved: 0, available: 3 });
+  });
+
+  it('a commit that names the buyer records the purchase with it; the order.completed after it writes nothing', async () => {
+    const product = await createProduct(catalog, admin, { stockOnHand: 5 });
+    const [orderId, buyer] = [randomUUID(), randomUUID()];
+    await send('catalog.reserve-stock', {
+      orderId,
+      lines: [{ productId: product.id, quantity: 1 }],
+      replyTo,
+    });
+    assert.equal((await replyFor(orderId, 'reserve-stock')).status, 'reserved');
+    const commitId = await send('catalog.commit-stock', { orderId, replyTo, userId: buyer });
+    assert.equal((await replyFor(orderId, 'commit-stock')).status, 'committed');
+    const purchases = () =>
+      catalog.service.deps.pool.query<{ product_id: string; order_id: string; tx: string }>(
+        'select product_id, order_id, xmin::text as tx from purchases where user_id = $1',
+        [buyer],
+      );
+    const recorded = (await purchases()).rows;
+    assert.deepEqual(
+      recorded.map((row) => [row.product_id, row.order_id]),
+      [[product.id, orderId]],
+    );
+    // The commit's own transaction: the one that left the command's inbox row.
+    const { rows: inbox } = await catalog.service.deps.pool.query<{ tx: string }>(
+      `select xmin::text as tx from kit_inbox where consumer = 'catalog.saga-commands' and message_id = $1`,
+      [commitId],
+    );
+    assert.equal(inbox[0]?.tx, recorded[0]!.tx, 'purchase and commit in one transaction');
+    const messageId = randomUUID();
+    await publishEvent(
+      catalog.exchange,
+      'order.completed',
+      { orderId, userId: buyer, lines: [{ productId: product.id, quantity: 1 }] },
+      messageId,
+    );
+    await waitFor(async () => (await queueDepth(catalog.queue)) === 0 || undefined, {
+      what: 'the event taken',
+    });
+    assert.deepEqual((await purchases()).rows, recorded, 'the event wrote the known purchase again');
   });
 
   it('releases on compensation and answers a malformed reserve as rejected', async () => {

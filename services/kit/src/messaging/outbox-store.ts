@@ -60,7 +60,8 @@ interface OutboxRow {
 export interface PostgresOutboxOptions {
   /**
    * How long published rows may wait to be marked, so one UPDATE marks every batch of the window
-   * (default 100 ms); 0 marks each batch at once, before the relay claims the next.
+   * (default 1 s: long enough to hold several orders' messages at a few orders a second; a crash
+   * republishes at most that window, with the same message ids); 0 marks each batch at once.
    */
   markDelayMs?: number;
 }
@@ -97,7 +98,7 @@ export class PostgresOutboxStore implements OutboxStore {
       throw error;
     }
     const pool = this.pool;
-    const marks = new DeferredMarks(pool, this.options.markDelayMs ?? 100);
+    const marks = new DeferredMarks(pool, this.options.markDelayMs ?? 1_000);
     return {
       async claim(limit) {
         const { rows } = await pool.query<OutboxRow>(

@@ -24,8 +24,9 @@ export function releaseStockCommand(route: StockCommandRoute, orderId: string) {
   return command(route, releaseStock, { orderId, replyTo: route.replyTo });
 }
 
-export function commitStockCommand(route: StockCommandRoute, orderId: string) {
-  return command(route, commitStock, { orderId, replyTo: route.replyTo });
+/** The buyer goes with the commit: the catalog records the purchase in the same transaction. */
+export function commitStockCommand(route: StockCommandRoute, orderId: string, userId: string) {
+  return command(route, commitStock, { orderId, replyTo: route.replyTo, userId });
 }
 
 export function sendReserveStock(
@@ -41,8 +42,8 @@ export function sendReleaseStock(db: Queryable, route: StockCommandRoute, orderI
   return enqueueOutbox(db, releaseStockCommand(route, orderId));
 }
 
-export function sendCommitStock(db: Queryable, route: StockCommandRoute, orderId: string) {
-  return enqueueOutbox(db, commitStockCommand(route, orderId));
+export function sendCommitStock(db: Queryable, route: StockCommandRoute, orderId: string, userId: string) {
+  return enqueueOutbox(db, commitStockCommand(route, orderId, userId));
 }
 
 function command<S extends z.ZodType>(

@@ -155,7 +155,7 @@ export function checkoutSaga(
             return {
               outcome: 'captured',
               events: recordPaymentCaptured(order, order.totalMinor),
-              messages: [commitStockCommand(stockRoute, order.id)],
+              messages: [commitStockCommand(stockRoute, order.id, order.userId)],
             };
           // Expired or voided: capture fails for good; the saga asks for one fresh authorization.
           if (outcome.kind === 'closed') return { outcome: 'hold_gone', detail: `hold ${outcome.status}` };
@@ -197,7 +197,7 @@ export function checkoutSaga(
         // No reply within the resend interval: ask again (the catalog answers a repeat the same way).
         onOverdue: (order) => ({
           outcome: 'overdue',
-          messages: [commitStockCommand(ports.stockRoute, order.id)],
+          messages: [commitStockCommand(ports.stockRoute, order.id, order.userId)],
         }),
       }),
 
