@@ -20,6 +20,7 @@ import { MongoClient } from 'mongodb';
 import {
   balance,
   createProduct,
+  placeOrder,
   type RunningShop,
   type Session,
   settled,
@@ -29,7 +30,7 @@ import {
 } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 import { retentionRunPurgesEachService } from './retention-run.js';
-import { checkout, providerPayment, startBackOfficeOn, statement } from './shop-calls.js';
+import { providerPayment, startBackOfficeOn, statement } from './shop-calls.js';
 
 describe('the back office on the real shop: reports equal to the ledger, anomaly rules, saga repairs', function () {
   this.timeout(240_000);
@@ -105,7 +106,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
   it('reports checkouts, cashback, a refund, top-ups, chargebacks and holds over a period exactly as the ledger and the orders have them', async () => {
     await topUp(shop, ann, 20_000);
     await topUp(shop, bob, 9_000);
-    const orders = [await checkout(shop, kettle, ann, 2), await checkout(shop, kettle, bob, 3)];
+    const orders = [await placeOrder(shop, ann, [[kettle, 2]]), await placeOrder(shop, bob, [[kettle, 3]])];
     for (const [index, orderId] of orders.entries())
       assert.equal((await settled(shop, index === 1 ? bob : ann, orderId)).status, 'confirmed');
     // The kettle's category is renamed before the third checkout: the sales report still has one
@@ -114,7 +115,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
       name: 'Kitchen & Dining',
     });
     assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
-    orders.push(await checkout(shop, kettle, ann, 1));
+    orders.push(await placeOrder(shop, ann, [[kettle, 1]]));
     assert.equal((await settled(shop, ann, orders[2]!)).status, 'confirmed');
     const cancelled = await ann.call('POST', `${shop.orders.httpUrl}/api/orders/${orders[2]}/cancel`);
     assert.equal(cancelled.status, 202, JSON.stringify(cancelled.body));
@@ -285,7 +286,7 @@ describe('the back office on the real shop: reports equal to the ledger, anomaly
          when (new.status = 'committed') execute function refuse_commit()`,
       [],
     );
-    stuckOrder = await checkout(shop, kettle, ann, 1);
+    stuckOrder = await placeOrder(shop, ann, [[kettle, 1]]);
     const sagaOf = async () => {
       const view = await api('GET', `/api/backoffice/customers/${ann.userId}`);
       return view.body.orders.find((o: { orderId: string }) => o.orderId === stuckOrder) as

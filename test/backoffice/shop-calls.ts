@@ -9,7 +9,7 @@ import {
 } from '@shopstack/backoffice';
 import { createLogger } from '@shopstack/kit';
 import { type TestDatabase, testGrpcEnv } from '@shopstack/kit/testing';
-import type { RunningShop, Session } from '../checkout/support/shop.js';
+import { backofficePeersEnv, type RunningShop, type Session } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 
 const NEVER = '0 0 1 1 *'; // the schedule stays out of the way: the test runs each sweep itself
@@ -29,14 +29,8 @@ export function startBackOfficeOn(
       LOG_LEVEL: 'silent',
       DATABASE_URL: database.url,
       AMQP_URL: infraEnv('AMQP_URL'),
-      EVENTS_EXCHANGE: shop.names.events,
+      ...backofficePeersEnv(shop),
       EVENTS_QUEUE: queue,
-      JWKS_URL: `${shop.users.httpUrl}/.well-known/jwks.json`,
-      USERS_GRPC_ADDRESS: shop.users.grpcAddress!,
-      CATALOG_GRPC_ADDRESS: shop.catalog.grpcAddress!,
-      ORDERS_GRPC_ADDRESS: shop.orders.grpcAddress!,
-      PAYMENTS_GRPC_ADDRESS: shop.payments.grpcAddress!,
-      NOTIFICATIONS_GRPC_ADDRESS: shop.notifications!.grpcAddress!,
       WORKER_POLL_INTERVAL_MS: '200',
       ANOMALY_CRON: NEVER,
       RETENTION_CRON: NEVER,
@@ -48,19 +42,6 @@ export function startBackOfficeOn(
     }),
     createLogger({ service: 'backoffice', level: 'silent' }),
   );
-}
-
-export async function checkout(shop: RunningShop, productId: string, customer: Session, quantity: number) {
-  const added = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/cart/lines`, {
-    productId,
-    quantity,
-  });
-  assert.equal(added.status, 200, JSON.stringify(added.body));
-  const placed = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/checkout`, undefined, {
-    'idempotency-key': randomUUID(),
-  });
-  assert.equal(placed.status, 202, JSON.stringify(placed.body));
-  return placed.body.orderId as string;
 }
 
 /** The customer's EUR statement, every entry, from payments' own API. */

@@ -1,11 +1,11 @@
 // Checkout end to end over HTTP, with users, catalog, payments and orders running as processes on the
 // real PostgreSQL, FerretDB and RabbitMQ: register, top up, fill a cart, check out, see the outcome.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shopstack/kit/testing';
 import {
   balance,
   createProduct,
+  placeOrder,
   type RunningShop,
   type Session,
   settled,
@@ -26,20 +26,8 @@ describe('checkout end to end', function () {
   });
   after(async () => shop?.stop());
 
-  async function checkout(customer: Session, lines: [string, number][]) {
-    for (const [productId, quantity] of lines) {
-      const added = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/cart/lines`, {
-        productId,
-        quantity,
-      });
-      assert.equal(added.status, 200, JSON.stringify(added.body));
-    }
-    const placed = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/checkout`, undefined, {
-      'idempotency-key': randomUUID(),
-    });
-    assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    return settled(shop, customer, placed.body.orderId);
-  }
+  const checkout = async (customer: Session, lines: [string, number][]) =>
+    settled(shop, customer, await placeOrder(shop, customer, lines));
 
   it('confirms an order: stock and balance move', async () => {
     const kettle = await createProduct(shop, admin, 2_500, 10);

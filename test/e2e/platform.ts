@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestDatabase, freePort, requireEnv, serviceDir, spawnService } from '@shopstack/kit/testing';
 import { type EnvoyConfigInput, renderEnvoyYaml } from '@shopstack/operator/envoy';
-import { startShopProcesses } from '../checkout/support/shop.js';
+import { backofficePeersEnv, startShopProcesses } from '../checkout/support/shop.js';
 import { infraEnv } from '../support/env.js';
 import { eventually, start } from '../support/process.js';
 import { startTestRateLimit } from '../support/ratelimit.js';
@@ -96,13 +96,7 @@ export async function platform(options: PlatformOptions = {}): Promise<Platform>
       BACKOFFICE_ROLE: options.backofficeWorker ? 'all' : 'api',
       DATABASE_URL: backofficeDb.url,
       AMQP_URL: requireEnv('AMQP_URL'),
-      EVENTS_EXCHANGE: shop.names.events,
-      JWKS_URL: `${shop.users.httpUrl}/.well-known/jwks.json`,
-      USERS_GRPC_ADDRESS: shop.users.grpcAddress!,
-      CATALOG_GRPC_ADDRESS: shop.catalog.grpcAddress!,
-      ORDERS_GRPC_ADDRESS: shop.orders.grpcAddress!,
-      PAYMENTS_GRPC_ADDRESS: shop.payments.grpcAddress!,
-      NOTIFICATIONS_GRPC_ADDRESS: shop.notifications!.grpcAddress!,
+      ...backofficePeersEnv(shop),
     }),
   ]).catch(async (error) => {
     await shop.stop();

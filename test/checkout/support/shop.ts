@@ -1,5 +1,6 @@
 // The whole checkout path as real processes: users, catalog, payments and orders, each on its own
 // database, talking over exchanges and queues named for this run only.
+import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connectRabbit } from '@shopstack/kit';
 import {
@@ -322,6 +323,39 @@ export async function stock(shop: RunningShop, productId: string) {
     stock: { onHand: number; reserved: number; available: number };
   };
   return product.stock;
+}
+
+/** Where a back office run beside this shop finds it: the events exchange, the tokens' keys, its peers. */
+export function backofficePeersEnv(shop: RunningShop): Record<string, string> {
+  return {
+    EVENTS_EXCHANGE: shop.names.events,
+    JWKS_URL: `${shop.users.httpUrl}/.well-known/jwks.json`,
+    USERS_GRPC_ADDRESS: shop.users.grpcAddress!,
+    CATALOG_GRPC_ADDRESS: shop.catalog.grpcAddress!,
+    ORDERS_GRPC_ADDRESS: shop.orders.grpcAddress!,
+    PAYMENTS_GRPC_ADDRESS: shop.payments.grpcAddress!,
+    NOTIFICATIONS_GRPC_ADDRESS: shop.notifications!.grpcAddress!,
+  };
+}
+
+/** Fills the cart line by line and checks out (202): the new order's id. */
+export async function placeOrder(
+  shop: RunningShop,
+  customer: Session,
+  lines: [productId: string, quantity: number][],
+) {
+  for (const [productId, quantity] of lines) {
+    const added = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/cart/lines`, {
+      productId,
+      quantity,
+    });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+  }
+  const placed = await customer.call('POST', `${shop.orders.httpUrl}/api/orders/checkout`, undefined, {
+    'idempotency-key': randomUUID(),
+  });
+  assert.equal(placed.status, 202, JSON.stringify(placed.body));
+  return placed.body.orderId as string;
 }
 
 export async function settled(shop: RunningShop, session: Session, orderId: string) {
