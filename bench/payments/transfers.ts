@@ -1,6 +1,8 @@
 // Payments throughput: P2P transfers per second through the application (journal appends with the
 // (account, seq) guard, idempotency documents, fees), next to a baseline measured in the same run on
-// the same server: plain inserts of journal-sized documents with the same concurrency.
+// the same server: plain inserts of journal-sized documents with the same concurrency. It also counts
+// the MongoDB commands each operation sends (by command and collection, see commands.ts), the process's
+// memory after each phase, and reconciles the ledger at the end.
 //
 //   node --import tsx --conditions shopstack-source bench/payments/transfers.ts
 //   BENCH_TRANSFERS=2000 BENCH_CONCURRENCY=16 BENCH_USERS=50 BENCH_FEES=0 ... (all optional)
@@ -13,7 +15,8 @@ import { connectPaymentsDb } from '../../services/payments/src/adapters/mongo.js
 import { SandboxProvider } from '../../services/payments/src/adapters/providers/sandbox.js';
 import { createPaymentsApp } from '../../services/payments/src/app/payments.js';
 import { FREE_SCHEDULE, parseFeeSchedule } from '../../services/payments/src/domain/fees.js';
-import { timed } from '../support/timing.js';
+import { type Figures, timed } from '../support/timing.js';
+import { CommandCounter, perOperation } from './commands.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TRANSFERS = env('BENCH_TRANSFERS', 1_000);
@@ -21,7 +24,21 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', 8);
 const USERS = env('BENCH_USERS', 50);
 const WITH_FEES = env('BENCH_FEES', 1) === 1;
 
-const db = await connectPaymentsDb(requireEnv('MONGO_URL'), `bench_payments_${randomUUID().slice(0, 8)}`);
+const db = await connectPaymentsDb(requireEnv('MONGO_URL'), `bench_payments_${randomUUID().slice(0, 8)}`, {
+  monitorCommands: true,
+});
+const counter = new CommandCounter(db.client);
+const megabytes = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
+/** Times a phase and counts its commands per timed call; memory is read when it ends. */
+async function phase(task: (i: number) => Promise<unknown>) {
+  const { result, commands } = await counter.during(() => timed(TRANSFERS, CONCURRENCY, task));
+  const { rss, heapUsed } = process.memoryUsage();
+  return {
+    figures: result,
+    commands: perOperation(commands, result.operations),
+    memory: { rssMb: megabytes(rss), heapUsedMb: megabytes(heapUsed) },
+  };
+}
 try {
   const provider = new SandboxProvider({
     db: db.db,
@@ -46,7 +63,7 @@ try {
 
   // Baseline: what the server does with the simplest write of the same size.
   const raw = db.db.collection('baseline');
-  const baseline = await timed(TRANSFERS, CONCURRENCY, async (i) => {
+  const baselinePhase = await phase(async (i) => {
     await raw.insertOne({
       _id: `baseline-${i}` as never,
       accountId: users[i % USERS],
@@ -59,7 +76,7 @@ try {
     });
   });
 
-  const transfers = await timed(TRANSFERS, CONCURRENCY, async (i) => {
+  const transfersPhase = await phase(async (i) => {
     const from = users[i % USERS]!;
     const to = users[(i * 7 + 1) % USERS]!;
     const result = await app.transfers.transfer({
@@ -73,7 +90,7 @@ try {
   });
 
   // The checkout's hot path: a hold authorized, then captured (two operations each time).
-  const holdOps = await timed(TRANSFERS, CONCURRENCY, async (i) => {
+  const holdPhase = await phase(async (i) => {
     const held = await app.holds.authorize({
       idempotencyKey: `bench-hold-${i}`,
       orderId: `bench-order-${i}`,
@@ -85,8 +102,10 @@ try {
     const captured = await app.holds.capture(held.hold._id, undefined);
     if (captured.failure || captured.hold.status !== 'captured') throw new Error(`capture ${i}`);
   });
-  // Each timed call is a hold and its capture: count both.
-  const holds = { ...holdOps, perSecond: holdOps.perSecond * 2 };
+  const baseline = baselinePhase.figures;
+  const transfers = transfersPhase.figures;
+  // Each timed call is a hold and its capture: count both (its commands and latency are per pair).
+  const holds: Figures = { ...holdPhase.figures, perSecond: holdPhase.figures.perSecond * 2 };
 
   const report = await app.reconciliation.run();
   const ratio = transfers.perSecond / baseline.perSecond;
@@ -102,6 +121,19 @@ try {
       `  ${name.padEnd(22)} ${f.perSecond.toFixed(0).padStart(7)} ops/s   p50 ${f.p50Ms.toFixed(1)} ms  p95 ${f.p95Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms`,
     );
   }
+  for (const [name, p, unit] of [
+    ['baseline raw inserts', baselinePhase, 'insert'],
+    ['transfers', transfersPhase, 'transfer'],
+    ['holds + captures', holdPhase, 'hold + capture pair'],
+  ] as const) {
+    const top = Object.entries(p.commands.byCommand)
+      .map(([key, n]) => `${key} ${n}`)
+      .join(', ');
+    console.log(`  ${name.padEnd(22)} ${p.commands.total} commands per ${unit}: ${top}`);
+    console.log(
+      `  ${''.padEnd(22)} memory after: rss ${p.memory.rssMb} MB, heap used ${p.memory.heapUsedMb} MB`,
+    );
+  }
   console.log(`  transfers / baseline   ${ratio.toFixed(3)}`);
   console.log(
     `  holds + captures / baseline   ${(holds.perSecond / baseline.perSecond).toFixed(3)}  (latency per hold and its capture)`,
@@ -114,6 +146,14 @@ try {
       holds,
       baseline,
       ratio,
+      holdsRatio: holds.perSecond / baseline.perSecond,
+      commandsPerOperation: {
+        baseline: baselinePhase.commands,
+        transfer: transfersPhase.commands,
+        holdCapturePair: holdPhase.commands,
+      },
+      memory: { baseline: baselinePhase.memory, transfers: transfersPhase.memory, holds: holdPhase.memory },
+      reconciliationProblems: report.problems.length,
       ops: TRANSFERS,
       concurrency: CONCURRENCY,
     }),
