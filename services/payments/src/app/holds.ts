@@ -10,6 +10,7 @@ import { CLOSED_BY, type CloseKind, closeEffect, isExpired, resolveCapture } fro
 import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
 import { idempotencyConflict, invalid, notFound } from './errors.js';
 import type { PaymentEvents } from './events.js';
+import { RecentHolds } from './recent-holds.js';
 
 export interface AuthorizeCommand {
   idempotencyKey: string;
@@ -36,6 +37,8 @@ const OPEN: HoldDoc['status'][] = ['pending', 'authorized', 'closing'];
 const closeKey = (holdId: string) => `hold:${holdId}:close`;
 
 export class Holds {
+  private readonly recent = new RecentHolds();
+
   constructor(
     private readonly holds: HoldStore,
     private readonly accounts: Accounts,
@@ -74,6 +77,7 @@ export class Holds {
     });
     if (created.kind === 'conflict') throw idempotencyConflict();
     const hold = await this.ensureAuthorized(created.doc);
+    this.recent.remember(hold);
     return withFailure(hold, hold.status === 'declined' ? (hold.failureReason as HoldFailure) : undefined);
   }
 
@@ -84,7 +88,7 @@ export class Holds {
   }
 
   async capture(holdId: string, requested: bigint | undefined, now = new Date()): Promise<HoldResult> {
-    const hold = await this.ensureAuthorized(await this.get(holdId));
+    const hold = await this.open(holdId);
     const amount = resolveCapture(hold.amount, requested);
     if (!amount.ok) throw invalid('amount', amount.problem);
     // The expiry job may not have run yet: a hold past its time is released here, never captured.
@@ -97,7 +101,12 @@ export class Holds {
   }
 
   async void(holdId: string): Promise<HoldResult> {
-    return this.close(await this.ensureAuthorized(await this.get(holdId)), 'void', 0n);
+    return this.close(await this.open(holdId), 'void', 0n);
+  }
+
+  /** The hold to close: as this process authorized it, else read back (and its reserve ensured). */
+  private async open(holdId: string): Promise<HoldDoc> {
+    return this.recent.get(holdId) ?? (await this.ensureAuthorized(await this.get(holdId)));
   }
 
   /** Releases every open hold whose time is up. Returns how many were expired by this run. */
@@ -212,6 +221,7 @@ export class Holds {
     // Before the status: a crash here leaves the hold closing, and recovery stores the events again.
     await this.events.holdClosed(hold, entry, status);
     await this.holds.advance(hold._id, OPEN, { status, captured });
+    this.recent.forget(hold._id);
     return { ...hold, status, captured };
   }
 }
