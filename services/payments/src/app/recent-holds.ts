@@ -8,17 +8,24 @@ import type { HoldDoc } from '../adapters/documents.js';
 
 const LIMIT = 10_000;
 
-export class RecentHolds {
-  private readonly holds = new Map<string, HoldDoc>();
+export interface RecentHold {
+  /** As authorized: status 'authorized'. */
+  hold: HoldDoc;
+  /** The status this process left in the hold document: 'pending' when it did not store 'authorized'. */
+  stored: HoldDoc['status'];
+}
 
-  /** Only holds whose reserve entry this process has seen applied and whose events are stored. */
-  remember(hold: HoldDoc): void {
+export class RecentHolds {
+  private readonly holds = new Map<string, RecentHold>();
+
+  /** Only holds whose reserve entry this process has seen applied and whose event is stored. */
+  remember(hold: HoldDoc, stored: HoldDoc['status']): void {
     if (hold.status !== 'authorized') return;
     if (this.holds.size >= LIMIT) this.holds.clear();
-    this.holds.set(hold._id, hold);
+    this.holds.set(hold._id, { hold, stored });
   }
 
-  get(holdId: string): HoldDoc | undefined {
+  get(holdId: string): RecentHold | undefined {
     return this.holds.get(holdId);
   }
 
