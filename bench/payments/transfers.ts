@@ -1,6 +1,12 @@
 // Payments throughput: P2P transfers per second through the application (journal appends with the
 // (account, seq) guard, idempotency documents, fees), next to a baseline measured in the same run on
-// the same server: plain inserts of journal-sized documents with the same concurrency.
+// the same server: plain inserts of journal-sized documents with the same concurrency. It also counts
+// the MongoDB commands each operation sends (by command and collection, see commands.ts), the process's
+// memory after each phase, and reconciles the ledger at the end. The raw inserts are measured before,
+// between and after the two phases, and each phase is compared with the mean of the two runs around it:
+// a run of raw inserts lasts a few seconds, so on a machine whose load changes one run alone says
+// more about that moment than about the server (seen: 257 to 900 raw inserts/s in one hour), and the
+// first one, on a cold collection, was always the slowest, so a run that is not counted comes first.
 //
 //   node --import tsx --conditions shopstack-source bench/payments/transfers.ts
 //   BENCH_TRANSFERS=2000 BENCH_CONCURRENCY=16 BENCH_USERS=50 BENCH_FEES=0 ... (all optional)
@@ -13,7 +19,8 @@ import { connectPaymentsDb } from '../../services/payments/src/adapters/mongo.js
 import { SandboxProvider } from '../../services/payments/src/adapters/providers/sandbox.js';
 import { createPaymentsApp } from '../../services/payments/src/app/payments.js';
 import { FREE_SCHEDULE, parseFeeSchedule } from '../../services/payments/src/domain/fees.js';
-import { timed } from '../support/timing.js';
+import { type Figures, timed } from '../support/timing.js';
+import { CommandCounter, perOperation } from './commands.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TRANSFERS = env('BENCH_TRANSFERS', 1_000);
@@ -21,7 +28,21 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', 8);
 const USERS = env('BENCH_USERS', 50);
 const WITH_FEES = env('BENCH_FEES', 1) === 1;
 
-const db = await connectPaymentsDb(requireEnv('MONGO_URL'), `bench_payments_${randomUUID().slice(0, 8)}`);
+const db = await connectPaymentsDb(requireEnv('MONGO_URL'), `bench_payments_${randomUUID().slice(0, 8)}`, {
+  monitorCommands: true,
+});
+const counter = new CommandCounter(db.client);
+const megabytes = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
+/** Times a phase and counts its commands per timed call; memory is read when it ends. */
+async function phase(task: (i: number) => Promise<unknown>) {
+  const { result, commands } = await counter.during(() => timed(TRANSFERS, CONCURRENCY, task));
+  const { rss, heapUsed } = process.memoryUsage();
+  return {
+    figures: result,
+    commands: perOperation(commands, result.operations),
+    memory: { rssMb: megabytes(rss), heapUsedMb: megabytes(heapUsed) },
+  };
+}
 try {
   const provider = new SandboxProvider({
     db: db.db,
@@ -46,20 +67,25 @@ try {
 
   // Baseline: what the server does with the simplest write of the same size.
   const raw = db.db.collection('baseline');
-  const baseline = await timed(TRANSFERS, CONCURRENCY, async (i) => {
-    await raw.insertOne({
-      _id: `baseline-${i}` as never,
-      accountId: users[i % USERS],
-      seq: i,
-      balanceDelta: 1n,
-      heldDelta: 0n,
-      balance: 1n,
-      held: 0n,
-      at: new Date(),
+  const rawInserts = (round: number) =>
+    phase(async (i) => {
+      await raw.insertOne({
+        _id: `baseline-${round}-${i}` as never,
+        accountId: users[i % USERS],
+        seq: i,
+        balanceDelta: 1n,
+        heldDelta: 0n,
+        balance: 1n,
+        held: 0n,
+        at: new Date(),
+      });
     });
-  });
+  // The first inserts into a new collection are slow (FerretDB creates its table, the caches are cold):
+  // measured alone they made the first baseline a half of the later ones. A run that is not counted first.
+  await rawInserts(-1);
+  const baselinePhase = await rawInserts(0);
 
-  const transfers = await timed(TRANSFERS, CONCURRENCY, async (i) => {
+  const transfersPhase = await phase(async (i) => {
     const from = users[i % USERS]!;
     const to = users[(i * 7 + 1) % USERS]!;
     const result = await app.transfers.transfer({
@@ -72,8 +98,10 @@ try {
     if (result.status !== 'completed') throw new Error(`transfer ${i} ${result.status}`);
   });
 
+  const betweenPhase = await rawInserts(1);
+
   // The checkout's hot path: a hold authorized, then captured (two operations each time).
-  const holdOps = await timed(TRANSFERS, CONCURRENCY, async (i) => {
+  const holdPhase = await phase(async (i) => {
     const held = await app.holds.authorize({
       idempotencyKey: `bench-hold-${i}`,
       orderId: `bench-order-${i}`,
@@ -85,26 +113,50 @@ try {
     const captured = await app.holds.capture(held.hold._id, undefined);
     if (captured.failure || captured.hold.status !== 'captured') throw new Error(`capture ${i}`);
   });
-  // Each timed call is a hold and its capture: count both.
-  const holds = { ...holdOps, perSecond: holdOps.perSecond * 2 };
+  const afterPhase = await rawInserts(2);
+  const baseline = baselinePhase.figures;
+  const transfers = transfersPhase.figures;
+  // Each timed call is a hold and its capture: count both (its commands and latency are per pair).
+  const holds: Figures = { ...holdPhase.figures, perSecond: holdPhase.figures.perSecond * 2 };
+  const around = (a: Figures, b: Figures) => (a.perSecond + b.perSecond) / 2;
+  const transfersBaseline = around(baseline, betweenPhase.figures);
+  const holdsBaseline = around(betweenPhase.figures, afterPhase.figures);
 
   const report = await app.reconciliation.run();
-  const ratio = transfers.perSecond / baseline.perSecond;
+  const ratio = transfers.perSecond / transfersBaseline;
+  const holdsRatio = holds.perSecond / holdsBaseline;
   console.log(
     `payments transfers on ${requireEnv('MONGO_URL')} (${TRANSFERS} ops, concurrency ${CONCURRENCY}, ${USERS} accounts, fees ${WITH_FEES ? 'on' : 'off'})`,
   );
   for (const [name, f] of [
     ['baseline raw inserts', baseline],
     ['transfers', transfers],
+    ['raw inserts again', betweenPhase.figures],
     ['holds + captures', holds],
+    ['raw inserts again', afterPhase.figures],
   ] as const) {
     console.log(
       `  ${name.padEnd(22)} ${f.perSecond.toFixed(0).padStart(7)} ops/s   p50 ${f.p50Ms.toFixed(1)} ms  p95 ${f.p95Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms`,
     );
   }
-  console.log(`  transfers / baseline   ${ratio.toFixed(3)}`);
+  for (const [name, p, unit] of [
+    ['baseline raw inserts', baselinePhase, 'insert'],
+    ['transfers', transfersPhase, 'transfer'],
+    ['holds + captures', holdPhase, 'hold + capture pair'],
+  ] as const) {
+    const top = Object.entries(p.commands.byCommand)
+      .map(([key, n]) => `${key} ${n}`)
+      .join(', ');
+    console.log(`  ${name.padEnd(22)} ${p.commands.total} commands per ${unit}: ${top}`);
+    console.log(
+      `  ${''.padEnd(22)} memory after: rss ${p.memory.rssMb} MB, heap used ${p.memory.heapUsedMb} MB`,
+    );
+  }
   console.log(
-    `  holds + captures / baseline   ${(holds.perSecond / baseline.perSecond).toFixed(3)}  (latency per hold and its capture)`,
+    `  transfers / raw inserts around them   ${ratio.toFixed(3)}  (${transfersBaseline.toFixed(0)} inserts/s; first run alone ${(transfers.perSecond / baseline.perSecond).toFixed(3)})`,
+  );
+  console.log(
+    `  holds + captures / raw inserts around them   ${holdsRatio.toFixed(3)}  (${holdsBaseline.toFixed(0)} inserts/s; first run alone ${(holds.perSecond / baseline.perSecond).toFixed(3)}; latency per hold and its capture)`,
   );
   console.log(`  reconciliation after the run: ${report.problems.length} problems`);
   console.log(
@@ -113,7 +165,20 @@ try {
       transfers,
       holds,
       baseline,
+      baselineAgain: [betweenPhase.figures, afterPhase.figures],
       ratio,
+      holdsRatio,
+      firstBaselineRatios: {
+        transfers: transfers.perSecond / baseline.perSecond,
+        holds: holds.perSecond / baseline.perSecond,
+      },
+      commandsPerOperation: {
+        baseline: baselinePhase.commands,
+        transfer: transfersPhase.commands,
+        holdCapturePair: holdPhase.commands,
+      },
+      memory: { baseline: baselinePhase.memory, transfers: transfersPhase.memory, holds: holdPhase.memory },
+      reconciliationProblems: report.problems.length,
       ops: TRANSFERS,
       concurrency: CONCURRENCY,
     }),

@@ -44,6 +44,7 @@ export const paymentsService = defineService({
       provider,
       fees: config.FEES_JSON,
       holdTtlSeconds: config.HOLD_TTL_SECONDS,
+      recoveryGraceMs: config.RECOVERY_GRACE_MS,
       dailyLimits: {
         topup: config.TOPUP_DAILY_LIMIT_MINOR,
         withdrawal: config.WITHDRAWAL_DAILY_LIMIT_MINOR,

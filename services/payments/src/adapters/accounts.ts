@@ -37,8 +37,14 @@ export class Accounts {
     return this.db.accounts.findOne({ _id: accountId });
   }
 
-  findCustomer(userId: string, currency: string): Promise<AccountDoc | null> {
-    return this.db.accounts.findOne({ _id: customerAccountId(userId, currency) });
+  /** Answered from memory once found: accounts are never deleted. A miss is asked again next time. */
+  async findCustomer(userId: string, currency: string): Promise<AccountDoc | null> {
+    const id = customerAccountId(userId, currency);
+    const cached = this.known.get(id);
+    if (cached) return cached;
+    const found = await this.db.accounts.findOne({ _id: id });
+    if (found) this.keep(found);
+    return found;
   }
 
   listForUser(userId: string): Promise<AccountDoc[]> {
@@ -61,8 +67,12 @@ export class Accounts {
       if (!existing) throw error;
       stored = existing;
     }
-    if (this.known.size > 100_000) this.known.clear();
-    this.known.set(doc._id, stored);
+    this.keep(stored);
     return stored;
+  }
+
+  private keep(doc: AccountDoc): void {
+    if (this.known.size > 100_000) this.known.clear();
+    this.known.set(doc._id, doc);
   }
 }

@@ -1,6 +1,6 @@
 // Finding the latest entry of an account without sorting its whole journal (FerretDB sorts in memory,
 // so a sort costs O(entries)). Two hints say where to start looking: the last state this process saw
-// (in memory) and a "heads" document per account written after each append. Neither is trusted: they
+// (in memory) and a "heads" document per account written after every 16th append. Neither is trusted: they
 // are written without atomicity, may lag or even go back under concurrent writers, and a restarted or
 // second replica has no memory. The reader probes forward from the hint, seq by seq, with indexed
 // equality lookups until the next seq does not exist; if that head is stale by the time we insert,
@@ -10,6 +10,12 @@ import type { JournalDoc } from './documents.js';
 import type { PaymentsDb } from './mongo.js';
 
 const MEMORY_LIMIT = 50_000;
+/**
+ * The stored hint is written for every HINT_EVERY-th entry of an account, not for each: it is one more
+ * write per append otherwise, and a reader starting from a hint at most this far behind only probes
+ * that many more entries, once per process (after that it starts from memory).
+ */
+export const HINT_EVERY = 16;
 
 export class JournalHeads {
   private readonly seen = new Map<string, AccountState>();
@@ -39,6 +45,7 @@ export class JournalHeads {
   remember(entry: JournalDoc): void {
     const state = { seq: entry.seq, balance: entry.balance, held: entry.held };
     this.note(entry.accountId, state);
+    if (entry.seq % HINT_EVERY !== 0) return;
     this.db.heads
       .updateOne({ _id: entry.accountId, seq: { $lt: entry.seq } }, { $set: state }, { upsert: true })
       .catch(() => {

@@ -31,6 +31,10 @@ export class Journal {
       opKey: request.opKey,
       readHead: () => this.heads.read(request.accountId),
       guessHead: () => this.heads.remembered(request.accountId),
+      newerHead: (than) => {
+        const remembered = this.heads.remembered(request.accountId);
+        return remembered && remembered.seq > than.seq ? remembered : undefined;
+      },
       build: (head: AccountState) => entryFor(request, decide(head, request.effect, overdraft)),
     });
     if (result.fresh) this.heads.remember(result.entry);

@@ -38,9 +38,19 @@ export interface PaymentsDb {
   outboxClaims: Collection<OutboxClaimDoc>;
 }
 
-export async function connectPaymentsDb(url: string, dbName: string): Promise<PaymentsDb> {
+export interface ConnectOptions {
+  /** Emit the driver's command events (`commandStarted` ...) on the client; the benchmark counts them. */
+  monitorCommands?: boolean;
+}
+
+export async function connectPaymentsDb(
+  url: string,
+  dbName: string,
+  options: ConnectOptions = {},
+): Promise<PaymentsDb> {
   // useBigInt64: Int64 values come back as bigint, so money never passes through a float.
   const client = new MongoClient(url, {
+    monitorCommands: options.monitorCommands ?? false,
     useBigInt64: true,
     writeConcern: { w: 'majority', journal: true },
     serverSelectionTimeoutMS: 10_000,

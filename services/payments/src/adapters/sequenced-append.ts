@@ -30,6 +30,8 @@ export interface AppendSpec<T extends Document, H> {
    * decided on a head that is no longer the latest, so a wrong guess costs a retry, never money.
    */
   guessHead?: () => H | undefined;
+  /** A remembered head later than `than`, if this process has appended past it (see guessHead). */
+  newerHead?: (than: H) => H | undefined;
   build: (head: H) => T;
 }
 
@@ -39,11 +41,15 @@ export async function appendOnce<T extends SequencedDoc, H>(
   spec: AppendSpec<T, H>,
 ): Promise<AppendResult<T>> {
   const { log, opKey } = spec;
+  let retryGuess: H | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const guess = attempt === 0 ? spec.guessHead?.() : undefined;
+    const guess = attempt === 0 ? spec.guessHead?.() : retryGuess;
+    retryGuess = undefined;
     let entry: T;
+    let head: H;
     try {
-      entry = spec.build(guess ?? (await spec.readHead()));
+      head = guess ?? (await spec.readHead());
+      entry = spec.build(head);
     } catch (error) {
       // Impossible on a remembered head that may be stale: decide again on the one read now.
       if (guess !== undefined) continue;
@@ -58,6 +64,14 @@ export async function appendOnce<T extends SequencedDoc, H>(
       return { entry, fresh: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
+      // A writer in this process has appended to the stream since our head was taken (the head it
+      // remembers is a newer one): we most likely lost the seq race, so decide again on that head at
+      // once. If our key was the duplicate, that insert is refused too and we look below.
+      const newer = spec.newerHead?.(head);
+      if (newer !== undefined && attempt < MAX_ATTEMPTS / 2) {
+        retryGuess = newer;
+        continue;
+      }
       // Which index refused it is not reported by every server (FerretDB is silent), so look.
       const existing = (await log.findOne({ _id: opKey } as Filter<T>)) as T | null;
       if (existing) return { entry: existing, fresh: false };

@@ -117,7 +117,7 @@ export function paymentsGrpcService(
     },
     async getHold(request) {
       const input = parse(schemas.getHold, request);
-      return { hold: await reply(await app.holds.get(input.holdId), undefined) };
+      return { hold: await reply(await app.holds.view(input.holdId), undefined) };
     },
     async getBalance(request) {
       const input = parse(schemas.balance, request);

@@ -10,6 +10,7 @@ import { CLOSED_BY, type CloseKind, closeEffect, isExpired, resolveCapture } fro
 import { customerAccountId, fingerprint, operationId } from '../domain/ids.js';
 import { idempotencyConflict, invalid, notFound } from './errors.js';
 import type { PaymentEvents } from './events.js';
+import { RecentHolds } from './recent-holds.js';
 
 export interface AuthorizeCommand {
   idempotencyKey: string;
@@ -34,8 +35,11 @@ export interface HoldResult {
 
 const OPEN: HoldDoc['status'][] = ['pending', 'authorized', 'closing'];
 const closeKey = (holdId: string) => `hold:${holdId}:close`;
+const reserveKey = (holdId: string) => `hold:${holdId}:reserve`;
 
 export class Holds {
+  private readonly recent = new RecentHolds();
+
   constructor(
     private readonly holds: HoldStore,
     private readonly accounts: Accounts,
@@ -44,6 +48,8 @@ export class Holds {
     /** Paid to the customer on every captured order payment (the fee schedule's cashback rule). */
     private readonly cashback: FeeRule,
     private readonly events: Pick<PaymentEvents, 'holdPlaced' | 'holdClosed'>,
+    /** The recovery job's grace period: it leaves holds younger than this to their requests. */
+    private readonly recoveryGraceMs = 10_000,
   ) {}
 
   async authorize(command: AuthorizeCommand): Promise<HoldResult> {
@@ -73,7 +79,10 @@ export class Holds {
       updatedAt: now,
     });
     if (created.kind === 'conflict') throw idempotencyConflict();
-    const hold = await this.ensureAuthorized(created.doc);
+    // The document is left 'pending' after the reserve (one write less); the capture's final status
+    // replaces it, and recovery stores 'authorized' for a hold still open after its grace period.
+    const hold = await this.ensureAuthorized(created.doc, false);
+    this.recent.remember(hold, created.doc.status);
     return withFailure(hold, hold.status === 'declined' ? (hold.failureReason as HoldFailure) : undefined);
   }
 
@@ -83,8 +92,22 @@ export class Holds {
     return hold;
   }
 
+  /** The hold as a reader should see it: a document still 'pending' is told apart by its journal. */
+  async view(holdId: string): Promise<HoldDoc> {
+    const hold = await this.get(holdId);
+    if (hold.status !== 'pending') return hold;
+    const [reserve, close] = await Promise.all([
+      this.journal.get(reserveKey(hold._id)),
+      this.journal.get(closeKey(hold._id)),
+    ]);
+    if (!reserve) return hold;
+    if (reserve.outcome === 'declined')
+      return { ...hold, status: 'declined', failureReason: reserve.reason ?? 'INSUFFICIENT_FUNDS' };
+    return { ...hold, status: close ? 'closing' : 'authorized' };
+  }
+
   async capture(holdId: string, requested: bigint | undefined, now = new Date()): Promise<HoldResult> {
-    const hold = await this.ensureAuthorized(await this.get(holdId));
+    const hold = await this.open(holdId);
     const amount = resolveCapture(hold.amount, requested);
     if (!amount.ok) throw invalid('amount', amount.problem);
     // The expiry job may not have run yet: a hold past its time is released here, never captured.
@@ -97,7 +120,12 @@ export class Holds {
   }
 
   async void(holdId: string): Promise<HoldResult> {
-    return this.close(await this.ensureAuthorized(await this.get(holdId)), 'void', 0n);
+    return this.close(await this.open(holdId), 'void', 0n);
+  }
+
+  /** The hold to close: as this process authorized it, else read back (and its reserve ensured). */
+  private async open(holdId: string): Promise<HoldDoc> {
+    return this.recent.get(holdId)?.hold ?? (await this.ensureAuthorized(await this.get(holdId)));
   }
 
   /** Releases every open hold whose time is up. Returns how many were expired by this run. */
@@ -115,21 +143,27 @@ export class Holds {
   async recover(before: Date, limit = 200): Promise<number> {
     const stuck = await this.holds.stuck(['pending', 'closing'], before, limit);
     for (const hold of stuck) {
+      // A pending hold is stored 'authorized' first, then its close looked for: a hold closed while
+      // its document still said 'pending' (see close) has no 'closing' flag, only this look.
       const authorized = await this.ensureAuthorized(hold);
-      if (authorized.status !== 'closing') continue;
+      if (authorized.status === 'declined') continue;
       const entry = await this.journal.get(closeKey(hold._id));
       if (entry) await this.finishClose(authorized, entry);
       // No close entry: the close was never acknowledged, so the hold is simply still authorized.
-      else await this.holds.advance(hold._id, ['closing'], { status: 'authorized' });
+      else if (authorized.status === 'closing')
+        await this.holds.advance(hold._id, ['closing'], { status: 'authorized' });
     }
     return stuck.length;
   }
 
-  /** The reserve step, appended once; any later step starts by calling this, so it always comes first. */
-  async ensureAuthorized(hold: HoldDoc): Promise<HoldDoc> {
+  /**
+   * The reserve step, appended once; any later step starts by calling this, so it always comes first.
+   * `store`: also store the status 'authorized' (authorize leaves the document 'pending').
+   */
+  async ensureAuthorized(hold: HoldDoc, store = true): Promise<HoldDoc> {
     if (hold.status !== 'pending') return hold;
     const { entry } = await this.journal.append({
-      opKey: `hold:${hold._id}:reserve`,
+      opKey: reserveKey(hold._id),
       accountId: hold.accountId,
       kind: 'hold_reserve',
       effect: { balanceDelta: 0n, heldDelta: hold.amount },
@@ -142,7 +176,7 @@ export class Holds {
     }
     // Before the status: a crash here leaves the hold pending, and the next step stores it again.
     await this.events.holdPlaced(hold, entry);
-    await this.holds.advance(hold._id, ['pending'], { status: 'authorized' });
+    if (store) await this.holds.advance(hold._id, ['pending'], { status: 'authorized' });
     return { ...hold, status: 'authorized' };
   }
 
@@ -164,7 +198,8 @@ export class Holds {
       if (settle === null) throw invalid('amount', 'this hold can only be captured in full');
       const capture =
         kind === 'capture' ? { amount, settle, ...(await this.cashbackOf(hold, amount)) } : undefined;
-      await this.holds.advance(hold._id, ['authorized'], { status: 'closing' });
+      if (this.needsClosingFlag(hold))
+        await this.holds.advance(hold._id, ['pending', 'authorized'], { status: 'closing' });
       ({ entry } = await this.journal.append({
         opKey: closeKey(hold._id),
         accountId: hold.accountId,
@@ -176,6 +211,22 @@ export class Holds {
     }
     const closed = await this.finishClose(hold, entry);
     return withFailure(closed, sameClose(entry, kind, amount) ? undefined : 'HOLD_CLOSED');
+  }
+
+  /**
+   * 'closing' tells the recovery job to look for the close entry of a hold it would otherwise leave
+   * alone (an authorized one). A hold this process authorized whose document still says 'pending'
+   * needs no flag: recovery looks for the close of every pending hold anyway. Recovery stores
+   * 'authorized' before it looks, and only for holds untouched for its grace period, so the flag is
+   * skipped only for a hold younger than half of that: recovery cannot be between its store and its
+   * look while this close is appended. (Were it, through a stall of half the grace period and a crash
+   * before the final status, the close would wait for the hold's expiry or the caller's retry, both of
+   * which finish it from the entry.)
+   */
+  private needsClosingFlag(hold: HoldDoc): boolean {
+    const recent = this.recent.get(hold._id);
+    if (recent?.stored !== 'pending') return true;
+    return Date.now() - recent.hold.updatedAt.getTime() >= this.recoveryGraceMs / 2;
   }
 
   private async finishClose(hold: HoldDoc, entry: JournalDoc): Promise<HoldDoc> {
@@ -212,6 +263,7 @@ export class Holds {
     // Before the status: a crash here leaves the hold closing, and recovery stores the events again.
     await this.events.holdClosed(hold, entry, status);
     await this.holds.advance(hold._id, OPEN, { status, captured });
+    this.recent.forget(hold._id);
     return { ...hold, status, captured };
   }
 }

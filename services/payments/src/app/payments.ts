@@ -24,6 +24,8 @@ export interface PaymentsOptions {
   provider: PaymentProvider | undefined;
   fees: FeeSchedule;
   holdTtlSeconds: number;
+  /** The recovery job's grace period (RECOVERY_GRACE_MS); 10 s when left out. */
+  recoveryGraceMs?: number;
   dailyLimits: DailyLimits;
   /** Where integration events are stored for the relay; app-level suites may leave it out. */
   outbox?: EventSink;
@@ -52,7 +54,15 @@ export function createPaymentsApp(options: PaymentsOptions): PaymentsApp {
   const events = new PaymentEvents(options.outbox, accountStore);
   const movements = new MovementRunner(stores.movements, journal, events);
   const disputes = new Disputes(stores.disputes, stores.movements, accountStore, journal, movements, events);
-  const holds = new Holds(stores.holds, accountStore, journal, options.holdTtlSeconds, fees.cashback, events);
+  const holds = new Holds(
+    stores.holds,
+    accountStore,
+    journal,
+    options.holdTtlSeconds,
+    fees.cashback,
+    events,
+    options.recoveryGraceMs,
+  );
   return {
     db,
     provider,

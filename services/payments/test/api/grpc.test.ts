@@ -138,12 +138,19 @@ describe('payments gRPC API', function () {
   });
 
   it('never captures a hold past its expiresAt, even before the expiry job ran: HOLD_EXPIRED, final', async () => {
-    const { hold } = await authorize('3000');
+    // A hold of one second. Its time really runs out (the service remembers the holds it authorized,
+    // so editing the stored expiresAt would not be seen); the capture comes before any expiry run.
+    const { hold } = await client.authorizeHold({
+      idempotencyKey: randomUUID(),
+      orderId: `order-${randomUUID()}`,
+      userId: buyer,
+      amountMinor: '3000',
+      currency: 'EUR',
+      ttlSeconds: 1,
+    });
     const before = await backOffice.getBalance({ userId: buyer, currency: 'EUR' });
-    // The hold's time runs out; the next capture comes before any expiry run could release it.
-    await service.app.db.holds.updateOne(
-      { _id: hold!.holdId },
-      { $set: { expiresAt: new Date(Date.now() - 1000) } },
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, Date.parse(hold!.expiresAt) - Date.now()) + 50),
     );
     for (const attempt of [1, 2]) {
       const late = await client.captureHold({
