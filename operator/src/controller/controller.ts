@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { FIELD_MANAGER, KIND, MANAGED_BY_LABEL, SHARD_LABEL, SHOP_LABEL } from '../api/constants.js';
 import type { KubeObject } from '../api/shop-deployment.js';
 import type { KubeClient } from '../kube/client.js';
+import { digestData } from '../kube/digest-data.js';
 import { Informer } from '../kube/informer.js';
-import { CHILD_TYPES, keyOf, type ResourceType, SHOP_DEPLOYMENTS } from '../kube/resources.js';
+import { CHILD_TYPES, CONFIG_MAPS, keyOf, type ResourceType, SHOP_DEPLOYMENTS } from '../kube/resources.js';
 import type { RenderContext } from '../render/index.js';
 import type { Metrics } from '../runtime/metrics.js';
 import { EventRecorder } from './events.js';
@@ -58,11 +59,11 @@ export class ShopController {
     this.shops.onEvent((_event, shop) => this.enqueue(keyOf(shop)));
     for (const type of CHILD_TYPES) {
       // Only the operator's own objects: a label selector keeps the caches small in a busy cluster.
-      const informer = new Informer(
-        client,
-        type,
-        informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER},${shardSelector(options.shard)}`),
-      );
+      const informer = new Informer(client, type, {
+        ...informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER},${shardSelector(options.shard)}`),
+        // The reconciler only compares the ConfigMaps' rendered configuration: keep its digest.
+        transform: type === CONFIG_MAPS ? digestData : undefined,
+      });
       informer.onEvent((_event, child) => {
         const key = ownerKey(child);
         if (key) this.enqueue(key);

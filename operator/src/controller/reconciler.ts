@@ -131,7 +131,7 @@ export class Reconciler {
       if (
         observed &&
         (this.memo.isCurrent(shopKey, key, hash, observed.metadata.resourceVersion) ||
-          isSubset(object, observed))
+          isSubset(informer.cacheForm(object), observed))
       ) {
         continue;
       }

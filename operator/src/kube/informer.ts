@@ -22,6 +22,11 @@ export interface InformerOptions {
   log: Logger;
   /** Counts watch restarts and relists, by reason. */
   onRestart?: (reason: 'relist' | 'gone' | 'error' | 'ended') => void;
+  /**
+   * What the cache keeps of each object beyond dropping managedFields (as client-go's SetTransform),
+   * e.g. a digest instead of large data nothing reads (digest-data.ts). Compare with cacheForm().
+   */
+  transform?: (object: KubeObject) => KubeObject;
 }
 
 export class Informer {
@@ -62,7 +67,16 @@ export class Informer {
 
   /** Records an object the operator itself just wrote, so reads right after a write see it. */
   remember(object: KubeObject): void {
-    this.cache.set(keyOf(object), slim(object));
+    this.cache.set(keyOf(object), this.keep(object));
+  }
+
+  /** An object (e.g. a rendered one) in the form the cache keeps, to compare with what get() returns. */
+  cacheForm(object: KubeObject): KubeObject {
+    return this.options.transform ? this.options.transform(object) : object;
+  }
+
+  private keep(object: KubeObject): KubeObject {
+    return this.cacheForm(slim(object));
   }
 
   /** Runs until the signal aborts. Never throws: every failure ends in a retry. */
@@ -120,7 +134,7 @@ export class Informer {
       for (const item of page.items) {
         item.apiVersion = this.resource.apiVersion;
         item.kind = this.resource.kind;
-        seen.set(keyOf(item), slim(item));
+        seen.set(keyOf(item), this.keep(item));
       }
       continueToken = page.metadata.continue || undefined;
       resourceVersion = page.metadata.resourceVersion;
@@ -173,7 +187,7 @@ export class Informer {
         }
         resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
         if (event.type === 'BOOKMARK') return;
-        const object = slim({
+        const object = this.keep({
           ...event.object,
           apiVersion: this.resource.apiVersion,
           kind: this.resource.kind,
