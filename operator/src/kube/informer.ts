@@ -4,7 +4,8 @@
 //   or any failure after a backoff leads to a fresh list, diffed against the cache;
 // - the server closes each watch after watchTimeoutSeconds, and the client gives up on a connection
 //   silent for longer than that, so a half-dead TCP connection cannot stall the informer;
-// - every relistSeconds a full relist re-delivers every object (resync), so missed events heal.
+// - every relistSeconds a full relist re-delivers every object (resync), so missed events heal;
+// - stopping it (the signal) aborts the list or watch in flight, so no request outlives it.
 import type { Logger } from 'pino';
 import type { KubeObject } from '../api/shop-deployment.js';
 import type { KubeClient, WatchEvent } from './client.js';
@@ -91,7 +92,7 @@ export class Informer {
       try {
         if (!resourceVersion || Date.now() - listedAt >= relistMs) {
           if (resourceVersion) this.options.onRestart?.('relist');
-          resourceVersion = await this.relist();
+          resourceVersion = await this.relist(signal);
           listedAt = Date.now();
         }
         relistDue = AbortSignal.timeout(Math.max(1, listedAt + relistMs - Date.now()));
@@ -121,7 +122,7 @@ export class Informer {
     }
   }
 
-  private async relist(): Promise<string> {
+  private async relist(signal: AbortSignal): Promise<string> {
     const seen = new Map<string, KubeObject>();
     let continueToken: string | undefined;
     let resourceVersion = '';
@@ -130,6 +131,7 @@ export class Informer {
         labelSelector: this.options.labelSelector,
         limit: this.options.pageSize ?? 500,
         continue: continueToken,
+        signal,
       });
       for (const item of page.items) {
         item.apiVersion = this.resource.apiVersion;
