@@ -225,6 +225,8 @@ async function main() {
       (await operator.sum('shopstack_operator_watch_restarts_total', 'reason="relist"')) - relistsBefore;
     const rss = await operator.sum('shopstack_operator_process_resident_memory_bytes');
     const heap = await operator.sum('shopstack_operator_nodejs_heap_size_used_bytes');
+    const heapTotal = await operator.sum('shopstack_operator_nodejs_heap_size_total_bytes');
+    const peak = operator.peakRss();
 
     const figures = {
       shops: count,
@@ -240,6 +242,8 @@ async function main() {
       'steady state: full relists in window': relists,
       'operator RSS (MiB)': (rss / 2 ** 20).toFixed(0),
       'operator heap used (MiB)': (heap / 2 ** 20).toFixed(0),
+      'operator heap total (MiB)': (heapTotal / 2 ** 20).toFixed(0),
+      'operator peak RSS, VmHWM (MiB)': peak === undefined ? 'n/a' : (peak / 2 ** 20).toFixed(0),
     };
     console.table(figures);
   } finally {

@@ -36,6 +36,13 @@ export function ownerKey(child: KubeObject): string | undefined {
   return name ? `${namespace}/${name}` : undefined;
 }
 
+/**
+ * The ConfigMaps hold rendered configuration (~100 KiB a shop for the edge alone), which the reconciler
+ * only compares: the cache keeps digests of it, and a list page holds 50 of them (~5 MiB of JSON, parsed
+ * whole before the digests replace it) instead of the default 500.
+ */
+const CONFIG_MAP_CACHE = { transform: digestData, pageSize: 50 };
+
 export class ShopController {
   readonly queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 300_000 });
   readonly shops: Informer;
@@ -61,8 +68,7 @@ export class ShopController {
       // Only the operator's own objects: a label selector keeps the caches small in a busy cluster.
       const informer = new Informer(client, type, {
         ...informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER},${shardSelector(options.shard)}`),
-        // The reconciler only compares the ConfigMaps' rendered configuration: keep its digest.
-        transform: type === CONFIG_MAPS ? digestData : undefined,
+        ...(type === CONFIG_MAPS ? CONFIG_MAP_CACHE : {}),
       });
       informer.onEvent((_event, child) => {
         const key = ownerKey(child);
