@@ -150,9 +150,18 @@ async function floor(): Promise<{ seconds: number; objects: number }> {
   }
 }
 
-const writesOf = async (operator: OperatorProcess) =>
-  (await operator.sum('shopstack_operator_api_writes_total')) -
-  (await operator.sum('shopstack_operator_api_writes_total', 'purpose="lease"'));
+/**
+ * API writes other than the leader Lease's, from one reading of /metrics: two readings (all writes,
+ * then the Lease's) could straddle a renewal, which read -1 writes in a steady window once.
+ */
+async function writesOf(operator: OperatorProcess): Promise<number> {
+  let writes = 0;
+  for (const [key, value] of await operator.metrics()) {
+    if (key.startsWith('shopstack_operator_api_writes_total') && !key.includes('purpose="lease"'))
+      writes += value;
+  }
+  return writes;
+}
 
 async function main() {
   const { kubeconfig } = clusterEnv();
@@ -225,6 +234,8 @@ async function main() {
       (await operator.sum('shopstack_operator_watch_restarts_total', 'reason="relist"')) - relistsBefore;
     const rss = await operator.sum('shopstack_operator_process_resident_memory_bytes');
     const heap = await operator.sum('shopstack_operator_nodejs_heap_size_used_bytes');
+    const heapTotal = await operator.sum('shopstack_operator_nodejs_heap_size_total_bytes');
+    const peak = operator.peakRss();
 
     const figures = {
       shops: count,
@@ -240,6 +251,8 @@ async function main() {
       'steady state: full relists in window': relists,
       'operator RSS (MiB)': (rss / 2 ** 20).toFixed(0),
       'operator heap used (MiB)': (heap / 2 ** 20).toFixed(0),
+      'operator heap total (MiB)': (heapTotal / 2 ** 20).toFixed(0),
+      'operator peak RSS, VmHWM (MiB)': peak === undefined ? 'n/a' : (peak / 2 ** 20).toFixed(0),
     };
     console.table(figures);
   } finally {

@@ -8,10 +8,11 @@ import {
   type CertificateAuthority,
   createCertificateAuthority,
   issueServiceCertificate,
-  needsRenewal,
   readCertificate,
+  renewalTime,
 } from '@shopstack/kit/pki';
 import type { KubeObject, ShopDeployment } from '../api/shop-deployment.js';
+import { keyOf } from '../kube/resources.js';
 import { GRPC_IDENTITIES, type GrpcIdentity } from '../platform/services.js';
 import {
   caSecretName,
@@ -21,6 +22,7 @@ import {
   serviceDnsNames,
   serviceTlsSecretName,
 } from '../render/index.js';
+import type { CertificateChecks } from './certificate-checks.js';
 
 export interface CertificatePolicy {
   /** A service certificate's lifetime. */
@@ -42,35 +44,61 @@ export interface PkiPlan {
   issued: string[];
 }
 
-/** `observed(name)`: the Secret of that name in the shop's namespace, from the informer's cache. */
+/**
+ * `observed(name)`: the Secret of that name in the shop's namespace, from the informer's cache.
+ * `checks` remembers the answers for Secrets whose resourceVersion has not changed (the reconciler's).
+ */
 export async function planPki(
   shop: ShopDeployment,
   observed: (name: string) => KubeObject | undefined,
   now: Date,
   policy: CertificatePolicy = DEFAULT_CERTIFICATE_POLICY,
+  checks?: CertificateChecks,
 ): Promise<PkiPlan> {
   const issued: string[] = [];
-  let ca: CertificateAuthority | undefined = pemsOf(observed(caSecretName(shop)), 'ca.crt', 'ca.key');
+  const shopKey = keyOf(shop);
+  const remembered = (
+    secret: KubeObject | undefined,
+    versions: (string | undefined)[],
+    compute: () => number,
+  ) => (checks && secret ? checks.until(shopKey, secret.metadata.name, versions, compute) : compute());
+  const caSecret = observed(caSecretName(shop));
+  const caVersion = caSecret?.metadata.resourceVersion;
+  const found = pemsOf(caSecret, 'ca.crt', 'ca.key');
   // The CA is made once and kept: replacing it would need a period in which peers trust both the old
   // and the new one (a bundle), which this operator does not do yet; it lives for caLifetimeDays.
-  if (!ca || readCertificate(ca.cert).notAfter <= now) {
-    ca = await createCertificateAuthority({
-      commonName: `ShopStack ${shop.metadata.namespace}/${shop.metadata.name} services CA`,
-      validityDays: policy.caLifetimeDays,
-      now,
-    });
-    issued.push('ca');
-  }
+  const keep =
+    found !== undefined &&
+    remembered(caSecret, [caVersion], () => readCertificate(found.cert).notAfter.getTime()) > now.getTime();
+  const ca: CertificateAuthority = keep
+    ? found
+    : await createCertificateAuthority({
+        commonName: `ShopStack ${shop.metadata.namespace}/${shop.metadata.name} services CA`,
+        validityDays: policy.caLifetimeDays,
+        now,
+      });
+  if (!keep) issued.push('ca');
+  // What the service certificates were checked against; a new CA has no version yet, so nothing is
+  // remembered against it.
+  const caVersions = keep ? [caVersion] : [undefined];
   const services: Partial<Record<GrpcIdentity, KeyPairPem>> = {};
   for (const service of GRPC_IDENTITIES) {
-    const current = pemsOf(observed(serviceTlsSecretName(shop, service)), 'tls.crt', 'tls.key');
-    if (current && stillGood(current.cert, ca.cert, serviceDnsNames(shop, service), now, policy)) {
-      services[service] = current;
+    const secret = observed(serviceTlsSecretName(shop, service));
+    const pair = pemsOf(secret, 'tls.crt', 'tls.key');
+    const dnsNames = serviceDnsNames(shop, service);
+    if (
+      pair &&
+      now.getTime() <=
+        remembered(secret, [secret?.metadata.resourceVersion, ...caVersions], () =>
+          keptUntil(pair.cert, ca.cert, dnsNames, policy),
+        )
+    ) {
+      services[service] = pair;
       continue;
     }
     const { cert, key } = await issueServiceCertificate(ca, {
       service,
-      dnsNames: serviceDnsNames(shop, service),
+      dnsNames,
       validityDays: policy.lifetimeDays,
       now,
     });
@@ -88,15 +116,26 @@ export function stillGood(
   now: Date,
   policy: CertificatePolicy,
 ): boolean {
+  return now.getTime() <= keptUntil(cert, caCert, dnsNames, policy);
+}
+
+/**
+ * Until when the certificate can be kept (ms): its renewal time if `caCert` issued it and it names every
+ * one of `dnsNames`, else -Infinity.
+ */
+function keptUntil(
+  cert: string,
+  caCert: string,
+  dnsNames: readonly string[],
+  policy: CertificatePolicy,
+): number {
   try {
     const facts = readCertificate(cert);
     const names = facts.subjectAltName.split(/,\s*/);
-    return (
-      facts.issuedBy(caCert) &&
-      dnsNames.every((name) => names.includes(`DNS:${name}`)) &&
-      !needsRenewal(cert, now, policy.renewWhenRemaining)
-    );
+    if (!facts.issuedBy(caCert) || !dnsNames.every((name) => names.includes(`DNS:${name}`)))
+      return Number.NEGATIVE_INFINITY;
+    return renewalTime(cert, policy.renewWhenRemaining).getTime();
   } catch {
-    return false; // unreadable: issue a new one
+    return Number.NEGATIVE_INFINITY; // unreadable: issue a new one
   }
 }

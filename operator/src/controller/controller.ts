@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { FIELD_MANAGER, KIND, MANAGED_BY_LABEL, SHARD_LABEL, SHOP_LABEL } from '../api/constants.js';
 import type { KubeObject } from '../api/shop-deployment.js';
 import type { KubeClient } from '../kube/client.js';
+import { digestData } from '../kube/digest-data.js';
 import { Informer } from '../kube/informer.js';
-import { CHILD_TYPES, keyOf, type ResourceType, SHOP_DEPLOYMENTS } from '../kube/resources.js';
+import { CHILD_TYPES, CONFIG_MAPS, keyOf, type ResourceType, SHOP_DEPLOYMENTS } from '../kube/resources.js';
 import type { RenderContext } from '../render/index.js';
 import type { Metrics } from '../runtime/metrics.js';
 import { EventRecorder } from './events.js';
@@ -35,6 +36,13 @@ export function ownerKey(child: KubeObject): string | undefined {
   return name ? `${namespace}/${name}` : undefined;
 }
 
+/**
+ * The ConfigMaps hold rendered configuration (~100 KiB a shop for the edge alone), which the reconciler
+ * only compares: the cache keeps digests of it, and a list page holds 50 of them (~5 MiB of JSON, parsed
+ * whole before the digests replace it) instead of the default 500.
+ */
+const CONFIG_MAP_CACHE = { transform: digestData, pageSize: 50 };
+
 export class ShopController {
   readonly queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 300_000 });
   readonly shops: Informer;
@@ -58,11 +66,10 @@ export class ShopController {
     this.shops.onEvent((_event, shop) => this.enqueue(keyOf(shop)));
     for (const type of CHILD_TYPES) {
       // Only the operator's own objects: a label selector keeps the caches small in a busy cluster.
-      const informer = new Informer(
-        client,
-        type,
-        informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER},${shardSelector(options.shard)}`),
-      );
+      const informer = new Informer(client, type, {
+        ...informerOptions(type, `${MANAGED_BY_LABEL}=${FIELD_MANAGER},${shardSelector(options.shard)}`),
+        ...(type === CONFIG_MAPS ? CONFIG_MAP_CACHE : {}),
+      });
       informer.onEvent((_event, child) => {
         const key = ownerKey(child);
         if (key) this.enqueue(key);

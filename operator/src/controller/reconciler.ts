@@ -12,6 +12,7 @@ import type { Informer } from '../kube/informer.js';
 import { DEPLOYMENTS, keyOf, type ResourceType, SECRETS, SERVICES, typeOf } from '../kube/resources.js';
 import { contentHash } from '../render/hash.js';
 import { childName, type RenderContext, renderShop } from '../render/index.js';
+import { CertificateChecks } from './certificate-checks.js';
 import { type CertificatePolicy, planPki } from './certificates.js';
 import { AppliedMemo, isSubset } from './drift.js';
 import type { EventRecorder } from './events.js';
@@ -41,6 +42,7 @@ class StaleShop extends Error {}
 
 export class Reconciler {
   private readonly memo = new AppliedMemo();
+  private readonly checks = new CertificateChecks();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -50,7 +52,7 @@ export class Reconciler {
     const result: ReconcileResult = { applied: 0, deleted: 0, statusWritten: false };
     // Gone or going: the garbage collector removes the children through their ownerReferences.
     if (!raw || raw.metadata.deletionTimestamp) {
-      this.memo.forget(key);
+      this.forget(key);
       return result;
     }
     const parsed = parseShopDeployment(raw);
@@ -66,6 +68,7 @@ export class Reconciler {
       (secret) => secrets?.get(shop.metadata.namespace, secret),
       new Date(),
       this.deps.certificates,
+      this.checks,
     );
     if (issued.length > 0) {
       this.deps.log.info({ shop: key, issued }, 'issued gRPC certificates');
@@ -84,7 +87,7 @@ export class Reconciler {
           { shop: key, uid: shop.metadata.uid },
           'shop replaced or deleted, reconcile dropped',
         );
-        this.memo.forget(key);
+        this.forget(key);
         return result;
       }
       if (!(error instanceof KubeApiError && error.permanent)) throw error;
@@ -109,6 +112,12 @@ export class Reconciler {
     return result;
   }
 
+  /** What was remembered about a shop that is gone. */
+  private forget(key: string): void {
+    this.memo.forget(key);
+    this.checks.forget(key);
+  }
+
   /** The cache still holds the shop this reconcile read: not deleted, nor re-created under its name. */
   private isCurrent(shop: ShopDeployment): boolean {
     const cached = this.deps.shops.get(shop.metadata.namespace, shop.metadata.name);
@@ -131,7 +140,7 @@ export class Reconciler {
       if (
         observed &&
         (this.memo.isCurrent(shopKey, key, hash, observed.metadata.resourceVersion) ||
-          isSubset(object, observed))
+          isSubset(informer.cacheForm(object), observed))
       ) {
         continue;
       }

@@ -1,26 +1,25 @@
-// The operator's door to the API server. @kubernetes/client-node carries every request: its object API
-// (paths from discovery, authentication, connections) and its Watch. What the operator adds is here:
-// - every mutating request passes one middleware that counts it (the "0 writes in steady state" figure);
-// - objects go out and come back as the API server writes them (plain JSON): client-node's own write
-//   methods send through its typed models, which rename fields (a NetworkPolicy rule's `from` is
-//   `_from` there) and would drop the rendered one, and its reads turn timestamps into Dates;
-// - a non-2xx answer is a KubeApiError with its Status reason; a request gets 30 s to answer;
+// The operator's door to the API server. @kubernetes/client-node's KubeConfig authenticates every
+// request and gives it its connections (kubeconfig.ts), its HTTP library sends it, and its Watch
+// streams watches. What the operator adds is here:
+// - paths built from the kinds it knows (resources.ts), not client-node's object API, which asks the
+//   API server's discovery for them and pulls in client-node's generated models (tens of MiB);
+// - every mutating request is counted (the "0 writes in steady state" figure);
+// - objects go out and come back as the API server writes them (plain JSON): client-node's typed
+//   models rename fields (a NetworkPolicy rule's `from` is `_from` there) and turn timestamps into Dates;
+// - a non-2xx answer is a KubeApiError with its Status reason; a request gets 30 s to answer, and
+//   ends early when the caller's signal aborts;
 // - a watch that sends nothing for idleSeconds (a half-dead connection) is abandoned.
-import {
-  createConfiguration,
-  HttpMethod,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type ResponseContext,
-  ServerConfiguration,
-  Watch,
-} from '@kubernetes/client-node';
+// Its modules are imported by their paths in the package, never from its index, which loads the
+// whole generated API (see client-node/hooks.ts).
+import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { FIELD_MANAGER } from '../api/constants.js';
 import type { KubeObject } from '../api/shop-deployment.js';
 import { fromStatus, KubeApiError } from './errors.js';
 import type { SharedConnectionsKubeConfig } from './kubeconfig.js';
-import { collectionPath, type ResourceType } from './resources.js';
+import { collectionPath, objectPath, type ResourceType, typeOf } from './resources.js';
 
 /** Called for every mutating request, so the operator can count its API writes. */
 export type WriteObserver = (verb: string, path: string) => void;
@@ -47,64 +46,24 @@ export type WatchQuery = Record<string, string | number | boolean | undefined>;
 const WRITE_VERBS = new Set<string>([HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]);
 const REQUEST_TIMEOUT_MS = 30_000;
 
-interface Send {
-  body: unknown;
+interface Request {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
   contentType?: string;
-  query?: Record<string, string>;
-  subresource?: string;
-}
-
-/** client-node's object API with bodies sent and answers returned as plain JSON. */
-class ObjectApi extends KubernetesObjectApi {
-  async send<T>(method: HttpMethod, object: ApiObject, { body, contentType, query, subresource }: Send) {
-    const action = method === HttpMethod.POST ? 'create' : 'replace';
-    const target = await this.specUriPath(object as KubernetesObject, action);
-    const path = subresource ? `${target}/${subresource}` : target;
-    const context = this.configuration.baseServer.makeRequestContext(path, method);
-    context.setHeaderParam('Accept', 'application/json');
-    context.setHeaderParam('Content-Type', contentType ?? 'application/json');
-    for (const [name, value] of Object.entries(query ?? {})) context.setQueryParam(name, value);
-    context.setBody(JSON.stringify(body));
-    return (await this.requestPromise(context)) as T;
-  }
-
-  protected override async processResponse<T extends KubernetesObject>(
-    response: ResponseContext,
-  ): Promise<T> {
-    const text = await response.body.text();
-    if (response.httpStatusCode < 200 || response.httpStatusCode > 299)
-      throw fromStatus(response.httpStatusCode, text);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  signal?: AbortSignal;
 }
 
 export class KubeClient {
-  private readonly objects: ObjectApi;
+  private readonly server: string;
+  private readonly http = new IsomorphicFetchHttpLibrary();
 
   constructor(
     private readonly config: SharedConnectionsKubeConfig,
-    onWrite: WriteObserver = () => {},
+    private readonly onWrite: WriteObserver = () => {},
   ) {
     const server = config.getCurrentCluster()?.server;
     if (!server) throw new Error('kubeconfig: no current cluster');
-    this.objects = new ObjectApi(
-      createConfiguration({
-        baseServer: new ServerConfiguration(server, {}),
-        authMethods: { default: config },
-        promiseMiddleware: [
-          {
-            pre: async (context) => {
-              const method = context.getHttpMethod();
-              if (WRITE_VERBS.has(method)) onWrite(method, new URL(context.getUrl()).pathname);
-              // Without a deadline a request on a half-dead connection would wait undici's 5 minutes.
-              context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
-              return context;
-            },
-            post: async (response) => response,
-          },
-        ],
-      }),
-    );
+    this.server = server.replace(/\/+$/, '');
   }
 
   /** Closes the keep-alive connections (tests, shutdown). */
@@ -115,42 +74,38 @@ export class KubeClient {
   /** One page of a list across all namespaces (or one). */
   list(
     resource: ResourceType,
-    options: { labelSelector?: string; limit?: number; continue?: string; namespace?: string } = {},
+    options: {
+      labelSelector?: string;
+      limit?: number;
+      continue?: string;
+      namespace?: string;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<ListPage> {
-    const { labelSelector, limit, namespace } = options;
-    const [pretty, exact, exportt, fieldSelector] = [undefined, undefined, undefined, undefined];
-    const page = this.objects.list(
-      resource.apiVersion,
-      resource.kind,
-      namespace,
-      pretty,
-      exact,
-      exportt,
-      fieldSelector,
-      labelSelector,
-      limit,
-      options.continue,
-    );
-    return page as Promise<unknown> as Promise<ListPage>;
+    const { labelSelector, limit, namespace, signal } = options;
+    const path = namespace === undefined ? collectionPath(resource) : objectPath(resource, namespace);
+    return this.request<ListPage>(HttpMethod.GET, path, {
+      query: { labelSelector, limit, continue: options.continue },
+      signal,
+    });
   }
 
   read<T = KubeObject>(resource: ResourceType, namespace: string, name: string): Promise<T> {
-    const { apiVersion, kind } = resource;
-    return this.objects.read({ apiVersion, kind, metadata: { name, namespace } }) as Promise<T>;
+    return this.request<T>(HttpMethod.GET, objectPath(resource, namespace, name));
   }
 
   create<T extends ApiObject>(object: T): Promise<T> {
-    return this.objects.send<T>(HttpMethod.POST, object, { body: object });
+    return this.request<T>(HttpMethod.POST, pathOf(object, false), { body: object });
   }
 
   /** PUT: fails with 409 Conflict when the object's resourceVersion is not the current one. */
   replace<T extends ApiObject>(object: T): Promise<T> {
-    return this.objects.send<T>(HttpMethod.PUT, object, { body: object });
+    return this.request<T>(HttpMethod.PUT, pathOf(object), { body: object });
   }
 
   /** Server-side apply with the operator's single field manager. */
   apply(object: KubeObject): Promise<KubeObject> {
-    return this.objects.send<KubeObject>(HttpMethod.PATCH, object, {
+    return this.request<KubeObject>(HttpMethod.PATCH, pathOf(object), {
       body: object,
       contentType: PatchStrategy.ServerSideApply,
       // force: the operator owns these fields; a hand edit of them is drift to revert, not a conflict.
@@ -160,16 +115,15 @@ export class KubeClient {
 
   /** Merges `status` into the object's status subresource. */
   patchStatus(object: ApiObject, status: unknown): Promise<KubeObject> {
-    return this.objects.send<KubeObject>(HttpMethod.PATCH, object, {
+    return this.request<KubeObject>(HttpMethod.PATCH, `${pathOf(object)}/status`, {
       body: { status },
       contentType: PatchStrategy.MergePatch,
-      subresource: 'status',
     });
   }
 
   /** Deletes the object if it is still the one with this uid; the collector removes its dependents. */
   async delete(object: KubeObject): Promise<void> {
-    await this.objects.send(HttpMethod.DELETE, object, {
+    await this.request(HttpMethod.DELETE, pathOf(object), {
       body: {
         kind: 'DeleteOptions',
         apiVersion: 'v1',
@@ -177,6 +131,27 @@ export class KubeClient {
         preconditions: { uid: object.metadata.uid },
       },
     });
+  }
+
+  private async request<T>(method: HttpMethod, path: string, request: Request = {}): Promise<T> {
+    const context = new RequestContext(this.server + path, method);
+    context.setHeaderParam('Accept', 'application/json');
+    for (const [name, value] of Object.entries(request.query ?? {}))
+      if (value !== undefined && value !== '') context.setQueryParam(name, String(value));
+    if (request.body !== undefined) {
+      context.setHeaderParam('Content-Type', request.contentType ?? 'application/json');
+      context.setBody(JSON.stringify(request.body));
+    }
+    await this.config.applySecurityAuthentication(context);
+    if (WRITE_VERBS.has(method)) this.onWrite(method, path);
+    // Without a deadline a request on a half-dead connection would wait undici's 5 minutes.
+    const deadline = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    context.setSignal(request.signal ? AbortSignal.any([request.signal, deadline]) : deadline);
+    const response = await this.http.send(context).toPromise();
+    const text = await response.body.text();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299)
+      throw fromStatus(response.httpStatusCode, text);
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /**
@@ -224,6 +199,14 @@ export class KubeClient {
       }, reject);
     });
   }
+}
+
+/** The object's path, or (named: false, a create) its collection's; every kind here is namespaced. */
+function pathOf(object: ApiObject, named = true): string {
+  const { namespace, name } = object.metadata;
+  if (!namespace) throw new Error(`${object.kind} ${name ?? ''}: no namespace`);
+  if (named && !name) throw new Error(`${object.kind} in ${namespace}: no name`);
+  return objectPath(typeOf(object), namespace, named ? name : undefined);
 }
 
 /** A watch that could not start answers with a bare status code. */

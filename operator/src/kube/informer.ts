@@ -4,7 +4,8 @@
 //   or any failure after a backoff leads to a fresh list, diffed against the cache;
 // - the server closes each watch after watchTimeoutSeconds, and the client gives up on a connection
 //   silent for longer than that, so a half-dead TCP connection cannot stall the informer;
-// - every relistSeconds a full relist re-delivers every object (resync), so missed events heal.
+// - every relistSeconds a full relist re-delivers every object (resync), so missed events heal;
+// - stopping it (the signal) aborts the list or watch in flight, so no request outlives it.
 import type { Logger } from 'pino';
 import type { KubeObject } from '../api/shop-deployment.js';
 import type { KubeClient, WatchEvent } from './client.js';
@@ -22,6 +23,11 @@ export interface InformerOptions {
   log: Logger;
   /** Counts watch restarts and relists, by reason. */
   onRestart?: (reason: 'relist' | 'gone' | 'error' | 'ended') => void;
+  /**
+   * What the cache keeps of each object beyond dropping managedFields (as client-go's SetTransform),
+   * e.g. a digest instead of large data nothing reads (digest-data.ts). Compare with cacheForm().
+   */
+  transform?: (object: KubeObject) => KubeObject;
 }
 
 export class Informer {
@@ -62,7 +68,16 @@ export class Informer {
 
   /** Records an object the operator itself just wrote, so reads right after a write see it. */
   remember(object: KubeObject): void {
-    this.cache.set(keyOf(object), slim(object));
+    this.cache.set(keyOf(object), this.keep(object));
+  }
+
+  /** An object (e.g. a rendered one) in the form the cache keeps, to compare with what get() returns. */
+  cacheForm(object: KubeObject): KubeObject {
+    return this.options.transform ? this.options.transform(object) : object;
+  }
+
+  private keep(object: KubeObject): KubeObject {
+    return this.cacheForm(slim(object));
   }
 
   /** Runs until the signal aborts. Never throws: every failure ends in a retry. */
@@ -77,7 +92,7 @@ export class Informer {
       try {
         if (!resourceVersion || Date.now() - listedAt >= relistMs) {
           if (resourceVersion) this.options.onRestart?.('relist');
-          resourceVersion = await this.relist();
+          resourceVersion = await this.relist(signal);
           listedAt = Date.now();
         }
         relistDue = AbortSignal.timeout(Math.max(1, listedAt + relistMs - Date.now()));
@@ -107,7 +122,7 @@ export class Informer {
     }
   }
 
-  private async relist(): Promise<string> {
+  private async relist(signal: AbortSignal): Promise<string> {
     const seen = new Map<string, KubeObject>();
     let continueToken: string | undefined;
     let resourceVersion = '';
@@ -116,11 +131,12 @@ export class Informer {
         labelSelector: this.options.labelSelector,
         limit: this.options.pageSize ?? 500,
         continue: continueToken,
+        signal,
       });
       for (const item of page.items) {
         item.apiVersion = this.resource.apiVersion;
         item.kind = this.resource.kind;
-        seen.set(keyOf(item), slim(item));
+        seen.set(keyOf(item), this.keep(item));
       }
       continueToken = page.metadata.continue || undefined;
       resourceVersion = page.metadata.resourceVersion;
@@ -173,7 +189,7 @@ export class Informer {
         }
         resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
         if (event.type === 'BOOKMARK') return;
-        const object = slim({
+        const object = this.keep({
           ...event.object,
           apiVersion: this.resource.apiVersion,
           kind: this.resource.kind,

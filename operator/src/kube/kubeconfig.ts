@@ -2,7 +2,9 @@
 // a kubeconfig can name credentials works (token, token file, client certificate, exec plugins, OIDC)
 // and a pod's service account is found the way client-go finds it (KUBECONFIG, ~/.kube/config, then
 // in-cluster, with the projected token re-read as it rotates).
-import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+// By its path in the package, not the index, which loads the whole generated API (client-node/hooks.ts).
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 

@@ -1,6 +1,6 @@
-// The kinds the operator reads and writes, and the collection path a watch of one streams from.
+// The kinds the operator reads and writes, and their paths. Every one of them is namespaced, and the
+// operator knows them all, so it builds the paths itself instead of asking the API server's discovery.
 import { GROUP, PLURAL, VERSION } from '../api/constants.js';
-import type { KubeObject } from '../api/shop-deployment.js';
 
 export interface ResourceType {
   /** "/api/v1" for the core group, "/apis/<group>/<version>" otherwise. */
@@ -36,13 +36,19 @@ export const CHILD_TYPES = [
   SECRETS,
 ] as const;
 
+const ALL_TYPES = [SHOP_DEPLOYMENTS, ...CHILD_TYPES, EVENTS, LEASES];
+
 /** Every object of the kind, across namespaces. */
 export const collectionPath = (resource: ResourceType) => `${resource.base}/${resource.plural}`;
 
-export function typeOf(object: KubeObject): ResourceType {
-  const found = [SHOP_DEPLOYMENTS, ...CHILD_TYPES].find(
-    (t) => t.apiVersion === object.apiVersion && t.kind === object.kind,
-  );
+/** The kind's objects in one namespace, or (with a name) one of them. */
+export function objectPath(resource: ResourceType, namespace: string, name?: string): string {
+  const collection = `${resource.base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`;
+  return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
+}
+
+export function typeOf(object: { apiVersion: string; kind: string }): ResourceType {
+  const found = ALL_TYPES.find((t) => t.apiVersion === object.apiVersion && t.kind === object.kind);
   if (!found) throw new Error(`no resource type for ${object.apiVersion} ${object.kind}`);
   return found;
 }

@@ -1,5 +1,6 @@
 // Runs the operator as its own process, as `npm run operator` does, so tests can kill it for real.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, REPO_ROOT } from './cluster.js';
 
@@ -41,7 +42,7 @@ export class OperatorProcess {
     const child = spawn(
       process.execPath,
       options.build
-        ? [join(REPO_ROOT, 'operator/dist/main.js')]
+        ? imageCommand()
         : ['--import', 'tsx', '--conditions', 'shopstack-source', join(REPO_ROOT, 'operator/src/main.ts')],
       {
         cwd: REPO_ROOT,
@@ -115,6 +116,17 @@ export class OperatorProcess {
     return (await this.sum('shopstack_operator_leader')) === 1;
   }
 
+  /** Its peak resident memory so far (VmHWM), in bytes; undefined where /proc is not there. */
+  peakRss(): number | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+      return kib ? Number(kib) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -124,4 +136,15 @@ export class OperatorProcess {
     this.child.kill(signal);
     await this.exited;
   }
+}
+
+/**
+ * Node's arguments as the image runs them: operator/Dockerfile's CMD (V8's heap flags and the entry
+ * point, relative to the image's /app, which is the repository root here).
+ */
+function imageCommand(): string[] {
+  const dockerfile = readFileSync(join(REPO_ROOT, 'operator/Dockerfile'), 'utf8');
+  const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+  if (!cmd) throw new Error('operator/Dockerfile: no CMD ["...", ...] line');
+  return (JSON.parse(cmd) as string[]).map((arg) => (arg.startsWith('-') ? arg : join(REPO_ROOT, arg)));
 }

@@ -7,6 +7,7 @@ import { createCertificateAuthority, issueServiceCertificate } from '@shopstack/
 import { parse } from 'yaml';
 import { SHOP_SERVICES } from '../../src/api/constants.js';
 import type { KubeObject } from '../../src/api/shop-deployment.js';
+import { CertificateChecks } from '../../src/controller/certificate-checks.js';
 import { DEFAULT_CERTIFICATE_POLICY, planPki } from '../../src/controller/certificates.js';
 import {
   caSecretName,
@@ -172,6 +173,34 @@ describe('gRPC certificates', () => {
     assert.ok(
       new X509Certificate(fixed.pki.services.payments!.cert).checkIssued(new X509Certificate(pki.ca.cert)),
     );
+  });
+  it('checks a Secret once per resourceVersion, and still renews on time', async () => {
+    const checks = new CertificateChecks();
+    const versioned = (list: KubeObject[], version: string) =>
+      list.map((o) => ({ ...o, metadata: { ...o.metadata, resourceVersion: version } }) as KubeObject);
+    const policy = DEFAULT_CERTIFICATE_POLICY;
+    const first = await planPki(shop, observedFrom(versioned(objects, '1')), now, policy, checks);
+    assert.deepEqual(first.issued, []);
+    // Same versions: the remembered answer stands, so a certificate another CA signed goes unnoticed...
+    const stranger = await createCertificateAuthority({ validityDays: 10, now });
+    const foreign = await issueServiceCertificate(stranger, { service: 'payments', validityDays: 90, now });
+    const swapped = objects.map((o) =>
+      o.metadata.name === serviceTlsSecretName(shop, 'payments') ? secretWith(o, foreign) : o,
+    );
+    const same = await planPki(shop, observedFrom(versioned(swapped, '1')), now, policy, checks);
+    assert.deepEqual(same.issued, []);
+    // ...which cannot happen in the cache, where new content has a new version: then it is checked again.
+    const changed = await planPki(shop, observedFrom(versioned(swapped, '2')), now, policy, checks);
+    assert.deepEqual(changed.issued, ['payments']);
+    // The remembered renewal time is compared with the clock on every call.
+    const late = await planPki(
+      shop,
+      observedFrom(versioned(objects, '1')),
+      new Date(now.getTime() + 61 * DAY),
+      policy,
+      checks,
+    );
+    assert.deepEqual(late.issued, [...SHOP_SERVICES, 'ratelimit', 'edge']);
   });
 });
 
