@@ -21,6 +21,7 @@ import { healthz, rabbitRoundTrip, rawInsert } from './baselines.js';
 import { productsAndCustomers } from './customers.js';
 import { checkoutFloor } from './floor.js';
 import '../../test/support/infra-env.cjs'; // addresses from `npm run infra -- up`
+import { type CpuUse, cpuBetween, cpuSnapshot } from '../support/cpu.js';
 import { type Figures, formatRow, printFigures, summarize } from '../support/timing.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -33,6 +34,8 @@ interface Phase {
   messages: { orders: number; catalog: number };
   /** Orders the saga cancelled (left out of the figures). */
   cancelled: number;
+  /** Where the phase's CPU went, and how busy the machine was. */
+  cpu: CpuUse;
 }
 
 console.log(`checkout benchmark: ${ORDERS} orders, ${CONCURRENCY} customers in parallel, 2 lines each`);
@@ -85,6 +88,26 @@ console.log(
 );
 row('broker messages published by orders', (p) => p.messages.orders);
 row('broker messages published by catalog (outbox + replies)', (p) => p.messages.catalog);
+console.log('');
+console.log('CPU per confirmed order, full load (ms)     one process   two processes');
+const cpuMs = (p: Phase, program?: string) => {
+  const seconds = program
+    ? (p.cpu.byProgram.find(([name]) => name === program)?.[1] ?? 0)
+    : p.cpu.byProgram.reduce((sum, [, s]) => sum + s, 0);
+  return ((seconds * 1000) / (p.figures.operations + p.cancelled)).toFixed(1);
+};
+console.log(formatRow('every process on the machine', cpuMs(one.full), cpuMs(two.full)));
+for (const [program] of one.full.cpu.byProgram.slice(0, 8))
+  console.log(formatRow(`  ${program}`, cpuMs(one.full, program), cpuMs(two.full, program)));
+console.log(
+  formatRow(
+    `machine busy (share of its ${one.full.cpu.cores} cores)`,
+    ...[one.full, two.full].map((p) => `${(p.cpu.machineBusy * 100).toFixed(0)} %`),
+  ),
+);
+console.log(
+  '  (the two cart writes of each order included; a machine near 100 % busy is bound by its cores)',
+);
 console.log(
   `  "all" is pg_stat_database.xact_commit, which also counts read-only transactions (polls, reads).
   "write transactions" counts the checkout's and the saga's, each once: transactions that appended
@@ -156,6 +179,7 @@ async function phase(
   const before = await counters(shop);
   const latencies: number[] = [];
   let issued = 0;
+  const cpuBefore = await cpuSnapshot();
   const started = performance.now();
   let lastConfirmed = started;
   const order = async (customer: Session, index: number) => {
@@ -201,6 +225,7 @@ async function phase(
     await Promise.all(inFlight);
   }
   clearInterval(poll);
+  const cpu = cpuBetween(cpuBefore, await cpuSnapshot());
   const seconds = (lastConfirmed - started) / 1000;
   const after = await counters(shop);
   const per = (value: number) => value / count;
@@ -217,6 +242,7 @@ async function phase(
       catalog: per(after.catalogMessages - before.catalogMessages),
     },
     cancelled,
+    cpu,
   };
 }
 
