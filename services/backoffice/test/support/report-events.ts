@@ -3,16 +3,12 @@
 // ledger debit, cashback, chargebacks and holds over the period. The tests sum them independently.
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@shopstack/kit/testing';
+import type { orderCompleted } from '@shopstack/proto/messages';
+import type { z } from 'zod';
 import type { Harness } from './harness.js';
 
-interface Line {
-  productId: string;
-  quantity: number;
-  unitPriceMinor: string;
-  currency: string;
-  categoryId?: string;
-  categoryName?: string;
-}
+/** A line as orders writes it into order.completed (the contract in @shopstack/proto). */
+type Line = z.input<typeof orderCompleted.schema>['lines'][number];
 
 export function order(day: string, hour: number, lines: Line[], userId = `user-${randomUUID().slice(0, 6)}`) {
   const currency = lines[0]!.currency;
