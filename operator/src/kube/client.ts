@@ -10,7 +10,7 @@
 //   ends early when the caller's signal aborts;
 // - a watch that sends nothing for idleSeconds (a half-dead connection) is abandoned.
 // Its modules are imported by their paths in the package, never from its index, which loads the
-// whole generated API (see client-node/hooks.ts).
+// whole generated API (see scripts/gen-kube-config.mjs).
 import { HttpMethod, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
 import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';

@@ -2,9 +2,10 @@
 // a kubeconfig can name credentials works (token, token file, client certificate, exec plugins, OIDC)
 // and a pod's service account is found the way client-go finds it (KUBECONFIG, ~/.kube/config, then
 // in-cluster, with the projected token re-read as it rotates).
-// By its path in the package, not the index, which loads the whole generated API (client-node/hooks.ts).
-import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+// client-node's KubeConfig module without the generated API it would load (scripts/gen-kube-config.mjs).
+
 import type { RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { KubeConfig } from '#kube-config';
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 

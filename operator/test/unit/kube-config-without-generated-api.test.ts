@@ -1,6 +1,7 @@
-// The operator loads client-node's KubeConfig without its generated API (src/kube/client-node): in a
-// process started as main.ts starts it, a guard hook fails any import of a generated model, API or of
-// client-node's index, while the operator's whole module graph loads and a KubeConfig authenticates.
+// The operator loads client-node's KubeConfig without its generated API (scripts/gen-kube-config.mjs):
+// in a process of its own, a guard hook fails any import of a generated model, API, of client-node's
+// index or of its config.js, while the operator's whole module graph loads and a KubeConfig
+// authenticates with an exec plugin.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const SRC = new URL('../../src/', import.meta.url);
 
-// Registered after the operator's hooks, so it runs first and sees what they resolved to.
 const GUARD = `
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (/@kubernetes\\/client-node\\/dist\\/(index\\.js|api\\.js|gen\\/(index\\.js|models\\/|apis\\/|types\\/))/.test(resolved.url))
+  if (/@kubernetes\\/client-node\\/dist\\/(index\\.js|api\\.js|config\\.js|gen\\/(index\\.js|models\\/|apis\\/|types\\/))/.test(resolved.url))
     throw new Error('generated API loaded: ' + resolved.url + ' from ' + context.parentURL);
   return resolved;
 }`;
@@ -23,8 +23,6 @@ export async function resolve(specifier, context, next) {
 function script(kubeconfig: string): string {
   return `
 import { register } from 'node:module';
-const { registerClientNodeHooks } = await import(${JSON.stringify(new URL('kube/client-node/register.ts', SRC).href)});
-registerClientNodeHooks();
 register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(GUARD)}));
 await import(${JSON.stringify(new URL('operator.ts', SRC).href)});
 const { loadKubeConfig } = await import(${JSON.stringify(new URL('kube/kubeconfig.ts', SRC).href)});
@@ -38,7 +36,7 @@ console.log(JSON.stringify({ authorization: request.getHeaders().Authorization }
 
 describe('client-node without its generated API', () => {
   it('loads the operator and authenticates with an exec plugin, never importing a generated model', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hooks-'));
+    const dir = mkdtempSync(join(tmpdir(), 'kube-config-'));
     const credential = JSON.stringify({
       apiVersion: 'client.authentication.k8s.io/v1',
       kind: 'ExecCredential',
