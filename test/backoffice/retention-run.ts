@@ -74,16 +74,20 @@ export async function retentionRunPurgesEachService(shop: RunningShop, requestRu
         ])
       ).rows.map((row) => row.source_id as string),
     });
+    let last: Awaited<ReturnType<typeof left>> | undefined;
     const kept = await waitFor(
       async () => {
-        const now = await left();
-        return [...now.postgres.flat(), ...now.payments].every((key) => key.endsWith('.unpublished')) &&
-          now.deliveries.length === 2
-          ? now
+        last = await left();
+        return [...last.postgres.flat(), ...last.payments].every((key) => key.endsWith('.unpublished')) &&
+          last.deliveries.length === 2
+          ? last
           : undefined;
       },
       { timeoutMs: 90_000, what: 'every service to purge its old published outbox rows' },
-    );
+    ).catch((error: Error) => {
+      // Which service did not purge: users, catalog, orders, notifications, then payments.
+      throw new Error(`${error.message}; left: ${JSON.stringify(last)}`);
+    });
     assert.deepEqual(kept, {
       postgres: postgres.map(() => [`${tag}.unpublished`]),
       payments: [`${tag}.unpublished`],
