@@ -20,6 +20,15 @@ trap 'kill "$checks" 2>/dev/null || true; rm -f "$checks_log"' EXIT
 # kube, node and tools build in a background lane from the start (infra.sh); the rest is listed first so
 # that the foreground has its own builds to do meanwhile.
 bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus zipkin jaeger envoy mailpit schemathesis chromium kube tools
+# A full run's pods suite needs every image in the node's containerd: built (or found in the cache and
+# imported) from here on, beside the checks, rather than at the suite's start. The suite asks again
+# and waits for this build to finish (images.sh takes a lock), so a failure here shows there too.
+if [ $# -eq 0 ]; then
+  echo "[test] images for the real node: building or importing in the background (.infra/logs/images.log)" >&2
+  bash scripts/images.sh >.infra/logs/images.log 2>&1 &
+  images=$!
+  trap 'kill "$checks" ${images:-} 2>/dev/null || true; rm -f "$checks_log"' EXIT
+fi
 build_web
 # An operator left running by `npm start` would act on the namespaces the operator tests create.
 if [ -f .infra/run/operator.pid ] && kill -0 "$(cat .infra/run/operator.pid)" 2>/dev/null; then

@@ -193,7 +193,10 @@ kube_start() {
 }
 
 kube_stop() {
-  for d in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_daemon "$d"; done
+  # The API server's clients together, then the API server, then its store.
+  for d in kwok kube-scheduler kube-controller-manager; do stop_daemon "$d" & done
+  wait
+  for d in kube-apiserver etcd; do stop_daemon "$d"; done
 }
 
 kube_status() {

@@ -230,7 +230,7 @@ describe('renderShop', () => {
     // Kubernetes' default grace period (30 s) outlasts the hook's hold.
     const hold = routes.find((r: any) => r.match.path === '/lifecycle/hold');
     assert.ok(
-      Number.parseInt(hold.typed_per_filter_config['envoy.filters.http.fault'].delay.fixed_delay) < 30,
+      Number.parseInt(hold.typed_per_filter_config['envoy.filters.http.fault'].delay.fixed_delay, 10) < 30,
     );
     assert.equal(pod.terminationGracePeriodSeconds, undefined);
   });
