@@ -146,9 +146,18 @@ describe('infrastructure: the real Kubernetes node', function () {
 
   it('resolves Services through the cluster DNS inside a pod', async () => {
     const pods = await readyPods();
-    const answer = await fetch(`http://${pods[0]?.status?.podIP}:8080/resolve?name=web-pods`);
-    assert.equal(answer.status, 200, await answer.clone().text());
-    assert.deepEqual(((await answer.json()) as string[]).sort(), pods.map((p) => p.status?.podIP).sort());
+    const expected = pods.map((p) => p.status?.podIP).sort();
+    // A pod's readiness reaches the headless Service's EndpointSlice, and from there CoreDNS, a moment
+    // after the pod reports Ready: the answer is awaited until it lists both, and compared after.
+    let addresses: string[] = [];
+    await eventually(async () => {
+      const answer = await fetch(`http://${pods[0]?.status?.podIP}:8080/resolve?name=web-pods`);
+      assert.equal(answer.status, 200, await answer.clone().text());
+      addresses = ((await answer.json()) as string[]).sort();
+      if (addresses.length !== expected.length) throw new Error(`DNS answered ${addresses.join(', ')}`);
+      return true;
+    }, 30_000);
+    assert.deepEqual(addresses, expected);
   });
 
   it('keeps pods that do not ask for the real node off it', async () => {
