@@ -44,8 +44,9 @@ describe('checkout while the broker restarts', function () {
     const placed: { who: Customer; orderId: string }[] = [];
     let restart: Promise<boolean> | undefined;
     await inBatches(customers, CONCURRENCY, async (who) => {
-      await putOneInCartPatiently(who, product);
-      const { orderId } = await who.checkout(randomUUID());
+      await patiently(() => putOneInCart(who, product));
+      const key = randomUUID();
+      const { orderId } = await patiently(() => who.checkout(key));
       placed.push({ who, orderId });
       // Half-way through, the broker goes away and comes back while checkouts keep arriving.
       if (placed.length === CHECKOUTS / 2) restart = restartBroker(rabbit, orders.httpUrl);
@@ -125,23 +126,32 @@ async function deadLetterCounts(amqpUrl: string, shop: Shop): Promise<Record<str
 }
 
 /**
- * Puts one of the product in the cart with the idempotent PUT, so sending it again is safe. On this
- * saturated machine the catalog's reply to orders can miss its gRPC deadline (503 catalog-unavailable);
- * a customer sends the same request again, as they would. What this suite tests is the broker's
- * restart, not the catalog's speed under load.
+ * Sends a request until it is not answered 503 catalog-unavailable, up to 5 times. On this saturated
+ * machine the catalog's reply to orders can miss its gRPC deadline; such a 503 changed nothing, and
+ * both requests sent here are safe to repeat (the cart's PUT sets a quantity, a checkout is sent again
+ * under the same key), so a customer sends it again, as they would. What this suite tests is the
+ * broker's restart, not the catalog's speed under load.
  */
-async function putOneInCartPatiently(who: Customer, productId: string): Promise<void> {
+async function patiently<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const response = await who.call('PUT', `/api/orders/cart/lines/${productId}`, {
-      body: { quantity: 1 },
-      key: null,
-    });
-    if (response.status === 200) return;
-    const unavailable = JSON.stringify(response.body).includes('problems/catalog-unavailable');
-    if (!unavailable || attempt === 5)
-      throw new Error(`put in cart: ${response.status} ${JSON.stringify(response.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    try {
+      return await send();
+    } catch (error) {
+      const unavailable = (error as Error).message.includes('problems/catalog-unavailable');
+      if (!unavailable || attempt === 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
   }
+}
+
+/** One of the product in the cart, by the idempotent PUT. */
+async function putOneInCart(who: Customer, productId: string): Promise<void> {
+  const response = await who.call('PUT', `/api/orders/cart/lines/${productId}`, {
+    body: { quantity: 1 },
+    key: null,
+  });
+  if (response.status !== 200)
+    throw new Error(`put in cart: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
 async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<unknown>): Promise<void> {
