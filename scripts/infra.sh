@@ -108,7 +108,7 @@ case $cmd in
     # through the API server.
     for c in "${components[@]}"; do [ "$c" = kube ] || hook "$c" stop & done
     wait
-    for c in "${components[@]}"; do [ "$c" != kube ] || hook "$c" stop; done
+    if [[ " ${components[*]} " == *" kube "* ]]; then hook kube stop; fi
     ;;
   status)
     status_line COMPONENT STATE PORT VERSION

@@ -16,7 +16,8 @@ checks_log=$(mktemp)
   npx biome ci --reporter=summary .
 ) >"$checks_log" 2>&1 &
 checks=$!
-trap 'kill "$checks" 2>/dev/null || true; rm -f "$checks_log"' EXIT
+images=
+trap 'kill "$checks" $images 2>/dev/null || true; rm -f "$checks_log"' EXIT
 # kube, node and tools build in a background lane from the start (infra.sh); the rest is listed first so
 # that the foreground has its own builds to do meanwhile.
 bash scripts/infra.sh up postgres rabbitmq redis ferretdb alertmanager prometheus zipkin jaeger envoy mailpit schemathesis chromium kube tools
@@ -27,7 +28,6 @@ if [ $# -eq 0 ]; then
   echo "[test] images for the real node: building or importing in the background (.infra/logs/images.log)" >&2
   bash scripts/images.sh >.infra/logs/images.log 2>&1 &
   images=$!
-  trap 'kill "$checks" ${images:-} 2>/dev/null || true; rm -f "$checks_log"' EXIT
 fi
 build_web
 # An operator left running by `npm start` would act on the namespaces the operator tests create.
