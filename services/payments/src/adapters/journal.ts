@@ -4,6 +4,7 @@
 import { allowsOverdraft } from '../domain/ids.js';
 import { type AccountState, type Decision, decide, type Effect } from '../domain/ledger.js';
 import type { EntryKind, JournalDoc } from './documents.js';
+import { GroupedInserts } from './grouped-inserts.js';
 import { JournalHeads } from './journal-heads.js';
 import type { PaymentsDb } from './mongo.js';
 import { type AppendResult, appendOnce } from './sequenced-append.js';
@@ -19,9 +20,12 @@ export interface AppendRequest {
 
 export class Journal {
   private readonly heads: JournalHeads;
+  /** Every account's appends share the inserts: the checkout's entries go to the server in groups. */
+  private readonly inserts: GroupedInserts<JournalDoc>;
 
   constructor(private readonly db: PaymentsDb) {
     this.heads = new JournalHeads(db);
+    this.inserts = new GroupedInserts(db.journal);
   }
 
   async append(request: AppendRequest): Promise<AppendResult<JournalDoc>> {
@@ -36,6 +40,7 @@ export class Journal {
         return remembered && remembered.seq > than.seq ? remembered : undefined;
       },
       build: (head: AccountState) => entryFor(request, decide(head, request.effect, overdraft)),
+      insert: (entry) => this.inserts.insertOne(entry),
     });
     if (result.fresh) this.heads.remember(result.entry);
     return result;

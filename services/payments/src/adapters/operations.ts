@@ -1,7 +1,8 @@
 // Operation documents (movements, holds, refunds, provider payments) are created once under an id derived
 // from the client's idempotency key. A replay finds the first document; if its arguments differ, the
 // key was reused for something else and the caller is told so instead of getting a wrong answer.
-import type { Collection, Filter, OptionalUnlessRequiredId } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
+import { GroupedInserts } from './grouped-inserts.js';
 import { isDuplicateKey } from './mongo.js';
 
 export interface OperationDoc {
@@ -13,10 +14,11 @@ export type CreateResult<T> = { kind: 'created' | 'replayed'; doc: T } | { kind:
 
 async function createOnce<T extends OperationDoc>(
   collection: Collection<T>,
+  inserts: GroupedInserts<T>,
   doc: T,
 ): Promise<CreateResult<T>> {
   try {
-    await collection.insertOne(doc as OptionalUnlessRequiredId<T>);
+    await inserts.insertOne(doc);
     return { kind: 'created', doc };
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
@@ -46,10 +48,14 @@ async function advance<T extends { _id: string; status: string }>(
 
 /** The documents of one kind of operation, by id and by status: every query the use cases need. */
 export class OperationStore<T extends OperationDoc & { status: string; updatedAt: Date }> {
-  constructor(protected readonly collection: Collection<T>) {}
+  private readonly inserts: GroupedInserts<T>;
+
+  constructor(protected readonly collection: Collection<T>) {
+    this.inserts = new GroupedInserts(collection);
+  }
 
   create(doc: T): Promise<CreateResult<T>> {
-    return createOnce(this.collection, doc);
+    return createOnce(this.collection, this.inserts, doc);
   }
 
   get(id: string): Promise<T | null> {

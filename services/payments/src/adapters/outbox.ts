@@ -2,7 +2,7 @@
 // stored "in the same transaction" as its journal entries; instead each use case stores it after the
 // movement's last journal entry and before the operation's status says completed, under an id derived
 // from the operation and the event type. A crash anywhere leaves the operation pending; recovery
-// drives it again, which finds the journal entries done and upserts the same outbox document.
+// drives it again, which finds the journal entries done and stores the same outbox document again (a no-op).
 //
 // The kit's relay publishes it (this is its OutboxStore). Replicas share the collection without a
 // leader. A relay claims a document by inserting `<message id>#<generation>` into `outbox_claims`,
@@ -15,6 +15,7 @@
 import type { OutboxRecord, OutboxSession, OutboxStore } from '@shopstack/kit';
 import { injectTraceContext } from '@shopstack/kit';
 import type { Collection } from 'mongodb';
+import { GroupedInserts } from './grouped-inserts.js';
 import { isDuplicateKey } from './mongo.js';
 
 /** What the relay publishes, stored under the message id. */
@@ -45,13 +46,16 @@ const DEFAULT_LEASE_MS = 30_000;
 
 export class MongoOutbox implements OutboxStore {
   private readonly wakers = new Set<() => void>();
+  private readonly inserts: GroupedInserts<OutboxDoc>;
 
   constructor(
     private readonly collection: Collection<OutboxDoc>,
     private readonly claims: Collection<OutboxClaimDoc>,
     private readonly exchange: string,
     private readonly leaseMs = DEFAULT_LEASE_MS,
-  ) {}
+  ) {
+    this.inserts = new GroupedInserts(collection);
+  }
 
   static messageId(event: Pick<OutboxEvent, 'operationId' | 'type'>): string {
     return `${event.operationId}:${event.type}`;
@@ -69,12 +73,12 @@ export class MongoOutbox implements OutboxStore {
       createdAt: new Date(),
       publishedAt: null,
     };
-    const { _id, ...rest } = doc;
     try {
-      await this.collection.updateOne({ _id }, { $setOnInsert: rest }, { upsert: true });
+      // An insert, not an upsert: inserts go to the server in groups (grouped-inserts.ts).
+      await this.inserts.insertOne(doc);
     } catch (error) {
-      // Two upserts of one id at once (a request and the recovery job, or the provider's webhook, both
-      // finishing an operation): one inserts, the other fails on the unique _id. Either way it is stored.
+      // Stored before: a retry, or a request and the recovery job (or the provider's webhook) both
+      // finishing an operation. The first document stands, as an upsert's $setOnInsert would leave it.
       if (!isDuplicateKey(error)) throw error;
     }
     for (const wake of this.wakers) wake(); // a relay in this process need not wait for its poll

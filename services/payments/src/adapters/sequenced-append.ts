@@ -33,6 +33,8 @@ export interface AppendSpec<T extends Document, H> {
   /** A remembered head later than `than`, if this process has appended past it (see guessHead). */
   newerHead?: (than: H) => H | undefined;
   build: (head: H) => T;
+  /** How the entry is inserted (default: the log's insertOne); a grouped insert must keep its error. */
+  insert?: (entry: T) => Promise<unknown>;
 }
 
 const MAX_ATTEMPTS = 2_000;
@@ -41,6 +43,7 @@ export async function appendOnce<T extends SequencedDoc, H>(
   spec: AppendSpec<T, H>,
 ): Promise<AppendResult<T>> {
   const { log, opKey } = spec;
+  const insert = spec.insert ?? ((entry: T) => log.insertOne(entry as OptionalUnlessRequiredId<T>));
   let retryGuess: H | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const guess = attempt === 0 ? spec.guessHead?.() : retryGuess;
@@ -60,7 +63,7 @@ export async function appendOnce<T extends SequencedDoc, H>(
       throw error;
     }
     try {
-      await log.insertOne(entry as OptionalUnlessRequiredId<T>);
+      await insert(entry);
       return { entry, fresh: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
