@@ -126,6 +126,11 @@ export function shopManifests(images: Images, options: ShopOptions): Manifest[] 
       spec.services[name] = { ...spec.services[name], replicas, image: images[name], resources };
     }
     spec.edge.replicas = options.edgeReplicas;
+    // Targets show up within seconds rather than a quarter of a minute.
+    spec.observability = {
+      ...spec.observability,
+      prometheus: { ...spec.observability?.prometheus, scrapeInterval: '5s' },
+    };
     spec.edge.image = images.envoy;
     // Plain HTTP, switched on explicitly as npm start does: the edge Service is reachable only from
     // this machine (the bridge), and the tests and the walk-through speak HTTP to it.

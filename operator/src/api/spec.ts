@@ -200,6 +200,12 @@ const PrometheusSpec = z.object({
     .regex(/^[0-9]+(ms|s|m|h|d|w|y)$/)
     .default('15d')
     .describe('How long samples are kept, e.g. 15d.'),
+  scrapeInterval: z
+    .string()
+    .max(8)
+    .regex(/^[1-9][0-9]*(s|m)$/)
+    .default('15s')
+    .describe('How often every target is scraped and the rules evaluated, e.g. 15s or 1m.'),
   resources: Resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
 });
 

@@ -35,8 +35,9 @@ export function renderPrometheusConfig(shop: ShopDeployment): string {
     ],
   }));
   const alertmanager = alertmanagerAddress(shop);
+  const interval = shop.spec.observability.prometheus.scrapeInterval;
   const config = {
-    global: { scrape_interval: '15s', evaluation_interval: '15s', external_labels: shopLabel },
+    global: { scrape_interval: interval, evaluation_interval: interval, external_labels: shopLabel },
     rule_files: [`${CONFIG_DIR}/rules-*.yml`],
     ...(alertmanager
       ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] } }

@@ -84,6 +84,21 @@ describe('observability of a shop: traces, alerts, Grafana', () => {
     find(objects, 'Service', 'mini-alertmanager');
   });
 
+  it('scrapes and evaluates every 15 s unless the spec asks otherwise; refuses an interval it cannot read', () => {
+    assert.equal(parse(renderPrometheusConfig(minimalShop())).global.scrape_interval, '15s');
+    const quick = parse(
+      renderPrometheusConfig(minimalShop({ observability: { prometheus: { scrapeInterval: '5s' } } })),
+    );
+    assert.deepEqual([quick.global.scrape_interval, quick.global.evaluation_interval], ['5s', '5s']);
+    for (const scrapeInterval of ['0s', '5', '1h', '5s; rm']) {
+      assert.throws(
+        () => minimalShop({ observability: { prometheus: { scrapeInterval } } }),
+        /scrapeInterval/,
+        scrapeInterval,
+      );
+    }
+  });
+
   it('renders Alertmanager with the webhooks of the spec as receivers, firing and resolved', () => {
     const hooks = [
       { name: 'pager', url: 'https://pager.example.com/hook' },
