@@ -19,6 +19,7 @@ import { connectPaymentsDb } from '../../services/payments/src/adapters/mongo.js
 import { SandboxProvider } from '../../services/payments/src/adapters/providers/sandbox.js';
 import { createPaymentsApp } from '../../services/payments/src/app/payments.js';
 import { FREE_SCHEDULE, parseFeeSchedule } from '../../services/payments/src/domain/fees.js';
+import { cpuBetween, cpuSnapshot } from '../support/cpu.js';
 import { type Figures, timed } from '../support/timing.js';
 import { CommandCounter, perOperation } from './commands.js';
 
@@ -33,13 +34,22 @@ const db = await connectPaymentsDb(requireEnv('MONGO_URL'), `bench_payments_${ra
 });
 const counter = new CommandCounter(db.client);
 const megabytes = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
-/** Times a phase and counts its commands per timed call; memory is read when it ends. */
+/**
+ * Times a phase and counts its commands and the machine's CPU per timed call (steadier than a rate on
+ * a shared machine: it does not depend on what else runs); memory is read when it ends.
+ */
 async function phase(task: (i: number) => Promise<unknown>) {
+  const cpuBefore = await cpuSnapshot();
   const { result, commands } = await counter.during(() => timed(TRANSFERS, CONCURRENCY, task));
+  const cpu = cpuBetween(cpuBefore, await cpuSnapshot());
   const { rss, heapUsed } = process.memoryUsage();
+  const msPerCall = (seconds: number) => Number(((seconds * 1000) / result.operations).toFixed(2));
   return {
     figures: result,
     commands: perOperation(commands, result.operations),
+    cpuMs: Object.fromEntries(
+      cpu.byProgram.filter(([, s]) => msPerCall(s) >= 0.05).map(([program, s]) => [program, msPerCall(s)]),
+    ),
     memory: { rssMb: megabytes(rss), heapUsedMb: megabytes(heapUsed) },
   };
 }
@@ -148,6 +158,11 @@ try {
       .map(([key, n]) => `${key} ${n}`)
       .join(', ');
     console.log(`  ${name.padEnd(22)} ${p.commands.total} commands per ${unit}: ${top}`);
+    const cpu = Object.entries(p.cpuMs);
+    const cpuTotal = cpu.reduce((sum, [, ms]) => sum + ms, 0);
+    console.log(
+      `  ${''.padEnd(22)} CPU ms per ${unit}: ${cpuTotal.toFixed(2)} (${cpu.map(([k, ms]) => `${k} ${ms}`).join(', ')})`,
+    );
     console.log(
       `  ${''.padEnd(22)} memory after: rss ${p.memory.rssMb} MB, heap used ${p.memory.heapUsedMb} MB`,
     );
@@ -176,6 +191,11 @@ try {
         baseline: baselinePhase.commands,
         transfer: transfersPhase.commands,
         holdCapturePair: holdPhase.commands,
+      },
+      cpuMsPerOperation: {
+        baseline: baselinePhase.cpuMs,
+        transfer: transfersPhase.cpuMs,
+        holdCapturePair: holdPhase.cpuMs,
       },
       memory: { baseline: baselinePhase.memory, transfers: transfersPhase.memory, holds: holdPhase.memory },
       reconciliationProblems: report.problems.length,
