@@ -2,15 +2,19 @@
 // database) each keep their own history; a database migrated with the old shared `migrations` table
 // is adopted by its service without running anything twice.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { createPgPool, runMigrations } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
+/** Every folder the cases made, removed when the suite ends. */
+const made: string[] = [];
+
 function migrationsDir(service: string, names: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), `kit-${service}-`));
+  made.push(dir);
   for (const name of names) {
     const table = name.replace(/^\d+_/, '').replaceAll('-', '_');
     writeFileSync(
@@ -29,6 +33,10 @@ async function names(pool: Pool, table: string): Promise<string[]> {
 describe('kit migrations, one table per service', () => {
   let database: TestDatabase;
   let pool: Pool;
+
+  after(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
 
   beforeEach(async () => {
     database = await createTestDatabase('kit_migrations');
