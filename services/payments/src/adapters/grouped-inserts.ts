@@ -8,14 +8,14 @@
 // 726 insertOne/s against 5,480 documents/s in batches of 8). No library groups concurrent calls into
 // a bulk command with per-caller results.
 //
-// While fewer than `maxInFlight` commands are on the wire, an insert is sent at once (an idle service
-// waits for nothing); under load the calls that arrive meanwhile queue and go out together.
+// While an insert command of the collection is on the wire, the calls that arrive queue and go out
+// together when it returns; an idle service sends each insert at once. One command in flight, not
+// more: with two, batches stayed smaller (1.75 journal insert commands a hold + capture, against 1.03)
+// and runs were no faster.
 import { type Collection, type Document, MongoBulkWriteError, type OptionalUnlessRequiredId } from 'mongodb';
 
-export interface GroupedInsertsOptions {
-  maxInFlight?: number;
-  maxBatch?: number;
-}
+/** Far below the server's limits (100,000 documents, 48 MB a message). */
+const MAX_BATCH = 256;
 
 interface Waiting<T> {
   doc: T;
@@ -25,17 +25,9 @@ interface Waiting<T> {
 
 export class GroupedInserts<T extends Document> {
   private readonly waiting: Waiting<T>[] = [];
-  private inFlight = 0;
-  private readonly maxInFlight: number;
-  private readonly maxBatch: number;
+  private inFlight = false;
 
-  constructor(
-    private readonly collection: Collection<T>,
-    options: GroupedInsertsOptions = {},
-  ) {
-    this.maxInFlight = options.maxInFlight ?? 1;
-    this.maxBatch = options.maxBatch ?? 256;
-  }
+  constructor(private readonly collection: Collection<T>) {}
 
   /** Resolves once the document is stored; rejects with its own write error (code 11000 for a duplicate). */
   insertOne(doc: T): Promise<void> {
@@ -46,14 +38,13 @@ export class GroupedInserts<T extends Document> {
   }
 
   private send(): void {
-    while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.maxBatch);
-      this.inFlight++;
-      void this.write(batch).finally(() => {
-        this.inFlight--;
-        this.send();
-      });
-    }
+    if (this.inFlight || this.waiting.length === 0) return;
+    const batch = this.waiting.splice(0, MAX_BATCH);
+    this.inFlight = true;
+    void this.write(batch).finally(() => {
+      this.inFlight = false;
+      this.send();
+    });
   }
 
   private async write(batch: Waiting<T>[]): Promise<void> {
