@@ -134,6 +134,7 @@ export {
   startConsumer,
 } from './messaging/consumer.js';
 export { countDeadLetters, type DeadLetterSummary, replayDeadLetters } from './messaging/dead-letters.js';
+export { DeferredMarks } from './messaging/deferred-marks.js';
 export {
   consumeWithInbox,
   type HandlerReply,

@@ -4,14 +4,10 @@
 // it with LISTEN/NOTIFY; a store on a database without those (payments' MongoDB) claims with a lease.
 //
 // PostgreSQL's store marks what was published a little later, in one UPDATE for every batch of that
-// window (`markDelayMs`), instead of one write transaction per batch: under load a relay publishes
-// many small batches (each message is claimed as soon as its NOTIFY arrives), and their marks were a
-// third of a checkout's write transactions. Rows published but not yet marked are kept in memory and
-// left out of the next claims; a graceful close marks them first. A crash in the window republishes
-// them with the same message ids (the at-least-once the relay already has between a confirm and its
-// mark), and consumers' inboxes drop the duplicates.
+// window (`markDelayMs`, deferred-marks.ts), instead of one write transaction per batch.
 import type pg from 'pg';
 import type { Pool, PoolClient } from '../db/pool.js';
+import { DeferredMarks } from './deferred-marks.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
 import type { StoredMessage } from './publish.js';
 
@@ -66,9 +62,6 @@ export interface PostgresOutboxOptions {
   markDelayMs?: number;
 }
 
-/** Published rows kept unmarked at most: past this, a mark waits for the write. */
-const MAX_UNMARKED = 1_000;
-
 /** The kit's `kit_outbox` table: one active relay per database (an advisory lock), woken by NOTIFY. */
 export class PostgresOutboxStore implements OutboxStore {
   constructor(
@@ -98,7 +91,11 @@ export class PostgresOutboxStore implements OutboxStore {
       throw error;
     }
     const pool = this.pool;
-    const marks = new DeferredMarks(pool, this.options.markDelayMs ?? 1_000);
+    const marks = new DeferredMarks(async (positions) => {
+      await pool.query('update kit_outbox set published_at = now() where position = any($1::bigint[])', [
+        positions,
+      ]);
+    }, this.options.markDelayMs ?? 1_000);
     return {
       async claim(limit) {
         const { rows } = await pool.query<OutboxRow>(
@@ -139,46 +136,4 @@ export class PostgresOutboxStore implements OutboxStore {
 async function listen(client: PoolClient, wake: () => void): Promise<void> {
   (client as unknown as pg.Client).on('notification', () => wake());
   await client.query(`listen ${OUTBOX_CHANNEL}`);
-}
-
-/** Published positions waiting for their mark, written together at most `delayMs` later. */
-class DeferredMarks {
-  private readonly unmarked = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> | undefined;
-
-  constructor(
-    private readonly pool: Pool,
-    private readonly delayMs: number,
-  ) {}
-
-  /** Positions published and not yet marked (a claim leaves them out). */
-  pending(): string[] {
-    return [...this.unmarked];
-  }
-
-  async add(keys: string[]): Promise<void> {
-    for (const key of keys) this.unmarked.add(key);
-    if (this.delayMs <= 0 || this.unmarked.size >= MAX_UNMARKED) return this.flush();
-    // A failed write keeps its positions unmarked; the next flush (or the close) tries them again.
-    this.timer ??= setTimeout(() => void this.flush().catch(() => {}), this.delayMs);
-  }
-
-  /** Marks every position published so far; one write at a time. */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.writing) await this.writing.catch(() => {});
-    const keys = [...this.unmarked];
-    if (keys.length === 0) return;
-    this.writing = this.pool
-      .query('update kit_outbox set published_at = now() where position = any($1::bigint[])', [keys])
-      .then(() => {
-        for (const key of keys) this.unmarked.delete(key);
-      })
-      .finally(() => {
-        this.writing = undefined;
-      });
-    await this.writing;
-  }
 }

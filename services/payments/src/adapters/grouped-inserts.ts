@@ -37,6 +37,21 @@ export class GroupedInserts<T extends Document> {
     });
   }
 
+  /**
+   * Each document's outcome, in order: undefined once stored, else its write error. Sent in one
+   * command when none is in flight (a run of insertOne calls sends the first alone).
+   */
+  insertEach(docs: T[]): Promise<unknown[]> {
+    const outcomes = docs.map(
+      (doc) =>
+        new Promise<unknown>((resolve) =>
+          this.waiting.push({ doc, resolve: () => resolve(undefined), reject: resolve }),
+        ),
+    );
+    this.send();
+    return Promise.all(outcomes);
+  }
+
   private send(): void {
     if (this.inFlight || this.waiting.length === 0) return;
     const batch = this.waiting.splice(0, MAX_BATCH);

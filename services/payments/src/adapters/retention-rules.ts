@@ -27,8 +27,8 @@ export function paymentsRetentionRules(
     // pending ones within seconds; a provider redelivers a webhook for days, not weeks); its repeat has
     // the same message id, which consumers' inboxes (kept longer, 30 days by default) drop.
     { name: 'outbox', collection: db.outbox, field: 'publishedAt', days: outboxDays },
-    // A claim lives 30 s and is deleted once its message is published; what is left is a relay's that
-    // died between the two writes. Long expired, it holds nothing: the next claimant starts again.
+    // A claim lives 30 s and stays after its message is published (a first generation that exists
+    // proves the message was claimed). Long expired, it holds nothing: its message is long published.
     { name: 'outbox claims', collection: db.outboxClaims, field: 'until', days: outboxDays },
     // A retry of a stored payment no longer reads the log (app/provider-payments.ts), and a decline
     // that gives an allowance back after the day is over finds nothing to return, which is right.

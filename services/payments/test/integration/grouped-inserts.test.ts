@@ -73,6 +73,26 @@ describe('grouped inserts on FerretDB', function () {
     );
   });
 
+  it("answers a list of documents in one command, with each one's outcome in order", async () => {
+    const collection = db.db.collection<Row>('rows');
+    const grouped = new GroupedInserts(collection);
+    await collection.insertOne({ _id: 'each-1', stream: 'each', seq: 1 });
+    let outcomes: unknown[] = [];
+    const commands = await counted(async () => {
+      outcomes = await grouped.insertEach(
+        [0, 1, 2].map((seq) => ({ _id: `each-${seq}`, stream: 'each', seq: 10 + seq })),
+      );
+    });
+    assert.equal(commands, 1);
+    assert.equal(outcomes[0], undefined);
+    assert.ok(isDuplicateKey(outcomes[1]), String(outcomes[1]));
+    assert.equal(outcomes[2], undefined);
+    assert.deepEqual(
+      (await collection.find({ stream: 'each' }).sort({ _id: 1 }).toArray()).map((row) => row.seq),
+      [10, 1, 12],
+    );
+  });
+
   it('fails every caller of a command the server refuses as a whole', async () => {
     const closed = await createTestPaymentsDb();
     const grouped = new GroupedInserts(closed.db.collection<Row>('rows'));
