@@ -2,7 +2,7 @@
 // Writes use majority write concern: an acknowledged write survives a primary failover. Reads of a
 // journal head may be slightly stale under majority read concern; that only makes an append lose the
 // (account, seq) race and retry, never produces a wrong balance (see README "Invariants").
-import { type Collection, type Db, MongoClient } from 'mongodb';
+import { type Collection, type Db, type Document, MongoClient } from 'mongodb';
 import type {
   AccountDoc,
   AdjustmentApprovalDoc,
@@ -94,8 +94,18 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   await p.disputes.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.adjustments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.adjustments.createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
-  await p.outbox.createIndex({ publishedAt: 1, createdAt: 1 }, { name: 'unpublished' });
+  await p.outbox.createIndex({ pending: 1, createdAt: 1 }, { name: 'pending' });
+  await dropIndexIfPresent(p.outbox, 'unpublished'); // the relay looked for publishedAt: null before
+  // Documents stored before `pending` existed and not yet published: the relay finds them by it now.
+  await p.outbox.updateMany({ pending: { $exists: false }, publishedAt: null }, { $set: { pending: true } });
   await p.outboxClaims.createIndex({ messageId: 1 }, { name: 'by_message' });
+}
+
+async function dropIndexIfPresent<T extends Document>(
+  collection: Collection<T>,
+  name: string,
+): Promise<void> {
+  if ((await collection.indexes()).some((index) => index.name === name)) await collection.dropIndex(name);
 }
 
 export function isDuplicateKey(error: unknown): boolean {

@@ -38,6 +38,7 @@ function outboxDoc(id: string, createdDaysAgo: number, publishedDaysAgo: number 
     headers: {},
     createdAt: daysAgo(createdDaysAgo),
     publishedAt: publishedDaysAgo === null ? null : daysAgo(publishedDaysAgo),
+    pending: publishedDaysAgo === null,
   };
 }
 
