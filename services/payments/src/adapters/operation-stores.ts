@@ -12,16 +12,13 @@ import type {
   RefundLogDoc,
 } from './documents.js';
 import { isDuplicateKey, type PaymentsDb } from './mongo.js';
-import { OperationStore } from './operations.js';
+import { findInStatuses, OperationStore } from './operations.js';
 import { type AppendResult, appendOnce, headBySort } from './sequenced-append.js';
 
 export class HoldStore extends OperationStore<HoldDoc> {
   /** Up to `limit` holds in one of `statuses` whose time ran out by `now`. */
   due(statuses: readonly HoldDoc['status'][], now: Date, limit: number): Promise<HoldDoc[]> {
-    return this.collection
-      .find({ status: { $in: [...statuses] }, expiresAt: { $lte: now } })
-      .limit(limit)
-      .toArray();
+    return findInStatuses(this.collection, statuses, { expiresAt: { $lte: now } }, limit);
   }
 }
 

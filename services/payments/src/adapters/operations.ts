@@ -68,10 +68,29 @@ export class OperationStore<T extends OperationDoc & { status: string; updatedAt
 
   /** Up to `limit` documents in one of `statuses` untouched since `before`: what a crash left half-way. */
   stuck(statuses: readonly T['status'][], before: Date, limit: number): Promise<T[]> {
-    const status = statuses.length === 1 ? statuses[0] : { $in: statuses };
-    return this.collection
-      .find({ status, updatedAt: { $lt: before } } as Filter<T>)
-      .limit(limit)
-      .toArray() as Promise<T[]>;
+    return findInStatuses(this.collection, statuses, { updatedAt: { $lt: before } } as Filter<T>, limit);
   }
+}
+
+/**
+ * Up to `limit` documents matching `filter` in any of `statuses`, one query a status. FerretDB turns a
+ * string's equality into SQL but answers `$in` by reading the whole collection into Go (every hold ever
+ * made, for each run of the expiry job); one equality a status reads only the documents in it.
+ */
+export async function findInStatuses<T extends { status: string }>(
+  collection: Collection<T>,
+  statuses: readonly T['status'][],
+  filter: Filter<T>,
+  limit: number,
+): Promise<T[]> {
+  const found: T[] = [];
+  for (const status of statuses) {
+    if (found.length >= limit) break;
+    const docs = await collection
+      .find({ ...filter, status } as Filter<T>)
+      .limit(limit - found.length)
+      .toArray();
+    found.push(...(docs as T[]));
+  }
+  return found;
 }
