@@ -30,7 +30,13 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', 8);
 
 interface Phase {
   figures: Figures;
-  perOrder: { ordersCommits: number; catalogCommits: number; ordersWrites: number; catalogWrites: number };
+  perOrder: {
+    ordersCommits: number;
+    catalogCommits: number;
+    ferretCommits: number;
+    ordersWrites: number;
+    catalogWrites: number;
+  };
   messages: { orders: number; catalog: number };
   /** Orders the saga cancelled (left out of the figures). */
   cancelled: number;
@@ -77,6 +83,7 @@ const row = (name: string, pick: (phase: Phase) => number) =>
   console.log(formatRow(name, pick(one.full).toFixed(1), pick(two.full).toFixed(1)));
 row('PostgreSQL commits, orders db, all', (p) => p.perOrder.ordersCommits);
 row('PostgreSQL commits, catalog db, all', (p) => p.perOrder.catalogCommits);
+row('PostgreSQL commits behind FerretDB (payments)', (p) => p.perOrder.ferretCommits);
 row('  write transactions, orders (see below)', (p) => p.perOrder.ordersWrites);
 row('  write transactions, catalog (see below)', (p) => p.perOrder.catalogWrites);
 row('  write transactions, both databases', (p) => p.perOrder.ordersWrites + p.perOrder.catalogWrites);
@@ -234,6 +241,7 @@ async function phase(
     perOrder: {
       ordersCommits: per(after.ordersCommits - before.ordersCommits),
       catalogCommits: per(after.catalogCommits - before.catalogCommits),
+      ferretCommits: per(after.ferretCommits - before.ferretCommits),
       ordersWrites: per(after.ordersWrites - before.ordersWrites),
       catalogWrites: per(after.catalogWrites - before.catalogWrites),
     },
@@ -284,15 +292,32 @@ async function counters(shop: RunningShop) {
       await client.end();
     }
   };
+  // FerretDB keeps every MongoDB database in this one PostgreSQL database, and runs each command in
+  // transactions of its own: its commits count payments' commands (nothing else here uses FerretDB).
+  // pg_stat_database lists every database of the server, so the orders database's connection reads it.
+  const ferretCommits = async () => {
+    const client = new pg.Client({ connectionString: shop.ordersDb.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(
+        "select xact_commit as n from pg_stat_database where datname = 'ferretdb'",
+      );
+      return Number(rows[0]?.n ?? 0);
+    } finally {
+      await client.end();
+    }
+  };
   const at = performance.now();
-  const [orders, catalog] = await Promise.all([
+  const [orders, catalog, ferret] = await Promise.all([
     read(shop.ordersDb.url, true),
     read(shop.catalogDb.url, false),
+    ferretCommits(),
   ]);
   return {
     at,
     ordersCommits: orders.commits,
     catalogCommits: catalog.commits,
+    ferretCommits: ferret,
     ordersMessages: orders.messages,
     catalogMessages: catalog.messages,
     ordersWrites: orders.writes,
