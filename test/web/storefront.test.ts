@@ -19,6 +19,7 @@ import { launchChromium, SCREENSHOTS } from './browser.js';
 import { type HookReceiver, startHookReceiver } from './hook-receiver.js';
 import { committedDocument, serialize, servedDocument, WEB_API_SERVICES } from './openapi-documents.js';
 import { check, consoleMenu, edgeApi, menu, signIn } from './pages.js';
+import { Staff } from './staff.js';
 
 /** Short-lived access tokens, so a revoked session shows within seconds (refreshes stay quiet). */
 const ACCESS_TOKEN_TTL_SECONDS = 15;
@@ -44,6 +45,7 @@ describe('the web app in Chromium, through the edge', function () {
   let adminToken: string;
   let api: ReturnType<typeof edgeApi>;
   let receiver: HookReceiver;
+  let staff: Staff;
 
   const balanceText = async () => (await page.getByTestId('available').textContent())?.trim();
   /** Waits until the wallet shows this available amount (it reloads after a movement). */
@@ -55,39 +57,6 @@ describe('the web app in Chromium, through the edge', function () {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
-  }
-  const adminApiToken = async () =>
-    (await api('POST', '/api/users/login', undefined, shop.admin)).body.accessToken as string;
-  /** A new account in a staff role, appointed by the platform's admin through the users API. */
-  async function staffMember(role: 'admin' | 'support') {
-    const who = {
-      email: `${role}.${randomUUID().slice(0, 8)}@example.test`,
-      password: 'minding the shop 2026',
-    };
-    const registered = await api('POST', '/api/users/register', undefined, who);
-    assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    const appointed = await api(
-      'PUT',
-      `/api/users/admin/users/${registered.body.id}/role`,
-      await adminApiToken(),
-      {
-        role,
-      },
-    );
-    assert.equal(appointed.status, 200, JSON.stringify(appointed.body));
-    return { ...who, id: registered.body.id as string };
-  }
-  const consoleContexts: BrowserContext[] = [];
-  /** A browser of its own for a staff member, signed in and on the console. */
-  async function consolePage(account: { email: string; password: string }) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    consoleContexts.push(context);
-    const target = await context.newPage();
-    await target.goto(`${shop.edgeUrl}/sign-in?next=%2Fadmin`);
-    await signIn(target, account);
-    await target.waitForURL('**/admin');
-    return target;
   }
   before(async () => {
     mail = mailpit();
@@ -107,6 +76,7 @@ describe('the web app in Chromium, through the edge', function () {
       launchChromium(),
     ]);
     api = edgeApi(shop.edgeUrl);
+    staff = new Staff(shop, browser, api);
     const login = await api('POST', '/api/users/login', undefined, shop.admin);
     assert.equal(login.status, 200, JSON.stringify(login.body));
     adminToken = login.body.accessToken;
@@ -131,7 +101,7 @@ describe('the web app in Chromium, through the edge', function () {
   });
 
   after(async () => {
-    for (const context of consoleContexts) await context.close();
+    await staff?.close();
     receiver?.close();
     await browser?.close();
     await shop?.stop();
@@ -375,11 +345,11 @@ describe('the web app in Chromium, through the edge', function () {
 
     before(async () => {
       customerId = (await api('GET', '/api/users/me', await customerToken())).body.id;
-      first = await consolePage(shop.admin);
+      first = await staff.consolePage(shop.admin);
     });
 
     it('shows the one customer; a ledger credit posts only once a second admin approves it', async () => {
-      const second = await staffMember('admin');
+      const second = await staff.member('admin');
       await first.goto(`${shop.edgeUrl}/admin/customers/${customerId}`);
       await first.getByTestId('customer-profile').getByText(customerId).waitFor();
       await first.getByTestId('customer-orders').getByText('confirmed').waitFor();
@@ -413,7 +383,7 @@ describe('the web app in Chromium, through the edge', function () {
       const before = await api('GET', '/api/payments/accounts', await customerToken());
       assert.equal(before.body.accounts[0].balance, '1300', 'nothing moved before the approval');
 
-      const other = await consolePage(second);
+      const other = await staff.consolePage(second);
       await consoleMenu(other, 'Repairs').click();
       const theirs = other
         .getByTestId('adjustments')
@@ -450,7 +420,7 @@ describe('the web app in Chromium, through the edge', function () {
       await form.getByRole('button', { name: 'Confirm the email' }).click();
       await first.getByTestId('email-confirmed').getByText('yes').waitFor();
       await first.getByTestId('customer-audit').getByText('email.confirmed_by_admin by you').waitFor();
-      const profile = await api('GET', `/api/users/${registered.body.id}`, await adminApiToken());
+      const profile = await api('GET', `/api/users/${registered.body.id}`, await staff.adminToken());
       assert.equal(profile.body.emailVerified, true);
     });
 
@@ -524,7 +494,7 @@ describe('the web app in Chromium, through the edge', function () {
     });
 
     it('shows support the read-only parts only', async () => {
-      const support = await consolePage(await staffMember('support'));
+      const support = await staff.consolePage(await staff.member('support'));
       const nav = support.getByRole('navigation', { name: 'Console' });
       await nav.getByRole('link', { name: 'Users' }).waitFor();
       assert.deepEqual(await nav.getByRole('link').allTextContents(), [
