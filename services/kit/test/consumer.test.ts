@@ -3,9 +3,6 @@
 // checkout: services/orders/test/integration/broker-restart.test.ts.)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   connectRabbit,
@@ -28,6 +25,7 @@ import {
   requireEnv,
   type TestDatabase,
   type TestQueue,
+  tempDir,
   waitFor,
 } from '../src/testing/index.js';
 
@@ -263,7 +261,7 @@ async function thingsDatabase(name: string): Promise<{ database: TestDatabase; p
   const database = await createTestDatabase(name);
   await runMigrations({
     databaseUrl: database.url,
-    dir: mkdtempSync(join(tmpdir(), 'kit-migrations-')),
+    dir: tempDir('kit-migrations-'),
     service: name,
   });
   const pool = createPgPool(database.url);

@@ -2,9 +2,6 @@
 // (by queue and reason), the series the alert ShopStackMessagesDeadLettered sums: checked on the
 // shared RabbitMQ by scraping the service's /metrics as Prometheus does.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   baseConfigSchema,
   bootService,
@@ -23,6 +20,7 @@ import {
   randomSuffix,
   requireEnv,
   type TestDatabase,
+  tempDir,
   waitFor,
 } from '../src/testing/index.js';
 
@@ -36,7 +34,7 @@ const poisonedService = defineService({
   async setup(kit) {
     const pool = await kit.postgres({
       url: kit.config.DATABASE_URL,
-      migrationsDir: mkdtempSync(join(tmpdir(), 'kit-migrations-')),
+      migrationsDir: tempDir('kit-migrations-'),
     });
     return {
       routes: [],

@@ -1,8 +1,5 @@
 // Outbox relay and inbox against real PostgreSQL and RabbitMQ.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import {
   connectRabbit,
@@ -23,6 +20,7 @@ import {
   deleteExchange,
   requireEnv,
   type TestDatabase,
+  tempDir,
   testExchangeName,
   waitFor,
 } from '../src/testing/index.js';
@@ -36,7 +34,7 @@ describe('kit outbox and inbox', () => {
 
   before(async () => {
     database = await createTestDatabase('kit_messaging');
-    const emptyServiceMigrations = mkdtempSync(join(tmpdir(), 'kit-migrations-'));
+    const emptyServiceMigrations = tempDir('kit-migrations-');
     // Three replicas starting at once, then once more: all succeed, the schema is made once.
     await Promise.all(
       [0, 1, 2].map(() =>

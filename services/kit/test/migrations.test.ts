@@ -2,19 +2,14 @@
 // database) each keep their own history; a database migrated with the old shared `migrations` table
 // is adopted by its service without running anything twice.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { createPgPool, runMigrations } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
-
-/** Every folder the cases made, removed when the suite ends. */
-const made: string[] = [];
+import { createTestDatabase, type TestDatabase, tempDir } from '../src/testing/index.js';
 
 function migrationsDir(service: string, names: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), `kit-${service}-`));
-  made.push(dir);
+  const dir = tempDir(`kit-${service}-`);
   for (const name of names) {
     const table = name.replace(/^\d+_/, '').replaceAll('-', '_');
     writeFileSync(
@@ -33,10 +28,6 @@ async function names(pool: Pool, table: string): Promise<string[]> {
 describe('kit migrations, one table per service', () => {
   let database: TestDatabase;
   let pool: Pool;
-
-  after(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
 
   beforeEach(async () => {
     database = await createTestDatabase('kit_migrations');
@@ -100,7 +91,7 @@ describe('kit migrations, one table per service', () => {
 
   it('refuses a service name that cannot name a table', async () => {
     await assert.rejects(
-      runMigrations({ databaseUrl: database.url, service: 'Robert"); drop', dir: tmpdir() }),
+      runMigrations({ databaseUrl: database.url, service: 'Robert"); drop', dir: tempDir('kit-refused-') }),
       /invalid service name/,
     );
   });

@@ -25,4 +25,5 @@ export {
   testExchangeName,
 } from './rabbit.js';
 export { type SpawnedMain, type SpawnedService, serviceDir, spawnMain, spawnService } from './spawn.js';
+export { tempDir } from './temp-dirs.js';
 export { waitFor } from './wait.js';
