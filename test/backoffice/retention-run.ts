@@ -32,12 +32,14 @@ export async function retentionRunPurgesEachService(shop: RunningShop, requestRu
       await outboxRow(client, `${tag}.old`, true);
       await outboxRow(client, `${tag}.unpublished`, false);
     }
-    // Notifications' delivery log: sent and given up long ago, sent recently, and pending long.
+    // Notifications' delivery log: sent and given up long ago, sent recently, and pending long. The
+    // pending one waits for a retry due tomorrow: due now, the running dispatcher could finish it
+    // (sent or given up) before the purge, which would then rightly take it (seen once in CI).
     const notifications = clients.at(-1)!;
     const delivery = (name: string, status: string, ageDays: number) =>
       notifications.query(
-        `insert into deliveries (id, source_id, user_id, channel, category, template, locale, variables, status, created_at)
-         values ($1, $2, $3, 'email', 'receipts', 'order_confirmed', 'en', '{}', $4, now() - make_interval(days => $5))`,
+        `insert into deliveries (id, source_id, user_id, channel, category, template, locale, variables, status, created_at, next_attempt_at)
+         values ($1, $2, $3, 'email', 'receipts', 'order_confirmed', 'en', '{}', $4, now() - make_interval(days => $5), now() + interval '1 day')`,
         [randomUUID(), `${tag}.${name}`, randomUUID(), status, ageDays],
       );
     await delivery('sent-old', 'sent', 120);
