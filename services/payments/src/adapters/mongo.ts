@@ -95,17 +95,22 @@ async function ensureIndexes(p: PaymentsDb): Promise<void> {
   await p.adjustments.createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' });
   await p.adjustments.createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' });
   await p.outbox.createIndex({ pending: 1, createdAt: 1 }, { name: 'pending' });
-  await dropIndexIfPresent(p.outbox, 'unpublished'); // the relay looked for publishedAt: null before
-  // Documents stored before `pending` existed and not yet published: the relay finds them by it now.
-  await p.outbox.updateMany({ pending: { $exists: false }, publishedAt: null }, { $set: { pending: true } });
+  // A database from before `pending` (its relay looked for publishedAt: null, by the index
+  // 'unpublished'): its unpublished documents are given the flag, once, and then the old index goes.
+  // Only then, so a crash in between gives them the flag again at the next start. (On FerretDB this
+  // update reads the whole collection, which is why it is not run at every start.)
+  if (await hasIndex(p.outbox, 'unpublished')) {
+    await p.outbox.updateMany(
+      { pending: { $exists: false }, publishedAt: null },
+      { $set: { pending: true } },
+    );
+    await p.outbox.dropIndex('unpublished');
+  }
   await p.outboxClaims.createIndex({ messageId: 1 }, { name: 'by_message' });
 }
 
-async function dropIndexIfPresent<T extends Document>(
-  collection: Collection<T>,
-  name: string,
-): Promise<void> {
-  if ((await collection.indexes()).some((index) => index.name === name)) await collection.dropIndex(name);
+async function hasIndex<T extends Document>(collection: Collection<T>, name: string): Promise<boolean> {
+  return (await collection.indexes()).some((index) => index.name === name);
 }
 
 export function isDuplicateKey(error: unknown): boolean {

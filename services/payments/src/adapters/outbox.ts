@@ -135,17 +135,17 @@ export class MongoOutbox implements OutboxStore {
 
   /**
    * Reads more candidates than it needs, so a relay that lost the first ones to another finds others.
-   * Leaves out what this relay published and has not marked yet (`published`).
+   * Leaves out what this relay published and has not marked yet (`awaitingMark`).
    */
-  private async claim(limit: number, published: string[]): Promise<OutboxRecord[]> {
+  private async claim(limit: number, awaitingMark: string[]): Promise<OutboxRecord[]> {
     const records: OutboxRecord[] = [];
-    let takenOver: string[] = [];
+    const takenOver: string[] = [];
     const page = limit * 3;
     // The oldest pages may all be held by another relay (claimed, or published and not marked yet):
     // the next ones are read, so two relays share a backlog instead of one waiting for the other.
     for (let skip = 0; records.length < limit && skip < page * MAX_PAGES; skip += page) {
       const candidates = await this.collection
-        .find({ pending: true, ...(published.length > 0 && { _id: { $nin: published } }) })
+        .find({ pending: true, ...(awaitingMark.length > 0 && { _id: { $nin: awaitingMark } }) })
         .sort({ createdAt: 1 })
         .skip(skip)
         .limit(page)
@@ -154,7 +154,7 @@ export class MongoOutbox implements OutboxStore {
       for (let at = 0; at < candidates.length && records.length < limit; ) {
         const slice = candidates.slice(at, at + limit - records.length);
         at += slice.length;
-        const won = await this.claimEach(slice.map((doc) => doc._id));
+        const won = await this.claimEach(slice);
         for (const { _id, publishedAt: _, pending: __, ...message } of slice) {
           const claim = won.get(_id);
           if (!claim) continue;
@@ -172,18 +172,21 @@ export class MongoOutbox implements OutboxStore {
       .project<{ _id: string }>({ _id: 1 })
       .toArray();
     const still = new Set(unpublished.map((doc) => doc._id));
-    takenOver = takenOver.filter((id) => !still.has(id));
-    return records.filter((record) => !takenOver.includes(record.messageId));
+    return records.filter((record) => !takenOver.includes(record.messageId) || still.has(record.messageId));
   }
 
   /**
    * The claims this relay won, by message id. Generation 0 is tried for all at once (the common case:
-   * nobody claimed them); only for the refused ones are the claims read, and the generation after an
-   * expired one tried.
+   * nobody claimed them). For a refused one the claims are read only if it could have expired: a
+   * claim is younger than its message, so a message stored within the lease has none expired (under
+   * load, two relays refuse each other's young messages all the time).
    */
-  private async claimEach(messageIds: string[]): Promise<Map<string, { key: string; generation: number }>> {
+  private async claimEach(
+    docs: Pick<OutboxDoc, '_id' | 'createdAt'>[],
+  ): Promise<Map<string, { key: string; generation: number }>> {
     const won = new Map<string, { key: string; generation: number }>();
-    const until = new Date(Date.now() + this.leaseMs);
+    const now = Date.now();
+    const until = new Date(now + this.leaseMs);
     const tryGenerations = async (tries: { messageId: string; generation: number }[]) => {
       const refused: string[] = [];
       const outcomes = await this.claimInserts.insertEach(
@@ -203,15 +206,17 @@ export class MongoOutbox implements OutboxStore {
       });
       return refused;
     };
-    const refused = await tryGenerations(messageIds.map((messageId) => ({ messageId, generation: 0 })));
-    if (refused.length === 0) return won;
-    const latest = new Map<string, OutboxClaimDoc>();
-    for (const claim of await this.claims.find({ messageId: { $in: refused } }).toArray()) {
-      if ((latest.get(claim.messageId)?.generation ?? -1) < claim.generation)
-        latest.set(claim.messageId, claim);
-    }
-    const now = Date.now();
-    const expired = [...latest.values()].filter((claim) => claim.until.getTime() <= now);
+    const refused = new Set(await tryGenerations(docs.map(({ _id }) => ({ messageId: _id, generation: 0 }))));
+    const old = docs.filter(
+      ({ _id, createdAt }) => refused.has(_id) && createdAt.getTime() <= now - this.leaseMs,
+    );
+    if (old.length === 0) return won;
+    // One equality query a message: FerretDB reads the whole collection (a week of claims) for $in.
+    const claimsOf = await Promise.all(old.map(({ _id }) => this.claims.find({ messageId: _id }).toArray()));
+    const latest = claimsOf.flatMap((claims) =>
+      claims.length > 0 ? [claims.reduce((a, b) => (b.generation > a.generation ? b : a))] : [],
+    );
+    const expired = latest.filter((claim) => claim.until.getTime() <= now);
     if (expired.length > 0)
       await tryGenerations(
         expired.map((claim) => ({ messageId: claim.messageId, generation: claim.generation + 1 })),
