@@ -10,13 +10,12 @@
 //
 // run.ts gives the rates and the CPU per program from /proc; this says which code inside a Node
 // process spends it. Figures only: nothing here asserts on timings.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestQueue } from '@shopstack/kit/testing';
-import { type Session, startShopProcesses } from '../../test/checkout/support/shop.js';
+import { placeOrder, type Session, startShopProcesses } from '../../test/checkout/support/shop.js';
 import { productsAndCustomers } from './customers.js';
 import '../../test/support/infra-env.cjs';
 import { type CpuProfile, summarizeProfile } from './profile-summary.js';
@@ -42,15 +41,9 @@ try {
   }, 2);
   let issued = 0;
   const from = nowMicros();
+  const lines = products.map((productId): [string, number] => [productId, 1]);
   const order = async (customer: Session) => {
-    const base = `${shop.orders.httpUrl}/api/orders`;
-    for (const productId of products)
-      await customer.call('POST', `${base}/cart/lines`, { productId, quantity: 1 });
-    const placed = await customer.call('POST', `${base}/checkout`, undefined, {
-      'idempotency-key': randomUUID(),
-    });
-    if (placed.status !== 202) throw new Error(`checkout: ${placed.status} ${JSON.stringify(placed.body)}`);
-    const orderId = placed.body.orderId as string;
+    const orderId = await placeOrder(shop, customer, lines);
     while (!ended.has(orderId)) await new Promise((resolve) => setTimeout(resolve, 2));
   };
   await Promise.all(
